@@ -1,0 +1,90 @@
+import { ld, st } from './mem';
+
+// Activation kinds; the same numbers live in src/kinds.ts.
+export const LINEAR = 0;
+export const SIGMOID = 1;
+export const TANH = 2;
+export const RELU = 3;
+export const LEAKY_RELU = 4;
+export const SOFTMAX = 5;
+export const LEAKY_SLOPE: f64 = 0.01;
+
+/** σ(z) = 1/(1+e^−z), evaluated so that e^x never overflows. */
+@inline export function sigmoid(z: f64): f64 {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** Z[rows×cols] += 1·b[cols]ᵀ (bias broadcast over rows). */
+export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const zr = z + r * cols;
+    for (let c = 0; c < cols; c++) st(zr + c, ld(zr + c) + ld(b + c));
+  }
+}
+
+/** db[cols] = Σ_r dZ[r, cols] (bias gradient). */
+export function sumRows(rows: i32, cols: i32, dz: i32, db: i32): void {
+  for (let c = 0; c < cols; c++) st(db + c, 0);
+  for (let r = 0; r < rows; r++) {
+    const dr = dz + r * cols;
+    for (let c = 0; c < cols; c++) st(db + c, ld(db + c) + ld(dr + c));
+  }
+}
+
+/** A = f(Z) elementwise over rows×cols; softmax per row (max-shifted). A may alias Z. */
+export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void {
+  const n = rows * cols;
+  if (kind == SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const zr = z + r * cols, ar = a + r * cols;
+      let m = -Infinity;
+      for (let c = 0; c < cols; c++) m = Math.max(m, ld(zr + c));
+      let s: f64 = 0;
+      for (let c = 0; c < cols; c++) {
+        const e = Math.exp(ld(zr + c) - m);
+        st(ar + c, e);
+        s += e;
+      }
+      const inv = 1 / s;
+      for (let c = 0; c < cols; c++) st(ar + c, ld(ar + c) * inv);
+    }
+  } else if (kind == SIGMOID) {
+    for (let i = 0; i < n; i++) st(a + i, sigmoid(ld(z + i)));
+  } else if (kind == TANH) {
+    for (let i = 0; i < n; i++) st(a + i, Math.tanh(ld(z + i)));
+  } else if (kind == RELU) {
+    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
+  } else if (kind == LEAKY_RELU) {
+    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : LEAKY_SLOPE * v); }
+  } else {
+    for (let i = 0; i < n; i++) st(a + i, ld(z + i));
+  }
+}
+
+/**
+ * dZ = dA ⊙ f′(Z) over rows×cols, using A = f(Z) where cheaper (σ′ = a(1−a), tanh′ = 1−a²);
+ * softmax per row: dZ_i = a_i (dA_i − Σ_j a_j dA_j). dZ may alias dA.
+ */
+export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32, da: i32, dz: i32): void {
+  const n = rows * cols;
+  if (kind == SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let s: f64 = 0;
+      for (let c = 0; c < cols; c++) s += ld(a + o + c) * ld(da + o + c);
+      for (let c = 0; c < cols; c++) st(dz + o + c, ld(a + o + c) * (ld(da + o + c) - s));
+    }
+  } else if (kind == SIGMOID) {
+    for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * y * (1 - y)); }
+  } else if (kind == TANH) {
+    for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (1 - y * y)); }
+  } else if (kind == RELU) {
+    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
+  } else if (kind == LEAKY_RELU) {
+    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : LEAKY_SLOPE * ld(da + i));
+  } else {
+    for (let i = 0; i < n; i++) st(dz + i, ld(da + i));
+  }
+}

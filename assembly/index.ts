@@ -1,0 +1,11 @@
+// The ABI: every export takes and returns numbers only (f64 element offsets, sizes, kinds).
+export { gemmABt, gemmAtB, gemmAB } from './gemm';
+export { addBias, sumRows, activate, activateBackward } from './activations';
+export { loss, lossBackward } from './losses';
+export { sgd } from './optimizers';
+export { forward, batchLoss, backward, step, trainStep, gather, trainBatches } from './network';
+
+/** First f64 element index free for the host's allocator (above static data). */
+export function heapStart(): i32 {
+  return <i32>((__heap_base + 15) & ~15) >> 3;
+}

@@ -1,0 +1,70 @@
+import { ld, st } from './mem';
+
+// Loss kinds; the same numbers live in src/kinds.ts.
+export const HALF_SQUARED_ERROR = 0;
+export const MSE = 1;
+export const CROSS_ENTROPY = 2;
+export const BINARY_CROSS_ENTROPY = 3;
+
+/**
+ * Mean loss of a batch, from the output layer's Z and A = f(Z) and targets Y (all rows×cols):
+ * halfSquaredError ½Σ_c(y−a)² / rows; mse Σ(y−a)² / (rows·cols);
+ * crossEntropy Σ_c y_c (logsumexp(z) − z_c) / rows (softmax output, from logits);
+ * binaryCrossEntropy Σ max(z,0) − z·y + log(1+e^−|z|) / (rows·cols) (sigmoid output, from logits).
+ */
+export function loss(kind: i32, rows: i32, cols: i32, z: i32, a: i32, y: i32): f64 {
+  const n = rows * cols;
+  let s: f64 = 0;
+  if (kind == CROSS_ENTROPY) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let c = 0; c < cols; c++) m = Math.max(m, ld(z + o + c));
+      let e: f64 = 0;
+      for (let c = 0; c < cols; c++) e += Math.exp(ld(z + o + c) - m);
+      const lse = m + Math.log(e);
+      for (let c = 0; c < cols; c++) {
+        const t = ld(y + o + c);
+        if (t != 0) s += t * (lse - ld(z + o + c));
+      }
+    }
+    return s / rows;
+  }
+  if (kind == BINARY_CROSS_ENTROPY) {
+    for (let i = 0; i < n; i++) {
+      const v = ld(z + i);
+      s += Math.max(v, 0) - v * ld(y + i) + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+    return s / n;
+  }
+  for (let i = 0; i < n; i++) {
+    const d = ld(y + i) - ld(a + i);
+    s += d * d;
+  }
+  return kind == MSE ? s / n : (0.5 * s) / rows;
+}
+
+/** True when lossBackward yields dL/dZ directly (softmax+crossEntropy, sigmoid+binaryCrossEntropy). */
+@inline export function fusedWithOutput(kind: i32): bool {
+  return kind == CROSS_ENTROPY || kind == BINARY_CROSS_ENTROPY;
+}
+
+/**
+ * G[rows×cols] = dL/dA for the squared errors (halfSquaredError (a−y)/rows, mse 2(a−y)/(rows·cols)),
+ * or dL/dZ for the fused losses: crossEntropy (a·Σ_c y_c − y)/rows, binaryCrossEntropy (a−y)/(rows·cols).
+ */
+export function lossBackward(kind: i32, rows: i32, cols: i32, a: i32, y: i32, g: i32): void {
+  const n = rows * cols;
+  if (kind == CROSS_ENTROPY) {
+    const inv = 1 / <f64>rows;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let t: f64 = 0;
+      for (let c = 0; c < cols; c++) t += ld(y + o + c);
+      for (let c = 0; c < cols; c++) st(g + o + c, (ld(a + o + c) * t - ld(y + o + c)) * inv);
+    }
+    return;
+  }
+  const scale = kind == HALF_SQUARED_ERROR ? 1 / <f64>rows : kind == MSE ? 2 / <f64>n : 1 / <f64>n;
+  for (let i = 0; i < n; i++) st(g + i, (ld(a + i) - ld(y + i)) * scale);
+}

@@ -1,0 +1,18 @@
+// Offsets everywhere are f64 element indices into linear memory (byte address = index × 8),
+// so the TypeScript twins can use the same numbers on a Float64Array.
+
+@inline export function ld(i: i32): f64 {
+  return load<f64>(<usize>i << 3);
+}
+
+@inline export function st(i: i32, v: f64): void {
+  store<f64>(<usize>i << 3, v);
+}
+
+@inline export function ld2(i: i32): v128 {
+  return v128.load(<usize>i << 3);
+}
+
+@inline export function st2(i: i32, v: v128): void {
+  v128.store(<usize>i << 3, v);
+}

@@ -1,0 +1,27 @@
+// The plan table: the network's shape and buffer offsets, written into memory by src/plan.ts
+// (which holds the same field numbers). One f64 per field; offsets are element indices.
+export const N_LAYERS = 0;
+export const LOSS = 1;
+export const INPUTS = 2;
+export const X = 3;
+export const Y = 4;
+export const D0 = 5;
+export const D1 = 6;
+export const PARAMS = 7;
+export const GRADS = 8;
+export const STATE = 9;
+export const N_PARAMS = 10;
+export const OPTIMIZER = 11;
+export const LR = 12;
+export const MOMENTUM = 13;
+export const NESTEROV = 14;
+export const HEADER = 24;
+
+export const L_INPUTS = 0;
+export const L_UNITS = 1;
+export const L_ACT = 2;
+export const L_W = 3;
+export const L_B = 4;
+export const L_Z = 5;
+export const L_A = 6;
+export const LAYER = 8;

@@ -1,0 +1,71 @@
+/**
+ * First-fit allocator over f64 element offsets [start, end) with coalescing free list.
+ * Sizes round up to 2 elements so every block is 16-byte aligned (v128 loads).
+ * `grow(minEnd)` must make the heap at least minEnd elements long and return the new end.
+ */
+export class Allocator {
+  private free_: { at: number; size: number }[] = [];
+  private used = new Map<number, number>();
+  constructor(private end: number, start: number, private grow: (minEnd: number) => number) {
+    start = (start + 1) & ~1;
+    if (end > start) this.free_.push({ at: start, size: end - start });
+    else this.end = start;
+  }
+
+  alloc(n: number): number {
+    const size = Math.max(2, (n + 1) & ~1);
+    let i = this.free_.findIndex((b) => b.size >= size);
+    if (i < 0) {
+      // Grow so that the tail block (or a new one at the end) fits.
+      const tail = this.free_[this.free_.length - 1];
+      const tailFree = tail && tail.at + tail.size === this.end ? tail.size : 0;
+      const newEnd = this.grow(this.end + size - tailFree);
+      this.release(this.end, newEnd - this.end);
+      this.end = newEnd;
+      i = this.free_.findIndex((b) => b.size >= size);
+    }
+    const b = this.free_[i];
+    const at = b.at;
+    if (b.size === size) this.free_.splice(i, 1);
+    else Object.assign(b, { at: at + size, size: b.size - size });
+    this.used.set(at, size);
+    return at;
+  }
+
+  /** Frees a block from alloc; returns its size in elements (for zeroing on reuse). */
+  free(at: number): number {
+    const size = this.used.get(at);
+    if (size === undefined) throw new Error(`free: ${at} is not an allocated block`);
+    this.used.delete(at);
+    this.release(at, size);
+    return size;
+  }
+
+  sizeOf(at: number): number | undefined {
+    return this.used.get(at);
+  }
+
+  /** Elements currently allocated. */
+  get inUse(): number {
+    let s = 0;
+    for (const v of this.used.values()) s += v;
+    return s;
+  }
+
+  private release(at: number, size: number): void {
+    if (size <= 0) return;
+    let i = 0;
+    while (i < this.free_.length && this.free_[i].at < at) i++;
+    this.free_.splice(i, 0, { at, size });
+    const next = this.free_[i + 1];
+    if (next && at + size === next.at) {
+      this.free_[i].size += next.size;
+      this.free_.splice(i + 1, 1);
+    }
+    const prev = this.free_[i - 1];
+    if (prev && prev.at + prev.size === at) {
+      prev.size += this.free_[i].size;
+      this.free_.splice(i, 1);
+    }
+  }
+}

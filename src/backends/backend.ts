@@ -1,0 +1,36 @@
+/**
+ * What a backend implements: kernels over f64 element offsets into one heap, and the heap itself.
+ * The Wasm backend's kernels are the module's exports; the JS backend's are the plain twins.
+ */
+export interface Kernels {
+  gemmABt(m: number, n: number, k: number, a: number, b: number, c: number, acc: number): void;
+  gemmAtB(m: number, n: number, k: number, a: number, b: number, c: number, acc: number): void;
+  gemmAB(m: number, n: number, k: number, a: number, b: number, c: number, acc: number): void;
+  addBias(rows: number, cols: number, b: number, z: number): void;
+  sumRows(rows: number, cols: number, dz: number, db: number): void;
+  activate(kind: number, rows: number, cols: number, z: number, a: number): void;
+  activateBackward(kind: number, rows: number, cols: number, z: number, a: number, da: number, dz: number): void;
+  loss(kind: number, rows: number, cols: number, z: number, a: number, y: number): number;
+  lossBackward(kind: number, rows: number, cols: number, a: number, y: number, g: number): void;
+  sgd(n: number, p: number, g: number, v: number, lr: number, momentum: number, nesterov: number): void;
+  gather(rows: number, width: number, data: number, perm: number, from: number, out: number): void;
+  // The fused passes over a plan table (see src/plan.ts and src/passes.ts).
+  forward(plan: number, rows: number): void;
+  batchLoss(plan: number, rows: number): number;
+  backward(plan: number, rows: number): void;
+  step(plan: number): void;
+  trainStep(plan: number, rows: number): number;
+  trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, losses: number): number;
+}
+
+export type BackendName = 'wasm' | 'js';
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly k: Kernels;
+  /** The heap as it is now; re-read after any alloc, which may replace the buffer. */
+  heap(): Float64Array;
+  /** Reserves n f64 elements (16-byte aligned, zeroed); returns the element offset. */
+  alloc(n: number): number;
+  free(offset: number): void;
+}

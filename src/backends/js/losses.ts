@@ -1,0 +1,47 @@
+// Plain twins of assembly/losses.ts: each loss beside its gradient.
+import { LossKind } from '../../kinds.js';
+
+/** Mean batch loss from the output layer's Z, A = f(Z) and targets Y (rows×cols). */
+export function loss(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number, y: number): number {
+  const n = rows * cols;
+  let s = 0;
+  if (kind === LossKind.crossEntropy) {
+    // Σ_c y_c (logsumexp(z) − z_c): from logits, so a zero probability never reaches log.
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = -Infinity;
+      for (let c = 0; c < cols; c++) m = Math.max(m, h[z + o + c]);
+      let e = 0;
+      for (let c = 0; c < cols; c++) e += Math.exp(h[z + o + c] - m);
+      const lse = m + Math.log(e);
+      for (let c = 0; c < cols; c++) if (h[y + o + c] !== 0) s += h[y + o + c] * (lse - h[z + o + c]);
+    }
+    return s / rows;
+  }
+  if (kind === LossKind.binaryCrossEntropy) {
+    // −y log σ(z) − (1−y) log(1−σ(z)) = max(z,0) − z·y + log(1+e^−|z|)
+    for (let i = 0; i < n; i++) {
+      const v = h[z + i];
+      s += Math.max(v, 0) - v * h[y + i] + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+    return s / n;
+  }
+  for (let i = 0; i < n; i++) s += (h[y + i] - h[a + i]) ** 2;
+  return kind === LossKind.mse ? s / n : (0.5 * s) / rows;
+}
+
+/** G = dL/dA (squared errors) or dL/dZ (crossEntropy with softmax, binaryCrossEntropy with sigmoid). */
+export function lossBackward(h: Float64Array, kind: number, rows: number, cols: number, a: number, y: number, g: number): void {
+  const n = rows * cols;
+  if (kind === LossKind.crossEntropy) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let t = 0;
+      for (let c = 0; c < cols; c++) t += h[y + o + c];
+      for (let c = 0; c < cols; c++) h[g + o + c] = (h[a + o + c] * t - h[y + o + c]) * (1 / rows);
+    }
+    return;
+  }
+  const scale = kind === LossKind.halfSquaredError ? 1 / rows : kind === LossKind.mse ? 2 / n : 1 / n;
+  for (let i = 0; i < n; i++) h[g + i] = (h[a + i] - h[y + i]) * scale;
+}

@@ -1,0 +1,56 @@
+// The Wasm backend: kernels are the module's exports; the heap is its linear memory, shared by
+// every network of the instance through one allocator.
+import type { Backend, Kernels } from '../backend.js';
+import { Allocator } from '../allocator.js';
+import { instantiate, type WasmExports, type WasmSource } from './loader.js';
+
+const PAGE = 65536 / 8; // f64 elements per Wasm page
+const MAX_PAGES = 65536;
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly k: Kernels;
+  private view: Float64Array;
+  private allocator: Allocator;
+
+  constructor(readonly exports: WasmExports) {
+    this.k = exports;
+    const memory = exports.memory;
+    this.view = new Float64Array(memory.buffer);
+    this.allocator = new Allocator(this.view.length, exports.heapStart(), (minEnd) => {
+      const pages = Math.ceil(minEnd / PAGE);
+      const have = memory.buffer.byteLength / 65536;
+      // Grow geometrically so that many small allocations do not grow page by page.
+      const want = Math.min(MAX_PAGES, Math.max(pages, have * 2));
+      if (pages > MAX_PAGES) throw new RangeError(`backprop wasm: ${minEnd * 8} bytes exceed the 4 GiB Wasm memory`);
+      memory.grow(want - have);
+      return want * PAGE;
+    });
+  }
+
+  heap(): Float64Array {
+    // Growth detaches the old buffer: re-take the view whenever it changed.
+    if (this.view.buffer !== this.exports.memory.buffer) this.view = new Float64Array(this.exports.memory.buffer);
+    return this.view;
+  }
+  alloc(n: number): number {
+    const at = this.allocator.alloc(n);
+    this.heap().fill(0, at, at + n);
+    return at;
+  }
+  free(offset: number): void {
+    this.allocator.free(offset);
+  }
+  /** Elements allocated now (for tests of bounded memory). */
+  get inUse(): number {
+    return this.allocator.inUse;
+  }
+}
+
+let shared: Promise<WasmBackend> | undefined;
+
+/** The instance every network shares unless given its own module. */
+export function wasmBackend(source?: WasmSource): Promise<WasmBackend> {
+  if (source) return instantiate(source).then((e) => new WasmBackend(e));
+  return (shared ??= instantiate().then((e) => new WasmBackend(e)));
+}

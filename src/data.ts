@@ -1,0 +1,70 @@
+// Turning what users pass (number[], number[][], Float64Array) into checked row-major rows.
+import { BackpropError, words } from './errors.js';
+
+export type Sample = ArrayLike<number>;
+export type Batch = ArrayLike<number>[] | Float64Array;
+export type Shape = 'single' | 'nested' | 'flat';
+
+export interface Rows {
+  data: Float64Array;
+  rows: number;
+  shape: Shape;
+}
+
+const bad = (field: string, expected: string, got: unknown): never => {
+  throw new BackpropError('INVALID_DATA', field, expected, got);
+};
+
+function checkFinite(data: ArrayLike<number>, field: string, at: (i: number) => string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${field}${at(i)}`, 'a finite number', v);
+  }
+}
+
+const isNumbers = (v: unknown): v is ArrayLike<number> =>
+  (ArrayBuffer.isView(v) && !(v instanceof DataView)) || (Array.isArray(v) && (v.length === 0 || !(typeof v[0] === 'object' && v[0] !== null)));
+
+/**
+ * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
+ * `rows` × width numbers.
+ */
+export function toRows(v: unknown, width: number, field: string, rows?: number): Rows {
+  if (ArrayBuffer.isView(v) && rows !== undefined) {
+    if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
+    const a = v as unknown as ArrayLike<number>;
+    if (a.length !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
+    checkFinite(a, field, (i) => `[${Math.floor(i / width)}][${i % width}]`);
+    return { data: Float64Array.from(a), rows, shape: 'flat' };
+  }
+  if (isNumbers(v)) {
+    if (v.length !== width) bad(field, `${width} numbers (one sample)`, v);
+    checkFinite(v, field, (i) => `[${i}]`);
+    return { data: Float64Array.from(v), rows: 1, shape: 'single' };
+  }
+  if (!Array.isArray(v) || v.length === 0) bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
+  const list = v as unknown[];
+  const data = new Float64Array(list.length * width);
+  list.forEach((row, r) => {
+    if (!isNumbers(row) || row.length !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
+    checkFinite(row as ArrayLike<number>, field, (i) => `[${r}][${i}]`);
+    data.set(row as ArrayLike<number>, r * width);
+  });
+  return { data, rows: list.length, shape: 'nested' };
+}
+
+/** Output rows in the shape the input came in. */
+export function shapeLike(shape: Shape, data: Float64Array, width: number): Float64Array | Float64Array[] {
+  if (shape !== 'nested') return data;
+  const out: Float64Array[] = [];
+  for (let r = 0; r < data.length / width; r++) out.push(data.slice(r * width, (r + 1) * width));
+  return out;
+}
+
+/** Inputs and targets of one batch or data set, with matching row counts. */
+export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string): { x: Rows; y: Rows } {
+  const xr = toRows(x, inputs, fx, ArrayBuffer.isView(x) && ArrayBuffer.isView(y) && (x as Float64Array).length !== inputs ? (x as Float64Array).length / inputs : undefined);
+  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined);
+  if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
+  return { x: xr, y: yr };
+}

@@ -1,0 +1,35 @@
+// Where each layer's parameters sit in the flat blocks. Parameters, gradients and optimizer
+// state are each one block of `size` elements laid out by these same offsets.
+import type { Layer } from './spec.js';
+
+export interface LayerSlots {
+  w: number; // weights[out][in], row-major: units × inputs
+  b: number; // bias[out], or -1 without bias
+}
+
+export interface Layout {
+  layers: LayerSlots[];
+  size: number; // parameters in all
+}
+
+export function layoutOf(layers: Layer[]): Layout {
+  let at = 0;
+  const slots = layers.map((l) => {
+    const w = at;
+    at += l.units * l.inputs;
+    const b = l.bias ? at : -1;
+    if (l.bias) at += l.units;
+    return { w, b };
+  });
+  return { layers: slots, size: at };
+}
+
+/** Sizes of the per-capacity work buffers: batch X and Y, each layer's Z and A, two deltas. */
+export function workSize(layers: Layer[], inputs: number, capacity: number): number {
+  const widest = Math.max(...layers.map((l) => l.units));
+  const zs = layers.reduce((s, l) => s + 2 * pad(capacity * l.units), 0);
+  return pad(capacity * inputs) + pad(capacity * layers[layers.length - 1].units) + zs + 2 * pad(capacity * widest);
+}
+
+/** Rounds up to an even count so every buffer starts 16-byte aligned. */
+export const pad = (n: number) => (n + 1) & ~1;

@@ -1,0 +1,84 @@
+// Saved models: the normalized spec plus parameters and optimizer state as little-endian f64
+// in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
+import { BackpropError, words } from './errors.js';
+import { normalizeSpec, checkKeys, type Spec } from './spec.js';
+import { layoutOf } from './layout.js';
+
+export const FORMAT = 'backprop';
+export const VERSION = 1;
+
+export interface ModelJSON {
+  format: typeof FORMAT;
+  version: number;
+  spec: Omit<Spec, 'layers'> & { layers: { units: number; activation: string; bias: boolean }[] };
+  params: string;
+  state: string;
+  rng: number;
+}
+
+export function encodeF64(a: Float64Array): string {
+  const bytes = new Uint8Array(a.length * 8);
+  const dv = new DataView(bytes.buffer);
+  a.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const invalid = (field: string, expected: string, got?: unknown): never => {
+  throw new BackpropError('INVALID_MODEL', field, expected, got);
+};
+
+/** Decodes exactly `count` f64 values, checking the length before allocating anything. */
+export function decodeF64(s: unknown, count: number, field: string): Float64Array {
+  if (typeof s !== 'string') invalid(field, 'a base64 string', s);
+  const str = s as string;
+  const expectedChars = Math.ceil((count * 8) / 3) * 4;
+  if (str.length !== expectedChars) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
+  let bin: string;
+  try {
+    bin = atob(str);
+  } catch {
+    return invalid(field, 'valid base64', words('invalid characters'));
+  }
+  const dv = new DataView(Uint8Array.from(bin, (c) => c.charCodeAt(0)).buffer);
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = dv.getFloat64(i * 8, true);
+    if (!Number.isFinite(out[i])) invalid(`${field}[${i}]`, 'a finite number', out[i]);
+  }
+  return out;
+}
+
+export interface Decoded {
+  spec: Spec;
+  params: Float64Array;
+  state: Float64Array;
+  rng: number;
+}
+
+export function parseModel(input: unknown): Decoded {
+  let m = input;
+  if (typeof m === 'string') {
+    try {
+      m = JSON.parse(m);
+    } catch (e) {
+      invalid('model', 'JSON text', words((e as Error).message));
+    }
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
+  const o = m as Record<string, unknown>;
+  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'rng'], 'model', 'INVALID_MODEL');
+  if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
+  if (o.version !== VERSION) invalid('model.version', `${VERSION} (this build reads format version ${VERSION})`, o.version);
+  let spec: Spec;
+  try {
+    spec = normalizeSpec(o.spec);
+  } catch (e) {
+    if (e instanceof BackpropError) throw e.within('INVALID_MODEL', 'model.spec');
+    throw e;
+  }
+  if (!Number.isInteger(o.rng) || (o.rng as number) < 0 || (o.rng as number) > 0xffffffff) invalid('model.rng', 'an integer in [0, 2³²)', o.rng);
+  const size = layoutOf(spec.layers).size;
+  return { spec, params: decodeF64(o.params, size, 'model.params'), state: decodeF64(o.state, size, 'model.state'), rng: o.rng as number };
+}
