@@ -29,39 +29,8 @@ export const CT: usize = memory.data(MR * NR * 8, 16);
 export function kernel(kc: i32, pa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const end2 = pa + ((<usize>(kc & ~1)) << 5);
-  while (pa < end2) {
-    let b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 8);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 16);
-    c20 = f64x2.add(c20, f64x2.mul(x, b0));
-    c21 = f64x2.add(c21, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 24);
-    c30 = f64x2.add(c30, f64x2.mul(x, b0));
-    c31 = f64x2.add(c31, f64x2.mul(x, b1));
-    b0 = v128.load(pb, 32);
-    b1 = v128.load(pb, 48);
-    x = v128.load64_splat(pa, 32);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 40);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 48);
-    c20 = f64x2.add(c20, f64x2.mul(x, b0));
-    c21 = f64x2.add(c21, f64x2.mul(x, b1));
-    x = v128.load64_splat(pa, 56);
-    c30 = f64x2.add(c30, f64x2.mul(x, b0));
-    c31 = f64x2.add(c31, f64x2.mul(x, b1));
-    pa += 64;
-    pb += 64;
-  }
-  if (kc & 1) {
+  const end = pa + ((<usize>kc) << 5);
+  while (pa < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(pa);
     c00 = f64x2.add(c00, f64x2.mul(x, b0));
@@ -75,6 +44,8 @@ export function kernel(kc: i32, pa: usize, pb: usize, cp: usize, ldc: usize, bet
     x = v128.load64_splat(pa, 24);
     c30 = f64x2.add(c30, f64x2.mul(x, b0));
     c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    pa += 32;
+    pb += 32;
   }
   const r1 = cp + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
   if (beta) {

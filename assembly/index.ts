@@ -3,7 +3,8 @@ export { gemmABt, gemmAtB, gemmAB } from './gemm';
 export { addBias, sumRows, activate, activateBackward } from './activations';
 export { loss, lossBackward } from './losses';
 export { sgd } from './optimizers';
-export { forward, batchLoss, backward, step, trainStep, gather, trainBatches } from './network';
+export { gather } from './gather';
+export { forward, batchLoss, backward, step, trainStep, trainBatches } from './network';
 
 /** First f64 element index free for the host's allocator (above static data). */
 export function heapStart(): i32 {

@@ -4,6 +4,7 @@ import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
 import { sgd } from './optimizers';
+import { gather } from './gather';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
 // whole batch (or many) costs one call from JS.
@@ -78,14 +79,6 @@ export function trainStep(plan: i32, rows: i32): f64 {
   backward(plan, rows);
   step(plan);
   return l;
-}
-
-/** Copies rows perm[from..from+rows) of a data set (rows × width) into a batch buffer. */
-export function gather(rows: i32, width: i32, data: i32, perm: i32, from: i32, out: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const src = data + <i32>ld(perm + from + r) * width, dst = out + r * width;
-    for (let c = 0; c < width; c++) st(dst + c, ld(src + c));
-  }
 }
 
 /**

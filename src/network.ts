@@ -1,5 +1,6 @@
 // The user-facing network: validates, then drives a backend's kernels through the plan table.
 import type { Backend } from './backends/backend.js';
+import { newHome, type Home } from './backends/homes.js';
 import { selectBackend } from './backends/select.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError } from './errors.js';
@@ -24,22 +25,11 @@ export interface CreateOptions {
   wasm?: WasmSource;
 }
 
-/** Wasm blocks a network owns; freed by dispose() or, if forgotten, after garbage collection. */
-interface Blocks {
-  be: Backend;
-  model: number;
-  work: number;
-}
-const collected = new FinalizationRegistry<Blocks>((b) => {
-  b.be.free(b.model);
-  b.be.free(b.work);
-});
-
 const PREDICT_CHUNK = 256;
 
 export class Network {
   private readonly layout: Layout;
-  private readonly blocks: Blocks;
+  private readonly home: Home;
   private readonly rng: Rng;
   private capacity = 0;
   private disposed = false;
@@ -49,12 +39,10 @@ export class Network {
     readonly spec: Readonly<Spec>,
   ) {
     this.layout = layoutOf(spec.layers);
-    const p = pad(this.layout.size);
-    // Model block: parameters | gradients | optimizer state | plan table.
-    this.blocks = { be, model: be.alloc(3 * p + planSize(spec.layers.length)), work: -1 };
+    // Model block: parameters | optimizer state | gradients | plan table; the first two persist.
+    this.home = newHome(2 * pad(this.layout.size));
     this.rng = new Rng(spec.seed ^ 0x9e3779b9);
-    if (be.name === 'wasm') collected.register(this, this.blocks, this);
-    this.reserve(1);
+    this.enter(1);
   }
 
   /** Creates a network from a spec; the backend is chosen (and compiled) here, once. */
@@ -100,7 +88,7 @@ export class Network {
     const chunk = Math.max(this.capacity, Math.min(r.rows, PREDICT_CHUNK));
     for (let from = 0; from < r.rows; from += chunk) {
       const n = Math.min(chunk, r.rows - from);
-      this.load(r.data.subarray(from * this.inputs, (from + n) * this.inputs), undefined, n);
+      this.load(r.data.subarray(from * this.inputs, (from + n) * this.inputs), undefined, chunk);
       this.be.k.forward(this.plan, n);
       const a = this.field(layerAt(this.plan, this.spec.layers.length - 1) + L.a);
       out.set(this.be.heap().subarray(a, a + n * this.outputs), from * this.outputs);
@@ -137,10 +125,9 @@ export class Network {
    * into the backend's heap once; each epoch is one kernel call.
    */
   async fit(data: FitData, options: FitOptions = {}): Promise<History> {
-    this.alive();
     const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets');
     const o = checkFit(options, x.rows);
-    this.reserve(o.batchSize);
+    this.enter(o.batchSize);
     const n = x.rows;
     const batches = Math.ceil(n / o.batchSize);
     const at = { x: 0, y: pad(n * this.inputs), perm: 0, losses: 0 };
@@ -156,6 +143,7 @@ export class Network {
       for (let epoch = 0; epoch < o.epochs; epoch++) {
         const perm = this.be.heap().subarray(block + at.perm, block + at.perm + n);
         if (o.shuffle) this.rng.shuffle(perm);
+        this.enter(o.batchSize); // another network may have evicted this one while we awaited
         const total = this.be.k.trainBatches(this.plan, block + at.x, block + at.y, block + at.perm, 0, n, o.batchSize, block + at.losses);
         const loss = total / n;
         history.loss.push(loss);
@@ -169,6 +157,7 @@ export class Network {
   }
 
   getWeights(): LayerWeights[] {
+    this.enter(1);
     return this.unpack(this.field(this.plan + F.params));
   }
 
@@ -190,10 +179,12 @@ export class Network {
         next.set(toRows(given.bias, l.units, `weights[${i}].bias`).data, this.layout.layers[i].b);
       }
     });
+    this.enter(1);
     this.paramView().set(next);
   }
 
   toJSON(): ModelJSON {
+    this.enter(1);
     const { inputs, loss, optimizer, seed, layers } = this.spec;
     return {
       format: FORMAT,
@@ -205,28 +196,29 @@ export class Network {
     };
   }
 
-  /** Frees the network's Wasm memory now instead of at garbage collection. Idempotent. */
+  /**
+   * Frees the network's Wasm memory now. Optional: a dropped network's memory is reclaimed when
+   * other networks need the room (see src/backends/homes.ts). Idempotent.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    collected.unregister(this);
-    this.be.free(this.blocks.model);
-    this.be.free(this.blocks.work);
+    this.be.homes.release(this.home);
   }
 
   // ---- internals -------------------------------------------------------------------------
 
   private get plan(): number {
-    return this.blocks.model + 3 * pad(this.layout.size);
+    return this.home.model + 3 * pad(this.layout.size);
   }
   private field(at: number): number {
     return this.be.heap()[at];
   }
   private paramView(): Float64Array {
-    return this.be.heap().subarray(this.blocks.model, this.blocks.model + this.layout.size);
+    return this.be.heap().subarray(this.home.model, this.home.model + this.layout.size);
   }
   private stateView(): Float64Array {
-    const at = this.blocks.model + 2 * pad(this.layout.size);
+    const at = this.home.model + pad(this.layout.size);
     return this.be.heap().subarray(at, at + this.layout.size);
   }
 
@@ -236,32 +228,33 @@ export class Network {
 
   /** Copies a batch into the X (and Y) buffers, growing them first if needed. */
   private load(x: Float64Array, y: Float64Array | undefined, rows: number): void {
-    this.alive();
-    this.reserve(rows);
+    this.enter(rows);
     const h = this.be.heap();
     h.set(x, this.field(this.plan + F.x));
     if (y) h.set(y, this.field(this.plan + F.y));
   }
 
-  /** Makes the work buffers hold `rows` samples and rewrites the plan table's offsets. */
-  private reserve(rows: number): void {
-    if (rows <= this.capacity) return;
-    const cap = Math.max(rows, 2 * this.capacity);
-    const { spec, layout, be } = this;
-    const work = be.alloc(workSize(spec.layers, spec.inputs, cap));
-    if (this.blocks.work >= 0) be.free(this.blocks.work);
-    this.blocks.work = work;
+  /**
+   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
+   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here.
+   */
+  private enter(rows: number): void {
+    this.alive();
+    const { spec, layout, be, home } = this;
+    const cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
+    const p = pad(layout.size);
+    if (!be.homes.settle(home, 3 * p + planSize(spec.layers.length), workSize(spec.layers, spec.inputs, cap))) return;
     this.capacity = cap;
-    const p = pad(layout.size), model = this.blocks.model;
+    const model = home.model;
     const widest = Math.max(...spec.layers.map((l) => l.units));
     const h = be.heap();
-    let at = work;
+    let at = home.work;
     const take = (n: number) => ((at += pad(n)), at - pad(n));
     const header: [number, number][] = [
       [F.nLayers, spec.layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, spec.inputs],
       [F.x, take(cap * spec.inputs)], [F.y, take(cap * this.outputs)],
       [F.d0, take(cap * widest)], [F.d1, take(cap * widest)],
-      [F.params, model], [F.grads, model + p], [F.state, model + 2 * p], [F.nParams, layout.size],
+      [F.params, model], [F.state, model + p], [F.grads, model + 2 * p], [F.nParams, layout.size],
       [F.optimizer, 0], [F.lr, spec.optimizer.learningRate], [F.momentum, spec.optimizer.momentum],
       [F.nesterov, spec.optimizer.nesterov ? 1 : 0],
     ];

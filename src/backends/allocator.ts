@@ -6,6 +6,7 @@
 export class Allocator {
   private free_: { at: number; size: number }[] = [];
   private used = new Map<number, number>();
+  private total = 0;
   constructor(private end: number, start: number, private grow: (minEnd: number) => number) {
     start = (start + 1) & ~1;
     if (end > start) this.free_.push({ at: start, size: end - start });
@@ -29,6 +30,7 @@ export class Allocator {
     if (b.size === size) this.free_.splice(i, 1);
     else Object.assign(b, { at: at + size, size: b.size - size });
     this.used.set(at, size);
+    this.total += size;
     return at;
   }
 
@@ -37,6 +39,7 @@ export class Allocator {
     const size = this.used.get(at);
     if (size === undefined) throw new Error(`free: ${at} is not an allocated block`);
     this.used.delete(at);
+    this.total -= size;
     this.release(at, size);
     return size;
   }
@@ -47,9 +50,7 @@ export class Allocator {
 
   /** Elements currently allocated. */
   get inUse(): number {
-    let s = 0;
-    for (const v of this.used.values()) s += v;
-    return s;
+    return this.total;
   }
 
   private release(at: number, size: number): void {

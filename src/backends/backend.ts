@@ -23,6 +23,8 @@ export interface Kernels {
   trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, losses: number): number;
 }
 
+import type { Homes } from './homes.js';
+
 export type BackendName = 'wasm' | 'js';
 
 export interface Backend {
@@ -33,4 +35,8 @@ export interface Backend {
   /** Reserves n f64 elements (16-byte aligned, zeroed); returns the element offset. */
   alloc(n: number): number;
   free(offset: number): void;
+  /** Elements allocated now. */
+  readonly inUse: number;
+  /** Residency of the networks that use this heap. */
+  readonly homes: Homes;
 }

@@ -1,10 +1,12 @@
 // The reference backend: plain TypeScript kernels over a private Float64Array.
 import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
+import { Homes } from '../homes.js';
 import * as gemm from './gemm.js';
 import * as act from './activations.js';
 import * as losses from './losses.js';
 import * as opt from './optimizers.js';
+import { gather } from './gather.js';
 import * as passes from '../../passes.js';
 
 export type Primitives = Omit<Kernels, 'forward' | 'batchLoss' | 'backward' | 'step' | 'trainStep' | 'trainBatches'>;
@@ -22,11 +24,6 @@ export function composeKernels(p: Primitives, heap: () => Float64Array): Kernels
       passes.trainBatches(k, heap(), plan, x, y, perm, start, count, batch, out),
   };
   return k;
-}
-
-/** Copies rows perm[from..from+rows) of a rows×width data set into out. */
-function gather(h: Float64Array, rows: number, width: number, data: number, perm: number, from: number, out: number): void {
-  for (let r = 0; r < rows; r++) h.copyWithin(out + r * width, data + h[perm + from + r] * width, data + (h[perm + from + r] + 1) * width);
 }
 
 export class JsBackend implements Backend {
@@ -71,4 +68,9 @@ export class JsBackend implements Backend {
   free(offset: number): void {
     this.allocator.free(offset);
   }
+  get inUse(): number {
+    return this.allocator.inUse;
+  }
+  // Each JS network has a heap of its own, so nothing is ever evicted.
+  readonly homes = new Homes(this, Infinity);
 }

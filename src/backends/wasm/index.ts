@@ -2,10 +2,13 @@
 // every network of the instance through one allocator.
 import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
+import { Homes } from '../homes.js';
 import { instantiate, type WasmExports, type WasmSource } from './loader.js';
 
 const PAGE = 65536 / 8; // f64 elements per Wasm page
 const MAX_PAGES = 65536;
+/** Heap size past which idle networks are evicted (their state copied out to JS). */
+export const RESIDENT_BUDGET = (128 * 2 ** 20) / 8;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
@@ -20,8 +23,8 @@ export class WasmBackend implements Backend {
     this.allocator = new Allocator(this.view.length, exports.heapStart(), (minEnd) => {
       const pages = Math.ceil(minEnd / PAGE);
       const have = memory.buffer.byteLength / 65536;
-      // Grow geometrically so that many small allocations do not grow page by page.
-      const want = Math.min(MAX_PAGES, Math.max(pages, have * 2));
+      // Grow geometrically (at most 32 MiB at a time) so small allocations do not grow page by page.
+      const want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
       if (pages > MAX_PAGES) throw new RangeError(`backprop wasm: ${minEnd * 8} bytes exceed the 4 GiB Wasm memory`);
       memory.grow(want - have);
       return want * PAGE;
@@ -41,16 +44,23 @@ export class WasmBackend implements Backend {
   free(offset: number): void {
     this.allocator.free(offset);
   }
-  /** Elements allocated now (for tests of bounded memory). */
   get inUse(): number {
     return this.allocator.inUse;
   }
+  readonly homes = new Homes(this, RESIDENT_BUDGET);
 }
 
 let shared: Promise<WasmBackend> | undefined;
+const perModule = new WeakMap<WebAssembly.Module, Promise<WasmBackend>>();
 
-/** The instance every network shares unless given its own module. */
+/**
+ * The instance every network shares: the embedded module's, or one per user-given Module
+ * (bytes are compiled anew each call, so pass a Module to share).
+ */
 export function wasmBackend(source?: WasmSource): Promise<WasmBackend> {
-  if (source) return instantiate(source).then((e) => new WasmBackend(e));
-  return (shared ??= instantiate().then((e) => new WasmBackend(e)));
+  if (!source) return (shared ??= instantiate().then((e) => new WasmBackend(e)));
+  if (!(source instanceof WebAssembly.Module)) return instantiate(source).then((e) => new WasmBackend(e));
+  let be = perModule.get(source);
+  if (!be) perModule.set(source, (be = instantiate(source).then((e) => new WasmBackend(e))));
+  return be;
 }

@@ -1,0 +1,93 @@
+/**
+ * Where networks live in a backend heap. A network's blocks stay resident while it is used; when
+ * the heap would pass its budget, the least recently used network is evicted: its parameters and
+ * optimizer state are copied out to a JS array (which the garbage collector owns) and its blocks
+ * are freed. So a program that drops networks without dispose() never grows the heap past the
+ * budget — no reliance on finalizers, which never run inside a long chain of awaits.
+ */
+export interface Home {
+  model: number; // block offset, or -1 when not resident
+  work: number;
+  modelSize: number;
+  workSize: number;
+  /** Leading elements of the model block that must survive eviction. */
+  keep: number;
+  saved: Float64Array | null;
+}
+
+interface Heap {
+  alloc(n: number): number;
+  free(at: number): void;
+  heap(): Float64Array;
+  readonly inUse: number;
+}
+
+export const newHome = (keep: number): Home => ({ model: -1, work: -1, modelSize: 0, workSize: 0, keep, saved: null });
+
+export class Homes {
+  // Insertion order is recency order: settle() moves a home to the end, so the first is the LRU.
+  private live = new Set<Home>();
+
+  constructor(private heap: Heap, readonly budget: number) {}
+
+  /** Makes `home` resident with blocks of at least these sizes; true when its offsets changed. */
+  settle(home: Home, modelSize: number, workSize: number): boolean {
+    let moved = false;
+    if (this.live.delete(home)) this.live.add(home);
+    if (home.model < 0) {
+      this.makeRoom(modelSize + workSize, home);
+      home.model = this.heap.alloc(modelSize);
+      home.modelSize = modelSize;
+      if (home.saved) this.heap.heap().set(home.saved, home.model);
+      home.saved = null;
+      this.live.add(home);
+      moved = true;
+    }
+    if (home.work < 0 || workSize > home.workSize) {
+      if (home.work >= 0) this.heap.free(home.work);
+      home.work = -1;
+      this.makeRoom(workSize, home);
+      home.work = this.heap.alloc(workSize);
+      home.workSize = workSize;
+      moved = true;
+    }
+    return moved;
+  }
+
+  evict(home: Home): void {
+    if (home.model < 0) return;
+    home.saved = this.heap.heap().slice(home.model, home.model + home.keep);
+    this.freeBlocks(home);
+  }
+
+  /** Frees a home for good (dispose): blocks and any saved copy. */
+  release(home: Home): void {
+    this.freeBlocks(home);
+    home.saved = null;
+  }
+
+  private freeBlocks(home: Home): void {
+    if (home.model >= 0) this.heap.free(home.model);
+    if (home.work >= 0) this.heap.free(home.work);
+    home.model = home.work = -1;
+    this.live.delete(home);
+  }
+
+  get resident(): number {
+    return this.live.size;
+  }
+
+  private makeRoom(need: number, except: Home): void {
+    while (this.heap.inUse + need > this.budget) {
+      let lru: Home | undefined;
+      for (const h of this.live) {
+        if (h !== except) {
+          lru = h;
+          break;
+        }
+      }
+      if (!lru) return; // nothing left to evict: grow past the budget
+      this.evict(lru);
+    }
+  }
+}

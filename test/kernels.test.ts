@@ -1,0 +1,109 @@
+// Every Wasm kernel against its plain TS twin on seeded random shapes (batch 1, odd widths,
+// 0-size edges), in the release and the debug (assertions on) builds. Tolerance: 1e-12 relative.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { wasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
+import { composeKernels } from '../src/backends/js/index.js';
+import * as act from '../src/backends/js/activations.js';
+import * as losses from '../src/backends/js/losses.js';
+import * as opt from '../src/backends/js/optimizers.js';
+import { gather } from '../src/backends/js/gather.js';
+import { Act, LossKind } from '../src/kinds.js';
+import { Rng } from '../src/rng.js';
+import { Network } from '../src/index.js';
+import { maxRelDiff } from './helpers/random.js';
+
+const TOL = 1e-12;
+const SHAPES: [number, number][] = [[1, 1], [1, 7], [3, 5], [32, 10], [0, 4], [4, 0], [17, 33]];
+
+type Twin = (h: Float64Array, ...args: number[]) => number | void;
+
+/** Runs a Wasm kernel and its twin on the same random heap; compares the written region and the return. */
+function compare(be: WasmBackend, rng: Rng, regions: number[], run: (offsets: number[]) => [string, number[], Twin], out: number[], init?: (h: Float64Array, at: number[]) => void) {
+  const at = regions.map((n) => be.alloc(Math.max(n, 1)));
+  const h = be.heap();
+  at.forEach((o, i) => {
+    for (let j = 0; j < regions[i]; j++) h[o + j] = 4 * rng.next() - 2;
+  });
+  init?.(h, at);
+  const copy = be.heap().slice();
+  const [name, args, twin] = run(at);
+  const wasmRet = (be.k as unknown as Record<string, (...a: number[]) => number>)[name](...args);
+  const jsRet = twin(copy, ...args);
+  for (const i of out) expect(maxRelDiff(be.heap().subarray(at[i], at[i] + regions[i]), copy.subarray(at[i], at[i] + regions[i])), name).toBeLessThan(TOL);
+  if (typeof jsRet === 'number' && !(Number.isNaN(jsRet) && Number.isNaN(wasmRet))) expect(Math.abs(wasmRet - jsRet) / Math.max(1, Math.abs(jsRet)), name).toBeLessThan(TOL);
+  at.forEach((o) => be.free(o));
+}
+
+const builds: [string, () => Promise<WasmBackend>][] = [
+  ['release', () => wasmBackend()],
+  ['debug', () => wasmBackend(readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url)))],
+];
+
+describe.each(builds)('%s build: kernels vs TS twins', (_name, load) => {
+  let be: WasmBackend;
+  beforeAll(async () => {
+    be = await load();
+  });
+
+  it.each(SHAPES)('bias, activations and their derivatives at %i×%i', (rows, cols) => {
+    const rng = new Rng(rows * 100 + cols);
+    const n = rows * cols;
+    compare(be, rng, [cols, n], ([b, z]) => ['addBias', [rows, cols, b, z], act.addBias as Twin], [1]);
+    compare(be, rng, [n, cols], ([dz, db]) => ['sumRows', [rows, cols, dz, db], act.sumRows as Twin], [1]);
+    for (const kind of Object.values(Act)) {
+      compare(be, rng, [n, n], ([z, a]) => ['activate', [kind, rows, cols, z, a], act.activate as Twin], [1]);
+      compare(be, rng, [n], ([z]) => ['activate', [kind, rows, cols, z, z], act.activate as Twin], [0]); // A aliases Z
+      compare(be, rng, [n, n, n, n], ([z, a, da, dz]) => ['activateBackward', [kind, rows, cols, z, a, da, dz], act.activateBackward as Twin], [3]);
+      compare(be, rng, [n, n, n], ([z, a, d]) => ['activateBackward', [kind, rows, cols, z, a, d, d], act.activateBackward as Twin], [2]); // dZ aliases dA
+    }
+  });
+
+  it.each(SHAPES.filter(([r]) => r > 0))('losses and their gradients at %i×%i', (rows, cols) => {
+    const rng = new Rng(rows * 7 + cols);
+    const n = rows * cols;
+    for (const kind of Object.values(LossKind)) {
+      compare(be, rng, [n, n, n], ([z, a, y]) => ['loss', [kind, rows, cols, z, a, y], losses.loss as Twin], []);
+      compare(be, rng, [n, n, n], ([a, y, g]) => ['lossBackward', [kind, rows, cols, a, y, g], losses.lossBackward as Twin], [2]);
+    }
+  });
+
+  it('sgd, plain, momentum and Nesterov, and gather', () => {
+    const rng = new Rng(5);
+    for (const n of [0, 1, 2, 31]) {
+      for (const [mu, nest] of [[0, 0], [0.9, 0], [0.9, 1]]) {
+        compare(be, rng, [n, n, n], ([p, g, v]) => ['sgd', [n, p, g, v, 0.05, mu, nest], opt.sgd as Twin], [0, 2]);
+      }
+    }
+    compare(be, rng, [10 * 3, 4, 2 * 3], ([data, perm, out]) => ['gather', [2, 3, data, perm, 1, out], gather as Twin], [2], (h, [, perm]) => {
+      [7, 2, 9, 0].forEach((v, i) => (h[perm + i] = v));
+    });
+  });
+});
+
+describe('fused passes in Wasm = src/passes.ts over the Wasm primitives, bit for bit', () => {
+  it.each([
+    ['mse', 'tanh', 'linear'],
+    ['crossEntropy', 'relu', 'softmax'],
+    ['binaryCrossEntropy', 'leakyRelu', 'sigmoid'],
+    ['halfSquaredError', 'sigmoid', 'softmax'],
+  ] as const)('%s with %s hidden, %s output', async (loss, hidden, out) => {
+    const net = await Network.create({ inputs: 5, layers: [{ units: 7, activation: hidden }, { units: 3, activation: hidden, bias: false }, { units: 4, activation: out }], loss, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true }, backend: 'wasm', seed: 4 });
+    const rng = new Rng(8);
+    const x = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rng.next()));
+    const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
+    net.loss(x, y); // loads X/Y into the plan's buffers
+    const inner = net as unknown as { be: WasmBackend; plan: number };
+    const be = inner.be;
+    const composed = composeKernels(be.exports, () => be.heap());
+    for (let s = 0; s < 3; s++) {
+      const before = be.heap().slice();
+      const fusedLoss = be.k.trainStep(inner.plan, 6);
+      const fused = be.heap().slice();
+      be.heap().set(before);
+      const composedLoss = composed.trainStep(inner.plan, 6);
+      expect(composedLoss).toBe(fusedLoss);
+      expect(Buffer.compare(Buffer.from(be.heap().buffer), Buffer.from(fused.buffer))).toBe(0);
+    }
+  });
+});
