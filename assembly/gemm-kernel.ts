@@ -7,14 +7,18 @@
 
 export const MR: i32 = 4;
 export const NR: i32 = 4;
-// asconfig.json has initialMemory = 1: all static data (≈7 KiB of math tables + this scratch)
-// must fit in the first 64 KiB page, so the scratch is capped at 48 KiB (+128 B).
-/** Depth of a packed block. */
+// asconfig.json has initialMemory = 1 and static data cannot exceed it: everything static
+// (≈7 KiB of math tables elsewhere + this scratch) must fit in the first 64 KiB page, with room
+// left for other modules. So the scratch is 48 KiB + 128 B in all:
+//   PA = MC×KC×8 = 4 KiB (one 4-row A micro-panel), PB = KC×NC×8 = 44 KiB (11 B micro-panels).
+// With MC = MR, A is re-packed once per NC columns of C (cost ≈ 1/NC of the flops' time) and
+// each B micro-panel is re-read from L1/L2 per A micro-panel; the A micro-panel stays in L1.
+/** Depth of a packed block (p per kernel call). */
 export const KC: i32 = 128;
-/** Rows of A packed at once: MC×KC×8 = 16 KiB. */
-export const MC: i32 = 16;
-/** Columns of B packed at once: KC×NC×8 = 32 KiB. */
-export const NC: i32 = 32;
+/** Rows of A packed at once. */
+export const MC: i32 = 4;
+/** Columns of B packed at once (multiple of NR). */
+export const NC: i32 = 44;
 
 /** Static packing scratch (below __heap_base, so the host allocator never hands it out). */
 export const PA: usize = memory.data(MC * KC * 8, 64);

@@ -3,7 +3,6 @@
  * Workloads: startup, mnist (model.fit), seed (layers trainOnBatch, plus core optimizer.minimize), matmul.
  * Prints one JSON line.
  */
-const tImport = performance.now();
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
@@ -51,7 +50,6 @@ function mnistModel() {
   tf.dispose([p, ...m.weights.map((w) => w.read())]);
 }
 const startupMs = performance.now() - t0;
-const sinceScriptStartMs = performance.now() - tImport;
 
 const f32 = 'f32 only (TF.js has no f64 kernels)';
 const backendNote = backend === 'wasm' ? `wasm backend, single-threaded, SIMD ${simd ? 'on' : 'off'}` : 'cpu backend (plain JS kernels)';
@@ -161,7 +159,6 @@ async function matmul(): Promise<{ gflops: Record<string, number>; notes: string
 const wl = workloads();
 const out: PeerResult = { library: 'tfjs', backend, workloads: {} };
 out.workloads.startupMs = Math.round(startupMs);
-out.workloads.startupSinceScriptStartMs = Math.round(sinceScriptStartMs);
 if (wl.has('mnist')) out.workloads.mnist = await mnist();
 if (wl.has('seed')) out.workloads.seed = await seed();
 if (wl.has('matmul')) out.workloads.matmul = await matmul();
