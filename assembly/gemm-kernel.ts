@@ -7,34 +7,31 @@
 
 export const MR: i32 = 4;
 export const NR: i32 = 4;
-// asconfig.json has initialMemory = 1 and static data cannot exceed it: everything static
-// (≈7 KiB of math tables elsewhere + this scratch) must fit in the first 64 KiB page, with room
-// left for other modules. So the scratch is 48 KiB + 128 B in all:
-//   PA = MC×KC×8 = 4 KiB (one 4-row A micro-panel), PB = KC×NC×8 = 44 KiB (11 B micro-panels).
-// With MC = MR, A is re-packed once per NC columns of C (cost ≈ 1/NC of the flops' time) and
-// each B micro-panel is re-read from L1/L2 per A micro-panel; the A micro-panel stays in L1.
-/** Depth of a packed block (p per kernel call). */
-export const KC: i32 = 128;
-/** Rows of A packed at once. */
-export const MC: i32 = 4;
-/** Columns of B packed at once (multiple of NR). */
-export const NC: i32 = 44;
 
-/** Static packing scratch (below __heap_base, so the host allocator never hands it out). */
-export const PA: usize = memory.data(MC * KC * 8, 64);
-export const PB: usize = memory.data(KC * NC * 8, 64);
-/** One MR×NR tile for edge tiles. */
+// Static scratch. asconfig.json has initialMemory = 1, and static data cannot exceed it: all of it
+// (≈7 KiB of math tables elsewhere + this) must fit in the first 64 KiB page, with room left for
+// other modules. So the packing scratch is one 48 KiB region + a 128 B tile (static data below
+// __heap_base: the host allocator, which starts at heapStart(), never hands it out). The driver
+// splits it per call into a packed B panel (kc×nc) followed by packed A (kc×mc): see gemm.ts.
+/** Scratch size in f64 elements (48 KiB). */
+export const SCRATCH_ELEMS: i32 = 6144;
+export const SCRATCH: usize = memory.data(SCRATCH_ELEMS * 8, 64);
+/** One MR×NR C tile, for tiles cut by the right or bottom edge of C. */
 export const CT: usize = memory.data(MR * NR * 8, 16);
 
-/**
- * C tile (4×4 at byte address cp, row stride ldc bytes) = (beta ? C : 0) + Apanel · Bpanel.
- * Eight v128 accumulators; per p: two B loads, four A splat-loads, eight mul + eight add.
- */
-export function kernel(kc: i32, pa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+// Both kernels: C tile (4×4 at byte address cp, row stride ldc bytes) = (beta ? C : 0) + A·B over
+// kc steps of p, with B a packed micro-panel (32 bytes per p). Eight v128 accumulators; per p: two
+// B loads, four A splat-loads, eight f64x2.mul + eight f64x2.add. That is 15 live v128s at most
+// (8 acc + 6 loads + 1 product; V8 keeps xmm15 as scratch), so there are no spills. The loop is
+// bound by the FP ports (mul on p0/p1, add on p1/p5: 16 ops per 5⅓ cycles), ≈ 22.5 GFLOP/s here.
+// Unrolling p by 2 makes Binaryen/TurboFan hoist 12 loads and spill: keep one step per iteration.
+
+/** A given p-major: A(i0 + r, p) at pa + p·sa + r·8 (packed panel: sa = 32; Aᵀ rows: sa = lda·8). */
+export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const end = pa + ((<usize>kc) << 5);
-  while (pa < end) {
+  const end = pb + ((<usize>kc) << 5);
+  while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(pa);
     c00 = f64x2.add(c00, f64x2.mul(x, b0));
@@ -48,9 +45,50 @@ export function kernel(kc: i32, pa: usize, pb: usize, cp: usize, ldc: usize, bet
     x = v128.load64_splat(pa, 24);
     c30 = f64x2.add(c30, f64x2.mul(x, b0));
     c31 = f64x2.add(c31, f64x2.mul(x, b1));
-    pa += 32;
+    pa += sa;
     pb += 32;
   }
+  storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * A given x-major, read in place (no packing): A(i0 + r, p) at a + r·lda + p·8, i.e. four rows of
+ * a row-major A. Three more pointer bumps per step than `kernel`, which the FP-port-bound loop
+ * absorbs (measured equal speed).
+ */
+export function kernelX(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+  let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let r0 = a, r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda;
+  const end = pb + ((<usize>kc) << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load64_splat(r0);
+    c00 = f64x2.add(c00, f64x2.mul(x, b0));
+    c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    x = v128.load64_splat(r1);
+    c10 = f64x2.add(c10, f64x2.mul(x, b0));
+    c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    x = v128.load64_splat(r2);
+    c20 = f64x2.add(c20, f64x2.mul(x, b0));
+    c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    x = v128.load64_splat(r3);
+    c30 = f64x2.add(c30, f64x2.mul(x, b0));
+    c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    r0 += 8;
+    r1 += 8;
+    r2 += 8;
+    r3 += 8;
+    pb += 32;
+  }
+  storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+// @ts-ignore: decorator
+@inline function storeTile(
+  cp: usize, ldc: usize, beta: i32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
   const r1 = cp + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
   if (beta) {
     c00 = f64x2.add(c00, v128.load(cp));
@@ -108,23 +146,24 @@ export function packX(src: usize, ld: usize, nx: i32, kc: i32, dst: usize): void
 }
 
 /**
- * Packs nx ≤ 4 "x" that are contiguous at each p (element (x, p) at src + p·ld + x·8):
- * columns of Aᵀ for AtB, columns of B for AtB/AB. A straight 32-byte copy per p.
+ * Packs a p-major block of nx "x" (any nx ≥ 1) into ⌈nx/4⌉ consecutive panels of kc×4, walking
+ * the source row by row: one pass over each of the kc rows, so each row's cache lines and page are
+ * touched once (packing 4 columns at a time would re-walk kc pages per panel when ld is large).
  */
-export function packP(src: usize, ld: usize, nx: i32, kc: i32, dst: usize): void {
-  if (nx == 4) {
-    const end = dst + ((<usize>kc) << 5);
-    while (dst < end) {
-      v128.store(dst, v128.load(src));
-      v128.store(dst, v128.load(src, 16), 16);
-      src += ld;
-      dst += 32;
+export function packPBlock(src: usize, ld: usize, nx: i32, kc: i32, dst: usize): void {
+  const full = nx & ~3;
+  const panel = (<usize>kc) << 5; // bytes per panel
+  for (let p = 0; p < kc; p++) {
+    const s = src + <usize>p * ld;
+    let d = dst + ((<usize>p) << 5);
+    let x = 0;
+    for (; x < full; x += 4) {
+      v128.store(d, v128.load(s + ((<usize>x) << 3)));
+      v128.store(d, v128.load(s + ((<usize>x) << 3), 16), 16);
+      d += panel;
     }
-  } else {
-    for (let p = 0; p < kc; p++) {
-      const d = dst + ((<usize>p) << 5);
-      const s = src + <usize>p * ld;
-      for (let x = 0; x < 4; x++) store<f64>(d + ((<usize>x) << 3), x < nx ? load<f64>(s + ((<usize>x) << 3)) : 0.0);
+    if (x < nx) {
+      for (let r = 0; r < 4; r++) store<f64>(d + ((<usize>r) << 3), x + r < nx ? load<f64>(s + ((<usize>(x + r)) << 3)) : 0.0);
     }
   }
 }

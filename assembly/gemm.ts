@@ -1,18 +1,19 @@
-import { ld, st, ld2, st2 } from './mem';
-import { MR, NR, KC, MC, NC, PA, PB, CT, kernel, packX, packP } from './gemm-kernel';
+import { ld, st, ld2 } from './mem';
+import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
 
 // Row-major GEMM in the three forms backprop needs. `acc` = 0 overwrites C, 1 adds to it.
 // C must not alias A or B.
 //
-// Large shapes go through one packed, cache-blocked driver (see gemm-kernel.ts): every form packs
-// its operands into the same panel layout, so all three share one 4×4 f64x2 micro-kernel.
-// Tiny shapes (where packing costs more than it saves) take a direct path.
+// All three forms share one cache-blocked driver (`packed` below) and one 4×4 f64x2 micro-kernel
+// (assembly/gemm-kernel.ts): B is always packed into kc×4 panels; A is read in place (row-major A)
+// or packed into the same panel layout (Aᵀ). GEMV-like shapes (m ≤ 3) take direct paths.
+// No allocation: packing uses a 48 KiB static scratch (see gemm-kernel.ts).
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ  (forward: Y = X·Wᵀ). */
 export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (small(m, n, k)) return smallABt(m, n, k, a, b, c, acc);
+  if (m < SMALL_M_X || n < 2) return smallABt(m, n, k, a, b, c, acc);
   // A(i,p) = a[i·k + p]: "x-major"; op(B)(p,j) = b[j·k + p]: "x-major".
   packed(m, n, k, a, true, k, b, true, k, c, acc);
 }
@@ -21,7 +22,7 @@ export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32
 export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (small(m, n, k)) return smallAtB(m, n, k, a, b, c, acc);
+  if (m < SMALL_M_P) return fewRows(m, n, k, a, 1, m, b, c, acc);
   // op(A)(i,p) = a[p·m + i]: "p-major"; B(p,j) = b[p·n + j]: "p-major".
   packed(m, n, k, a, false, m, b, false, n, c, acc);
 }
@@ -30,7 +31,7 @@ export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32
 export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (small(m, n, k)) return smallAB(m, n, k, a, b, c, acc);
+  if (m < SMALL_M_P) return fewRows(m, n, k, a, k, 1, b, c, acc);
   packed(m, n, k, a, true, k, b, false, n, c, acc);
 }
 
@@ -38,16 +39,36 @@ function zeroIfOverwrite(m: i32, n: i32, c: i32, acc: i32): void {
   if (!acc) memory.fill(<usize>c << 3, 0, <usize>(m * n) << 3);
 }
 
-/** Direct path when packing would not pay: few flops, or a GEMV-like shape (m or n tiny). */
-// @ts-ignore: decorator
-@inline function small(m: i32, n: i32, k: i32): bool {
-  return m < 4 || n < 4 || <i64>m * n * k <= 4096;
-}
+// Direct paths, where the blocked path does not pay: GEMV-like shapes (m = batch 1–3), and
+// gemmABt with n = 1. Measured: at m ≤ 3 the direct paths run 12–13 GFLOP/s on 784→128 layers vs
+// 3–9 blocked (whose 4-row tiles would be mostly zero padding); from m = 4 on the blocked path wins
+// at every size, down to 4×4×4 (it never allocates, and packing is cheap), so no flop threshold.
+const SMALL_M_X: i32 = 4;
+const SMALL_M_P: i32 = 4;
 
 // ---------------------------------------------------------------------------------------------
-// Packed driver (BLIS loop order): jc (NC) → pc (KC) → pack B panel → ic (MC) → pack A block →
-// jr (NR) → ir (MR) → micro-kernel. Operands are described by a base offset, whether element
-// (x, p) lives at x·ld + p ("x-major") or p·ld + x ("p-major"), and the leading dimension.
+// Blocked driver: jc (nc columns of C) → pc (kc deep) → pack the kc×nc panel of B → [pack a kc×mc
+// block of A] → i (4 rows of C) → jr (4 columns) → 4×4 micro-kernel. Operands are described by a
+// base offset, whether element (x, p) lives at x·ld + p ("x-major") or p·ld + x ("p-major"), and
+// the leading dimension.
+//
+// x-major A (gemmABt, gemmAB: row-major A) is read in place, four rows at a time (kernelX): that
+// is as fast as a packed panel for this FP-port-bound kernel, and packing A would be repeated for
+// every nc-column panel of B (the scratch is too small for a large packed A block). Blocking:
+// kc = 128, nc = 44 (B panel 44 KiB), plus a 4 KiB A panel for the last < 4 rows.
+//
+// p-major A (gemmAtB: A is k×m) read in place at stride m would touch kc pages per 4 columns
+// (TLB-bound; ~25% slower at m = 512), so it is packed, a kc×mc block at a time, row by row:
+// kc = 64, nc = mc = 48 (two 24 KiB blocks), making the repacking cost ∝ 1/nc small.
+//
+// Row edges (< 4 rows) are computed from a zero-padded packed panel; column edges (< 4 columns) are
+// zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
+
+const KC_X: i32 = 128;
+const NC_X: i32 = 44; // KC_X·NC_X + MR·KC_X = 6144 = SCRATCH_ELEMS
+const KC_P: i32 = 64;
+const NC_P: i32 = 48;
+const MC_P: i32 = 48; // KC_P·(NC_P + MC_P) = 6144
 
 function packed(
   m: i32, n: i32, k: i32,
@@ -55,42 +76,55 @@ function packed(
   b: i32, bX: bool, ldb: i32,
   c: i32, acc: i32,
 ): void {
+  const KC = aX ? KC_X : KC_P;
+  const NC = aX ? NC_X : NC_P;
+  const MC = aX ? MR : MC_P; // rows of A per packed block (x-major: only the edge panel)
+  const PB = SCRATCH;
+  const PA = SCRATCH + ((<usize>(KC * NC)) << 3);
   const ldcBytes = <usize>n << 3;
+  const ldaBytes = <usize>lda << 3;
+  const ldbBytes = <usize>ldb << 3;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const beta = pc > 0 ? 1 : acc;
-      // Pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels, each kc×NR, zero-padded on the right.
-      for (let jr = 0; jr < nc; jr += NR) {
-        const nx = min(NR, nc - jr);
-        const dst = PB + ((<usize>jr * kc) << 3);
-        const j = jc + jr;
-        if (bX) packX((<usize>(j * ldb + pc) + b) << 3, <usize>ldb << 3, nx, kc, dst);
-        else packP((<usize>(pc * ldb + j) + b) << 3, <usize>ldb << 3, nx, kc, dst);
+      // Pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels of kc×NR, zero-padded on the right.
+      if (bX) {
+        for (let jr = 0; jr < nc; jr += NR) {
+          const j = jc + jr;
+          packX((<usize>(j * ldb + pc) + b) << 3, ldbBytes, min(NR, nc - jr), kc, PB + ((<usize>(jr * kc)) << 3));
+        }
+      } else {
+        packPBlock((<usize>(pc * ldb + jc) + b) << 3, ldbBytes, nc, kc, PB);
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
+        if (!aX) packPBlock((<usize>(pc * lda + ic) + a) << 3, ldaBytes, mc, kc, PA);
         for (let ir = 0; ir < mc; ir += MR) {
-          const mx = min(MR, mc - ir);
-          const dst = PA + ((<usize>ir * kc) << 3);
           const i = ic + ir;
-          if (aX) packX((<usize>(i * lda + pc) + a) << 3, <usize>lda << 3, mx, kc, dst);
-          else packP((<usize>(pc * lda + i) + a) << 3, <usize>lda << 3, mx, kc, dst);
-        }
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nx = min(NR, nc - jr);
-          const pb = PB + ((<usize>jr * kc) << 3);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mx = min(MR, mc - ir);
-            const pa = PA + ((<usize>ir * kc) << 3);
-            const cp = (<usize>((ic + ir) * n + jc + jr) + c) << 3;
-            if (mx == MR && nx == NR) {
-              kernel(kc, pa, pb, cp, ldcBytes, beta);
+          const mx = min(MR, mc - ir);
+          let pa: usize = PA + ((<usize>(ir * kc)) << 3);
+          let inPlace = false;
+          if (aX) {
+            if (mx == MR) {
+              pa = (<usize>(i * lda + pc) + a) << 3;
+              inPlace = true;
             } else {
-              kernel(kc, pa, pb, CT, NR << 3, 0);
-              edge(cp, ldcBytes, mx, nx, beta);
+              packX((<usize>(i * lda + pc) + a) << 3, ldaBytes, mx, kc, PA);
             }
+          }
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nx = min(NR, nc - jr);
+            const pb = PB + ((<usize>(jr * kc)) << 3);
+            const cp = (<usize>(i * n + jc + jr) + c) << 3;
+            const full = mx == MR && nx == NR;
+            const tp = full ? cp : CT;
+            const tld = full ? ldcBytes : <usize>(NR << 3);
+            const tbeta = full ? beta : 0;
+            if (inPlace) kernelX(kc, pa, ldaBytes, pb, tp, tld, tbeta);
+            else kernel(kc, pa, MR << 3, pb, tp, tld, tbeta);
+            if (!full) edge(cp, ldcBytes, mx, nx, beta);
           }
         }
       }
@@ -166,24 +200,68 @@ function smallABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): voi
   }
 }
 
-/** C row i (+)= Σ_p x(p) · B row p, where x(p) = a[a0 + p·as]: an axpy sweep. */
-// @ts-ignore: decorator
-@inline function rowAxpy(n: i32, k: i32, a0: i32, as: i32, b: i32, ci: i32, acc: i32): void {
-  if (!acc) for (let j = 0; j < n; j++) st(ci + j, 0);
-  for (let p = 0; p < k; p++) {
-    const s = ld(a0 + p * as);
-    const s2 = f64x2.splat(s);
-    const bp = b + p * n;
+/**
+ * Rows of C, one at a time, for a p-major B (gemmAB, gemmAtB) and few rows (GEMV-like):
+ * C(i, j) (+)= Σ_p A(i, p) · b[p·n + j], with A(i, p) = a[i·si + p·sp]. Eight columns of C are kept
+ * in four v128 accumulators across the whole p loop (one splat + four B loads per step), so C is
+ * read and written once, not once per p as in an axpy sweep.
+ */
+function fewRows(m: i32, n: i32, k: i32, a: i32, si: i32, sp: i32, b: i32, c: i32, acc: i32): void {
+  const ldb = <usize>n << 3;
+  const spb = <usize>sp << 3;
+  for (let i = 0; i < m; i++) {
+    const ai = (<usize>(a + i * si)) << 3;
+    const ci = (<usize>(c + i * n)) << 3;
     let j = 0;
-    for (; j + 2 <= n; j += 2) st2(ci + j, f64x2.add(ld2(ci + j), f64x2.mul(s2, ld2(bp + j))));
-    for (; j < n; j++) st(ci + j, ld(ci + j) + s * ld(bp + j));
+    for (; j + 8 <= n; j += 8) {
+      let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      let ap = ai;
+      let bp = (<usize>(b + j)) << 3;
+      for (let p = 0; p < k; p++) {
+        const x = v128.load64_splat(ap);
+        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bp)));
+        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bp, 16)));
+        s2 = f64x2.add(s2, f64x2.mul(x, v128.load(bp, 32)));
+        s3 = f64x2.add(s3, f64x2.mul(x, v128.load(bp, 48)));
+        ap += spb;
+        bp += ldb;
+      }
+      const cj = ci + ((<usize>j) << 3);
+      if (acc) {
+        s0 = f64x2.add(s0, v128.load(cj));
+        s1 = f64x2.add(s1, v128.load(cj, 16));
+        s2 = f64x2.add(s2, v128.load(cj, 32));
+        s3 = f64x2.add(s3, v128.load(cj, 48));
+      }
+      v128.store(cj, s0);
+      v128.store(cj, s1, 16);
+      v128.store(cj, s2, 32);
+      v128.store(cj, s3, 48);
+    }
+    for (; j + 2 <= n; j += 2) {
+      let s0 = f64x2.splat(0);
+      let ap = ai;
+      let bp = (<usize>(b + j)) << 3;
+      for (let p = 0; p < k; p++) {
+        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(ap), v128.load(bp)));
+        ap += spb;
+        bp += ldb;
+      }
+      const cj = ci + ((<usize>j) << 3);
+      if (acc) s0 = f64x2.add(s0, v128.load(cj));
+      v128.store(cj, s0);
+    }
+    if (j < n) {
+      let s = 0.0;
+      let ap = ai;
+      let bp = (<usize>(b + j)) << 3;
+      for (let p = 0; p < k; p++) {
+        s += load<f64>(ap) * load<f64>(bp);
+        ap += spb;
+        bp += ldb;
+      }
+      const cj = ci + ((<usize>j) << 3);
+      store<f64>(cj, acc ? load<f64>(cj) + s : s);
+    }
   }
-}
-
-function smallAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  for (let i = 0; i < m; i++) rowAxpy(n, k, a + i, m, b, c + i * n, acc);
-}
-
-function smallAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  for (let i = 0; i < m; i++) rowAxpy(n, k, a + i * k, 1, b, c + i * n, acc);
 }

@@ -2,7 +2,9 @@
 export { gemmABt, gemmAtB, gemmAB } from './gemm';
 export { addBias, sumRows, activate, activateBackward } from './activations';
 export { loss, lossBackward } from './losses';
-export { sgd } from './optimizers';
+export { sgd, adam, rmsprop, adagrad } from './optimizers';
+export { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';
+export { metric } from './metrics';
 export { gather } from './gather';
 export { forward, batchLoss, backward, step, trainStep, trainBatches } from './network';
 

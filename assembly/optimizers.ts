@@ -1,5 +1,12 @@
 import { ld, st } from './mem';
 
+// Optimizer kinds; the same numbers live in src/kinds.ts.
+export const SGD = 0;
+export const ADAM = 1;
+export const ADAMW = 2;
+export const RMSPROP = 3;
+export const ADAGRAD = 4;
+
 /**
  * SGD with optional (Nesterov) momentum over n parameters P, gradients G, velocity V:
  * μ = 0: P −= lr·G;  else V = μV + G, P −= lr·V (Nesterov: P −= lr·(G + μV)).
@@ -14,5 +21,42 @@ export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nest
     const vi = momentum * ld(v + i) + gi;
     st(v + i, vi);
     st(p + i, ld(p + i) - lr * (nesterov ? gi + momentum * vi : vi));
+  }
+}
+
+/**
+ * Adam at step t ≥ 1 with moments M, V: M = β1M + (1−β1)G, V = β2V + (1−β2)G²,
+ * P −= lr·(M/(1−β1ᵗ) / (√(V/(1−β2ᵗ)) + ε) + decay·P)   (decay > 0 is AdamW's decoupled decay).
+ */
+export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64, decay: f64): void {
+  const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
+  for (let i = 0; i < n; i++) {
+    const gi = ld(g + i);
+    const mi = beta1 * ld(m + i) + (1 - beta1) * gi;
+    const vi = beta2 * ld(v + i) + (1 - beta2) * gi * gi;
+    st(m + i, mi);
+    st(v + i, vi);
+    const pi = ld(p + i);
+    st(p + i, pi - lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * pi));
+  }
+}
+
+/** RMSprop: S = ρS + (1−ρ)G², P −= lr·G/(√S + ε). */
+export function rmsprop(n: i32, p: i32, g: i32, s: i32, lr: f64, rho: f64, eps: f64): void {
+  for (let i = 0; i < n; i++) {
+    const gi = ld(g + i);
+    const si = rho * ld(s + i) + (1 - rho) * gi * gi;
+    st(s + i, si);
+    st(p + i, ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps));
+  }
+}
+
+/** Adagrad: S += G², P −= lr·G/(√S + ε). */
+export function adagrad(n: i32, p: i32, g: i32, s: i32, lr: f64, eps: f64): void {
+  for (let i = 0; i < n; i++) {
+    const gi = ld(g + i);
+    const si = ld(s + i) + gi * gi;
+    st(s + i, si);
+    st(p + i, ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps));
   }
 }

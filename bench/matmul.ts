@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { wasmBackend } from '../src/backends/wasm/index.js';
 import * as twin from '../src/backends/js/gemm.js';
 import { Rng } from '../src/rng.js';
@@ -30,6 +30,7 @@ const Benchmark = createRequire(import.meta.url)('benchmark') as BenchCtor;
 type Form = 'gemmABt' | 'gemmAtB' | 'gemmAB';
 const FORMS: Form[] = ['gemmABt', 'gemmAtB', 'gemmAB'];
 
+const load0 = loadavg()[0];
 const be = await wasmBackend();
 const rng = new Rng(2024);
 
@@ -39,7 +40,10 @@ interface Measure {
   n: number;
   k: number;
   medianMs: number;
+  /** From the median time per call. */
   gflops: number;
+  /** From the fastest sample (less sensitive to other load on the machine). */
+  bestGflops: number;
   hz: number;
   rmePct: number;
   samples: number;
@@ -51,7 +55,8 @@ function measure(name: string, m: number, n: number, k: number, fn: () => void, 
   if (b.error) throw b.error;
   const s = [...b.stats.sample].sort((x, y) => x - y);
   const med = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { name, m, n, k, medianMs: med * 1e3, gflops: (2 * m * n * k) / med / 1e9, hz: b.hz, rmePct: b.stats.rme, samples: s.length };
+  const flop = 2 * m * n * k;
+  return { name, m, n, k, medianMs: med * 1e3, gflops: flop / med / 1e9, bestGflops: flop / s[0] / 1e9, hz: b.hz, rmePct: b.stats.rme, samples: s.length };
 }
 
 /** Operands for C[m×n] = op(A)·op(B) with inner k, in the Wasm heap and in a plain array. */
@@ -110,6 +115,7 @@ for (const N of SIZES) {
   rows.push([
     `${N}³`, fmt(w.gemmABt!.gflops), fmt(w.gemmAtB!.gflops), fmt(w.gemmAB!.gflops), fmt(tw?.gflops), fmt(pl?.gflops),
     fmt(tw && w.gemmABt!.gflops / tw.gflops, 1), fmt(pl && w.gemmABt!.gflops / pl.gflops, 1),
+    FORMS.map((f) => fmt(w[f]!.bestGflops, 1)).join('/'),
   ]);
   d.free();
   console.error(`done n=${N}`);
@@ -151,15 +157,19 @@ function table(head: string[], body: string[][]): string {
   const line = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(width[c]) : x.padStart(width[c]))).join('  ');
   return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
-console.log(`\nGFLOP/s, median of benchmark.js samples (${cpus()[0]?.model ?? '?'}, Node ${process.version})\n`);
-console.log(table(['n', 'wasm ABt', 'wasm AtB', 'wasm AB', 'TS twin', 'plain ikj', 'ABt/twin', 'ABt/plain'], rows));
-console.log('(twin = src/backends/js/gemm.ts gemmABt; twin and plain skipped at n = 1024)\n');
+const load = [load0, loadavg()[0]];
+console.log(`\nGFLOP/s, median of benchmark.js samples (${cpus()[0]?.model ?? '?'}, Node ${process.version})`);
+console.log(`load average before/after: ${load.map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs`);
+if (Math.max(...load) > cpus().length * 0.6) console.log('WARNING: the machine was busy; numbers are low and noisy (see bestGflops in the JSON).');
+console.log('');
+console.log(table(['n', 'wasm ABt', 'wasm AtB', 'wasm AB', 'TS twin', 'plain ikj', 'ABt/twin', 'ABt/plain', 'best ABt/AtB/AB'], rows));
+console.log('(twin = src/backends/js/gemm.ts gemmABt; twin and plain skipped at n = 1024; best = fastest sample)\n');
 console.log(table(['layer shape', 'form', 'wasm', 'TS twin', 'plain ikj', 'wasm/twin', 'wasm/plain'], nnRows));
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL('./results/matmul.json', import.meta.url);
 writeFileSync(
   out,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, results }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: load, results }, null, 2) + '\n',
 );
 console.log(`\nwrote ${out.pathname}`);

@@ -44,12 +44,15 @@ export function toRows(v: unknown, width: number, field: string, rows?: number):
   }
   if (!Array.isArray(v) || v.length === 0) bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
   const list = v as unknown[];
-  const data = new Float64Array(list.length * width);
-  list.forEach((row, r) => {
+  // Every row is checked before the block is allocated, and holes count as rows (forEach would
+  // skip them): a sparse array fails at its first hole instead of allocating its claimed length.
+  for (let r = 0; r < list.length; r++) {
+    const row = list[r];
     if (!isNumbers(row) || row.length !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
     checkFinite(row as ArrayLike<number>, field, (i) => `[${r}][${i}]`);
-    data.set(row as ArrayLike<number>, r * width);
-  });
+  }
+  const data = new Float64Array(list.length * width);
+  for (let r = 0; r < list.length; r++) data.set(list[r] as ArrayLike<number>, r * width);
   return { data, rows: list.length, shape: 'nested' };
 }
 

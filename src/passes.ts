@@ -2,23 +2,35 @@
 // assembly/network.ts runs this same sequence inside Wasm; the JS backend runs it directly.
 import type { Kernels } from './backends/backend.js';
 import { F, L, layerAt } from './plan.js';
-import { fusedWithOutput } from './kinds.js';
+import { fusedWithOutput, Opt } from './kinds.js';
+import { dropoutSeed } from './backends/js/regularize.js';
+import { pad } from './layout.js';
 
-export function forward(k: Kernels, h: Float64Array, plan: number, rows: number): void {
+export function forward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number): void {
   let input = h[plan + F.x];
   for (let l = 0; l < h[plan + F.nLayers]; l++) {
     const t = layerAt(plan, l);
-    const [inputs, units, z, a, b] = [h[t + L.inputs], h[t + L.units], h[t + L.z], h[t + L.a], h[t + L.b]];
+    const [inputs, units, z, a, b, rate] = [h[t + L.inputs], h[t + L.units], h[t + L.z], h[t + L.a], h[t + L.b], h[t + L.dropout]];
     k.gemmABt(rows, units, inputs, input, h[t + L.w], z, 0);
     if (b >= 0) k.addBias(rows, units, b, z);
     k.activate(h[t + L.act], rows, units, z, a);
+    if (training && rate > 0) {
+      k.dropoutMask(rows * units, h[t + L.mask], rate, dropoutSeed(h[h[plan + F.counters] + 1], l));
+      k.multiply(rows * units, a, h[t + L.mask]);
+    }
     input = a;
   }
 }
 
 export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: number): number {
-  const t = layerAt(plan, h[plan + F.nLayers] - 1);
-  return k.loss(h[plan + F.loss], rows, h[t + L.units], h[t + L.z], h[t + L.a], h[plan + F.y]);
+  const layers = h[plan + F.nLayers];
+  const out = layerAt(plan, layers - 1);
+  let s = k.loss(h[plan + F.loss], rows, h[out + L.units], h[out + L.z], h[out + L.a], h[plan + F.y]);
+  for (let l = 0; l < layers; l++) {
+    const t = layerAt(plan, l);
+    if (h[t + L.l2] > 0) s += 0.5 * h[t + L.l2] * k.sumSquares(h[t + L.units] * h[t + L.inputs], h[t + L.w]);
+  }
+  return s;
 }
 
 export function backward(k: Kernels, h: Float64Array, plan: number, rows: number): void {
@@ -31,12 +43,14 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
   if (!fusedWithOutput(lossKind)) k.activateBackward(h[out + L.act], rows, h[out + L.units], h[out + L.z], h[out + L.a], dz, dz);
   for (let l = last; l >= 0; l--) {
     const t = layerAt(plan, l);
-    const [inputs, units, w, b] = [h[t + L.inputs], h[t + L.units], h[t + L.w], h[t + L.b]];
+    const [inputs, units, w, b, l2] = [h[t + L.inputs], h[t + L.units], h[t + L.w], h[t + L.b], h[t + L.l2]];
     const prev = layerAt(plan, l - 1);
     k.gemmAtB(units, inputs, rows, dz, l > 0 ? h[prev + L.a] : h[plan + F.x], w + toGrad, 0);
+    if (l2 > 0) k.axpy(units * inputs, l2, w, w + toGrad);
     if (b >= 0) k.sumRows(rows, units, dz, b + toGrad);
     if (l > 0) {
       k.gemmAB(rows, inputs, units, dz, w, spare, 0);
+      if (h[prev + L.dropout] > 0) k.multiply(rows * inputs, spare, h[prev + L.mask]);
       k.activateBackward(h[prev + L.act], rows, inputs, h[prev + L.z], h[prev + L.a], spare, spare);
       [dz, spare] = [spare, dz];
     }
@@ -44,27 +58,46 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
 }
 
 export function step(k: Kernels, h: Float64Array, plan: number): void {
-  k.sgd(h[plan + F.nParams], h[plan + F.params], h[plan + F.grads], h[plan + F.state], h[plan + F.lr], h[plan + F.momentum], h[plan + F.nesterov]);
+  const [n, p, g, s] = [h[plan + F.nParams], h[plan + F.params], h[plan + F.grads], h[plan + F.state]];
+  if (h[plan + F.clipNorm] > 0) {
+    const norm = Math.sqrt(k.sumSquares(n, g));
+    if (norm > h[plan + F.clipNorm]) k.scale(n, g, h[plan + F.clipNorm] / norm);
+  }
+  if (h[plan + F.clipValue] > 0) k.clipValue(n, g, h[plan + F.clipValue]);
+  const t = (h[h[plan + F.counters]] += 1);
+  const [kind, lr, beta1, eps] = [h[plan + F.optimizer], h[plan + F.lr], h[plan + F.beta1], h[plan + F.eps]];
+  if (kind === Opt.adam || kind === Opt.adamw) k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
+  else if (kind === Opt.rmsprop) k.rmsprop(n, p, g, s, lr, beta1, eps);
+  else if (kind === Opt.adagrad) k.adagrad(n, p, g, s, lr, eps);
+  else k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
 }
 
 export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: number): number {
-  k.forward(plan, rows);
+  k.forward(plan, rows, 1);
   const l = k.batchLoss(plan, rows);
+  if (!Number.isFinite(l)) return l;
   k.backward(plan, rows);
   k.step(plan);
+  const c = h[plan + F.counters] + 1;
+  h[c] = (h[c] + 1) % 4294967296;
   return l;
 }
 
 export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: number, dataY: number, perm: number,
-  start: number, count: number, batchSize: number, losses: number): number {
-  const outputs = h[layerAt(plan, h[plan + F.nLayers] - 1) + L.units];
-  let total = 0;
-  for (let done = 0, b = 0; done < count; done += batchSize, b++) {
+  start: number, count: number, batchSize: number, out: number, lrs: number): number {
+  const last = layerAt(plan, h[plan + F.nLayers] - 1);
+  const outputs = h[last + L.units];
+  let b = 0;
+  for (let done = 0; done < count; done += batchSize) {
     const rows = Math.min(batchSize, count - done);
     k.gather(rows, h[plan + F.inputs], dataX, perm, start + done, h[plan + F.x]);
     k.gather(rows, outputs, dataY, perm, start + done, h[plan + F.y]);
-    const l = (h[losses + b] = k.trainStep(plan, rows));
-    total += l * rows;
+    if (lrs >= 0) h[plan + F.lr] = h[lrs + b];
+    const l = k.trainStep(plan, rows);
+    h[out + 2 * b] = l;
+    h[out + 2 * b + 1] = k.metric(h[plan + F.metric], rows, outputs, h[last + L.a], h[plan + F.y]);
+    b++;
+    if (!Number.isFinite(l)) break;
   }
-  return total;
+  return b;
 }

@@ -1,8 +1,9 @@
 // Saved models: the normalized spec plus parameters and optimizer state as little-endian f64
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
-import { normalizeSpec, checkKeys, type Spec } from './spec.js';
+import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer } from './spec.js';
 import { layoutOf } from './layout.js';
+import { stateBlocks } from './kinds.js';
 
 export const FORMAT = 'backprop';
 export const VERSION = 1;
@@ -10,9 +11,12 @@ export const VERSION = 1;
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<Spec, 'layers'> & { layers: { units: number; activation: string; bias: boolean }[] };
+  spec: Omit<Spec, 'layers' | 'optimizer'> & { optimizer: OptimizerSpec; layers: Omit<Layer, 'inputs'>[] };
   params: string;
+  /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
+  /** [optimizer steps taken, dropout stream position]. */
+  counters: number[];
   rng: number;
 }
 
@@ -54,6 +58,7 @@ export interface Decoded {
   spec: Spec;
   params: Float64Array;
   state: Float64Array;
+  counters: number[];
   rng: number;
 }
 
@@ -68,7 +73,7 @@ export function parseModel(input: unknown): Decoded {
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
-  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'rng'], 'model', 'INVALID_MODEL');
+  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng'], 'model', 'INVALID_MODEL');
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
   if (o.version !== VERSION) invalid('model.version', `${VERSION} (this build reads format version ${VERSION})`, o.version);
   let spec: Spec;
@@ -79,6 +84,17 @@ export function parseModel(input: unknown): Decoded {
     throw e;
   }
   if (!Number.isInteger(o.rng) || (o.rng as number) < 0 || (o.rng as number) > 0xffffffff) invalid('model.rng', 'an integer in [0, 2³²)', o.rng);
+  const c = o.counters;
+  const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!Array.isArray(c) || c.length !== 2 || !isCount(c[0]) || !isCount(c[1]) || c[1] > 0xffffffff) {
+    invalid('model.counters', '[steps, dropout position]: two non-negative integers', c);
+  }
   const size = layoutOf(spec.layers).size;
-  return { spec, params: decodeF64(o.params, size, 'model.params'), state: decodeF64(o.state, size, 'model.state'), rng: o.rng as number };
+  return {
+    spec,
+    params: decodeF64(o.params, size, 'model.params'),
+    state: decodeF64(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
+    counters: c as number[],
+    rng: o.rng as number,
+  };
 }

@@ -1,19 +1,50 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
-import { ACTIVATIONS, LOSSES, type Activation, type Loss } from './kinds.js';
+import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 
 export interface LayerSpec {
   units: number;
   activation?: Activation;
   bias?: boolean;
+  /** L2 penalty ½λ‖W‖² on this layer's weights (overrides the network's `l2`). */
+  l2?: number;
+  /** Inverted dropout on this layer's outputs while training (rate in [0, 1)); not on the output layer. */
+  dropout?: number;
 }
-export interface SgdSpec {
+
+interface Clipping {
+  /** Rescale all gradients together when their global L2 norm exceeds this. */
+  clipNorm?: number;
+  /** Clamp every gradient to [−clipValue, clipValue]. */
+  clipValue?: number;
+}
+export interface SgdSpec extends Clipping {
   type: 'sgd';
   learningRate?: number;
   momentum?: number;
   nesterov?: boolean;
 }
-export type OptimizerSpec = SgdSpec;
+export interface AdamSpec extends Clipping {
+  type: 'adam' | 'adamw';
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** AdamW's decoupled weight decay (adamw only). */
+  weightDecay?: number;
+}
+export interface RmspropSpec extends Clipping {
+  type: 'rmsprop';
+  learningRate?: number;
+  rho?: number;
+  epsilon?: number;
+}
+export interface AdagradSpec extends Clipping {
+  type: 'adagrad';
+  learningRate?: number;
+  epsilon?: number;
+}
+export type OptimizerSpec = SgdSpec | AdamSpec | RmspropSpec | AdagradSpec;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface NetworkSpec {
@@ -21,6 +52,8 @@ export interface NetworkSpec {
   layers: LayerSpec[];
   loss?: Loss;
   optimizer?: OptimizerSpec;
+  /** Default L2 penalty λ for every layer's weights (biases are not penalized). */
+  l2?: number;
   seed?: number;
   backend?: BackendChoice;
 }
@@ -30,12 +63,30 @@ export interface Layer {
   units: number;
   activation: Activation;
   bias: boolean;
+  l2: number;
+  dropout: number;
 }
+
+/** The optimizer with every field filled in (fields that do not apply to its type are 0). */
+export interface Optimizer {
+  type: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+  beta1: number;
+  beta2: number;
+  rho: number;
+  epsilon: number;
+  weightDecay: number;
+  clipNorm: number;
+  clipValue: number;
+}
+
 export interface Spec {
   inputs: number;
   layers: Layer[];
   loss: Loss;
-  optimizer: Required<SgdSpec>;
+  optimizer: Optimizer;
   seed: number;
 }
 
@@ -63,7 +114,8 @@ function defaultOutput(loss: Loss): Activation {
 export function normalizeSpec(input: unknown): Spec {
   if (!isObject(input)) fail('spec', 'an object { inputs, layers, ... }', input);
   const s = input as Record<string, unknown>;
-  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'seed', 'backend', 'wasm'], '');
+  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'wasm'], '');
+  const l2 = s.l2 === undefined ? 0 : finite(s.l2, 'l2', 0);
   const inputs = positiveInt(s.inputs, 'inputs');
   const loss = (s.loss ?? 'mse') as Loss;
   if (!LOSSES.includes(loss)) fail('loss', `one of ${LOSSES.join(', ')}`, s.loss);
@@ -74,14 +126,17 @@ export function normalizeSpec(input: unknown): Spec {
     const f = `layers[${i}]`;
     if (!isObject(l)) fail(f, 'an object { units, activation?, bias? }', l);
     const o = l as Record<string, unknown>;
-    checkKeys(o, ['units', 'activation', 'bias'], f);
+    checkKeys(o, ['units', 'activation', 'bias', 'l2', 'dropout'], f);
     const units = positiveInt(o.units, `${f}.units`);
     const last = i === raw.length - 1;
     const activation = (o.activation ?? (last ? defaultOutput(loss) : 'relu')) as Activation;
     if (!ACTIVATIONS.includes(activation)) fail(`${f}.activation`, `one of ${ACTIVATIONS.join(', ')}`, o.activation);
     if (activation === 'softmax' && !last) fail(`${f}.activation`, 'softmax only on the output layer', activation);
     if (o.bias !== undefined && typeof o.bias !== 'boolean') fail(`${f}.bias`, 'true or false', o.bias);
-    const layer = { inputs: width, units, activation, bias: o.bias !== false };
+    const dropout = o.dropout === undefined ? 0 : finite(o.dropout, `${f}.dropout`, 0);
+    if (dropout >= 1) fail(`${f}.dropout`, 'a rate in [0, 1)', dropout);
+    if (dropout > 0 && last) fail(`${f}.dropout`, '0 on the output layer (dropout applies to hidden layers)', dropout);
+    const layer = { inputs: width, units, activation, bias: o.bias !== false, l2: o.l2 === undefined ? l2 : finite(o.l2, `${f}.l2`, 0), dropout };
     width = units;
     return layer;
   });
@@ -92,18 +147,58 @@ export function normalizeSpec(input: unknown): Spec {
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
 }
 
-export function normalizeOptimizer(v: unknown): Required<SgdSpec> {
+const OPTIMIZER_KEYS: Record<OptimizerName, string[]> = {
+  sgd: ['learningRate', 'momentum', 'nesterov'],
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  adamw: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'],
+  rmsprop: ['learningRate', 'rho', 'epsilon'],
+  adagrad: ['learningRate', 'epsilon'],
+};
+const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.01 };
+
+export function normalizeOptimizer(v: unknown): Optimizer {
   if (v === undefined) v = { type: 'sgd' };
-  if (!isObject(v)) fail('optimizer', "an object { type: 'sgd', learningRate?, momentum?, nesterov? }", v);
+  if (!isObject(v)) fail('optimizer', "an object { type: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', learningRate?, ... }", v);
   const o = v as Record<string, unknown>;
-  if (o.type !== 'sgd') fail('optimizer.type', "'sgd'", o.type);
-  checkKeys(o, ['type', 'learningRate', 'momentum', 'nesterov'], 'optimizer');
-  const learningRate = o.learningRate === undefined ? 0.01 : finite(o.learningRate, 'optimizer.learningRate');
-  if (learningRate <= 0) fail('optimizer.learningRate', 'a finite number > 0', learningRate);
-  const momentum = o.momentum === undefined ? 0 : finite(o.momentum, 'optimizer.momentum', 0);
-  if (momentum >= 1) fail('optimizer.momentum', 'a number in [0, 1)', momentum);
+  const type = o.type as OptimizerName;
+  if (!OPTIMIZERS.includes(type)) fail('optimizer.type', `one of ${OPTIMIZERS.join(', ')}`, o.type);
+  checkKeys(o, ['type', ...OPTIMIZER_KEYS[type], 'clipNorm', 'clipValue'], 'optimizer');
+  const num = (key: string, dflt: number, min: number, below?: number) => {
+    if (o[key] === undefined) return dflt;
+    const x = finite(o[key], `optimizer.${key}`, min);
+    if (below !== undefined && x >= below) fail(`optimizer.${key}`, `a number in [${min}, ${below})`, x);
+    return x;
+  };
+  const positive = (key: string, dflt: number) => {
+    if (o[key] === undefined) return dflt;
+    const x = finite(o[key], `optimizer.${key}`);
+    return x > 0 ? x : fail(`optimizer.${key}`, 'a finite number > 0', x);
+  };
   if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') fail('optimizer.nesterov', 'true or false', o.nesterov);
-  return { type: 'sgd', learningRate, momentum, nesterov: o.nesterov === true };
+  const adamLike = type === 'adam' || type === 'adamw';
+  const eps = { sgd: 0, adam: 1e-8, adamw: 1e-8, rmsprop: 1e-8, adagrad: 1e-10 }[type];
+  return {
+    type,
+    learningRate: positive('learningRate', DEFAULT_LR[type]),
+    momentum: type === 'sgd' ? num('momentum', 0, 0, 1) : 0,
+    nesterov: o.nesterov === true,
+    beta1: adamLike ? num('beta1', 0.9, 0, 1) : 0,
+    beta2: adamLike ? num('beta2', 0.999, 0, 1) : 0,
+    rho: type === 'rmsprop' ? num('rho', 0.9, 0, 1) : 0,
+    epsilon: eps ? positive('epsilon', eps) : 0,
+    weightDecay: type === 'adamw' ? num('weightDecay', 0.01, 0) : 0,
+    clipNorm: positive('clipNorm', 0),
+    clipValue: positive('clipValue', 0),
+  };
+}
+
+/** The user-facing form of a normalized optimizer: only the fields its type takes. */
+export function optimizerSpec(o: Optimizer): OptimizerSpec {
+  const out: Record<string, unknown> = { type: o.type };
+  for (const key of OPTIMIZER_KEYS[o.type]) out[key] = o[key as keyof Optimizer];
+  if (o.clipNorm > 0) out.clipNorm = o.clipNorm;
+  if (o.clipValue > 0) out.clipValue = o.clipValue;
+  return out as unknown as OptimizerSpec;
 }
 
 function normalizeSeed(v: unknown): number {

@@ -32,10 +32,18 @@ describe('bad specs', () => {
     [{ ...spec, layers: [{ units: -1 }] }, 'layers[0].units', /positive integer, got -1/],
     [{ ...spec, layers: [{ units: 3, activation: 'swish' }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].activation', /one of linear, sigmoid, tanh, relu, leakyRelu, softmax, got "swish"/],
     [{ ...spec, layers: [{ units: 3, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].activation', /softmax only on the output layer/],
-    [{ ...spec, layers: [{ units: 3, dropout: 0.5 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].dropout', /one of the options units, activation, bias/],
+    [{ ...spec, layers: [{ units: 3, dropoutRate: 0.5 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].dropoutRate', /one of the options units, activation, bias, l2, dropout, got an unknown option/],
+    [{ ...spec, layers: [{ units: 3, dropout: 1 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].dropout', /rate in \[0, 1\), got 1/],
+    [{ ...spec, layers: [{ units: 3 }, { units: 1, activation: 'sigmoid', dropout: 0.2 }] }, 'layers[1].dropout', /0 on the output layer/],
+    [{ ...spec, layers: [{ units: 3, l2: -1 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].l2', /finite number ≥ 0, got -1/],
+    [{ ...spec, l2: NaN }, 'l2', /finite number ≥ 0, got NaN/],
+    [{ ...spec, optimizer: { type: 'adam', beta1: 1 } }, 'optimizer.beta1', /\[0, 1\), got 1/],
+    [{ ...spec, optimizer: { type: 'adam', momentum: 0.9 } }, 'optimizer.momentum', /one of the options type, learningRate, beta1, beta2, epsilon, clipNorm, clipValue/],
+    [{ ...spec, optimizer: { type: 'rmsprop', epsilon: 0 } }, 'optimizer.epsilon', /> 0, got 0/],
+    [{ ...spec, optimizer: { type: 'sgd', clipNorm: -2 } }, 'optimizer.clipNorm', /> 0, got -2/],
     [{ ...spec, loss: 'hinge' }, 'loss', /one of halfSquaredError, mse, crossEntropy, binaryCrossEntropy, got "hinge"/],
     [{ ...spec, loss: 'crossEntropy' }, 'layers[1].activation', /'softmax' with loss 'crossEntropy', got "sigmoid"/],
-    [{ ...spec, optimizer: { type: 'adamax' } }, 'optimizer.type', /'sgd', got "adamax"/],
+    [{ ...spec, optimizer: { type: 'adamax' } }, 'optimizer.type', /one of sgd, adam, adamw, rmsprop, adagrad, got "adamax"/],
     [{ ...spec, optimizer: { type: 'sgd', learningRate: NaN } }, 'optimizer.learningRate', /finite number, got NaN/],
     [{ ...spec, optimizer: { type: 'sgd', learningRate: Infinity } }, 'optimizer.learningRate', /finite number, got Infinity/],
     [{ ...spec, optimizer: { type: 'sgd', learningRate: -1 } }, 'optimizer.learningRate', /> 0, got -1/],
@@ -69,7 +77,12 @@ describe.each(['wasm', 'js'] as const)('bad data on %s leaves the network unchan
     expectError(() => net.setWeights([{ weights: [[1, 2], [3, 4], [5, 6]] }, { weights: [[1, 2, 3]], bias: [1, 2] }]), 'weights[1].bias', /1 numbers/);
     await expectRejects(net.fit({ inputs: x, targets: y }, { epochs: 0 }), 'options.epochs', /positive integer, got 0/);
     await expectRejects(net.fit({ inputs: x, targets: y }, { batchSize: 1.5 }), 'options.batchSize', /positive integer, got 1.5/);
-    await expectRejects(net.fit({ inputs: x, targets: y }, { verbose: true } as never), 'options.verbose', /one of the options epochs, batchSize, shuffle, onEpochEnd/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { verbose: true } as never), 'options.verbose', /one of the options epochs, batchSize, shuffle, validationSplit/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { validationSplit: 1 }), 'options.validationSplit', /\[0, 1\), got 1/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { validationSplit: 0.1 }), 'options.validationSplit', /leaving ≥ 1 row on each side of 2 rows/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { schedule: { type: 'step', every: 2 } } as never), 'options.schedule.factor', /a number in \(0, 1\]$/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { schedule: () => NaN }), 'options.schedule', /finite learning rate > 0 \(epoch 0, step 0\), got NaN/);
+    await expectRejects(net.fit({ inputs: x, targets: y }, { validationData: { inputs: x, targets: [[1]] } }), 'options.validationData.targets', /2 rows like options.validationData.inputs/);
     await expectRejects(net.fit({ inputs: x, targets: [[0], [NaN]] }), 'data.targets[1][0]', /finite number, got NaN/);
     await expectRejects(net.fit(undefined as never), 'data.inputs', /a sample of 2 numbers or a non-empty array/);
     expect(JSON.stringify(net)).toBe(before);

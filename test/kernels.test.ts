@@ -8,6 +8,9 @@ import * as act from '../src/backends/js/activations.js';
 import * as losses from '../src/backends/js/losses.js';
 import * as opt from '../src/backends/js/optimizers.js';
 import { gather } from '../src/backends/js/gather.js';
+import * as reg from '../src/backends/js/regularize.js';
+import { metric } from '../src/backends/js/metrics.js';
+import { Metric } from '../src/kinds.js';
 import { Act, LossKind } from '../src/kinds.js';
 import { Rng } from '../src/rng.js';
 import { Network } from '../src/index.js';
@@ -75,9 +78,53 @@ describe.each(builds)('%s build: kernels vs TS twins', (_name, load) => {
         compare(be, rng, [n, n, n], ([p, g, v]) => ['sgd', [n, p, g, v, 0.05, mu, nest], opt.sgd as Twin], [0, 2]);
       }
     }
+    for (const n of [0, 1, 2, 31]) {
+      compare(be, rng, [n, n, n, n], ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.9, 0.999, 1e-8, 3, 0], opt.adam as Twin], [0, 2, 3], (h, [, , , v]) => {
+        for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]); // second moments are non-negative
+      });
+      compare(be, rng, [n, n, n, n], ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.8, 0.99, 1e-6, 1, 0.1], opt.adam as Twin], [0, 2, 3], (h, [, , , v]) => {
+        for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]);
+      });
+      compare(be, rng, [n, n, n], ([p, g, s]) => ['rmsprop', [n, p, g, s, 0.01, 0.9, 1e-8], opt.rmsprop as Twin], [0, 2], (h, [, , s]) => {
+        for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
+      });
+      compare(be, rng, [n, n, n], ([p, g, s]) => ['adagrad', [n, p, g, s, 0.1, 1e-10], opt.adagrad as Twin], [0, 2], (h, [, , s]) => {
+        for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
+      });
+    }
     compare(be, rng, [10 * 3, 4, 2 * 3], ([data, perm, out]) => ['gather', [2, 3, data, perm, 1, out], gather as Twin], [2], (h, [, perm]) => {
       [7, 2, 9, 0].forEach((v, i) => (h[perm + i] = v));
     });
+  });
+});
+
+describe.each(builds)('%s build: regularization and metric kernels vs TS twins', (_name, load) => {
+  it.each([0, 1, 2, 33])('n = %i', async (n) => {
+    const be = await load();
+    const rng = new Rng(n + 1);
+    compare(be, rng, [n, n], ([x, y]) => ['axpy', [n, -0.7, x, y], reg.axpy as Twin], [1]);
+    compare(be, rng, [n], ([x]) => ['sumSquares', [n, x], reg.sumSquares as Twin], []);
+    compare(be, rng, [n], ([x]) => ['scale', [n, x, 0.3], reg.scale as Twin], [0]);
+    compare(be, rng, [n], ([x]) => ['clipValue', [n, x, 0.5], reg.clipValue as Twin], [0]);
+    compare(be, rng, [n, n], ([x, m]) => ['multiply', [n, x, m], reg.multiply as Twin], [0]);
+    for (const [rate, seed] of [[0.5, 1], [0.1, 0xdeadbeef], [0.9, 7]]) {
+      compare(be, rng, [n], ([m]) => ['dropoutMask', [n, m, rate, seed], reg.dropoutMask as Twin], [0]);
+    }
+    for (const [rows, cols] of [[1, 1], [3, 4], [8, 10]]) {
+      for (const kind of Object.values(Metric)) {
+        compare(be, rng, [rows * cols, rows * cols], ([a, y]) => ['metric', [kind, rows, cols, a, y], metric as Twin], []);
+      }
+    }
+  });
+
+  it('dropoutMask is bit-identical across the two (not just close)', async () => {
+    const be = await load();
+    const m = be.alloc(1000);
+    be.k.dropoutMask(1000, m, 0.3, 12345);
+    const js = new Float64Array(1000);
+    reg.dropoutMask(js, 1000, 0, 0.3, 12345);
+    expect(Array.from(be.heap().subarray(m, m + 1000))).toEqual(Array.from(js));
+    be.free(m);
   });
 });
 
@@ -88,13 +135,13 @@ describe('fused passes in Wasm = src/passes.ts over the Wasm primitives, bit for
     ['binaryCrossEntropy', 'leakyRelu', 'sigmoid'],
     ['halfSquaredError', 'sigmoid', 'softmax'],
   ] as const)('%s with %s hidden, %s output', async (loss, hidden, out) => {
-    const net = await Network.create({ inputs: 5, layers: [{ units: 7, activation: hidden }, { units: 3, activation: hidden, bias: false }, { units: 4, activation: out }], loss, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true }, backend: 'wasm', seed: 4 });
+    const net = await Network.create({ inputs: 5, layers: [{ units: 7, activation: hidden, dropout: 0.3, l2: 0.01 }, { units: 3, activation: hidden, bias: false }, { units: 4, activation: out }], loss, optimizer: { type: 'adamw', learningRate: 0.1, clipNorm: 0.5, clipValue: 0.1 }, backend: 'wasm', seed: 4 });
     const rng = new Rng(8);
     const x = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rng.next()));
     const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
     net.loss(x, y); // loads X/Y into the plan's buffers
-    const inner = net as unknown as { be: WasmBackend; plan: number };
-    const be = inner.be;
+    const inner = net.core;
+    const be = inner.be as WasmBackend;
     const composed = composeKernels(be.exports, () => be.heap());
     for (let s = 0; s < 3; s++) {
       const before = be.heap().slice();

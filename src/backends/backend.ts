@@ -13,14 +13,24 @@ export interface Kernels {
   loss(kind: number, rows: number, cols: number, z: number, a: number, y: number): number;
   lossBackward(kind: number, rows: number, cols: number, a: number, y: number, g: number): void;
   sgd(n: number, p: number, g: number, v: number, lr: number, momentum: number, nesterov: number): void;
+  adam(n: number, p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, t: number, decay: number): void;
+  rmsprop(n: number, p: number, g: number, s: number, lr: number, rho: number, eps: number): void;
+  adagrad(n: number, p: number, g: number, s: number, lr: number, eps: number): void;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  sumSquares(n: number, x: number): number;
+  scale(n: number, x: number, alpha: number): void;
+  clipValue(n: number, x: number, c: number): void;
+  multiply(n: number, x: number, m: number): void;
+  dropoutMask(n: number, m: number, rate: number, seed: number): void;
+  metric(kind: number, rows: number, cols: number, a: number, y: number): number;
   gather(rows: number, width: number, data: number, perm: number, from: number, out: number): void;
   // The fused passes over a plan table (see src/plan.ts and src/passes.ts).
-  forward(plan: number, rows: number): void;
+  forward(plan: number, rows: number, training: number): void;
   batchLoss(plan: number, rows: number): number;
   backward(plan: number, rows: number): void;
   step(plan: number): void;
   trainStep(plan: number, rows: number): number;
-  trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, losses: number): number;
+  trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number;
 }
 
 import type { Homes } from './homes.js';

@@ -17,7 +17,12 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource)
     try {
       return await wasmBackend(wasm);
     } catch (e) {
-      why = `the Wasm module could not be instantiated (${(e as Error).message})`;
+      // A malformed `wasm` option is the caller's mistake, not a missing platform feature.
+      if (e instanceof BackpropError) throw e;
+      const msg = (e as Error).message;
+      why = /content security policy|\bCSP\b/i.test(msg)
+        ? "the page's Content Security Policy forbids compiling WebAssembly (allow it with 'wasm-unsafe-eval' in script-src)"
+        : `the Wasm module could not be instantiated (${msg})`;
     }
   }
   if ((choice as BackendChoice) === 'wasm') throw new BackpropError('BACKEND_UNAVAILABLE', 'backend', `'wasm' to be usable, but ${why}`);

@@ -7,6 +7,8 @@ import * as act from './activations.js';
 import * as losses from './losses.js';
 import * as opt from './optimizers.js';
 import { gather } from './gather.js';
+import * as reg from './regularize.js';
+import { metric } from './metrics.js';
 import * as passes from '../../passes.js';
 
 export type Primitives = Omit<Kernels, 'forward' | 'batchLoss' | 'backward' | 'step' | 'trainStep' | 'trainBatches'>;
@@ -15,13 +17,13 @@ export type Primitives = Omit<Kernels, 'forward' | 'batchLoss' | 'backward' | 's
 export function composeKernels(p: Primitives, heap: () => Float64Array): Kernels {
   const k: Kernels = {
     ...p,
-    forward: (plan, rows) => passes.forward(k, heap(), plan, rows),
+    forward: (plan, rows, training) => passes.forward(k, heap(), plan, rows, training),
     batchLoss: (plan, rows) => passes.batchLoss(k, heap(), plan, rows),
     backward: (plan, rows) => passes.backward(k, heap(), plan, rows),
     step: (plan) => passes.step(k, heap(), plan),
     trainStep: (plan, rows) => passes.trainStep(k, heap(), plan, rows),
-    trainBatches: (plan, x, y, perm, start, count, batch, out) =>
-      passes.trainBatches(k, heap(), plan, x, y, perm, start, count, batch, out),
+    trainBatches: (plan, x, y, perm, start, count, batch, out, lrs) =>
+      passes.trainBatches(k, heap(), plan, x, y, perm, start, count, batch, out, lrs),
   };
   return k;
 }
@@ -51,6 +53,16 @@ export class JsBackend implements Backend {
         loss: (...a) => losses.loss(h(), ...a),
         lossBackward: (...a) => losses.lossBackward(h(), ...a),
         sgd: (...a) => opt.sgd(h(), ...a),
+        adam: (...a) => opt.adam(h(), ...a),
+        rmsprop: (...a) => opt.rmsprop(h(), ...a),
+        adagrad: (...a) => opt.adagrad(h(), ...a),
+        axpy: (...a) => reg.axpy(h(), ...a),
+        sumSquares: (...a) => reg.sumSquares(h(), ...a),
+        scale: (...a) => reg.scale(h(), ...a),
+        clipValue: (...a) => reg.clipValue(h(), ...a),
+        multiply: (...a) => reg.multiply(h(), ...a),
+        dropoutMask: (...a) => reg.dropoutMask(h(), ...a),
+        metric: (...a) => metric(h(), ...a),
         gather: (...a) => gather(h(), ...a),
       },
       h,

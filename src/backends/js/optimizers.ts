@@ -11,3 +11,32 @@ export function sgd(h: Float64Array, n: number, p: number, g: number, v: number,
     h[p + i] -= lr * (nesterov ? h[g + i] + momentum * vi : vi);
   }
 }
+
+/** Adam (decay > 0: AdamW): M = β1M + (1−β1)G, V = β2V + (1−β2)G², P −= lr·(M̂/(√V̂ + ε) + decay·P). */
+export function adam(h: Float64Array, n: number, p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, t: number, decay: number): void {
+  const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
+  for (let i = 0; i < n; i++) {
+    const gi = h[g + i];
+    const mi = (h[m + i] = beta1 * h[m + i] + (1 - beta1) * gi);
+    const vi = (h[v + i] = beta2 * h[v + i] + (1 - beta2) * gi * gi);
+    h[p + i] -= lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * h[p + i]);
+  }
+}
+
+/** RMSprop: S = ρS + (1−ρ)G², P −= lr·G/(√S + ε). */
+export function rmsprop(h: Float64Array, n: number, p: number, g: number, s: number, lr: number, rho: number, eps: number): void {
+  for (let i = 0; i < n; i++) {
+    const gi = h[g + i];
+    const si = (h[s + i] = rho * h[s + i] + (1 - rho) * gi * gi);
+    h[p + i] -= (lr * gi) / (Math.sqrt(si) + eps);
+  }
+}
+
+/** Adagrad: S += G², P −= lr·G/(√S + ε). */
+export function adagrad(h: Float64Array, n: number, p: number, g: number, s: number, lr: number, eps: number): void {
+  for (let i = 0; i < n; i++) {
+    const gi = h[g + i];
+    const si = (h[s + i] += gi * gi);
+    h[p + i] -= (lr * gi) / (Math.sqrt(si) + eps);
+  }
+}

@@ -2,14 +2,19 @@
 // bindings, so that only numbers cross the boundary (no typed-array copies, no glue).
 import { WASM_BASE64 } from './bytes.generated.js';
 import type { Kernels } from '../backend.js';
+import { BackpropError } from '../../errors.js';
 
 export interface WasmExports extends Kernels {
   memory: WebAssembly.Memory;
   heapStart(): number;
 }
 
-/** What a user may hand us instead of the embedded module. */
-export type WasmSource = WebAssembly.Module | BufferSource;
+/**
+ * What a user may hand us instead of the embedded module: a compiled Module, its bytes, a URL to
+ * fetch, or a (promised) fetch Response. URLs and Responses compile while streaming when served
+ * as application/wasm, else from their bytes.
+ */
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response>;
 
 // (module (func (result v128) v128.const i64x2 0 0)) — validates only where SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
@@ -33,11 +38,55 @@ export function embeddedBytes(): Uint8Array {
 }
 
 let embedded: Promise<WebAssembly.Module> | undefined;
+// One compile per URL, so networks created from the same URL fetch it once.
+const byUrl = new Map<string, Promise<WebAssembly.Module>>();
+
+const EXPECTED = 'a WebAssembly.Module, its bytes (ArrayBuffer or typed array), a URL, or a fetch Response';
 
 export function compile(source?: WasmSource): Promise<WebAssembly.Module> {
+  if (source === undefined) return (embedded ??= WebAssembly.compile(embeddedBytes() as BufferSource));
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
-  if (source) return WebAssembly.compile(source);
-  return (embedded ??= WebAssembly.compile(embeddedBytes() as BufferSource));
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof source === 'string' || source instanceof URL) return compileUrl(source);
+  if (typeof Response === 'function' && source instanceof Response) return compileResponse(source);
+  if (source !== null && typeof (source as PromiseLike<Response>).then === 'function') {
+    return Promise.resolve(source as PromiseLike<Response>).then((r) => {
+      if (typeof Response === 'function' && r instanceof Response) return compileResponse(r);
+      throw new BackpropError('INVALID_OPTION', 'wasm', 'a promise of a fetch Response', r);
+    });
+  }
+  return Promise.reject(new BackpropError('INVALID_OPTION', 'wasm', EXPECTED, source));
+}
+
+function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
+  // Relative strings resolve against the page (or worker) like fetch would.
+  const base = typeof location === 'object' && location ? location.href : undefined;
+  let href: string;
+  try {
+    href = new URL(url, base).href;
+  } catch {
+    return Promise.reject(new BackpropError('INVALID_OPTION', 'wasm', 'an absolute URL (no page here to resolve it against)', String(url)));
+  }
+  if (href.startsWith('file:')) {
+    // fetch() cannot read files in Node; reading them would pull node:fs into browser bundles.
+    return Promise.reject(new BackpropError('INVALID_OPTION', 'wasm', "an http(s) URL or the file's bytes (readFile) for a file: URL", href));
+  }
+  let m = byUrl.get(href);
+  if (!m) {
+    byUrl.set(href, (m = fetch(href).then(compileResponse)));
+    m.catch(() => byUrl.delete(href)); // a failed fetch may succeed later
+  }
+  return m;
+}
+
+async function compileResponse(response: Response): Promise<WebAssembly.Module> {
+  if (!response.ok) throw new Error(`fetching ${response.url || 'the module'} gave HTTP ${response.status}`);
+  const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  // Streaming compilation requires the application/wasm type; anything else compiles from bytes.
+  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 export async function instantiate(source?: WasmSource): Promise<WasmExports> {

@@ -1,0 +1,45 @@
+import { ld, st } from './mem';
+
+/** Y[n] += α·X[n]  (L2: dW += λ·W). */
+export function axpy(n: i32, alpha: f64, x: i32, y: i32): void {
+  for (let i = 0; i < n; i++) st(y + i, ld(y + i) + alpha * ld(x + i));
+}
+
+/** Σ X[i]² over n elements (L2 penalty, gradient norm). */
+export function sumSquares(n: i32, x: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) { const v = ld(x + i); s += v * v; }
+  return s;
+}
+
+/** X[n] *= α. */
+export function scale(n: i32, x: i32, alpha: f64): void {
+  for (let i = 0; i < n; i++) st(x + i, ld(x + i) * alpha);
+}
+
+/** X[n] = min(max(X, −c), c). */
+export function clipValue(n: i32, x: i32, c: f64): void {
+  for (let i = 0; i < n; i++) st(x + i, Math.min(Math.max(ld(x + i), -c), c));
+}
+
+/** X[n] *= M[n] elementwise (apply a dropout mask forward, or to a gradient backward). */
+export function multiply(n: i32, x: i32, m: i32): void {
+  for (let i = 0; i < n; i++) st(x + i, ld(x + i) * ld(m + i));
+}
+
+/**
+ * Inverted-dropout mask: M[i] = 0 with probability `rate`, else 1/(1−rate). The uniform for i is a
+ * 32-bit integer hash of (seed, i), so Wasm and TS give the same mask bit for bit.
+ */
+export function dropoutMask(n: i32, m: i32, rate: f64, seed: u32): void {
+  const keep = 1 / (1 - rate);
+  for (let i = 0; i < n; i++) {
+    let h: u32 = seed ^ (<u32>i * 0x9e3779b9);
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    st(m + i, <f64>h * 2.3283064365386963e-10 < rate ? 0 : keep);
+  }
+}

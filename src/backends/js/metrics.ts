@@ -1,0 +1,23 @@
+// Plain twin of assembly/metrics.ts.
+import { Metric } from '../../kinds.js';
+
+/** Sum of a batch metric: rows with matching argmax, outputs on the right side of 0.5, or Σ|a−y|. */
+export function metric(h: Float64Array, kind: number, rows: number, cols: number, a: number, y: number): number {
+  let s = 0;
+  if (kind === Metric.categoricalAccuracy) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let pa = 0, py = 0;
+      for (let c = 1; c < cols; c++) {
+        if (h[a + o + c] > h[a + o + pa]) pa = c;
+        if (h[y + o + c] > h[y + o + py]) py = c;
+      }
+      if (pa === py) s += 1;
+    }
+  } else if (kind === Metric.binaryAccuracy) {
+    for (let i = 0; i < rows * cols; i++) if (h[a + i] >= 0.5 === h[y + i] >= 0.5) s += 1;
+  } else if (kind === Metric.mae) {
+    for (let i = 0; i < rows * cols; i++) s += Math.abs(h[a + i] - h[y + i]);
+  }
+  return s;
+}

@@ -1,0 +1,136 @@
+// A network's life in a backend heap: its blocks, the plan table, and moving batches in and out.
+// Network (the public API) validates; Core assumes valid input.
+import type { Backend } from './backends/backend.js';
+import { newHome, type Home } from './backends/homes.js';
+import type { Spec } from './spec.js';
+import { layoutOf, workSize, pad, type Layout } from './layout.js';
+import { F, L, HEADER, LAYER, planSize, layerAt } from './plan.js';
+import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
+
+const COUNTERS = 2; // [optimizer step t, dropout stream]
+
+export class Core {
+  readonly layout: Layout;
+  readonly outputs: number;
+  private readonly home: Home;
+  private readonly stateLen: number;
+  private capacity = 0;
+  disposed = false;
+
+  constructor(
+    readonly be: Backend,
+    readonly spec: Spec,
+  ) {
+    this.layout = layoutOf(spec.layers);
+    this.outputs = spec.layers[spec.layers.length - 1].units;
+    this.stateLen = stateBlocks(spec.optimizer.type) * pad(this.layout.size);
+    // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
+    this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
+    this.enter(1);
+  }
+
+  // Offsets inside the model block (valid after enter()).
+  get params(): number {
+    return this.home.model;
+  }
+  get state(): number {
+    return this.params + pad(this.layout.size);
+  }
+  get counters(): number {
+    return this.state + this.stateLen;
+  }
+  get grads(): number {
+    return this.counters + pad(COUNTERS);
+  }
+  get plan(): number {
+    return this.grads + pad(this.layout.size);
+  }
+  /** Offset of the output layer's activations. */
+  get outputAt(): number {
+    return this.be.heap()[layerAt(this.plan, this.spec.layers.length - 1) + L.a];
+  }
+
+  /** The persistent part (params | state | counters) as one copy, for saving and snapshots. */
+  persistent(): Float64Array {
+    this.enter(1);
+    return this.be.heap().slice(this.params, this.grads);
+  }
+  restore(saved: Float64Array): void {
+    this.enter(1);
+    this.be.heap().set(saved, this.params);
+  }
+  /** Optimizer state packed as blocks of exactly `size` values (no padding), for saving. */
+  getState(): Float64Array {
+    const n = this.layout.size, blocks = this.stateLen / pad(n);
+    const out = new Float64Array(blocks * n);
+    for (let b = 0; b < blocks; b++) out.set(this.view(this.state + b * pad(n), n), b * n);
+    return out;
+  }
+  setState(packed: Float64Array): void {
+    const n = this.layout.size;
+    for (let b = 0; b * n < packed.length; b++) this.view(this.state + b * pad(n), n).set(packed.subarray(b * n, (b + 1) * n));
+  }
+  view(at: number, n: number): Float64Array {
+    return this.be.heap().subarray(at, at + n);
+  }
+
+  /** Copies a batch into the X (and Y) buffers, making room for `capacity` rows first. */
+  load(x: Float64Array, y: Float64Array | undefined, capacity: number): void {
+    this.enter(capacity);
+    const h = this.be.heap();
+    h.set(x, h[this.plan + F.x]);
+    if (y) h.set(y, h[this.plan + F.y]);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.be.homes.release(this.home);
+  }
+
+  /**
+   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
+   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here.
+   */
+  enter(rows: number): void {
+    const { spec, layout, be, home } = this;
+    const cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
+    const size = pad(layout.size) * 2 + this.stateLen + pad(COUNTERS) + planSize(spec.layers.length);
+    if (!be.homes.settle(home, size, this.workSize(cap))) return;
+    this.capacity = cap;
+    const widest = Math.max(...spec.layers.map((l) => l.units));
+    const h = be.heap();
+    let at = home.work;
+    const take = (n: number) => ((at += pad(n)), at - pad(n));
+    const o = spec.optimizer;
+    const header: [number, number][] = [
+      [F.nLayers, spec.layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, spec.inputs],
+      [F.x, take(cap * spec.inputs)], [F.y, take(cap * this.outputs)],
+      [F.d0, take(cap * widest)], [F.d1, take(cap * widest)],
+      [F.params, this.params], [F.grads, this.grads], [F.state, this.state], [F.nParams, layout.size],
+      [F.optimizer, Opt[o.type]], [F.lr, o.learningRate], [F.beta1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
+      [F.nesterov, o.nesterov ? 1 : 0], [F.beta2, o.beta2], [F.eps, o.epsilon], [F.weightDecay, o.weightDecay],
+      [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
+    ];
+    const plan = this.plan;
+    h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);
+    for (const [f, v] of header) h[plan + f] = v;
+    spec.layers.forEach((l, i) => {
+      const t = layerAt(plan, i), s = layout.layers[i];
+      h[t + L.inputs] = l.inputs;
+      h[t + L.units] = l.units;
+      h[t + L.act] = Act[l.activation];
+      h[t + L.w] = this.params + s.w;
+      h[t + L.b] = s.b >= 0 ? this.params + s.b : -1;
+      h[t + L.z] = take(cap * l.units);
+      h[t + L.a] = take(cap * l.units);
+      h[t + L.l2] = l.l2;
+      h[t + L.dropout] = l.dropout;
+      h[t + L.mask] = l.dropout > 0 ? take(cap * l.units) : -1;
+    });
+  }
+
+  private workSize(cap: number): number {
+    const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? pad(cap * l.units) : 0), 0);
+    return workSize(this.spec.layers, this.spec.inputs, cap) + masks;
+  }
+}

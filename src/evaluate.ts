@@ -1,0 +1,33 @@
+// Loss and metric over a data set, in chunks through the plan's batch buffers (no dropout).
+import type { Core } from './core.js';
+import { metricFor, Metric } from './kinds.js';
+import { F } from './plan.js';
+
+export interface Metrics {
+  loss: number;
+  accuracy?: number;
+  mae?: number;
+}
+
+/** Turns a metric sum over `rows` samples into its mean, under its name. */
+export function metricMean(kind: number, sum: number, rows: number, outputs: number): { accuracy?: number; mae?: number } {
+  if (kind === Metric.categoricalAccuracy) return { accuracy: sum / rows };
+  if (kind === Metric.binaryAccuracy) return { accuracy: sum / (rows * outputs) };
+  return { mae: sum / (rows * outputs) };
+}
+
+export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows: number, batchSize: number): Metrics {
+  const { inputs } = core.spec;
+  const outputs = core.outputs;
+  const kind = metricFor(core.spec.loss);
+  const k = core.be.k;
+  let loss = 0, metric = 0;
+  for (let from = 0; from < rows; from += batchSize) {
+    const n = Math.min(batchSize, rows - from);
+    core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), batchSize);
+    k.forward(core.plan, n, 0);
+    loss += k.batchLoss(core.plan, n) * n;
+    metric += k.metric(kind, n, outputs, core.outputAt, core.be.heap()[core.plan + F.y]);
+  }
+  return { loss: loss / rows, ...metricMean(kind, metric, rows, outputs) };
+}

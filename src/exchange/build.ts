@@ -1,0 +1,62 @@
+// What ONNX and TF.js imports share: the layers they read, the options they take, and making the
+// network from them.
+import { Network, type CreateOptions, type LayerWeights } from '../network.js';
+import { BackpropError } from '../errors.js';
+import type { Activation, Loss } from '../kinds.js';
+import { checkKeys, type NetworkSpec, type OptimizerSpec } from '../spec.js';
+
+/** The training settings an exchange format does not carry. */
+export interface TrainingSettings {
+  loss?: Loss;
+  optimizer?: OptimizerSpec;
+  seed?: number;
+}
+
+/**
+ * Options of fromONNX/fromTFJS. Each defaults to what the file's backprop metadata says; without
+ * it, loss is crossEntropy for a softmax output, else mse, and the rest are create()'s defaults.
+ */
+export interface ImportOptions extends TrainingSettings, CreateOptions {}
+
+/** Dense layers as read from a file, weights [out][in] in f64. */
+export interface Imported {
+  inputs: number;
+  layers: { units: number; activation: Activation; bias: boolean }[];
+  weights: LayerWeights[];
+}
+
+export function checkImportOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm? }', options);
+  }
+  checkKeys(options, ['loss', 'optimizer', 'seed', 'backend', 'wasm'], 'options', 'INVALID_OPTION');
+}
+
+/**
+ * Creates the network and loads the weights. The layers come from the file; other settings (loss,
+ * optimizer, seed, per-layer extras) from `saved`, the `toJSON().spec` we embed on export, when
+ * it describes the same layers; `options` override both.
+ */
+export async function buildImported(b: Imported, saved: unknown, options: ImportOptions): Promise<Network> {
+  const s = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
+  const savedLayers = Array.isArray(s.layers) && s.layers.length === b.layers.length ? (s.layers as unknown[]) : [];
+  const layers = b.layers.map((l, i) => ({ ...(savedLayers[i] as object | undefined), units: l.units, activation: l.activation, bias: l.bias }));
+  const out = b.layers[b.layers.length - 1];
+  const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
+  for (const k of ['loss', 'optimizer', 'seed'] as const) if (options[k] !== undefined) spec[k] = options[k];
+  spec.loss ??= out.activation === 'softmax' && out.units > 1 ? 'crossEntropy' : 'mse';
+  let net: Network;
+  try {
+    net = await Network.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm });
+  } catch (e) {
+    // The layers (and any saved settings) came from the file: a mismatch is the model's.
+    throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
+  }
+  net.setWeights(b.weights);
+  return net;
+}
+
+/** The spec to embed on export: what toJSON() saves, which Network.create accepts back. */
+export function savedSpec(net: Network): unknown {
+  return net.toJSON().spec;
+}

@@ -1,0 +1,125 @@
+// The training loop: the data set goes into the heap once; each chunk of batches is one kernel
+// call (trainBatches), sized to keep the event loop responsive; callbacks run between chunks.
+import type { Network } from './network.js';
+import { BackpropError } from './errors.js';
+import { toPairs } from './data.js';
+import { pad } from './layout.js';
+import { metricFor, Metric } from './kinds.js';
+import { evaluateRows, metricMean } from './evaluate.js';
+import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
+import { yieldToEventLoop } from './yield.js';
+
+const EVAL_BATCH = 256;
+
+export async function runFit(net: Network, data: FitData, options: FitOptions): Promise<History> {
+  const core = net.core;
+  const { inputs, outputs } = net;
+  const o = checkFit(options);
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets');
+  let x = all.x.data, y = all.y.data, n = all.x.rows;
+  let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
+  if (options.validationData !== undefined) {
+    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets');
+    val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
+  } else if (o.validationSplit > 0) {
+    const held = Math.floor(n * o.validationSplit);
+    if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, o.validationSplit);
+    val = { x: x.subarray((n - held) * inputs), y: y.subarray((n - held) * outputs), rows: held };
+    n -= held;
+    x = x.subarray(0, n * inputs);
+    y = y.subarray(0, n * outputs);
+  }
+  const batchSize = Math.min(o.batchSize, n);
+  const batches = Math.ceil(n / batchSize);
+  const kind = metricFor(core.spec.loss);
+  const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
+  const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
+
+  let stopped = false;
+  const control: Control = { stop: () => void (stopped = true), network: net };
+  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}) };
+
+  // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates.
+  const at = { x: 0, y: pad(n * inputs), perm: 0, out: 0, lrs: 0 };
+  at.perm = at.y + pad(n * outputs);
+  at.out = at.perm + pad(n);
+  at.lrs = at.out + pad(2 * batches);
+  core.enter(batchSize);
+  const be = core.be;
+  const block = be.alloc(at.lrs + batches);
+  try {
+    let h = be.heap();
+    h.set(x, block + at.x);
+    h.set(y, block + at.y);
+    for (const c of o.callbacks) c.onTrainBegin?.(control);
+    const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
+    let chunk = 1;
+    let sinceYield = performance.now();
+    for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
+      // Learning rates first: a schedule that throws does so before this epoch changes anything.
+      const lrs = Array.from({ length: batches }, (_, b) => scheduledRate(o.schedule, core.spec.optimizer.learningRate, epoch, epoch * batches + b, batches, o.epochs * batches));
+      be.heap().set(lrs, block + at.lrs);
+      // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
+      const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
+      for (let i = 0; i < n; i++) perm[i] = i;
+      if (o.shuffle) net.rng.shuffle(perm);
+      let lossSum = 0, metricSum = 0, seen = 0, lr = 0;
+      for (let b0 = 0; b0 < batches && !stopped; ) {
+        if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+        const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
+        const before = core.persistent(); // the last finite weights, should this chunk diverge
+        const t0 = performance.now();
+        core.enter(batchSize); // another network may have evicted this one while we awaited
+        const done = be.k.trainBatches(core.plan, block + at.x, block + at.y, block + at.perm, b0 * batchSize,
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, block + at.lrs + b0);
+        const elapsed = performance.now() - t0;
+        h = be.heap();
+        for (let b = b0; b < b0 + done; b++) {
+          const rows = Math.min(batchSize, n - b * batchSize);
+          const loss = h[block + at.out + 2 * b];
+          if (!Number.isFinite(loss)) {
+            if (!core.view(core.params, core.layout.size).every(Number.isFinite)) core.restore(before);
+            throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`, loss);
+          }
+          lossSum += loss * rows;
+          seen += rows;
+          lr = lrs[b];
+          metricSum += h[block + at.out + 2 * b + 1];
+          if (perBatchCallbacks) {
+            const logs: Logs = { loss, ...metricMean(kind, h[block + at.out + 2 * b + 1], rows, outputs), lr };
+            for (const c of o.callbacks) if (c.onBatchEnd?.(b, logs, control) === false) stopped = true;
+          }
+        }
+        b0 += done;
+        // Size chunks so that one kernel call takes about yieldEveryMs.
+        const perBatch = elapsed / Math.max(1, done);
+        chunk = Math.max(1, Math.min(batches, Math.floor(o.yieldEveryMs / Math.max(perBatch, 1e-3))));
+        if (performance.now() - sinceYield >= o.yieldEveryMs) {
+          await yieldToEventLoop();
+          sinceYield = performance.now();
+        }
+      }
+      const logs: Logs = { loss: lossSum / seen, ...metricMean(kind, metricSum, seen, outputs), lr };
+      if (val) {
+        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH);
+        logs.valLoss = v.loss;
+        logs[valName] = v[metricName];
+      }
+      history.loss.push(logs.loss);
+      history[metricName]!.push(logs[metricName]!);
+      history.lr.push(lr);
+      if (val) {
+        history.valLoss!.push(logs.valLoss!);
+        history[valName]!.push(logs[valName]!);
+      }
+      history.epochs++;
+      for (const c of o.callbacks) if ((await c.onEpochEnd?.(epoch, logs, control)) === false) stopped = true;
+      await yieldToEventLoop();
+      sinceYield = performance.now();
+    }
+    for (const c of o.callbacks) c.onTrainEnd?.(history, control);
+  } finally {
+    be.free(block);
+  }
+  return history;
+}

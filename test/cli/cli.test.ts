@@ -1,0 +1,158 @@
+// `backprop` end to end on small CSV files: train → save → predict round trips, checked against
+// the saved network run in-process and against data whose answer is known by construction.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Network } from '../../src/index.js';
+import { Rng } from '../../src/rng.js';
+import type { ModelFile } from '../../src/cli/model-file.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
+const file = (name: string) => join(dir, name);
+
+/** Runs the CLI from source, as a separate process (stdout and stderr are pipes, not a TTY). */
+function cli(...args: string[]) {
+  // File arguments are names in `dir`; the process runs in the repository so `--import tsx` resolves.
+  const abs = args.map((a) => (/\.(csv|json)$/.test(a) ? file(a) : a));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...abs], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+// Three well-separated clusters in 3 features; the label is the cluster (so ~100% is reachable).
+function blobs(n: number, seed: number): { csv: string; labels: number[] } {
+  const rng = new Rng(seed);
+  const lines = ['f1,label,f2,f3'];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % 3;
+    const c = [[0, 0, 0], [4, 4, 0], [0, 4, 4]][k];
+    lines.push([c[0] + rng.normal() * 0.5, k, c[1] + rng.normal() * 0.5, c[2] + rng.normal() * 0.5].map((v) => +v.toFixed(4)).join(','));
+    labels.push(k);
+  }
+  return { csv: lines.join('\n') + '\n', labels };
+}
+
+const epochLines = (out: string) => out.split('\n').filter((l) => l.startsWith('epoch '));
+const field = (line: string, name: string) => Number(new RegExp(`${name} ([-0-9.e]+)`).exec(line)![1]);
+
+describe('backprop train / predict on a classification CSV', () => {
+  const data = blobs(150, 5);
+  let trained: ReturnType<typeof cli>;
+  beforeAll(() => {
+    writeFileSync(file('blobs.csv'), data.csv);
+    trained = cli('train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05', '--seed', '3', '--out', 'blobs.json');
+  });
+
+  it('trains, printing one plain line per epoch with loss, accuracy, samples/s and backend', () => {
+    expect(trained.err).not.toMatch(/backprop train:/);
+    expect(trained.code).toBe(0);
+    expect(trained.out + trained.err).not.toMatch(/[\r\x1b]/); // no progress bar when piped
+    expect(trained.err).toContain('target "label": classification (inferred: integer target with 3 values');
+    expect(trained.out).toContain(`${file('blobs.csv')}: 120 train / 30 test rows, 3 features; network 3-16-8-3 (227 parameters), sgd lr 0.05 momentum 0.9, batch 16, backend wasm`);
+    const lines = epochLines(trained.out);
+    expect(lines).toHaveLength(12);
+    lines.forEach((l, i) => expect(l).toMatch(new RegExp(`^epoch ${i + 1}/12  loss [0-9.]+  test accuracy [0-9.]+%  [0-9,]+ samples/s  wasm$`)));
+    expect(field(lines[11], 'loss')).toBeLessThan(field(lines[0], 'loss') / 4);
+    expect(field(lines[11], 'accuracy')).toBeGreaterThanOrEqual(96.66); // ≤ 1 of 30 wrong
+  });
+
+  it('saves a model whose network is Network.fromJSON-loadable, with the scaling it trained on', async () => {
+    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8')) as ModelFile;
+    expect(m).toMatchObject({ format: 'backprop-cli', version: 1, source: 'csv', features: ['f1', 'f2', 'f3'], target: 'label', task: 'classification', classes: [0, 1, 2], targetScaling: null });
+    // The standardization is the training rows' mean/std: the cluster centres average to ~(1.3, 2.7, 1.3).
+    m.scaling!.mean.forEach((v, i) => expect(v).toBeCloseTo([4 / 3, 8 / 3, 4 / 3][i], 0));
+    const net = await Network.fromJSON(m.network);
+    expect(net.parameterCount).toBe(3 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3);
+  });
+
+  it('predict writes one CSV row per input whose probabilities equal the saved network’s', async () => {
+    const p = cli('predict', '--model', 'blobs.json', '--data', 'blobs.csv');
+    expect(p.code).toBe(0);
+    const rows = p.out.trim().split('\n');
+    expect(rows[0]).toBe('prediction,p_0,p_1,p_2');
+    expect(rows).toHaveLength(151);
+    // Independent recomputation: scale the CSV ourselves, run the saved network in-process.
+    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8')) as ModelFile;
+    const net = await Network.fromJSON(m.network);
+    const csv = data.csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    let right = 0;
+    csv.forEach((r, i) => {
+      const x = [r[0], r[2], r[3]].map((v, j) => (v - m.scaling!.mean[j]) / m.scaling!.std[j]);
+      const q = net.predict(x);
+      const cells = rows[i + 1].split(',').map(Number);
+      for (let k = 0; k < 3; k++) expect(cells[1 + k]).toBeCloseTo(q[k], 5); // printed to 6 significant digits
+      const best = q.indexOf(Math.max(...q));
+      expect(cells[0]).toBe(best);
+      if (best === data.labels[i]) right++;
+    });
+    expect(p.err).toContain(`accuracy ${((100 * right) / 150).toFixed(2)}% on 150 rows (their "label" column)`);
+    expect(right / 150).toBeGreaterThan(0.95);
+  });
+
+  it('is reproducible: the same seed writes the same model, bit for bit; another seed does not', () => {
+    const args = ['train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05'];
+    expect(cli(...args, '--seed', '3', '--out', 'again.json').code).toBe(0);
+    expect(readFileSync(file('again.json'), 'utf8')).toBe(readFileSync(file('blobs.json'), 'utf8'));
+    expect(cli(...args, '--seed', '4', '--out', 'other.json').code).toBe(0);
+    expect(readFileSync(file('other.json'), 'utf8')).not.toBe(readFileSync(file('blobs.json'), 'utf8'));
+  });
+
+  it('trains the same on the js backend (to ~1e-12 per the backends guarantee)', () => {
+    const r = cli('train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05', '--seed', '3', '--backend', 'js', '--out', 'js.json');
+    expect(r.code).toBe(0);
+    const a = epochLines(trained.out).map((l) => field(l, 'loss'));
+    const b = epochLines(r.out).map((l) => field(l, 'loss'));
+    expect(b).toEqual(a); // printed to 4 decimals
+    expect(r.out).toMatch(/backend js\n/);
+  });
+});
+
+describe('backprop train / predict on a regression CSV', () => {
+  it('fits y = 2·a − 3·b + 1 with a linear model to within 1e-3 RMSE, and predict reproduces it', () => {
+    const rng = new Rng(11);
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 200; i++) {
+      const a = rng.next() * 4 - 2, b = rng.next() * 4 - 2;
+      lines.push(`${a},${b},${2 * a - 3 * b + 1}`);
+    }
+    writeFileSync(file('line.csv'), lines.join('\n'));
+    const r = cli('train', '--data', 'line.csv', '--layers', 'none', '--epochs', '60', '--lr', '0.05', '--out', 'line.json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('target "y" (the last column; choose with --target): regression (inferred: target is not a few integers');
+    const last = epochLines(r.out).at(-1)!;
+    expect(field(last, 'rmse')).toBeLessThan(1e-3);
+    const p = cli('predict', '--model', 'line.json', '--data', 'line.csv', '--out', 'pred.csv');
+    expect(p.code).toBe(0);
+    const pred = readFileSync(file('pred.csv'), 'utf8').trim().split('\n');
+    expect(pred[0]).toBe('prediction');
+    pred.slice(1).forEach((v, i) => {
+      const [a, b, y] = lines[i + 1].split(',').map(Number);
+      expect(Math.abs(Number(v) - y)).toBeLessThan(5e-3);
+      expect(y).toBe(2 * a - 3 * b + 1);
+    });
+    expect(p.err).toMatch(/rmse [0-9.e-]+ on 200 rows/);
+  });
+
+  it('--task classification overrides the inference; a single class is refused', () => {
+    writeFileSync(file('one.csv'), 'x,y\n1,5\n2,5\n3,5\n');
+    const r = cli('train', '--data', 'one.csv', '--task', 'classification');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`backprop train: ${file('one.csv')} column "y": expected at least two distinct classes, got only 5`);
+  });
+});
+
+describe('the built command', () => {
+  const bin = join(ROOT, 'dist/cli/main.js');
+  it.skipIf(!existsSync(bin))('dist/cli/main.js is package.json’s bin, starts with a shebang and prints help', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ backprop: 'dist/cli/main.js' });
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const r = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('backprop train');
+  });
+});

@@ -1,0 +1,117 @@
+// What the CLI says about bad input: one line on stderr naming the flag or the file and line,
+// what was expected and what came; exit code 2 for bad flags, 1 for bad data; nothing trained.
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/run.js';
+import { parseFlags } from '../../src/cli/args.js';
+import { TRAIN_FLAGS } from '../../src/cli/train.js';
+import { BackpropError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-err-'));
+const csv = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+};
+
+/** Runs in-process, capturing what would go to stdout and stderr. */
+async function cli(...argv: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const code = await run(argv, { line: (t) => out.push(t), note: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('CLI errors', () => {
+  const good = csv('good.csv', 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n');
+
+  it.each([
+    ['ragged.csv', 'a,b,y\n1,2,0\n3,4\n', 'ragged.csv line 3: expected 3 cells, as in the header, got 2'],
+    ['text.csv', 'a,b,y\n1,2,0\n\n3,x,1\n', 'text.csv line 4 column "b": expected a number, got "x"'],
+    ['empty.csv', '', 'empty.csv: expected a header line naming the columns, then rows of numbers, got an empty file'],
+  ])('bad CSV %s: exit 1 with file and line', async (name, text, message) => {
+    const out = join(dir, `${name}.json`);
+    const r = await cli('train', '--data', csv(name, text), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`backprop train: ${join(dir, message)}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a missing target column lists the columns there are', async () => {
+    const r = await cli('train', '--data', good, '--target', 'label');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`backprop train: --target: expected a column of ${good}: "a", "b", "y", got "label"`);
+  });
+
+  it('a missing file says so', async () => {
+    const r = await cli('train', '--data', join(dir, 'nope.csv'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`backprop train: --data: expected a readable CSV file, got ${join(dir, 'nope.csv')} (ENOENT)`);
+  });
+
+  it.each([
+    [['--epochs', '0'], '--epochs: expected an integer ≥ 1, got "0"'],
+    [['--epochs', '2.5'], '--epochs: expected an integer ≥ 1, got "2.5"'],
+    [['--lr', 'fast'], '--lr: expected a number ≥ 5e-324, got "fast"'],
+    [['--layers', '64,,32'], '--layers: expected comma-separated positive integers such as 64,32, got "64,,32"'],
+    [['--backend', 'gpu'], '--backend: expected one of auto, wasm, js, got "gpu"'],
+    [['--task', 'ranking'], '--task: expected one of classification, regression, got "ranking"'],
+    [['--epochs'], '--epochs: expected a value after it, got nothing'],
+    [['--epochs', '3', '--epochs', '4'], '--epochs: expected at most one occurrence, got it twice'],
+    [['data.csv'], 'data.csv: expected a flag such as --data, got the argument "data.csv"'],
+    [['--target', 'y'], '--target: expected to be given only with --data file.csv, got "y"'],
+  ])('bad flag %j: exit 2, one line', async (flags, message) => {
+    const r = await cli('train', ...flags);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`backprop train: ${message}`);
+  });
+
+  it('an unknown flag lists the known ones', async () => {
+    const r = await cli('train', '--epoch', '3');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^backprop train: --epoch: expected one of the flags --data, --target, .*--out, got an unknown flag$/);
+  });
+
+  it('an optimizer Network.create refuses is reported under --optimizer, in its own words', async () => {
+    const r = await cli('train', '--data', good, '--optimizer', 'nosuchthing', '--out', join(dir, 'x.json'));
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n').at(-1)).toMatch(/^backprop train: --optimizer: expected .*'sgd'.*, got "nosuchthing"$/);
+  });
+
+  it('an unknown command and no command print usage help', async () => {
+    expect(await cli('fly')).toEqual({ code: 2, out: '', err: 'backprop: unknown command "fly"; expected train, predict, bench or help' });
+    const none = await cli();
+    expect(none.code).toBe(2);
+    expect(none.out).toContain('backprop train');
+    expect((await cli('predict', '--help')).code).toBe(0);
+  });
+
+  it('predict: missing --model, a non-model file, a CSV without the model’s columns', async () => {
+    expect((await cli('predict')).err).toBe('backprop predict: --model: expected the model file to load (written by backprop train --out), got nothing');
+    const r = await cli('predict', '--model', good);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^backprop predict: ${good}: expected JSON written by backprop train, got invalid JSON`));
+    const notOurs = csv('other.json', JSON.stringify({ format: 'backprop', version: 1 }));
+    expect((await cli('predict', '--model', notOurs)).err).toBe(`backprop predict: ${notOurs}: format: expected 'backprop-cli' (written by backprop train), got "backprop"`);
+    const model = join(dir, 'good.json');
+    expect((await cli('train', '--data', good, '--epochs', '1', '--out', model)).code).toBe(0);
+    const wrong = csv('wrong.csv', 'a,c\n1,2\n');
+    const p = await cli('predict', '--model', model, '--data', wrong);
+    expect(p.code).toBe(1);
+    expect(p.err).toBe(`backprop predict: ${wrong} line 1: expected a column "b", as the model was trained on (2 features), got columns a, c`);
+    const csvModel = await cli('predict', '--model', model);
+    expect(csvModel.err).toBe('backprop predict: --data: expected a CSV file with the columns a, b, got nothing');
+  });
+
+  it('parseFlags throws BackpropError with the flag as field', () => {
+    let e: unknown;
+    try {
+      parseFlags(['--momentum', '1'], TRAIN_FLAGS);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(BackpropError);
+    expect((e as BackpropError).field).toBe('--momentum');
+    expect((e as BackpropError).code).toBe('INVALID_OPTION');
+  });
+});

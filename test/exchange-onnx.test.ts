@@ -1,0 +1,221 @@
+// ONNX export is judged by onnxruntime-node (an independent engine), not by our own reader:
+// its outputs must equal predict() to 1e-12 relative. Import is checked by round trips and by
+// graphs written the other common ways (MatMul+Add, float32, LeakyRelu), again against the runtime.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { Network, BackpropError, toONNX, fromONNX, type LayerWeights } from '../src/index.js';
+import type { Activation } from '../src/kinds.js';
+import { Writer } from '../src/exchange/protobuf.js';
+import { Rng } from '../src/rng.js';
+import { randomRows, maxRelDiff } from './helpers/random.js';
+
+type Ort = typeof import('onnxruntime-node');
+let ort: Ort;
+beforeAll(async () => {
+  ort = await import('onnxruntime-node'); // a native binding: if it fails to load, every test here says why
+});
+
+const ACTS: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
+const TOL = 1e-12; // max |a−b| / max(1, |b|); measured ≤ 4e-15 (the runtime sums in another order)
+
+/** A network with every hidden activation, the given output, some layers without bias, and nonzero random biases. */
+async function randomNet(out: Activation, seed: number, backend: 'js' | 'wasm' | 'auto' = 'js'): Promise<Network> {
+  const net = await Network.create(
+    {
+      inputs: 5,
+      layers: [
+        { units: 7, activation: 'sigmoid' },
+        { units: 6, activation: 'tanh', bias: false },
+        { units: 8, activation: 'relu' },
+        { units: 6, activation: 'leakyRelu' },
+        { units: 5, activation: 'linear', bias: false },
+        { units: 4, activation: out, bias: seed % 2 === 0 },
+      ],
+      loss: out === 'softmax' ? 'crossEntropy' : 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      seed,
+    },
+    { backend },
+  );
+  const rng = new Rng(seed * 7919);
+  net.setWeights(net.spec.layers.map((l): LayerWeights => ({ weights: randomRows(rng, l.units, l.inputs, 1.5), ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}) })));
+  return net;
+}
+
+async function runOrt(model: Uint8Array, x: Float64Array, rows: number, cols: number, type: 'float64' | 'float32' = 'float64') {
+  const session = await ort.InferenceSession.create(model);
+  const input = type === 'float64' ? x : Float32Array.from(x);
+  const result = await session.run({ [session.inputNames[0]]: new ort.Tensor(type, input, [rows, cols]) });
+  return { session, y: Float64Array.from(result[session.outputNames[0]].data as Float64Array) };
+}
+
+describe('toONNX, run by onnxruntime-node', () => {
+  it.each(ACTS)('%s output: runtime outputs = predict() within 1e-12, for 1 and 9 rows, both backends', async (out) => {
+    for (const [seed, backend] of [[1, 'js'], [2, 'auto']] as const) {
+      const net = await randomNet(out, seed, backend);
+      const model = toONNX(net);
+      for (const rows of [1, 9]) {
+        const x = Float64Array.from(randomRows(new Rng(seed + rows), rows, 5, 3).flat());
+        const { session, y } = await runOrt(model, x, rows, 5);
+        expect(session.inputNames).toEqual(['input']);
+        expect(session.outputNames).toEqual(['output']);
+        const p = net.predict(x, rows);
+        expect(y.length).toBe(rows * 4);
+        expect(maxRelDiff(y, p)).toBeLessThanOrEqual(TOL);
+        // The check can fail: a shift of 1e-9 is seen.
+        expect(maxRelDiff(y.map((v) => v + 1e-9), p)).toBeGreaterThan(TOL);
+      }
+    }
+  });
+
+  it('leakyRelu keeps its exact f64 slope (PRelu with a double slope, not LeakyRelu’s float alpha)', async () => {
+    const net = await Network.create({ inputs: 1, layers: [{ units: 1, activation: 'leakyRelu' }], seed: 1 }, { backend: 'js' });
+    net.setWeights([{ weights: [[1]], bias: [0] }]);
+    const { y } = await runOrt(toONNX(net), Float64Array.of(-3, 2), 2, 1);
+    expect(Array.from(y)).toEqual([-3 * 0.01, 2]); // float alpha would give -0.029999999329447746
+  });
+});
+
+describe('fromONNX', () => {
+  it.each(ACTS)('%s output: round trip keeps spec and weights bit for bit', async (out) => {
+    const net = await randomNet(out, 3);
+    const back = await fromONNX(toONNX(net), { backend: 'js' });
+    expect(back.spec).toEqual(net.spec); // loss, optimizer and seed ride in metadata_props
+    expect(back.getWeights()).toEqual(net.getWeights());
+    const x = Float64Array.from(randomRows(new Rng(9), 4, 5, 3).flat());
+    expect(back.predict(x, 4)).toEqual(net.predict(x, 4));
+  });
+
+  it('options override the metadata; without metadata the loss follows the output', async () => {
+    const net = await randomNet('softmax', 3);
+    const back = await fromONNX(toONNX(net), { backend: 'js', loss: 'mse', seed: 77 });
+    expect([back.spec.loss, back.spec.seed]).toEqual(['mse', 77]);
+    const plain = await fromONNX(foreignModel({}), { backend: 'js' });
+    expect(plain.spec.loss).toBe('crossEntropy');
+    const meta = await fromONNX(foreignModel({ withMeta: true }), { backend: 'js' });
+    expect([meta.spec.loss, meta.spec.seed]).toEqual(['mse', 5]);
+  });
+
+  it('reads MatMul+Add / Relu / Identity graphs in double; predict() = onnxruntime within 1e-12', async () => {
+    const model = foreignModel({});
+    const net = await fromONNX(model, { backend: 'js' });
+    expect(net.spec.layers.map((l) => [l.inputs, l.units, l.activation, l.bias])).toEqual([
+      [3, 4, 'relu', true],
+      [4, 2, 'softmax', false],
+    ]);
+    expect(net.getWeights()[0].weights[1]).toEqual([-0.5, 0.2, 0.6]); // column 1 of the [in][out] MatMul weight
+    const x = Float64Array.from(randomRows(new Rng(3), 6, 3, 4).flat());
+    const { y } = await runOrt(model, x, 6, 3);
+    expect(maxRelDiff(net.predict(x, 6), y)).toBeLessThanOrEqual(TOL);
+  });
+
+  it('reads float32 graphs with LeakyRelu (as PyTorch exports them) into f64', async () => {
+    // onnxruntime has no double LeakyRelu, hence float here (and PRelu in our own export).
+    const model = foreignModel({ float: true, leaky: true });
+    const net = await fromONNX(model, { backend: 'js' });
+    expect(net.spec.layers[0].activation).toBe('leakyRelu');
+    expect(net.getWeights()[0].weights[0][0]).toBe(Math.fround(0.3)); // widened exactly, not re-rounded
+    const x = Float64Array.from(randomRows(new Rng(4), 5, 3, 4).flat().map(Math.fround));
+    const { y } = await runOrt(model, x, 5, 3, 'float32');
+    // float32 arithmetic (and alpha 0.01 as float32) in the runtime: ~1e-7 relative expected.
+    expect(maxRelDiff(net.predict(x, 5), y)).toBeLessThan(1e-6);
+  });
+});
+
+// ---- hand-written graphs in the layouts other exporters use ---------------------------------
+
+const tensor = (name: string, dims: number[], v: number[], float = false) => {
+  const t = new Writer().packedInts(1, dims).int(2, float ? 1 : 11).string(8, name);
+  if (float) return t.bytes(9, new Uint8Array(Float32Array.from(v).buffer));
+  const raw = new Uint8Array(v.length * 8);
+  v.forEach((x, i) => new DataView(raw.buffer).setFloat64(i * 8, x, true));
+  return t.bytes(9, raw);
+};
+const valueInfo = (name: string, width: number, float = false) =>
+  new Writer().string(1, name).message(2, new Writer().message(1, new Writer().int(1, float ? 1 : 11).message(2, new Writer().message(1, new Writer().string(2, 'batch')).message(1, new Writer().int(1, width)))));
+const node = (op: string, inputs: string[], output: string, attrs: Writer[] = []) => {
+  const n = new Writer();
+  inputs.forEach((i) => n.string(1, i));
+  n.string(2, output).string(3, `${op}_${output}`).string(4, op);
+  attrs.forEach((a) => n.message(5, a));
+  return n;
+};
+
+/** 3 → 4 (MatMul [in,out] + Add, LeakyRelu or Relu) → Identity → 2 (MatMul, Softmax), as other tools write it. */
+function foreignModel(o: { float?: boolean; leaky?: boolean; withMeta?: boolean; mutate?: (g: Writer) => void }): Uint8Array {
+  const f = o.float ?? false;
+  const g = new Writer();
+  const w1 = [0.3, -0.5, 0.8, 1.1, -0.7, 0.2, 0.9, -1.3, 0.4, 0.6, -0.1, 0.5]; // [3][4]
+  g.message(5, tensor('w1', [3, 4], w1, f)).message(5, tensor('b1', [4], [0.1, -0.2, 0.3, -0.4], f));
+  g.message(5, tensor('w2', [4, 2], [1, -1, 0.5, 0.25, -0.75, 2, 0.3, -0.6], f));
+  g.message(1, node('MatMul', ['x', 'w1'], 'h'));
+  g.message(1, node('Add', ['b1', 'h'], 'hb')); // bias first: Add is commutative
+  if (o.leaky) g.message(1, node('LeakyRelu', ['hb'], 'a', [new Writer().string(1, 'alpha').float(2, 0.01).int(20, 1)]));
+  else g.message(1, node('Relu', ['hb'], 'a'));
+  g.message(1, node('Identity', ['a'], 'a2'));
+  g.message(1, node('MatMul', ['a2', 'w2'], 'z'));
+  g.message(1, node('Softmax', ['z'], 'probs', [new Writer().string(1, 'axis').int(3, 1).int(20, 2)]));
+  o.mutate?.(g);
+  g.string(2, 'foreign').message(11, valueInfo('x', 3, f)).message(12, valueInfo('probs', 2, f));
+  const m = new Writer().int(1, 7).string(2, 'hand').message(7, g).message(8, new Writer().string(1, '').int(2, 13));
+  if (o.withMeta) m.message(14, new Writer().string(1, 'backprop').string(2, '{"spec":{"layers":[{},{}],"loss":"mse","seed":5}}'));
+  return m.finish();
+}
+
+describe('fromONNX rejects what it cannot represent, naming the field', () => {
+  async function rejects(p: Promise<unknown>, field: string | RegExp, expected: RegExp) {
+    const e = await p.then(() => undefined, (err) => err);
+    expect(e).toBeInstanceOf(BackpropError);
+    expect(e.code).toBe(field === 'options.bogus' ? 'INVALID_OPTION' : 'INVALID_MODEL');
+    if (typeof field === 'string') expect(e.field).toBe(field);
+    else expect(e.field).toMatch(field);
+    expect(e.message).toMatch(expected);
+  }
+
+  it('bytes that are not a model', async () => {
+    const good = foreignModel({});
+    await rejects(fromONNX(good.subarray(0, good.length - 7)), /^model/, /protobuf|expected/);
+    await rejects(fromONNX(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])), 'model', /protobuf message.*past the end/);
+    await rejects(fromONNX(new Uint8Array(0)), 'model.graph', /a graph/);
+    await rejects(fromONNX('model.onnx' as never), 'model', /bytes of an ONNX model/);
+    await rejects(fromONNX(good, { bogus: 1 } as never), 'options.bogus', /one of the options/);
+  });
+
+  it('unsupported ops, branches and tensors', async () => {
+    const conv = foreignModel({ mutate: (g) => g.message(1, node('Conv', ['probs'], 'c')) });
+    await rejects(fromONNX(conv), 'graph.node[6]', /one of Gemm, MatMul.*got op_type "Conv" \(node "Conv_c"\)/);
+    const branch = foreignModel({ mutate: (g) => g.message(1, node('Relu', ['a'], 'r')) });
+    await rejects(fromONNX(branch), 'graph.node[6].input[0]', /"probs" \(nodes must form one chain/);
+    const doubleAct = foreignModel({ mutate: (g) => g.message(1, node('Tanh', ['probs'], 't')) });
+    await rejects(fromONNX(doubleAct), 'graph.node[6]', /activation only right after/);
+    const int64 = foreignModel({ mutate: (g) => g.message(5, new Writer().packedInts(1, [1]).int(2, 7).string(8, 'k').bytes(9, new Uint8Array(8))) });
+    await rejects(fromONNX(int64), 'graph.initializer[3].data_type', /11 \(DOUBLE\) or 1 \(FLOAT\), got 7/);
+    const short = foreignModel({ mutate: (g) => g.message(5, tensor('k', [2, 2], [1, 2, 3])) });
+    await rejects(fromONNX(short), 'graph.initializer[3]', /4 values for dims \[2, 2\], got 3/);
+    const nan = foreignModel({ mutate: (g) => g.message(5, tensor('k', [2], [1, NaN])) });
+    await rejects(fromONNX(nan), 'graph.initializer[3][1]', /finite number, got NaN/);
+    const external = foreignModel({ mutate: (g) => g.message(5, new Writer().packedInts(1, [1]).int(2, 11).string(8, 'k').int(14, 1)) });
+    await rejects(fromONNX(external), 'graph.initializer[3].data_location', /external data is not supported/);
+    const alpha = foreignModel({ mutate: (g) => g.message(1, node('Gemm', ['probs', 'w2'], 'q', [new Writer().string(1, 'transA').int(3, 1).int(20, 2)])) });
+    await rejects(fromONNX(alpha), 'graph.node[6].attribute.transA', /expected 0, got 1/);
+    const dangling = foreignModel({ mutate: (g) => g.message(1, node('Identity', ['probs'], 'other')) });
+    await rejects(fromONNX(dangling), 'graph.output[0].name', /"other", the end of the node chain, got "probs"/);
+  });
+
+  it('random byte corruption gives a BackpropError or a valid network, never another exception', async () => {
+    const good = toONNX(await randomNet('leakyRelu', 1));
+    const rng = new Rng(17);
+    let rejected = 0;
+    for (let k = 0; k < 400; k++) {
+      const b = good.slice();
+      for (let j = 1 + rng.int(3); j > 0; j--) b[rng.int(b.length)] = rng.int(256);
+      const e = await fromONNX(b, { backend: 'js' }).then(() => undefined, (err) => err);
+      if (e !== undefined) expect(e).toBeInstanceOf(BackpropError);
+      if (e !== undefined) rejected++;
+    }
+    expect(rejected).toBeGreaterThan(100); // most corruptions are caught (flips inside weight bytes need not be)
+  });
+
+  it('a loss the imported layers cannot take', async () => {
+    await rejects(fromONNX(toONNX(await randomNet('tanh', 1)), { loss: 'crossEntropy' }), 'model.layers[5].activation', /'softmax' with loss 'crossEntropy'/);
+  });
+});

@@ -1,0 +1,52 @@
+// A fixed, seeded training workload whose saved models must come out bit-identical wherever it
+// runs: twice in one process, in a fresh Wasm instance, in another Node process, in Chromium.
+// Imports only the public API (and the seeded PRNG), so it bundles for the browser as is.
+import { Network, type NetworkSpec, type WasmSource } from '../../src/index.js';
+import { Rng } from '../../src/rng.js';
+
+export interface Job {
+  name: string;
+  spec: NetworkSpec;
+  epochs: number;
+  batchSize: number;
+}
+
+const data = (rows: number, inputs: number, outputs: number, kind: 'real' | 'onehot' | 'binary', seed: number) => {
+  const rng = new Rng(seed);
+  const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => 2 * rng.next() - 1));
+  const y = x.map((r) => {
+    const s = r.reduce((a, v, i) => a + v * (i + 1), 0);
+    if (kind === 'onehot') return Array.from({ length: outputs }, (_, o) => (Math.floor(Math.abs(s) * 3) % outputs === o ? 1 : 0));
+    if (kind === 'binary') return Array.from({ length: outputs }, (_, o) => (Math.sin(s + o) > 0 ? 1 : 0));
+    return Array.from({ length: outputs }, (_, o) => Math.sin(s + o) + 0.5 * r[0] * r[0]);
+  });
+  return { inputs: x, targets: y };
+};
+
+/** Every activation, every loss, plain/momentum/Nesterov SGD and Adam, with and without biases. */
+export const JOBS: Job[] = [
+  { name: 'mse-tanh-relu-momentum', spec: { inputs: 3, layers: [{ units: 7, activation: 'tanh' }, { units: 5, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 11 }, epochs: 12, batchSize: 8 },
+  { name: 'half-sigmoid-leaky-nesterov', spec: { inputs: 3, layers: [{ units: 6, activation: 'leakyRelu' }, { units: 4, activation: 'sigmoid', bias: false }, { units: 1, activation: 'linear' }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 0.03, momentum: 0.8, nesterov: true }, seed: 12 }, epochs: 12, batchSize: 5 },
+  { name: 'crossEntropy-softmax', spec: { inputs: 3, layers: [{ units: 9, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 13 }, epochs: 12, batchSize: 16 },
+  { name: 'bce-sigmoid-adam', spec: { inputs: 3, layers: [{ units: 8, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 14 }, epochs: 12, batchSize: 7 },
+];
+
+export const jobData = (job: Job) => {
+  const outputs = job.spec.layers[job.spec.layers.length - 1].units;
+  const kind = job.spec.loss === 'crossEntropy' ? 'onehot' : job.spec.loss === 'binaryCrossEntropy' ? 'binary' : 'real';
+  return data(64, job.spec.inputs, outputs, kind, 100 + job.spec.seed!);
+};
+
+/** Trains every job (shuffled minibatches, then a few single trainSteps) and returns each saved model as JSON text. */
+export async function runWorkload(backend: 'wasm' | 'js' = 'wasm', wasm?: WasmSource): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const job of JOBS) {
+    const net = await Network.create({ ...job.spec, backend }, { backend, wasm });
+    const d = jobData(job);
+    await net.fit(d, { epochs: job.epochs, batchSize: job.batchSize, shuffle: true });
+    for (let i = 0; i < 3; i++) net.trainStep(d.inputs.slice(i, i + 4), d.targets.slice(i, i + 4));
+    out[job.name] = JSON.stringify(net);
+    net.dispose();
+  }
+  return out;
+}
