@@ -92,6 +92,10 @@ export class Core {
    * rewrites the plan table whenever its blocks moved. Every kernel call goes through here.
    */
   enter(rows: number): void {
+    if (rows <= this.capacity && this.home.model >= 0) {
+      this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
+      return;
+    }
     const { spec, layout, be, home } = this;
     const cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
     const size = pad(layout.size) * 2 + this.stateLen + pad(COUNTERS) + planSize(spec.layers.length);

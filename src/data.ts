@@ -71,3 +71,19 @@ export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number,
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
   return { x: xr, y: yr };
 }
+
+/**
+ * Fast path for one sample: when v is a flat array of exactly `width` numbers, checks them and
+ * writes them straight into the heap at `at` (no intermediate copy); returns false otherwise so
+ * that the caller takes the general path (batches, and its error messages for wrong shapes).
+ */
+export function copySample(v: unknown, width: number, field: string, h: Float64Array, at: number): boolean {
+  if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;
+  for (let i = 0; i < width; i++) {
+    const x = v[i];
+    if (typeof x !== 'number') return false;
+    if (x - x !== 0) bad(`${field}[${i}]`, 'a finite number', x); // NaN and ±Infinity
+    h[at + i] = x;
+  }
+  return true;
+}

@@ -53,11 +53,13 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     h.set(y, block + at.y);
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
+    const before = new Float64Array(core.grads - core.params); // the last finite weights, should a chunk diverge
+    const lrs = new Float64Array(batches);
     let chunk = 1;
     let sinceYield = performance.now();
     for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
       // Learning rates first: a schedule that throws does so before this epoch changes anything.
-      const lrs = Array.from({ length: batches }, (_, b) => scheduledRate(o.schedule, core.spec.optimizer.learningRate, epoch, epoch * batches + b, batches, o.epochs * batches));
+      for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, core.spec.optimizer.learningRate, epoch, epoch * batches + b, batches, o.epochs * batches);
       be.heap().set(lrs, block + at.lrs);
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
       const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
@@ -67,9 +69,9 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       for (let b0 = 0; b0 < batches && !stopped; ) {
         if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
-        const before = core.persistent(); // the last finite weights, should this chunk diverge
         const t0 = performance.now();
         core.enter(batchSize); // another network may have evicted this one while we awaited
+        before.set(core.view(core.params, before.length));
         const done = be.k.trainBatches(core.plan, block + at.x, block + at.y, block + at.perm, b0 * batchSize,
           Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, block + at.lrs + b0);
         const elapsed = performance.now() - t0;

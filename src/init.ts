@@ -1,4 +1,5 @@
-// Seeded initial weights: He normal for (leaky) ReLU layers, Glorot uniform otherwise; zero biases.
+// Seeded initial weights, uniform (one draw per weight, so start-up stays fast): He uniform
+// U(±√(6/in)) for (leaky) ReLU layers, Glorot uniform U(±√(6/(in+out))) otherwise; zero biases.
 import type { Layer } from './spec.js';
 import type { Layout } from './layout.js';
 import { Rng } from './rng.js';
@@ -8,9 +9,8 @@ export function initParams(layers: Layer[], layout: Layout, seed: number, out: F
   layers.forEach((l, i) => {
     const { w, b } = layout.layers[i];
     const he = l.activation === 'relu' || l.activation === 'leakyRelu';
-    const limit = Math.sqrt(6 / (l.inputs + l.units));
-    const std = Math.sqrt(2 / l.inputs);
-    for (let j = 0; j < l.units * l.inputs; j++) out[w + j] = he ? std * rng.normal() : limit * (2 * rng.next() - 1);
+    const limit = Math.sqrt(6 / (he ? l.inputs : l.inputs + l.units));
+    for (let j = 0; j < l.units * l.inputs; j++) out[w + j] = limit * (2 * rng.next() - 1);
     if (b >= 0) out.fill(0, b, b + l.units);
   });
 }

@@ -5,7 +5,8 @@ import { BackpropError } from './errors.js';
 import { normalizeSpec, optimizerSpec, type NetworkSpec, type Spec, type BackendChoice } from './spec.js';
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
-import { toRows, toPairs, shapeLike, type Sample, type Batch } from './data.js';
+import { toRows, toPairs, shapeLike, copySample, type Sample, type Batch } from './data.js';
+import { F } from './plan.js';
 import { Rng } from './rng.js';
 import { encodeF64, parseModel, FORMAT, VERSION, type ModelJSON } from './serialize.js';
 import { Core } from './core.js';
@@ -13,6 +14,8 @@ import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
 import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
+import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
+import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 
 export interface LayerWeights {
   weights: number[][]; // [out][in]
@@ -57,6 +60,26 @@ export class Network {
     c.view(c.counters, 2).set(m.counters);
     net.rng.state = m.rng;
     return net;
+  }
+
+  /** Reads an ONNX model of dense layers (as toONNX writes, or MatMul/Add graphs from elsewhere). */
+  static fromONNX(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network> {
+    return fromONNX(bytes, options);
+  }
+
+  /** Reads a TF.js Layers Sequential model of Dense layers (model.json topology + weights). */
+  static fromTFJS(artifacts: unknown, options?: ImportOptions): Promise<Network> {
+    return fromTFJS(artifacts, options);
+  }
+
+  /** An ONNX model (opset 17, f64) that ONNX Runtime runs with the same outputs as predict(). */
+  toONNX(): Uint8Array {
+    return toONNX(this);
+  }
+
+  /** TF.js Layers artifacts (float32 weights) for tf.io.fromMemory / tf.loadLayersModel. */
+  toTFJS(): TFJSArtifacts {
+    return toTFJS(this);
   }
 
   /** The normalized spec: every default filled in. */
@@ -112,7 +135,7 @@ export class Network {
 
   /** One forward + backward + update on one batch; returns the loss before the update. */
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
-    const rows = this.loadPair(x, y);
+    const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
     const loss = this.core.be.k.trainStep(this.core.plan, rows);
     if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
     return loss;
@@ -202,6 +225,15 @@ export class Network {
 
   private alive(): void {
     if (this.core.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
+  }
+
+  /** One sample straight into the batch buffers, when x and y are flat samples; else false. */
+  private loadSample(x: unknown, y: unknown): boolean {
+    this.alive();
+    const c = this.core;
+    c.enter(1);
+    const h = c.be.heap();
+    return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]) && copySample(y, this.outputs, 'targets', h, h[c.plan + F.y]);
   }
 
   private loadPair(x: Sample | Batch, y: Sample | Batch): number {

@@ -16,6 +16,7 @@ beforeAll(async () => {
   tf = await import('@tensorflow/tfjs-core');
   tfl = await import('@tensorflow/tfjs-layers');
   await import('@tensorflow/tfjs-backend-cpu');
+  tf.env().set('PROD', true); // silences the CPU backend's "install tfjs-node" banner
   await tf.setBackend('cpu');
 });
 

@@ -131,7 +131,7 @@ describe.each(['wasm', 'js'] as const)('fit features on %s', (backend) => {
       turns++;
     }, 1);
     const t0 = performance.now();
-    await net.fit(data, { epochs: backend === 'wasm' ? 40 : 2, batchSize: 8, yieldEveryMs: 10 });
+    await net.fit(data, { epochs: backend === 'wasm' ? 40 : 5, batchSize: 8, yieldEveryMs: 10 });
     const ms = performance.now() - t0;
     clearInterval(timer);
     expect(ms).toBeGreaterThan(100); // long enough that a blocking fit would starve the timer

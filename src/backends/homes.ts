@@ -27,13 +27,15 @@ export const newHome = (keep: number): Home => ({ model: -1, work: -1, modelSize
 export class Homes {
   // Insertion order is recency order: settle() moves a home to the end, so the first is the LRU.
   private live = new Set<Home>();
+  private latest: Home | undefined; // already last in `live`: repeated use of one network is free
 
   constructor(private heap: Heap, readonly budget: number) {}
 
   /** Makes `home` resident with blocks of at least these sizes; true when its offsets changed. */
   settle(home: Home, modelSize: number, workSize: number): boolean {
     let moved = false;
-    if (this.live.delete(home)) this.live.add(home);
+    if (home !== this.latest && this.live.delete(home)) this.live.add(home);
+    this.latest = home;
     if (home.model < 0) {
       this.makeRoom(modelSize + workSize, home);
       home.model = this.heap.alloc(modelSize);

@@ -66,6 +66,16 @@ describe('wasm: a URL or Response', () => {
     expect(await finalLoss({ wasm: embeddedBytes() })).toEqual({ backend: 'wasm', loss: expected });
   });
 
+  it("another fetch implementation's Response (same shape, other class) compiles from its bytes", async () => {
+    const real = await fetch(`${server.url}/backprop.wasm`);
+    const foreign = { ok: real.ok, status: real.status, url: real.url, headers: real.headers, arrayBuffer: () => real.arrayBuffer() };
+    expect(foreign).not.toBeInstanceOf(Response);
+    const spy = spyCompiles();
+    expect(await finalLoss({ wasm: foreign as unknown as Response })).toEqual({ backend: 'wasm', loss: expected });
+    expect(spy.streaming).not.toHaveBeenCalled();
+    expect(spy.bytes).toHaveBeenCalledTimes(1);
+  });
+
   it("an HTTP error: 'wasm' throws BACKEND_UNAVAILABLE; 'auto' falls back to js with one warning", async () => {
     const url = `${server.url}/missing.wasm`;
     await expect(finalLoss({ wasm: url })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', field: 'backend', message: expect.stringMatching(/HTTP 404/) });

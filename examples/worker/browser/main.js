@@ -1,4 +1,5 @@
 // Trains XOR in a Web Worker, then predicts on the page with the model the worker sends back.
+// Run: npx vite examples/worker/browser (or bundle it with webpack, Rollup or esbuild).
 import { Network } from 'backprop';
 
 const out = document.getElementById('out');

@@ -31,6 +31,9 @@ export function simdSupported(): boolean {
 }
 
 export function embeddedBytes(): Uint8Array {
+  // Node's Buffer decodes natively (≈ 0.1 ms); elsewhere atob and one pass.
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return new Uint8Array(B.from(WASM_BASE64, 'base64'));
   const s = atob(WASM_BASE64);
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
@@ -48,10 +51,10 @@ export function compile(source?: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   if (typeof source === 'string' || source instanceof URL) return compileUrl(source);
-  if (typeof Response === 'function' && source instanceof Response) return compileResponse(source);
+  if (isResponse(source)) return compileResponse(source);
   if (source !== null && typeof (source as PromiseLike<Response>).then === 'function') {
     return Promise.resolve(source as PromiseLike<Response>).then((r) => {
-      if (typeof Response === 'function' && r instanceof Response) return compileResponse(r);
+      if (isResponse(r)) return compileResponse(r);
       throw new BackpropError('INVALID_OPTION', 'wasm', 'a promise of a fetch Response', r);
     });
   }
@@ -79,11 +82,19 @@ function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
   return m;
 }
 
+// By shape, so that Responses of another fetch implementation (e.g. undici's package) work too.
+function isResponse(x: unknown): x is Response {
+  const r = x as Response;
+  return typeof r === 'object' && r !== null && typeof r.arrayBuffer === 'function' && typeof r.headers?.get === 'function' && typeof r.ok === 'boolean';
+}
+
 async function compileResponse(response: Response): Promise<WebAssembly.Module> {
   if (!response.ok) throw new Error(`fetching ${response.url || 'the module'} gave HTTP ${response.status}`);
   const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
-  // Streaming compilation requires the application/wasm type; anything else compiles from bytes.
-  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+  // Streaming compilation requires the application/wasm type and this realm's own Response;
+  // anything else compiles from bytes.
+  const native = typeof Response === 'function' && response instanceof Response;
+  if (native && type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
     return WebAssembly.compileStreaming(response);
   }
   return WebAssembly.compile(await response.arrayBuffer());
