@@ -1,6 +1,8 @@
 // What ONNX and TF.js imports share: the layers they read, the options they take, and making the
 // network from them.
-import { Network, type CreateOptions, type LayerWeights } from '../network.js';
+// Only types from network.js statically: Network imports this module's users for its toONNX/
+// fromONNX methods, so the class itself is loaded lazily below to keep the module graph acyclic.
+import type { Network, CreateOptions, LayerWeights } from '../network.js';
 import { BackpropError } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
 import { checkKeys, type NetworkSpec, type OptimizerSpec } from '../spec.js';
@@ -45,9 +47,10 @@ export async function buildImported(b: Imported, saved: unknown, options: Import
   const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
   for (const k of ['loss', 'optimizer', 'seed'] as const) if (options[k] !== undefined) spec[k] = options[k];
   spec.loss ??= out.activation === 'softmax' && out.units > 1 ? 'crossEntropy' : 'mse';
+  const { Network: N } = await import('../network.js');
   let net: Network;
   try {
-    net = await Network.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm });
+    net = await N.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm });
   } catch (e) {
     // The layers (and any saved settings) came from the file: a mismatch is the model's.
     throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
