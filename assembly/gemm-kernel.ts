@@ -1,9 +1,10 @@
-// Packing and the 4×4 f64x2 micro-kernel behind assembly/gemm.ts. Byte addresses (usize) here.
+// Packing and the 4×4 f64x2 micro-kernels behind assembly/gemm.ts. Byte addresses (usize) here.
 //
-// Packed panel layout (shared by A and B, MR = NR = 4): a panel of up to 4 "x" (rows of op(A)
+// Packed panel layout (the same for A and B, MR = NR = 4): a panel of up to 4 "x" (rows of op(A)
 // or columns of op(B)) over kc steps of p is stored p-major, 4 doubles per p:
 //   panel[p·4 + x] = op(X)(x0 + x, p0 + p), zero-padded for x ≥ nx.
-// So each kernel step reads 32 contiguous, 16-byte-aligned bytes of each panel.
+// So each kernel step reads 32 contiguous, 16-byte-aligned bytes of the B panel (and of the A
+// panel, when A is packed; `kernelX` reads a row-major A in place instead).
 
 export const MR: i32 = 4;
 export const NR: i32 = 4;

@@ -110,7 +110,7 @@ describe('Wasm memory growth in mid-life', () => {
   });
 });
 
-describe('limits', () => {
+describe.concurrent('limits', () => {
   // A spec whose parameters cannot fit in memory must be refused up front with INVALID_SPEC.
   // Each case runs in its own process with a deadline, because today's failure modes include a
   // silent int32 wrap in the allocator (writes past the block) and a multi-minute init loop.
