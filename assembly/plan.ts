@@ -1,3 +1,5 @@
+import { ldi } from './mem';
+
 // The plan table: the network's shape and buffer offsets, written into memory by src/plan.ts
 // (which holds the same field numbers). One f64 per field; offsets are element indices.
 export const N_LAYERS = 0;
@@ -35,3 +37,18 @@ export const L_L2 = 7;
 export const L_DROPOUT = 8;
 export const L_MASK = 9;
 export const LAYER = 10;
+
+
+// Integer fields are read with ldi (mem.ts), not <i32>: V8's TurboFan sinks i32.trunc_sat_f64_s
+// (a multi-instruction sequence with a false register dependency) into the loops that use the
+// value, which made small-layer passes up to 8× slower.
+
+/** An integer header field of the plan. */
+@inline export function hdr(plan: i32, f: i32): i32 {
+  return ldi(plan + f);
+}
+
+/** An integer field of layer l. */
+@inline export function lyr(plan: i32, l: i32, f: i32): i32 {
+  return ldi(plan + HEADER + l * LAYER + f);
+}

@@ -1,6 +1,7 @@
 // A network's life in a backend heap: its blocks, the plan table, and moving batches in and out.
 // Network (the public API) validates; Core assumes valid input.
 import type { Backend } from './backends/backend.js';
+import { BackpropError } from './errors.js';
 import { newHome, type Home } from './backends/homes.js';
 import type { Spec } from './spec.js';
 import { layoutOf, workSize, pad, type Layout } from './layout.js';
@@ -92,6 +93,7 @@ export class Core {
    * rewrites the plan table whenever its blocks moved. Every kernel call goes through here.
    */
   enter(rows: number): void {
+    if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
     if (rows <= this.capacity && this.home.model >= 0) {
       this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
       return;

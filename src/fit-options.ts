@@ -3,6 +3,7 @@ import { BackpropError } from './errors.js';
 import { checkKeys } from './spec.js';
 import type { Batch } from './data.js';
 import type { Network } from './network.js';
+import { pow, cosTurns } from './detmath.js';
 
 export interface FitData {
   inputs: Batch;
@@ -150,11 +151,11 @@ export function scheduledRate(s: Schedule | undefined, lr0: number, epoch: numbe
     return lr;
   }
   switch (s.type) {
-    case 'step': return lr0 * s.factor ** Math.floor(epoch / s.every);
-    case 'exponential': return lr0 * s.rate ** (step / stepsPerEpoch);
+    case 'step': return lr0 * pow(s.factor, Math.floor(epoch / s.every));
+    case 'exponential': return lr0 * pow(s.rate, step / stepsPerEpoch);
     case 'cosine': {
       const m = s.minFactor ?? 0;
-      return lr0 * (m + (1 - m) * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
+      return lr0 * (m + (1 - m) * 0.5 * (1 + cosTurns(step / totalSteps / 2)));
     }
     default: return lr0;
   }

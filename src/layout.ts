@@ -32,4 +32,4 @@ export function workSize(layers: Layer[], inputs: number, capacity: number): num
 }
 
 /** Rounds up to an even count so every buffer starts 16-byte aligned. */
-export const pad = (n: number) => (n + 1) & ~1;
+export const pad = (n: number) => n + (n % 2); // not (n + 1) & ~1: that wraps past 2³¹

@@ -1,3 +1,5 @@
+import { ln, cosTurns } from './detmath.js';
+
 /**
  * Seeded PRNG: SplitMix32-seeded xoshiro128** would be overkill here; mulberry32 is small,
  * fast, passes the tests that matter for init and shuffling, and is trivial to reproduce.
@@ -20,12 +22,12 @@ export class Rng {
     const lo = this.nextU32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
-  /** Standard normal (Box–Muller; one value per call, deterministic). */
+  /** Standard normal (Box–Muller; one value per call; the same bits in every engine). */
   normal(): number {
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * ln(u)) * cosTurns(v);
   }
   /** Integer in [0, n). */
   int(n: number): number {

@@ -45,6 +45,8 @@ export function decodeF64(s: unknown, count: number, field: string): Float64Arra
   } catch {
     return invalid(field, 'valid base64', words('invalid characters'));
   }
+  // atob skips whitespace, so a string of the right length can still decode short.
+  if (bin.length !== count * 8) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${bin.length} bytes after decoding`));
   const dv = new DataView(Uint8Array.from(bin, (c) => c.charCodeAt(0)).buffer);
   const out = new Float64Array(count);
   for (let i = 0; i < count; i++) {

@@ -90,6 +90,10 @@ export interface Spec {
   seed: number;
 }
 
+/** Limits that keep every offset an exact i32 and parameters, gradients and state within 4 GiB of Wasm memory. */
+export const MAX_LAYERS = 1024;
+export const MAX_PARAMS = 2 ** 26;
+
 const fail = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_SPEC', field, expected, got);
 };
@@ -122,7 +126,9 @@ export function normalizeSpec(input: unknown): Spec {
   if (!Array.isArray(s.layers) || s.layers.length === 0) fail('layers', 'a non-empty array of { units, activation?, bias? }', s.layers);
   const raw = s.layers as unknown[];
   let width = inputs;
-  const layers = raw.map((l, i): Layer => {
+  if (raw.length > MAX_LAYERS) fail('layers', `at most ${MAX_LAYERS} layers`, raw.length);
+  // Array.from, not map: it visits holes (map skips them) and never consults a `constructor` key.
+  const layers = Array.from(raw, (l, i): Layer => {
     const f = `layers[${i}]`;
     if (!isObject(l)) fail(f, 'an object { units, activation?, bias? }', l);
     const o = l as Record<string, unknown>;
@@ -140,6 +146,8 @@ export function normalizeSpec(input: unknown): Spec {
     width = units;
     return layer;
   });
+  const params = layers.reduce((n, l) => n + l.units * (l.inputs + (l.bias ? 1 : 0)), 0);
+  if (params > MAX_PARAMS) fail('layers', `at most ${MAX_PARAMS} parameters in all`, words(`${params} parameters`));
   const out = layers[layers.length - 1];
   if (loss === 'crossEntropy' && out.activation !== 'softmax') fail(`layers[${layers.length - 1}].activation`, "'softmax' with loss 'crossEntropy'", out.activation);
   if (loss === 'binaryCrossEntropy' && out.activation !== 'sigmoid') fail(`layers[${layers.length - 1}].activation`, "'sigmoid' with loss 'binaryCrossEntropy'", out.activation);

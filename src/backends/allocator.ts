@@ -14,7 +14,8 @@ export class Allocator {
   }
 
   alloc(n: number): number {
-    const size = Math.max(2, (n + 1) & ~1);
+    if (!(n >= 0 && n < 2 ** 29)) throw new RangeError(`backprop: cannot allocate ${n} f64 values (Wasm memory holds at most 2²⁹)`);
+    const size = Math.max(2, n + (n % 2));
     let i = this.free_.findIndex((b) => b.size >= size);
     if (i < 0) {
       // Grow so that the tail block (or a new one at the end) fits.

@@ -1,7 +1,7 @@
 // A fixed, seeded training workload whose saved models must come out bit-identical wherever it
 // runs: twice in one process, in a fresh Wasm instance, in another Node process, in Chromium.
 // Imports only the public API (and the seeded PRNG), so it bundles for the browser as is.
-import { Network, type NetworkSpec, type WasmSource } from '../../src/index.js';
+import { Network, type NetworkSpec, type WasmSource, type FitOptions } from '../../src/index.js';
 import { Rng } from '../../src/rng.js';
 
 export interface Job {
@@ -9,6 +9,7 @@ export interface Job {
   spec: NetworkSpec;
   epochs: number;
   batchSize: number;
+  fit?: Omit<FitOptions, 'epochs' | 'batchSize'>;
 }
 
 // Targets from +, −, ×, ÷ only: those round exactly the same everywhere, while Math.sin & co.
@@ -31,8 +32,13 @@ const data = (rows: number, inputs: number, outputs: number, kind: 'real' | 'one
 export const JOBS: Job[] = [
   { name: 'mse-tanh-relu-momentum', spec: { inputs: 3, layers: [{ units: 7, activation: 'tanh' }, { units: 5, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 11 }, epochs: 12, batchSize: 8 },
   { name: 'half-sigmoid-leaky-nesterov', spec: { inputs: 3, layers: [{ units: 6, activation: 'leakyRelu' }, { units: 4, activation: 'sigmoid', bias: false }, { units: 1, activation: 'linear' }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 0.03, momentum: 0.8, nesterov: true }, seed: 12 }, epochs: 12, batchSize: 5 },
-  { name: 'crossEntropy-softmax', spec: { inputs: 3, layers: [{ units: 9, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 13 }, epochs: 12, batchSize: 16 },
+  { name: 'crossEntropy-softmax', spec: { inputs: 3, layers: [{ units: 64, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 13 }, epochs: 12, batchSize: 16 },
   { name: 'dropout-l2-adamw', spec: { inputs: 3, layers: [{ units: 10, activation: 'relu', dropout: 0.25 }, { units: 6, activation: 'tanh', l2: 1e-3 }, { units: 2 }], loss: 'mse', l2: 1e-4, optimizer: { type: 'adamw', learningRate: 0.01, weightDecay: 0.01 }, seed: 15 }, epochs: 12, batchSize: 9 },
+  // 10,000 He-normal draws: enough calls for the JIT to compile the initializer's hot loop.
+  { name: 'wide-relu-init', spec: { inputs: 40, layers: [{ units: 250, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.01 }, seed: 16 }, epochs: 1, batchSize: 32 },
+  // Learning-rate schedules are computed in JS, per step: they must not depend on the engine's Math.
+  { name: 'cosine-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 17 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'cosine', minFactor: 0.1 } } },
+  { name: 'exponential-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 18 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'exponential', rate: 0.9 } } },
   { name: 'bce-sigmoid-adam', spec: { inputs: 3, layers: [{ units: 8, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 14 }, epochs: 12, batchSize: 7 },
 ];
 
@@ -52,7 +58,7 @@ export async function runWorkload(backend: 'wasm' | 'js' = 'wasm', wasm?: WasmSo
     const net = await Network.create({ ...job.spec, seed: job.spec.seed! + seedShift, backend }, { backend, wasm });
     const d = jobData(job);
     out[`${job.name}@init`] = JSON.stringify(net); // so a mismatch says whether init or training differs
-    await net.fit(d, { epochs: job.epochs, batchSize: job.batchSize, shuffle: true });
+    await net.fit(d, { ...job.fit, epochs: job.epochs, batchSize: job.batchSize, shuffle: true });
     for (let i = 0; i < 3; i++) net.trainStep(d.inputs.slice(i, i + 4), d.targets.slice(i, i + 4));
     out[job.name] = JSON.stringify(net);
     net.dispose();
