@@ -4,7 +4,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Network } from '../src/index.js';
 import { loadMnist, PIXELS, CLASSES } from './mnist.js';
-import { median } from './peers/common.js';
+import { median, initMnistWeights, epochOrder, LR_MNIST, BATCH, HIDDEN } from './peers/common.js';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const REPEATS = Number(process.env.REPEATS ?? 5);
 
@@ -45,27 +46,73 @@ async function seed(backend: 'wasm' | 'js') {
   return { trainStepPerSec: perCall, fitStepsPerSec: fit };
 }
 
+/**
+ * MNIST 784-128-10, SGD 0.1, batch 32, exactly as the peer scripts train it: the same initial
+ * weights (bench/peers/common.ts), the same epoch order, no shuffling of our own.
+ */
 async function mnist(backend: 'wasm' | 'js') {
   const d = loadMnist(8000, 2000);
-  const net = await Network.create({ inputs: PIXELS, layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 1, backend });
-  const rows = backend === 'wasm' ? 8000 : 1000;
-  const inputs = d.trainX.subarray(0, rows * PIXELS), targets = d.trainY.subarray(0, rows * CLASSES);
-  const samplesPerSec = await rate(async () => {
-    await net.fit({ inputs, targets }, { epochs: 1, batchSize: 32 });
-    return rows;
-  });
-  return { samplesPerSec };
+  const net = await Network.create({ inputs: PIXELS, layers: [{ units: HIDDEN, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: LR_MNIST }, seed: 1, backend });
+  const w = initMnistWeights();
+  const transpose = (a: Float64Array, rows: number, cols: number) => Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => a[r * cols + c]));
+  net.setWeights([{ weights: transpose(w.w1, PIXELS, HIDDEN), bias: Array.from(w.b1) }, { weights: transpose(w.w2, HIDDEN, CLASSES), bias: Array.from(w.b2) }]);
+  const rows = backend === 'wasm' ? 8000 : 2000;
+  const ordered = (epoch: number) => {
+    const order = epochOrder(8000, epoch).slice(0, rows);
+    const inputs = new Float64Array(rows * PIXELS), targets = new Float64Array(rows * CLASSES);
+    order.forEach((r, i) => {
+      inputs.set(d.trainX.subarray(r * PIXELS, (r + 1) * PIXELS), i * PIXELS);
+      targets.set(d.trainY.subarray(r * CLASSES, (r + 1) * CLASSES), i * CLASSES);
+    });
+    return { inputs, targets };
+  };
+  const rates: number[] = [];
+  let testAccuracy = 0;
+  for (let epoch = 0; epoch < (backend === 'wasm' ? REPEATS : 2); epoch++) {
+    const data = ordered(epoch);
+    const t = performance.now();
+    await net.fit(data, { epochs: 1, batchSize: BATCH, shuffle: false });
+    rates.push(rows / ((performance.now() - t) / 1000));
+    if (epoch === 0) testAccuracy = net.evaluate({ inputs: d.testX, targets: d.testY }).accuracy!;
+  }
+  return { samplesPerSec: median(rates), testAccuracyAfter1Epoch: testAccuracy, samplesPerEpoch: rows };
+}
+
+/**
+ * JS-heap garbage per step of a long fit: garbage collections seen during 2M steps, and the heap
+ * retained afterwards (after a forced collection when node runs with --expose-gc, as bench/run.ts does).
+ */
+async function allocations() {
+  const net = await Network.create({ ...seedSpec, backend: 'wasm' });
+  const n = 200_000;
+  const data = { inputs: new Float64Array(2 * n).map((_, i) => (i % 2 ? 0.9 : 0.35)), targets: new Float64Array(n).fill(0.5) };
+  await net.fit(data, { epochs: 1, batchSize: 1 });
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => void (gcs += list.getEntries().length));
+  obs.observe({ entryTypes: ['gc'] });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  await net.fit(data, { epochs: 10, batchSize: 1 });
+  gc?.();
+  const grown = process.memoryUsage().heapUsed - before;
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  return { steps: 10 * n, gcs, heapGrowthBytes: grown, bytesPerStep: grown / (10 * n), forcedGc: !!gc };
 }
 
 const result = {
   seed: { wasm: await seed('wasm'), js: await seed('js') },
   mnist: { wasm: await mnist('wasm'), js: await mnist('js') },
+  allocations: await allocations(),
 };
 const f = (v: number) => Math.round(v).toLocaleString('en-US');
 const r = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 console.log(`backprop training throughput (median of ${REPEATS}), Node ${process.version}`);
 console.log(`seed 2-2-1, trainStep per sample from JS: wasm ${f(result.seed.wasm.trainStepPerSec)} steps/s, js ${f(result.seed.js.trainStepPerSec)} (${r(result.seed.wasm.trainStepPerSec, result.seed.js.trainStepPerSec)})`);
 console.log(`seed 2-2-1, fit batch 1 (one call per epoch):  wasm ${f(result.seed.wasm.fitStepsPerSec)} steps/s, js ${f(result.seed.js.fitStepsPerSec)} (${r(result.seed.wasm.fitStepsPerSec, result.seed.js.fitStepsPerSec)})`);
-console.log(`MNIST 784-128-10, fit batch 32:                wasm ${f(result.mnist.wasm.samplesPerSec)} samples/s, js ${f(result.mnist.js.samplesPerSec)} (${r(result.mnist.wasm.samplesPerSec, result.mnist.js.samplesPerSec)})`);
+console.log(`MNIST 784-128-10, fit batch 32:                wasm ${f(result.mnist.wasm.samplesPerSec)} samples/s, js ${f(result.mnist.js.samplesPerSec)} (${r(result.mnist.wasm.samplesPerSec, result.mnist.js.samplesPerSec)}); test accuracy after 1 epoch ${(100 * result.mnist.wasm.testAccuracyAfter1Epoch).toFixed(2)}% (js ${(100 * result.mnist.js.testAccuracyAfter1Epoch).toFixed(2)}% on 2,000 rows)`);
+const a = result.allocations;
+console.log(`JS heap during a ${f(a.steps)}-step fit (batch 1): ${a.gcs} garbage collections; heap ${a.forcedGc ? 'retained after GC' : 'change (run with --expose-gc to collect first)'} ${a.heapGrowthBytes >= 0 ? '+' : ''}${f(a.heapGrowthBytes)} bytes`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/train.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');

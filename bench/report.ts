@@ -1,0 +1,49 @@
+// The headline table: backprop beside each peer library on the same work, from the JSON the other
+// bench scripts wrote in this run (bench/results/). Run: npx tsx bench/report.ts
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { PeerResult } from './peers/common.js';
+
+const read = (f: string) => JSON.parse(readFileSync(new URL(`./results/${f}`, import.meta.url), 'utf8'));
+const train = read('train.json');
+const matmul = read('matmul.json');
+const startup = read('startup.json');
+const peers: PeerResult[] = read('peers.json').results;
+
+const f0 = (v: number) => Math.round(v).toLocaleString('en-US');
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${(100 * v).toFixed(2)}%`);
+const ratio = (ours: number, theirs: number | undefined) => (theirs ? `${(ours / theirs).toFixed(1)}×` : '—');
+const ours = train.mnist.wasm.samplesPerSec as number;
+const oursSeedFit = train.seed.wasm.fitStepsPerSec as number;
+const oursSeedStep = train.seed.wasm.trainStepPerSec as number;
+
+const lines: string[] = [];
+lines.push('| library (backend) | MNIST samples/s | test acc. (1 epoch) | backprop ÷ it | seed steps/s | backprop fit ÷ it | backprop trainStep ÷ it |');
+lines.push('|---|--:|--:|--:|--:|--:|--:|');
+lines.push(`| **backprop (wasm, f64)** | **${f0(ours)}** | ${pct(train.mnist.wasm.testAccuracyAfter1Epoch)} | 1× | fit ${f0(oursSeedFit)} / trainStep ${f0(oursSeedStep)} | 1× | 1× |`);
+lines.push(`| backprop (js, f64) | ${f0(train.mnist.js.samplesPerSec)} | ${pct(train.mnist.js.testAccuracyAfter1Epoch)}¹ | ${ratio(ours, train.mnist.js.samplesPerSec)} | fit ${f0(train.seed.js.fitStepsPerSec)} / trainStep ${f0(train.seed.js.trainStepPerSec)} | ${ratio(oursSeedFit, train.seed.js.fitStepsPerSec)} | ${ratio(oursSeedStep, train.seed.js.trainStepPerSec)} |`);
+for (const p of peers) {
+  const m = p.workloads.mnist, s = p.workloads.seed;
+  const name = `${p.library} (${p.backend})`;
+  const acc = m ? `${pct(m.testAccuracy)}${m.samples < 8000 ? ` (${m.samples} samples)` : ''}` : '—';
+  lines.push(`| ${name} | ${m ? f0(m.samplesPerSec) : '—'} | ${acc} | ${ratio(ours, m?.samplesPerSec)} | ${s ? f0(s.stepsPerSec) : '—'} | ${ratio(oursSeedFit, s?.stepsPerSec)} | ${ratio(oursSeedStep, s?.stepsPerSec)} |`);
+}
+lines.push('');
+lines.push('¹ the js backend trains on 2,000 of the 8,000 digits per timed epoch, to keep the run short.');
+lines.push('');
+const gf = (name: string, n: number) => matmul.results.find((r: { name: string; n: number }) => r.name === name && r.n === n)?.gflops as number | undefined;
+const tfw = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.matmul?.gflops ?? {};
+lines.push('| n | backprop gemmABt | gemmAtB | gemmAB | TS twin | plain JS | TF.js wasm (f32) | backprop ÷ TF.js |');
+lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const n of [64, 128, 256, 512, 1024]) {
+  const a = gf('wasm gemmABt ' + n, n);
+  const cell = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
+  lines.push(`| ${n} | ${cell(a)} | ${cell(gf('wasm gemmAtB ' + n, n))} | ${cell(gf('wasm gemmAB ' + n, n))} | ${cell(gf('twin gemmABt ' + n, n))} | ${cell(gf('plain ikj ' + n, n))} | ${cell(tfw[String(n)])} | ${a && tfw[String(n)] ? (a / tfw[String(n)]).toFixed(2) : '—'} |`);
+}
+lines.push('');
+const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.startupMs;
+lines.push(`Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import; TF.js wasm ${tfStart ?? '—'} ms from import.`);
+const al = train.allocations;
+lines.push(`Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`);
+const table = lines.join('\n');
+console.log(table);
+writeFileSync(new URL('./results/summary.md', import.meta.url), table + '\n');
