@@ -1,4 +1,4 @@
-import { ld, st } from './mem';
+import { ld, st, ldi } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
@@ -9,6 +9,7 @@ import { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './reg
 import { metric } from './metrics';
 import { gather } from './gather';
 import { forward1, backward1 } from './sample';
+import { fusable, fusedStep } from './fused';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
 // whole batch (or many) costs one call from JS. Integer fields come from the plan through hdr/lyr
@@ -106,7 +107,8 @@ function trainOnce(plan: i32, rows: i32): f64 {
   backwardPass(plan, rows);
   stepOnce(plan);
   const c = hdr(plan, P.COUNTERS) + 1;
-  st(c, (ld(c) + 1) % 4294967296);
+  const d = ld(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
+  st(c, d < 4294967296 ? d : 0);
   return l;
 }
 
@@ -136,6 +138,7 @@ export function step(plan: i32): void {
  * parameters untouched.
  */
 export function trainStep(plan: i32, rows: i32): f64 {
+  if (rows == 1 && fusable(plan)) return fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
   return trainOnce(plan, rows);
 }
 
@@ -150,6 +153,18 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
   const last = hdr(plan, P.N_LAYERS) - 1;
   const outputs = lyr(plan, last, P.L_UNITS), a = lyr(plan, last, P.L_A), x = hdr(plan, P.X), y = hdr(plan, P.Y), kind = hdr(plan, P.METRIC);
   let b = 0;
+  if (batchSize == 1 && fusable(plan)) {
+    // Per-sample SGD: rows are read in place, and each step is one fused pass.
+    for (; b < count; b++) {
+      const r = ldi(perm + start + b), yr = dataY + r * outputs;
+      if (lrs >= 0) st(plan + P.LR, ld(lrs + b));
+      const l = fusedStep(plan, dataX + r * inputs, yr);
+      st(out + 2 * b, l);
+      st(out + 2 * b + 1, metric(kind, 1, outputs, a, yr));
+      if (!isFinite(l)) return b + 1;
+    }
+    return b;
+  }
   for (let done = 0; done < count; done += batchSize) {
     const rows = min(batchSize, count - done);
     gather(rows, inputs, dataX, perm, start + done, x);

@@ -79,7 +79,8 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
   k.backward(plan, rows);
   k.step(plan);
   const c = h[plan + F.counters] + 1;
-  h[c] = (h[c] + 1) % 4294967296;
+  const d = h[c] + 1;
+  h[c] = d < 4294967296 ? d : 0;
   return l;
 }
 
