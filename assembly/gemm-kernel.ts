@@ -16,9 +16,18 @@ export const NR: i32 = 4;
 // splits it per call into a packed B panel (kc×nc) followed by packed A (kc×mc): see gemm.ts.
 /** Scratch size in f64 elements (48 KiB). */
 export const SCRATCH_ELEMS: i32 = 6144;
-export const SCRATCH: usize = memory.data(SCRATCH_ELEMS * 8, 64);
+// Globals, not constants, so that each instance of the threads build (one per thread, all over one
+// shared memory) can point them at its own heap block (setScratch). The single-thread build never
+// writes them, and Binaryen folds them back into constants there (same .wasm as before).
+export let SCRATCH: usize = memory.data(SCRATCH_ELEMS * 8, 64);
 /** One MR×NR C tile, for tiles cut by the right or bottom edge of C. */
-export const CT: usize = memory.data(MR * NR * 8, 16);
+export let CT: usize = memory.data(MR * NR * 8, 16);
+
+/** Threads build: moves this instance's scratch to f64 element `at` (SCRATCH_ELEMS + MR·NR elements, 16-byte aligned). */
+export function setScratch(at: i32): void {
+  SCRATCH = (<usize>at) << 3;
+  CT = SCRATCH + ((<usize>SCRATCH_ELEMS) << 3);
+}
 
 // Both kernels: C tile (4×4 at byte address cp, row stride ldc bytes) = (beta ? C : 0) + A·B over
 // kc steps of p, with B a packed micro-panel (32 bytes per p). Eight v128 accumulators; per p: two

@@ -2,7 +2,7 @@
 // threads or heap state leaks into another's figures.
 import { spawnSync } from 'node:child_process';
 
-const scripts = ['bench/matmul.ts', 'bench/train.ts', 'bench/startup.ts', 'bench/peers/run-all.ts', 'bench/report.ts'];
+const scripts = ['bench/matmul.ts', 'bench/train.ts', 'bench/startup.ts', 'bench/threads.ts', 'bench/peers/run-all.ts', 'bench/report.ts'];
 for (const s of scripts) {
   console.log(`\n=== ${s}`);
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', s], { stdio: 'inherit', timeout: 8 * 60_000 });

@@ -60,6 +60,13 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Longest stretch of training between yields to the event loop (default 25 ms). */
   yieldEveryMs?: number;
+  /**
+   * Threads that share each batch (default 1): an integer 1–64, or 'auto' for min(cores, 4).
+   * Needs enableThreads() from 'backprop/threads', the wasm backend and SharedArrayBuffer (in
+   * browsers: cross-origin isolation); where missing, fit runs on one thread with one console
+   * warning. `history.threads` says how many ran.
+   */
+  threads?: number | 'auto';
 }
 
 export interface History {
@@ -72,6 +79,8 @@ export interface History {
   lr: number[];
   /** Epochs completed. */
   epochs: number;
+  /** With options.threads: how many threads trained (1 where threads could not run). */
+  threads?: number;
 }
 
 const bad = (field: string, expected: string, got: unknown): never => {
@@ -92,11 +101,12 @@ export interface CheckedFit {
   callbacks: Callback[];
   signal?: AbortSignal;
   yieldEveryMs: number;
+  threads: number | 'auto';
 }
 
 export function checkFit(o: FitOptions): CheckedFit {
   if (typeof o !== 'object' || o === null) bad('options', 'an object', o);
-  checkKeys(o, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'schedule', 'onEpochEnd', 'onBatchEnd', 'callbacks', 'signal', 'yieldEveryMs'], 'options', 'INVALID_OPTION');
+  checkKeys(o, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'schedule', 'onEpochEnd', 'onBatchEnd', 'callbacks', 'signal', 'yieldEveryMs', 'threads'], 'options', 'INVALID_OPTION');
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') bad('options.shuffle', 'true or false', o.shuffle);
   for (const f of ['onEpochEnd', 'onBatchEnd'] as const) if (o[f] !== undefined && typeof o[f] !== 'function') bad(`options.${f}`, 'a function', o[f]);
   const split = o.validationSplit ?? 0;
@@ -118,7 +128,16 @@ export function checkFit(o: FitOptions): CheckedFit {
     callbacks,
     signal: o.signal,
     yieldEveryMs,
+    threads: checkThreads(o.threads),
   };
+}
+
+export const MAX_THREADS = 64;
+
+function checkThreads(t: unknown): number | 'auto' {
+  if (t === undefined) return 1;
+  if (t === 'auto' || (Number.isSafeInteger(t) && (t as number) >= 1 && (t as number) <= MAX_THREADS)) return t as number | 'auto';
+  return bad('options.threads', `'auto' or an integer from 1 to ${MAX_THREADS}`, t);
 }
 
 function checkSchedule(s: unknown): void {

@@ -8,6 +8,7 @@ import { metricFor, Metric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
+import { Threaded } from './parallel/trainer.js';
 
 const EVAL_BATCH = 256;
 
@@ -35,17 +36,22 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
   const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
 
+  // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
+  // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
+  const par = o.threads === 1 ? undefined : await Threaded.open(net, o.threads, batchSize);
+  const tc = par ? par.core : core;
+
   let stopped = false;
   const control: Control = { stop: () => void (stopped = true), network: net };
-  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}) };
+  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}), ...(o.threads !== 1 ? { threads: par?.threads ?? 1 } : {}) };
 
   // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates.
   const at = { x: 0, y: pad(n * inputs), perm: 0, out: 0, lrs: 0 };
   at.perm = at.y + pad(n * outputs);
   at.out = at.perm + pad(n);
   at.lrs = at.out + pad(2 * batches);
-  core.enter(batchSize);
-  const be = core.be;
+  if (!par) core.enter(batchSize);
+  const be = tc.be;
   const block = be.alloc(at.lrs + batches);
   try {
     let h = be.heap();
@@ -53,7 +59,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     h.set(y, block + at.y);
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = new Float64Array(core.grads - core.params); // the last finite weights, should a chunk diverge
+    const before = new Float64Array(tc.grads - tc.params); // the last finite weights, should a chunk diverge
     const lrs = new Float64Array(batches);
     let chunk = 1;
     let sinceYield = performance.now();
@@ -70,17 +76,19 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
         const t0 = performance.now();
-        core.enter(batchSize); // another network may have evicted this one while we awaited
-        before.set(core.view(core.params, before.length));
-        const done = be.k.trainBatches(core.plan, block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, block + at.lrs + b0);
+        if (par) par.enter();
+        else core.enter(batchSize); // another network may have evicted this one while we awaited
+        before.set(tc.view(tc.params, before.length));
+        const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, block + at.lrs + b0] as const;
+        const done = par ? par.train(...chunkArgs) : be.k.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
         for (let b = b0; b < b0 + done; b++) {
           const rows = Math.min(batchSize, n - b * batchSize);
           const loss = h[block + at.out + 2 * b];
           if (!Number.isFinite(loss)) {
-            if (!core.view(core.params, core.layout.size).every(Number.isFinite)) core.restore(before);
+            if (!tc.view(tc.params, tc.layout.size).every(Number.isFinite)) tc.restore(before);
             throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`, loss);
           }
           lossSum += loss * rows;
@@ -122,6 +130,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
     be.free(block);
+    await par?.close(); // pushes the progress made, also when training threw
   }
   return history;
 }

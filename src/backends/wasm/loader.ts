@@ -31,10 +31,14 @@ export function simdSupported(): boolean {
 }
 
 export function embeddedBytes(): Uint8Array {
+  return fromBase64(WASM_BASE64);
+}
+
+export function fromBase64(text: string): Uint8Array {
   // Node's Buffer decodes natively (≈ 0.1 ms); elsewhere atob and one pass.
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B) return new Uint8Array(B.from(WASM_BASE64, 'base64'));
-  const s = atob(WASM_BASE64);
+  if (B) return new Uint8Array(B.from(text, 'base64'));
+  const s = atob(text);
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return bytes;

@@ -1,0 +1,115 @@
+// Starting and stopping the worker threads of one threaded fit: Node's worker_threads or Web
+// Workers, each made from src/parallel/worker-source.ts's text.
+import { NODE_WORKER, BROWSER_WORKER } from './worker-source.js';
+
+interface Port {
+  post(message: unknown): void;
+  onMessage(f: (m: { ready?: boolean; error?: string }) => void): void;
+  terminate(): Promise<unknown> | void;
+}
+
+type NodeWorker = { postMessage(m: unknown): void; on(e: string, f: (x: never) => void): void; unref(): void; terminate(): Promise<number> };
+type NodeWorkerThreads = { Worker: new (code: string, options: { eval: true }) => NodeWorker };
+type NodeProcess = { getBuiltinModule?(id: string): unknown; versions?: { node?: string } };
+
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+const isNode = typeof nodeProcess?.versions?.node === 'string';
+
+/** Why workers over shared memory cannot run here, or undefined when they can. */
+export function whyNoThreads(): string | undefined {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'SharedArrayBuffer is not available here';
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  if (isNode) return nodeProcess?.getBuiltinModule ? undefined : 'this Node lacks process.getBuiltinModule (Node ≥ 20.16 or 22.3 has it)';
+  return typeof Worker === 'function' && typeof Blob === 'function' && typeof URL?.createObjectURL === 'function' ? undefined : 'Web Workers are not available here';
+}
+
+/** Logical cores, as the platform reports them (1 if it does not). */
+export function cores(): number {
+  if (isNode) {
+    const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism?(): number; cpus(): unknown[] } | undefined;
+    if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 1;
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawn(): Port {
+  if (isNode) {
+    const { Worker } = nodeProcess!.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
+    const w = new Worker(NODE_WORKER, { eval: true });
+    w.unref(); // never what keeps a process alive
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (f) => {
+        w.on('message', f);
+        w.on('error', (e: Error) => f({ error: String(e?.stack ?? e) }));
+      },
+      terminate: () => w.terminate(),
+    };
+  }
+  const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
+  try {
+    const w = new Worker(url);
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (f) => {
+        w.onmessage = (e) => f(e.data);
+        w.onerror = (e) => f({ error: e.message || 'the worker failed to start' });
+      },
+      terminate: () => w.terminate(),
+    };
+  } finally {
+    URL.revokeObjectURL(url); // the worker has its own reference to the script
+  }
+}
+
+export interface Pool {
+  /** The first error a worker reported, if any. */
+  readonly error: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one worker per entry of `scratch` (thread ids 1, 2, …), each instantiating `module` over
+ * `memory`; resolves once all are ready, rejects (after stopping them) if any fails.
+ */
+export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, ctl: number, scratch: number[]): Promise<Pool> {
+  const ports: Port[] = [];
+  let error: string | undefined;
+  const pool: Pool = {
+    get error() {
+      return error;
+    },
+    async close() {
+      await Promise.all(ports.map((p) => p.terminate()));
+    },
+  };
+  try {
+    await Promise.all(scratch.map((at, i) => new Promise<void>((resolve, reject) => {
+      const p = spawn();
+      ports.push(p);
+      p.onMessage((m) => {
+        if (m.error !== undefined) {
+          error ??= m.error;
+          reject(new Error(m.error));
+        } else if (m.ready) resolve();
+      });
+      p.post({ module, memory, ctl, tid: i + 1, scratch: at });
+    })));
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  return pool;
+}

@@ -1,0 +1,191 @@
+// Data-parallel fit: the network's mirror in the shared heap of the threads build, T − 1 workers
+// with private plans (work buffers and gradients; parameters shared), and chunks of batches run by
+// all T threads at once (assembly/parallel.ts). The main thread is thread 0.
+import type { Network } from '../network.js';
+import { Core } from '../core.js';
+import { F, L, planSize, layerAt } from '../plan.js';
+import { pad } from '../layout.js';
+import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
+import { C, W, QUIT, controlSize } from './control.js';
+import { startWorkers, whyNoThreads, cores, canBlock, type Pool } from './pool.js';
+
+/** Busy-wait iterations at a barrier before sleeping: batches are short, and waking costs more. */
+const SPIN = 1 << 15;
+/** threads: 'auto' uses this many cores at most (more rarely pays for MLP-sized batches). */
+const AUTO_MAX = 4;
+
+const warned = new Set<string>();
+function fallBack(why: string): undefined {
+  if (!warned.has(why)) console.warn(`backprop: fit runs on one thread: ${why}.`);
+  warned.add(why);
+  return undefined;
+}
+
+interface WorkerPlan {
+  block: number;
+  plan: number;
+  grads: number;
+  x: number;
+  y: number;
+  d0: number;
+  d1: number;
+  layers: { z: number; a: number; mask: number }[];
+  scratch: number;
+}
+
+// Keeping the network and its mirror in step without copying at every yield: the network's
+// Core.enter, which every use of the network goes through (predict, getWeights, toJSON, evaluate,
+// callbacks, another fit…), is wrapped for the fit's duration. Its first call after training
+// copies the mirror's progress into the network; the next chunk then copies the network (which
+// that user code may have changed) back into the mirror. Untouched, nothing is copied.
+export class Threaded {
+  /** The mirror has training progress the network lacks. */
+  private mirrorAhead = false;
+  /** The network may differ from the mirror (it was used since the last chunk). */
+  private netTouched = true;
+  private readonly canWait = canBlock() ? 1 : 0;
+  private pool: Pool | undefined;
+
+  private constructor(
+    private readonly net: Network,
+    private readonly rt: ThreadsRuntime,
+    readonly threads: number,
+    /** The network's mirror in the shared heap: what trains. */
+    readonly core: Core,
+    private readonly capacity: number,
+    private readonly ctl: number,
+    private readonly workers: WorkerPlan[],
+  ) {}
+
+  /** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
+  static async open(net: Network, requested: number | 'auto' | undefined, batchSize: number): Promise<Threaded | undefined> {
+    const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
+    if (threads <= 1) return undefined;
+    if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
+    if (!threadsEnabled()) return fallBack("threads need the threads build: import { enableThreads } from 'backprop/threads' and call enableThreads() once");
+    const why = whyNoThreads();
+    if (why) return fallBack(why);
+    let rt: ThreadsRuntime;
+    try {
+      rt = await threadsRuntime();
+    } catch (e) {
+      return fallBack(`the threads build of the Wasm module could not be instantiated (${(e as Error).message})`);
+    }
+    const capacity = Math.ceil(batchSize / threads);
+    const core = new Core(rt.be, net.core.spec);
+    core.enter(capacity);
+    const ctl = rt.be.alloc(controlSize(threads));
+    const workers: WorkerPlan[] = [];
+    for (let t = 1; t < threads; t++) workers.push(workerPlan(net, rt, capacity));
+    const tr = new Threaded(net, rt, threads, core, capacity, ctl, workers);
+    try {
+      tr.pool = await startWorkers(rt.module, rt.memory, ctl, workers.map((w) => w.scratch));
+    } catch (e) {
+      tr.release();
+      return fallBack(`worker threads could not be started (${(e as Error).message})`);
+    }
+    tr.hook();
+    return tr;
+  }
+
+  /** Like the kernel trainBatches (same arguments, in the shared heap), on all threads. */
+  train(dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number {
+    this.enter();
+    const h = this.rt.be.heap(), c = this.ctl;
+    const fields: [number, number][] = [[C.threads, this.threads], [C.spin, SPIN], [C.dataX, dataX], [C.dataY, dataY], [C.perm, perm],
+      [C.start, start], [C.count, count], [C.batch, batchSize], [C.out, out], [C.lrs, lrs], [C.plans, this.core.plan]];
+    for (const [f, v] of fields) h[c + f] = v;
+    this.workers.forEach((w, i) => (h[c + C.plans + 1 + i] = w.plan));
+    const words = new Int32Array(this.rt.memory.buffer, c * 8, 8);
+    Atomics.add(words, W.go, 1);
+    Atomics.notify(words, W.go);
+    this.mirrorAhead = true;
+    const done = this.rt.exports.trainShards(c, 0, this.canWait);
+    if (done < 0) throw new Error(`backprop: a worker thread failed: ${this.pool?.error ?? 'unknown error'}`);
+    return done;
+  }
+
+  /** The mirror resident, up to date with the network, and the workers' plans pointing at it. */
+  enter(): void {
+    const net = this.net.core;
+    Core.prototype.enter.call(net, 1); // throws DISPOSED if the network was disposed meanwhile
+    this.core.enter(this.capacity); // it may have moved, if other threaded fits evicted it
+    if (this.netTouched) {
+      this.core.view(this.core.params, net.grads - net.params).set(net.view(net.params, net.grads - net.params));
+      this.netTouched = false;
+    }
+    const h = this.rt.be.heap(), main = this.core.plan, n = h[main + F.nLayers];
+    for (const w of this.workers) {
+      h.copyWithin(w.plan, main, main + planSize(n));
+      h[w.plan + F.x] = w.x;
+      h[w.plan + F.y] = w.y;
+      h[w.plan + F.d0] = w.d0;
+      h[w.plan + F.d1] = w.d1;
+      h[w.plan + F.grads] = w.grads;
+      w.layers.forEach((l, i) => {
+        const t = layerAt(w.plan, i);
+        h[t + L.z] = l.z;
+        h[t + L.a] = l.a;
+        h[t + L.mask] = l.mask;
+      });
+    }
+  }
+
+  /** Copies the mirror's training progress into the network. */
+  private push(): void {
+    if (!this.mirrorAhead) return;
+    const net = this.net.core;
+    Core.prototype.enter.call(net, 1);
+    this.core.enter(this.capacity);
+    const len = net.grads - net.params;
+    net.view(net.params, len).set(this.core.view(this.core.params, len));
+    this.mirrorAhead = false;
+  }
+
+  private hook(): void {
+    const net = this.net.core;
+    net.enter = (rows: number) => {
+      Core.prototype.enter.call(net, rows); // first: a disposed network throws here, as always
+      this.push();
+      this.netTouched = true;
+    };
+  }
+
+  /** Pushes the progress (unless the network is gone), stops the workers and frees the shared blocks. */
+  async close(): Promise<void> {
+    delete (this.net.core as { enter?: unknown }).enter; // back to Core.prototype.enter
+    try {
+      if (!this.net.core.disposed) this.push();
+    } finally {
+      const words = new Int32Array(this.rt.memory.buffer, this.ctl * 8, 8);
+      Atomics.store(words, W.cmd, QUIT);
+      Atomics.add(words, W.go, 1);
+      Atomics.notify(words, W.go);
+      await this.pool?.close();
+      this.release();
+    }
+  }
+
+  private release(): void {
+    for (const w of this.workers) this.rt.be.free(w.block);
+    this.rt.be.free(this.ctl);
+    this.core.dispose();
+  }
+}
+
+/** One worker's block: plan | gradients | X | Y | two deltas | per layer Z, A (and mask) | GEMM scratch. */
+function workerPlan(net: Network, rt: ThreadsRuntime, cap: number): WorkerPlan {
+  const spec = net.core.spec, n = spec.layers.length;
+  const widest = Math.max(...spec.layers.map((l) => l.units));
+  const sizes = [pad(planSize(n)), pad(net.parameterCount), pad(cap * spec.inputs), pad(cap * net.outputs), pad(cap * widest), pad(cap * widest),
+    ...spec.layers.flatMap((l) => [pad(cap * l.units), pad(cap * l.units), l.dropout > 0 ? pad(cap * l.units) : 0])];
+  const block = rt.be.alloc(sizes.reduce((s, v) => s + v, 0) + SCRATCH_ELEMS);
+  let at = block;
+  const take = (size: number) => ((at += size), at - size);
+  const [plan, grads, x, y, d0, d1] = sizes.slice(0, 6).map(take);
+  const layers = spec.layers.map((l, i) => {
+    const [z, a, mask] = sizes.slice(6 + 3 * i, 9 + 3 * i).map(take);
+    return { z, a, mask: l.dropout > 0 ? mask : -1 };
+  });
+  return { block, plan, grads, x, y, d0, d1, layers, scratch: at }; // the GEMM scratch is the tail
+}

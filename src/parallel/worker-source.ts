@@ -1,0 +1,46 @@
+// The worker threads' code, as text: a worker is made from it (Node: `eval: true`; browsers: a Blob
+// URL), so there is no worker file for users or bundlers to locate and serve. Self-contained: it
+// instantiates the threads module over the shared memory, then runs its shard of each chunk when
+// the main thread bumps the `go` word, until the command word says quit.
+import { W, QUIT } from './control.js';
+
+const BODY = `
+on(async ({ module, memory, ctl, tid, scratch }) => {
+  try {
+    const abort = (_m, _f, line, col) => { throw new Error('backprop wasm: assertion failed at ' + line + ':' + col); };
+    const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+    const k = instance.exports;
+    k.setScratch(scratch);
+    const words = new Int32Array(memory.buffer, ctl * 8, 8);
+    post({ ready: true });
+    let seen = 0;
+    for (;;) {
+      Atomics.wait(words, ${W.go}, seen);
+      seen = Atomics.load(words, ${W.go});
+      if (Atomics.load(words, ${W.cmd}) === ${QUIT}) break;
+      try {
+        k.trainShards(ctl, tid, 1);
+      } catch (e) {
+        Atomics.store(words, ${W.abort}, 1);
+        Atomics.notify(words, ${W.gen});
+        post({ error: String((e && e.stack) || e) });
+        break;
+      }
+    }
+  } catch (e) {
+    post({ error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+// Not require(): an eval worker runs as an ES module when the parent process has --input-type=module.
+export const NODE_WORKER = `'use strict';
+const { parentPort } = process.getBuiltinModule('node:worker_threads');
+const on = (f) => parentPort.once('message', f);
+const post = (m) => parentPort.postMessage(m);
+${BODY}`;
+
+export const BROWSER_WORKER = `'use strict';
+const on = (f) => { self.onmessage = (e) => { self.onmessage = null; f(e.data); }; };
+const post = (m) => self.postMessage(m);
+${BODY}`;
