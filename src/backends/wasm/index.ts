@@ -32,8 +32,9 @@ export class WasmBackend implements Backend {
   }
 
   heap(): Float64Array {
-    // Growth detaches the old buffer: re-take the view whenever it changed.
-    if (this.view.buffer !== this.exports.memory.buffer) this.view = new Float64Array(this.exports.memory.buffer);
+    // Growth detaches the old buffer, and a detached view has length 0: re-take it then. (Cheaper
+    // than comparing with memory.buffer, an API accessor, on every call of the hot path.)
+    if (this.view.length === 0) this.view = new Float64Array(this.exports.memory.buffer);
     return this.view;
   }
   alloc(n: number): number {
