@@ -3,23 +3,12 @@ import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { SGD } from './optimizers';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
 // feeds the previous layer's delta, and is updated in place — no gradient block, no gather, no
 // separate optimizer pass. This is what makes per-sample training of small networks cheap. The
 // arithmetic is that of forward1/backward1 + sgd, operation for operation (tested bit for bit).
-
-/** Whether fusedStep applies: SGD (plain or momentum), no clipping, no L2, no dropout. */
-export function fusable(plan: i32): bool {
-  if (hdr(plan, P.OPTIMIZER) != SGD || ld(plan + P.CLIP_NORM) > 0 || ld(plan + P.CLIP_VALUE) > 0) return false;
-  const layers = hdr(plan, P.N_LAYERS);
-  for (let l = 0; l < layers; l++) {
-    const t = plan + P.HEADER + l * P.LAYER;
-    if (ld(t + P.L_L2) > 0 || ld(t + P.L_DROPOUT) > 0) return false;
-  }
-  return true;
-}
+// It applies when the plan's FUSABLE flag is set: plain or momentum SGD, no clipping, L2 or dropout.
 
 /** p − lr·g for plain SGD; with momentum μ: v = μv + g, p − lr·v (Nesterov: p − lr·(g + μv)). */
 @inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): void {

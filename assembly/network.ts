@@ -9,7 +9,7 @@ import { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './reg
 import { metric } from './metrics';
 import { gather } from './gather';
 import { forward1, backward1 } from './sample';
-import { fusable, fusedStep } from './fused';
+import { fusedStep } from './fused';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
 // whole batch (or many) costs one call from JS. Integer fields come from the plan through hdr/lyr
@@ -138,7 +138,7 @@ export function step(plan: i32): void {
  * parameters untouched.
  */
 export function trainStep(plan: i32, rows: i32): f64 {
-  if (rows == 1 && fusable(plan)) return fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
+  if (rows == 1 && hdr(plan, P.FUSABLE)) return fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
   return trainOnce(plan, rows);
 }
 
@@ -153,7 +153,7 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
   const last = hdr(plan, P.N_LAYERS) - 1;
   const outputs = lyr(plan, last, P.L_UNITS), a = lyr(plan, last, P.L_A), x = hdr(plan, P.X), y = hdr(plan, P.Y), kind = hdr(plan, P.METRIC);
   let b = 0;
-  if (batchSize == 1 && fusable(plan)) {
+  if (batchSize == 1 && hdr(plan, P.FUSABLE)) {
     // Per-sample SGD: rows are read in place, and each step is one fused pass.
     for (; b < count; b++) {
       const r = ldi(perm + start + b), yr = dataY + r * outputs;

@@ -24,6 +24,7 @@ export const CLIP_NORM = 18;
 export const CLIP_VALUE = 19;
 export const COUNTERS = 20; // offset of [optimizer step t, dropout stream]
 export const METRIC = 21;
+export const FUSABLE = 22; // 1 when one-sample steps may take the fused path (see fused.ts)
 export const HEADER = 24;
 
 export const L_INPUTS = 0;

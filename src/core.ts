@@ -116,6 +116,8 @@ export class Core {
       [F.optimizer, Opt[o.type]], [F.lr, o.learningRate], [F.beta1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
       [F.nesterov, o.nesterov ? 1 : 0], [F.beta2, o.beta2], [F.eps, o.epsilon], [F.weightDecay, o.weightDecay],
       [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
+      // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
+      [F.fusable, o.type === 'sgd' && !o.clipNorm && !o.clipValue && spec.layers.every((l) => !l.l2 && !l.dropout) ? 1 : 0],
     ];
     const plan = this.plan;
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);

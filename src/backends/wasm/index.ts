@@ -27,13 +27,16 @@ export class WasmBackend implements Backend {
       const want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
       if (pages > MAX_PAGES) throw new RangeError(`backprop wasm: ${minEnd * 8} bytes exceed the 4 GiB Wasm memory`);
       memory.grow(want - have);
+      // A shared memory's old buffer is not detached by growth, so take the new view here too.
+      this.view = new Float64Array(memory.buffer);
       return want * PAGE;
     });
   }
 
   heap(): Float64Array {
-    // Growth detaches the old buffer, and a detached view has length 0: re-take it then. (Cheaper
-    // than comparing with memory.buffer, an API accessor, on every call of the hot path.)
+    // Our allocator re-takes the view when it grows the memory; growth by anything else detaches
+    // the old buffer, and a detached view has length 0. (Both cheaper than comparing with
+    // memory.buffer, an API accessor, on every call of the hot path.)
     if (this.view.length === 0) this.view = new Float64Array(this.exports.memory.buffer);
     return this.view;
   }
