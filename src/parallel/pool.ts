@@ -17,10 +17,11 @@ const isNode = typeof nodeProcess?.versions?.node === 'string';
 
 /** Why workers over shared memory cannot run here, or undefined when they can. */
 export function whyNoThreads(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'SharedArrayBuffer is not available here';
+  // First: browsers hide SharedArrayBuffer from pages that are not isolated, and the fix is the headers.
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'SharedArrayBuffer is not available here';
   if (isNode) return nodeProcess?.getBuiltinModule ? undefined : 'this Node lacks process.getBuiltinModule (Node ≥ 20.16 or 22.3 has it)';
   return typeof Worker === 'function' && typeof Blob === 'function' && typeof URL?.createObjectURL === 'function' ? undefined : 'Web Workers are not available here';
 }
@@ -59,19 +60,38 @@ function spawn(): Port {
     };
   }
   const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
+  let w: Worker;
   try {
-    const w = new Worker(url);
-    return {
-      post: (m) => w.postMessage(m),
-      onMessage: (f) => {
-        w.onmessage = (e) => f(e.data);
-        w.onerror = (e) => f({ error: e.message || 'the worker failed to start' });
-      },
-      terminate: () => w.terminate(),
-    };
+    w = new Worker(url);
   } finally {
     URL.revokeObjectURL(url); // the worker has its own reference to the script
   }
+  // A Content Security Policy that does not allow blob: workers blocks this one. The worker's error
+  // event does not say why; the policy violation event, fired at this realm's global, does.
+  const scope = globalThis as unknown as EventTarget;
+  let unwatch = () => {};
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (f) => {
+      const onViolation = (e: Event) => {
+        const { blockedURI, effectiveDirective } = e as SecurityPolicyViolationEvent;
+        if (blockedURI.startsWith('blob') && /^(worker|child|script|default)-src/.test(effectiveDirective)) {
+          f({ error: `the Content Security Policy blocks workers from blob: URLs (${effectiveDirective}); allow them with worker-src 'self' blob:` });
+        }
+      };
+      scope.addEventListener?.('securitypolicyviolation', onViolation);
+      unwatch = () => scope.removeEventListener?.('securitypolicyviolation', onViolation);
+      w.onmessage = (e) => {
+        if (e.data?.ready) unwatch();
+        f(e.data);
+      };
+      w.onerror = (e) => f({ error: e.message || "the worker failed to start (under a Content Security Policy, allow blob: workers with worker-src 'self' blob:)" });
+    },
+    terminate: () => {
+      unwatch();
+      w.terminate();
+    },
+  };
 }
 
 export interface Pool {
