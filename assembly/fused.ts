@@ -1,7 +1,8 @@
 import { ld, st } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
-import { activate, activateBackward } from './activations';
+import { activateBackward } from './activations';
+import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
@@ -25,20 +26,7 @@ import { loss, lossBackward, fusedWithOutput } from './losses';
 export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   const layers = hdr(plan, P.N_LAYERS), last = layers - 1;
   let input = x;
-  for (let l = 0; l < layers; l++) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-    const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B), z = lyr(plan, l, P.L_Z);
-    for (let o = 0; o < units; o++) {
-      const row = w + o * inputs;
-      let s: f64 = 0;
-      for (let i = 0; i < inputs; i++) s += ld(row + i) * ld(input + i);
-      if (b >= 0) s += ld(b + o);
-      st(z + o, s);
-    }
-    const a = lyr(plan, l, P.L_A);
-    activate(lyr(plan, l, P.L_ACT), 1, units, z, a);
-    input = a;
-  }
+  for (let l = 0; l < layers; l++) input = layer1(plan, l, input);
   const lossKind = hdr(plan, P.LOSS), outUnits = lyr(plan, last, P.L_UNITS), out = lyr(plan, last, P.L_A);
   const value = loss(lossKind, 1, outUnits, lyr(plan, last, P.L_Z), out, y);
   if (!isFinite(value)) return value;

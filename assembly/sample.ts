@@ -11,24 +11,30 @@ import { axpy, multiply, dropoutMask } from './regularize';
 // inlined per element, binaryen turns the kind checks into selects and evaluates tanh and exp for
 // every kind.
 
-/** Forward pass of one sample: z_o = Σ_i W[o,i]·x_i + b_o, a = f(z); dropout when training. */
+/** Layer l for one sample: z_o = Σ_i W[o,i]·x_i + b_o (sequential sum, then the bias), a = f(z). Returns A's offset. */
+@inline export function layer1(plan: i32, l: i32, input: i32): i32 {
+  const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
+  const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B), z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A);
+  for (let o = 0; o < units; o++) {
+    const row = w + o * inputs;
+    let s: f64 = 0;
+    for (let i = 0; i < inputs; i++) s += ld(row + i) * ld(input + i);
+    if (b >= 0) s += ld(b + o);
+    st(z + o, s);
+  }
+  activate(lyr(plan, l, P.L_ACT), 1, units, z, a);
+  return a;
+}
+
+/** Forward pass of one sample; dropout when training. */
 export function forward1(plan: i32, training: i32, seed: u32): void {
   const layers = hdr(plan, P.N_LAYERS);
   let input = hdr(plan, P.X);
   for (let l = 0, t = plan + P.HEADER; l < layers; l++, t += P.LAYER) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS), kind = lyr(plan, l, P.L_ACT);
-    const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B), z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A);
-    for (let o = 0; o < units; o++) {
-      const row = w + o * inputs;
-      let s: f64 = 0;
-      for (let i = 0; i < inputs; i++) s += ld(row + i) * ld(input + i);
-      if (b >= 0) s += ld(b + o);
-      st(z + o, s);
-    }
-    activate(kind, 1, units, z, a);
+    const a = layer1(plan, l, input);
     const rate = ld(t + P.L_DROPOUT);
     if (training && rate > 0) {
-      const mask = lyr(plan, l, P.L_MASK);
+      const units = lyr(plan, l, P.L_UNITS), mask = lyr(plan, l, P.L_MASK);
       dropoutMask(units, mask, rate, seed ^ (<u32>(l + 1) * 0x1b873593));
       multiply(units, a, mask);
     }
