@@ -21,15 +21,19 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export function serve(root: string): Promise<Served> {
+/** Maps a requested path to the file to serve and extra response headers. */
+export type Route = (path: string) => { path: string; headers?: Record<string, string> };
+
+export function serve(root: string, route: Route = (path) => ({ path })): Promise<Served> {
   const requests: string[] = [];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    requests.push(path);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(requested);
+    const { path, headers: extra } = route(requested);
     const file = join(root, normalize(path).replace(/^(\.\.[/\\])+/, ''));
     try {
       const body = await readFile(file);
-      const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...extra };
       if (file.endsWith('csp.html')) headers['content-security-policy'] = STRICT_CSP;
       res.writeHead(200, headers).end(body);
     } catch {

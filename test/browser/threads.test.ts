@@ -8,15 +8,13 @@
 // Oracle: the same seeded runs in this process on threads: 1 (src/, wasm).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { Network } from '../../src/index.js';
 import { packAndInstall, ROOT, type Packed } from './pack.js';
 import { bundle, type Bundler } from './bundle.js';
 import { HAVE_CHROMIUM, HOW_TO_INSTALL, launch } from './chromium.js';
+import { serve, type Route, type Served } from './serve.js';
 // @ts-expect-error plain JS fixture, shared with the page
 import { RUNS } from './fixtures/threads-data.js';
 
@@ -62,40 +60,24 @@ async function oracle() {
 const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 
 /**
- * Static files from `root`. Path prefixes add headers: /coi/ those of cross-origin isolation,
- * /csp/ the CSP above, /csp-blob/ the CSP with blob: workers allowed.
+ * Path prefixes add headers: /coi/ those of cross-origin isolation, /csp/ the CSP above,
+ * /csp-blob/ the CSP with blob: workers allowed.
  */
-function serveIsolated(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const headers: Record<string, string> = { 'cache-control': 'no-store' };
-    const csp = path.match(/^\/(csp|csp-blob)\//);
-    if (csp) {
-      path = path.slice(csp[0].length - 1);
-      headers['content-security-policy'] = csp[1] === 'csp' ? CSP : `${CSP}; worker-src 'self' blob:`;
-    }
-    if (path.startsWith('/coi/')) {
-      path = path.slice(4);
-      headers['cross-origin-opener-policy'] = 'same-origin';
-      headers['cross-origin-embedder-policy'] = 'require-corp';
-    }
-    headers['content-type'] = path.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8';
-    try {
-      const body = await readFile(join(root, normalize(path).replace(/^(\.\.[/\\])+/, '')));
-      res.writeHead(200, headers).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  return new Promise((done) =>
-    server.listen(0, '127.0.0.1', () =>
-      done({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => new Promise((closed) => server.close(() => closed())),
-      }),
-    ),
-  );
-}
+const isolating: Route = (requested) => {
+  let path = requested;
+  const headers: Record<string, string> = {};
+  const csp = path.match(/^\/(csp|csp-blob)\//);
+  if (csp) {
+    path = path.slice(csp[0].length - 1);
+    headers['content-security-policy'] = csp[1] === 'csp' ? CSP : `${CSP}; worker-src 'self' blob:`;
+  }
+  if (path.startsWith('/coi/')) {
+    path = path.slice(4);
+    headers['cross-origin-opener-policy'] = 'same-origin';
+    headers['cross-origin-embedder-policy'] = 'require-corp';
+  }
+  return { path, headers };
+};
 
 /** Counts the page's workers made from blob: URLs (backprop's; the fixture's own worker is a file). */
 function countBlobWorkers() {
@@ -114,7 +96,7 @@ if (!HAVE_CHROMIUM) console.warn(HOW_TO_INSTALL);
 describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () => {
   let packed: Packed;
   let app: string;
-  let server: Awaited<ReturnType<typeof serveIsolated>>;
+  let server: Served;
   let browser: Browser;
   let expected: Awaited<ReturnType<typeof oracle>>;
 
@@ -126,7 +108,7 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
     copyFileSync(join(FIXTURES, 'threads.js'), join(app, 'main.js'));
     copyFileSync(join(FIXTURES, 'threads-worker.js'), join(app, 'worker.js'));
     for (const f of ['threads-train.js', 'threads-data.js', 'index.html']) copyFileSync(join(FIXTURES, f), join(app, f));
-    [server, browser, expected] = await Promise.all([serveIsolated(join(packed.tmp, 'out')), launch(), oracle()]);
+    [server, browser, expected] = await Promise.all([serve(join(packed.tmp, 'out'), isolating), launch(), oracle()]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
