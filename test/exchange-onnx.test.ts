@@ -2,11 +2,11 @@
 // its outputs must equal predict() to 1e-12 relative. Import is checked by round trips and by
 // graphs written the other common ways (MatMul+Add, float32, LeakyRelu), again against the runtime.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { Network, BackpropError, toONNX, fromONNX, type LayerWeights } from '../src/index.js';
-import type { Activation } from '../src/kinds.js';
+import { Network, BackpropError, toONNX, fromONNX } from '../src/index.js';
 import { Writer } from '../src/exchange/protobuf.js';
 import { Rng } from '../src/rng.js';
 import { randomRows, maxRelDiff } from './helpers/random.js';
+import { ACTS, randomNet } from './helpers/exchange-net.js';
 
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort;
@@ -14,32 +14,8 @@ beforeAll(async () => {
   ort = await import('onnxruntime-node'); // a native binding: if it fails to load, every test here says why
 });
 
-const ACTS: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
 const TOL = 1e-12; // max |a−b| / max(1, |b|); measured ≤ 4e-15 (the runtime sums in another order)
 
-/** A network with every hidden activation, the given output, some layers without bias, and nonzero random biases. */
-async function randomNet(out: Activation, seed: number, backend: 'js' | 'wasm' | 'auto' = 'js'): Promise<Network> {
-  const net = await Network.create(
-    {
-      inputs: 5,
-      layers: [
-        { units: 7, activation: 'sigmoid' },
-        { units: 6, activation: 'tanh', bias: false },
-        { units: 8, activation: 'relu' },
-        { units: 6, activation: 'leakyRelu' },
-        { units: 5, activation: 'linear', bias: false },
-        { units: 4, activation: out, bias: seed % 2 === 0 },
-      ],
-      loss: out === 'softmax' ? 'crossEntropy' : 'mse',
-      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
-      seed,
-    },
-    { backend },
-  );
-  const rng = new Rng(seed * 7919);
-  net.setWeights(net.spec.layers.map((l): LayerWeights => ({ weights: randomRows(rng, l.units, l.inputs, 1.5), ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}) })));
-  return net;
-}
 
 async function runOrt(model: Uint8Array, x: Float64Array, rows: number, cols: number, type: 'float64' | 'float32' = 'float64') {
   const session = await ort.InferenceSession.create(model);

@@ -5,9 +5,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Network, BackpropError, toTFJS, toTFJSFiles, fromTFJS, type LayerWeights } from '../src/index.js';
-import type { Activation } from '../src/kinds.js';
 import { Rng } from '../src/rng.js';
 import { randomRows, maxRelDiff } from './helpers/random.js';
+import { ACTS, randomNet } from './helpers/exchange-net.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tfl = typeof import('@tensorflow/tfjs-layers');
@@ -20,32 +20,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const ACTS: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
 // max |a−b| / max(1, |b|): f32 arithmetic and f32-rounded weights; measured ≤ 8e-7 on these nets.
 const F32_TOL = 1e-5;
 
-async function randomNet(out: Activation, seed: number): Promise<Network> {
-  const net = await Network.create(
-    {
-      inputs: 5,
-      layers: [
-        { units: 7, activation: 'sigmoid' },
-        { units: 6, activation: 'tanh', bias: false },
-        { units: 8, activation: 'relu' },
-        { units: 6, activation: 'leakyRelu' },
-        { units: 5, activation: 'linear', bias: false },
-        { units: 4, activation: out, bias: seed % 2 === 0 },
-      ],
-      loss: out === 'softmax' ? 'crossEntropy' : 'mse',
-      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
-      seed,
-    },
-    { backend: 'js' },
-  );
-  const rng = new Rng(seed * 7919);
-  net.setWeights(net.spec.layers.map((l): LayerWeights => ({ weights: randomRows(rng, l.units, l.inputs, 1.5), ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}) })));
-  return net;
-}
 
 const roundedToF32 = (w: LayerWeights[]): LayerWeights[] =>
   w.map((l) => ({ weights: l.weights.map((r) => r.map(Math.fround)), ...(l.bias ? { bias: l.bias.map(Math.fround) } : {}) }));
