@@ -1,20 +1,30 @@
-import { ld, st, ldi, ld2, st2 } from './mem';
+import { ld, st, ldi } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
-import { gemmABt } from './gemm';
-import { addBias, activate } from './activations';
-import { clipValue, multiply } from './regularize';
+import { clipValue, sumSquares } from './regularize';
 import { sgd, adam, rmsprop, adagrad, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 import { metric } from './metrics';
 import { gather } from './gather';
-import { batchLoss, backward, step, dropoutSeed } from './network';
+import { step } from './network';
+import { loss as dataLoss } from './losses';
+import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 
 // Data-parallel training (threads build only): T instances of this module, one per thread, over one
-// shared memory. Each batch is cut into T contiguous row shards; thread t runs forward + backward of
-// its shard with its own plan (private work buffers and gradient block, shared parameters); after a
-// barrier the shard gradients are combined, Σ_t (rows_t/rows)·g_t, and the optimizer runs, each
-// thread over its own slice of the parameters; a second barrier, next batch. Thread 0's plan is the
-// network's own, so its gradient block is where the combined gradient lands.
+// shared memory and the network's own plan, whose buffers hold a whole batch. Thread t owns a slice
+// of every layer's units (it alone reads its slice of a hidden layer's weights in forward, computes
+// their gradients and updates them, so they stay in its core's cache) and a share of the rows.
+// Per batch:
+// 1. each thread gathers its rows of X and Y; barrier (if there are hidden layers);
+// 2. each hidden layer: its units over all rows (shard.ts's forwardUnits); barrier;
+// 3. the output layer and every layer's dL/dZ for its rows, and the loss's L2 terms (before any
+//    weight changes); barrier;
+// 4. the batch's loss (every thread, so that all agree on stopping) and metric (thread 0), as
+//    network.ts computes them; the gradients of its units over all rows, straight into the
+//    network's gradient block, and the optimizer on exactly those parameters (a clipNorm needs the
+//    global norm: then a barrier, and thread 0 steps everything); barrier.
+// No gradient element is summed by more than one thread, so there is nothing to combine, and the
+// results are one thread's, bit for bit, when every thread has ≥ 4 rows (shard.ts).
+// Barriers per batch: hidden layers + 3, or 2 without hidden layers (+ 1 with clipNorm).
 //
 // The control block `ctl` (f64 element offset; src/parallel/control.ts holds the same numbers):
 // i32 words at byte ctl·8: [0] barrier count, [1] barrier generation, [2] go (workers' wake-up
@@ -33,7 +43,8 @@ const C_COUNT = 10;
 const C_BATCH = 11;
 const C_OUT = 12;
 const C_LRS = 13;
-const C_PLANS = 16; // T plan offsets (plans[0] = the network's plan), then 2 f64 per thread: shard loss, metric
+const C_PLAN = 16;
+const C_SLOTS = 17; // per thread its slice buffer; per layer its dZ buffer; per thread and layer an L2 term
 
 @inline function word(ctl: i32, w: i32): usize {
   return ((<usize>ctl) << 3) + ((<usize>w) << 2);
@@ -65,62 +76,13 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   return t * (rows / threads) + min(t, rows % threads);
 }
 
-/** Dropout mask for rows starting at element `from` of the whole batch: the same hash of (seed, i) as regularize.ts. */
-function dropoutMaskFrom(n: i32, m: i32, rate: f64, seed: u32, from: i32): void {
-  const keep = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) {
-    let h: u32 = seed ^ (<u32>(from + i) * 0x9e3779b9);
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    st(m + i, <f64>h * 2.3283064365386963e-10 < rate ? 0 : keep);
-  }
-}
-
-/** Training forward pass of a shard whose first row is row r0 of the batch (network.ts's, with masks at batch positions). */
-function forwardShard(plan: i32, rows: i32, r0: i32, counter: f64): void {
-  const layers = hdr(plan, P.N_LAYERS);
-  let input = hdr(plan, P.X);
-  for (let l = 0; l < layers; l++) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-    const z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A), b = lyr(plan, l, P.L_B);
-    gemmABt(rows, units, inputs, input, lyr(plan, l, P.L_W), z, 0);
-    if (b >= 0) addBias(rows, units, b, z);
-    activate(lyr(plan, l, P.L_ACT), rows, units, z, a);
-    const rate = ld(plan + P.HEADER + l * P.LAYER + P.L_DROPOUT);
-    if (rate > 0) {
-      const mask = lyr(plan, l, P.L_MASK);
-      dropoutMaskFrom(rows * units, mask, rate, dropoutSeed(counter, l), r0 * units);
-      multiply(rows * units, a, mask);
-    }
-    input = a;
-  }
-}
-
-/** g0[from..to) = Σ_t w_t·g_t over the threads with rows (g0 = thread 0's block, the network's). */
-function combine(ctl: i32, threads: i32, rows: i32, from: i32, to: i32): void {
-  const main = ldi(ctl + C_PLANS);
-  const g0 = hdr(main, P.GRADS);
-  const w0 = f64x2.splat(<f64>shardRows(rows, threads, 0) / <f64>rows);
-  let i = from;
-  for (; i + 2 <= to; i += 2) {
-    let s = f64x2.mul(w0, ld2(g0 + i));
-    for (let t = 1; t < threads; t++) {
-      const n = shardRows(rows, threads, t);
-      if (n > 0) s = f64x2.add(s, f64x2.mul(f64x2.splat(<f64>n / <f64>rows), ld2(hdr(ldi(ctl + C_PLANS + t), P.GRADS) + i)));
-    }
-    st2(g0 + i, s);
-  }
-  for (; i < to; i++) {
-    let s = (<f64>shardRows(rows, threads, 0) / <f64>rows) * ld(g0 + i);
-    for (let t = 1; t < threads; t++) {
-      const n = shardRows(rows, threads, t);
-      if (n > 0) s += (<f64>n / <f64>rows) * ld(hdr(ldi(ctl + C_PLANS + t), P.GRADS) + i);
-    }
-    st(g0 + i, s);
-  }
+/**
+ * Where thread t's units of a layer start (thread T − 1's end at `units`): multiples of 4, the GEMM
+ * tile height, and ≤ units − 4, so that no slice is thinner than a tile (a layer of < 4 units goes
+ * to thread T − 1 whole).
+ */
+@inline function unitsFrom(units: i32, threads: i32, t: i32): i32 {
+  return t >= threads ? units : max(0, min((t * units) / threads, units - 4)) & ~3;
 }
 
 /** network.ts's optimizer step over parameters [from, to) at step t (no norm clipping: that needs all of them). */
@@ -137,6 +99,31 @@ function stepSlice(plan: i32, from: i32, to: i32, t: f64): void {
   else sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
 }
 
+/** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */
+function l2Terms(plan: i32, terms: i32): void {
+  const layers = hdr(plan, P.N_LAYERS);
+  for (let l = 0; l < layers; l++) {
+    const l2 = ld(plan + P.HEADER + l * P.LAYER + P.L_L2);
+    st(terms + l, l2 > 0 ? 0.5 * l2 * sumSquares(lyr(plan, l, P.L_UNITS) * lyr(plan, l, P.L_INPUTS), lyr(plan, l, P.L_W)) : 0);
+  }
+}
+
+/** Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their optimizer step t. */
+function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): void {
+  const layers = hdr(plan, P.N_LAYERS), params = hdr(plan, P.PARAMS);
+  for (let l = 0; l < layers; l++) {
+    const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS);
+    const u0 = unitsFrom(units, threads, tid), u1 = unitsFrom(units, threads, tid + 1);
+    if (u1 <= u0) continue;
+    gradSlice(plan, dzs, l, u0, u1, rows, tmp);
+    if (t > 0) {
+      const w = lyr(plan, l, P.L_W) - params, b = lyr(plan, l, P.L_B);
+      stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
+      if (b >= 0) stepSlice(plan, b - params + u0, b - params + u1, t);
+    }
+  }
+}
+
 /**
  * Thread `tid`'s part of trainBatches (network.ts) over the chunk described in `ctl`; every thread
  * calls it with the same chunk. Thread 0 writes out[2b] (loss) and out[2b+1] (metric sum) and the
@@ -147,61 +134,56 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
   const threads = ldi(ctl + C_THREADS), spin = ldi(ctl + C_SPIN);
   const dataX = ldi(ctl + C_DATA_X), dataY = ldi(ctl + C_DATA_Y), perm = ldi(ctl + C_PERM);
   const start = ldi(ctl + C_START), count = ldi(ctl + C_COUNT), batchSize = ldi(ctl + C_BATCH);
-  const out = ldi(ctl + C_OUT), lrs = ldi(ctl + C_LRS);
-  const main = ldi(ctl + C_PLANS), plan = ldi(ctl + C_PLANS + tid), slots = ctl + C_PLANS + threads;
-  const inputs = hdr(main, P.INPUTS), last = hdr(main, P.N_LAYERS) - 1;
-  const outputs = lyr(main, last, P.L_UNITS), kind = hdr(main, P.METRIC), counters = hdr(main, P.COUNTERS);
+  const out = ldi(ctl + C_OUT), lrs = ldi(ctl + C_LRS), plan = ldi(ctl + C_PLAN);
+  const tmp = ldi(ctl + C_SLOTS + tid), dzs = ctl + C_SLOTS + threads;
+  const inputs = hdr(plan, P.INPUTS), last = hdr(plan, P.N_LAYERS) - 1;
+  const outputs = lyr(plan, last, P.L_UNITS), kind = hdr(plan, P.METRIC), counters = hdr(plan, P.COUNTERS);
   const x = hdr(plan, P.X), y = hdr(plan, P.Y), a = lyr(plan, last, P.L_A);
-  const nParams = hdr(main, P.N_PARAMS);
-  const serialStep = ld(main + P.CLIP_NORM) > 0;
-  // Each thread's slice of the parameters for combine + step: even bounds keep f64x2 pairs whole.
-  const per = ((nParams + 2 * threads - 1) / (2 * threads)) * 2;
-  const from = min(nParams, tid * per), to = min(nParams, from + per);
+  const l2s = dzs + last + 1 + tid * (last + 1);
+  const serialStep = ld(plan + P.CLIP_NORM) > 0;
   let b = 0;
   for (let done = 0; done < count; done += batchSize) {
     const rows = min(batchSize, count - done);
     const n = shardRows(rows, threads, tid), r0 = shardStart(rows, threads, tid);
-    if (tid == 0 && lrs >= 0) st(main + P.LR, ld(lrs + b));
-    // Read before the first barrier: thread 0 advances both counters between the barriers.
+    if (tid == 0 && lrs >= 0) st(plan + P.LR, ld(lrs + b));
+    // Read before the first barrier: thread 0 advances both counters after the one before the loss.
     const t = ld(counters) + 1, stream = ld(counters + 1);
-    let l: f64 = 0, m: f64 = 0;
+    gather(n, inputs, dataX, perm, start + done + r0, x + r0 * inputs);
+    gather(n, outputs, dataY, perm, start + done + r0, y + r0 * outputs);
+    let input = x;
+    for (let l = 0; l < last; l++) {
+      if (!barrier(ctl, threads, canWait, spin)) return -1; // the previous layer's A (or X) is complete
+      const units = lyr(plan, l, P.L_UNITS);
+      forwardUnits(plan, l, unitsFrom(units, threads, tid), unitsFrom(units, threads, tid + 1), rows, input, tmp, stream);
+      input = lyr(plan, l, P.L_A);
+    }
+    if (last > 0 && !barrier(ctl, threads, canWait, spin)) return -1;
     if (n > 0) {
-      gather(n, inputs, dataX, perm, start + done + r0, x);
-      gather(n, outputs, dataY, perm, start + done + r0, y);
-      forwardShard(plan, n, r0, stream);
-      l = batchLoss(plan, n);
-      if (isFinite(l)) backward(plan, n);
-      m = metric(kind, n, outputs, a, y);
+      forwardRows(plan, n, r0, input, stream);
+      deltasRows(plan, dzs, n, r0, rows);
     }
-    st(slots + 2 * tid, l);
-    st(slots + 2 * tid + 1, m);
+    l2Terms(plan, l2s);
     if (!barrier(ctl, threads, canWait, spin)) return -1;
-    // Every thread sums the shard losses in the same order, so all agree on stopping.
-    let loss: f64 = 0, met: f64 = 0;
-    for (let s = 0; s < threads; s++) {
-      const ns = shardRows(rows, threads, s);
-      if (ns > 0) {
-        loss += (<f64>ns / <f64>rows) * ld(slots + 2 * s);
-        met += ld(slots + 2 * s + 1);
-      }
-    }
+    let loss = dataLoss(hdr(plan, P.LOSS), rows, outputs, lyr(plan, last, P.L_Z), a, y);
+    for (let l = 0; l <= last; l++) loss += ld(l2s + l);
     b++;
     if (tid == 0) {
       st(out + 2 * (b - 1), loss);
-      st(out + 2 * (b - 1) + 1, met);
+      st(out + 2 * (b - 1) + 1, metric(kind, rows, outputs, a, y));
     }
     if (!isFinite(loss)) break;
     if (serialStep) {
-      if (tid == 0) {
-        combine(ctl, threads, rows, 0, nParams);
-        step(main);
-      }
+      gradsAndStep(plan, dzs, tmp, rows, threads, tid, 0);
+      if (!barrier(ctl, threads, canWait, spin)) return -1;
+      if (tid == 0) step(plan);
     } else {
-      combine(ctl, threads, rows, from, to);
-      stepSlice(main, from, to, t);
+      gradsAndStep(plan, dzs, tmp, rows, threads, tid, t);
       if (tid == 0) st(counters, t);
     }
-    if (tid == 0) st(counters + 1, (stream + 1) % 4294967296);
+    if (tid == 0) {
+      const d = stream + 1; // modulo 2³² without f64 %
+      st(counters + 1, d < 4294967296 ? d : 0);
+    }
     if (!barrier(ctl, threads, canWait, spin)) return -1;
   }
   return b;

@@ -34,8 +34,12 @@ export function toRows(v: unknown, width: number, field: string, rows?: number):
     if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
     const a = v as unknown as ArrayLike<number>;
     if (a.length !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
-    checkFinite(a, field, (i) => `[${Math.floor(i / width)}][${i % width}]`);
-    return { data: Float64Array.from(a), rows, shape: 'flat' };
+    // A Float64Array is used as it is (every use only reads it): no copy of a whole data set.
+    const data = v instanceof Float64Array ? v : Float64Array.from(a);
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] - data[i] !== 0) bad(`${field}[${Math.floor(i / width)}][${i % width}]`, 'a finite number', data[i]); // NaN, ±Infinity
+    }
+    return { data, rows, shape: 'flat' };
   }
   if (isNumbers(v)) {
     if (v.length !== width) bad(field, `${width} numbers (one sample)`, v);

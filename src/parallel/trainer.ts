@@ -1,9 +1,8 @@
-// Data-parallel fit: the network's mirror in the shared heap of the threads build, T − 1 workers
-// with private plans (work buffers and gradients; parameters shared), and chunks of batches run by
+// Data-parallel fit: the network's mirror in the shared heap of the threads build (its work buffers
+// sized for a whole batch), one dZ buffer per layer, T − 1 workers, and chunks of batches run by
 // all T threads at once (assembly/parallel.ts). The main thread is thread 0.
 import type { Network } from '../network.js';
 import { Core } from '../core.js';
-import { F, L, planSize, layerAt } from '../plan.js';
 import { pad } from '../layout.js';
 import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
 import { C, W, QUIT, controlSize } from './control.js';
@@ -19,18 +18,6 @@ function fallBack(why: string): undefined {
   if (!warned.has(why)) console.warn(`backprop: fit runs on one thread: ${why}.`);
   warned.add(why);
   return undefined;
-}
-
-interface WorkerPlan {
-  block: number;
-  plan: number;
-  grads: number;
-  x: number;
-  y: number;
-  d0: number;
-  d1: number;
-  layers: { z: number; a: number; mask: number }[];
-  scratch: number;
 }
 
 // Keeping the network and its mirror in step without copying at every yield: the network's
@@ -54,7 +41,8 @@ export class Threaded {
     readonly core: Core,
     private readonly capacity: number,
     private readonly ctl: number,
-    private readonly workers: WorkerPlan[],
+    /** The dZ and slice buffers and the workers' GEMM scratch (sharedBlock). */
+    private readonly block: number,
   ) {}
 
   /** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
@@ -71,15 +59,14 @@ export class Threaded {
     } catch (e) {
       return fallBack(`the threads build of the Wasm module could not be instantiated (${(e as Error).message})`);
     }
-    const capacity = Math.ceil(batchSize / threads);
+    const capacity = batchSize;
     const core = new Core(rt.be, net.core.spec);
     core.enter(capacity);
-    const ctl = rt.be.alloc(controlSize(threads));
-    const workers: WorkerPlan[] = [];
-    for (let t = 1; t < threads; t++) workers.push(workerPlan(net, rt, capacity));
-    const tr = new Threaded(net, rt, threads, core, capacity, ctl, workers);
+    const ctl = rt.be.alloc(controlSize(threads, net.core.spec.layers.length));
+    const { block, scratch } = sharedBlock(rt, core, ctl, threads, capacity);
+    const tr = new Threaded(net, rt, threads, core, capacity, ctl, block);
     try {
-      tr.pool = await startWorkers(rt.module, rt.memory, ctl, workers.map((w) => w.scratch));
+      tr.pool = await startWorkers(rt.module, rt.memory, ctl, scratch);
     } catch (e) {
       tr.release();
       return fallBack(`worker threads could not be started (${(e as Error).message})`);
@@ -93,9 +80,8 @@ export class Threaded {
     this.enter();
     const h = this.rt.be.heap(), c = this.ctl;
     const fields: [number, number][] = [[C.threads, this.threads], [C.spin, SPIN], [C.dataX, dataX], [C.dataY, dataY], [C.perm, perm],
-      [C.start, start], [C.count, count], [C.batch, batchSize], [C.out, out], [C.lrs, lrs], [C.plans, this.core.plan]];
+      [C.start, start], [C.count, count], [C.batch, batchSize], [C.out, out], [C.lrs, lrs], [C.plan, this.core.plan]];
     for (const [f, v] of fields) h[c + f] = v;
-    this.workers.forEach((w, i) => (h[c + C.plans + 1 + i] = w.plan));
     const words = new Int32Array(this.rt.memory.buffer, c * 8, 8);
     Atomics.add(words, W.go, 1);
     Atomics.notify(words, W.go);
@@ -105,7 +91,7 @@ export class Threaded {
     return done;
   }
 
-  /** The mirror resident, up to date with the network, and the workers' plans pointing at it. */
+  /** The mirror resident and up to date with the network. */
   enter(): void {
     const net = this.net.core;
     Core.prototype.enter.call(net, 1); // throws DISPOSED if the network was disposed meanwhile
@@ -113,21 +99,6 @@ export class Threaded {
     if (this.netTouched) {
       this.core.view(this.core.params, net.grads - net.params).set(net.view(net.params, net.grads - net.params));
       this.netTouched = false;
-    }
-    const h = this.rt.be.heap(), main = this.core.plan, n = h[main + F.nLayers];
-    for (const w of this.workers) {
-      h.copyWithin(w.plan, main, main + planSize(n));
-      h[w.plan + F.x] = w.x;
-      h[w.plan + F.y] = w.y;
-      h[w.plan + F.d0] = w.d0;
-      h[w.plan + F.d1] = w.d1;
-      h[w.plan + F.grads] = w.grads;
-      w.layers.forEach((l, i) => {
-        const t = layerAt(w.plan, i);
-        h[t + L.z] = l.z;
-        h[t + L.a] = l.a;
-        h[t + L.mask] = l.mask;
-      });
     }
   }
 
@@ -167,25 +138,27 @@ export class Threaded {
   }
 
   private release(): void {
-    for (const w of this.workers) this.rt.be.free(w.block);
+    this.rt.be.free(this.block);
     this.rt.be.free(this.ctl);
     this.core.dispose();
   }
 }
 
-/** One worker's block: plan | gradients | X | Y | two deltas | per layer Z, A (and mask) | GEMM scratch. */
-function workerPlan(net: Network, rt: ThreadsRuntime, cap: number): WorkerPlan {
-  const spec = net.core.spec, n = spec.layers.length;
-  const widest = Math.max(...spec.layers.map((l) => l.units));
-  const sizes = [pad(planSize(n)), pad(net.parameterCount), pad(cap * spec.inputs), pad(cap * net.outputs), pad(cap * widest), pad(cap * widest),
-    ...spec.layers.flatMap((l) => [pad(cap * l.units), pad(cap * l.units), l.dropout > 0 ? pad(cap * l.units) : 0])];
-  const block = rt.be.alloc(sizes.reduce((s, v) => s + v, 0) + SCRATCH_ELEMS);
+/**
+ * One shared block: per layer a dZ buffer (all rows of a batch), per thread a slice buffer (a layer's
+ * outputs or dZ for its units, contiguous for the GEMMs), per worker its GEMM scratch (thread 0
+ * has its module's own). Writes their offsets into the control block's tables.
+ */
+function sharedBlock(rt: ThreadsRuntime, core: Core, ctl: number, threads: number, cap: number) {
+  const units = core.spec.layers.map((l) => l.units);
+  const dzSizes = units.map((u) => pad(cap * u)), tmpSize = pad(cap * Math.max(...units));
+  const block = rt.be.alloc(dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * SCRATCH_ELEMS);
+  const h = rt.be.heap();
   let at = block;
-  const take = (size: number) => ((at += size), at - size);
-  const [plan, grads, x, y, d0, d1] = sizes.slice(0, 6).map(take);
-  const layers = spec.layers.map((l, i) => {
-    const [z, a, mask] = sizes.slice(6 + 3 * i, 9 + 3 * i).map(take);
-    return { z, a, mask: l.dropout > 0 ? mask : -1 };
-  });
-  return { block, plan, grads, x, y, d0, d1, layers, scratch: at }; // the GEMM scratch is the tail
+  const take = (n: number) => ((at += n), at - n);
+  for (let t = 0; t < threads; t++) h[ctl + C.slots + t] = take(tmpSize);
+  dzSizes.forEach((size, l) => (h[ctl + C.slots + threads + l] = take(size)));
+  const scratch: number[] = [];
+  for (let t = 1; t < threads; t++) scratch.push(take(SCRATCH_ELEMS));
+  return { block, scratch };
 }
