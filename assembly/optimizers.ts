@@ -1,4 +1,4 @@
-import { ld, st } from './mem';
+import { ld, st, ld2, st2 } from './mem';
 
 // Optimizer kinds; the same numbers live in src/kinds.ts.
 export const SGD = 0;
@@ -12,11 +12,21 @@ export const ADAGRAD = 4;
  * μ = 0: P −= lr·G;  else V = μV + G, P −= lr·V (Nesterov: P −= lr·(G + μV)).
  */
 export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nesterov: i32): void {
+  // Two lanes at a time; every lane does the scalar formula's operations, so the bits are the same.
+  const lr2 = f64x2.splat(lr), mu2 = f64x2.splat(momentum);
+  let i = 0;
   if (momentum == 0) {
-    for (let i = 0; i < n; i++) st(p + i, ld(p + i) - lr * ld(g + i));
+    for (; i + 2 <= n; i += 2) st2(p + i, f64x2.sub(ld2(p + i), f64x2.mul(lr2, ld2(g + i))));
+    for (; i < n; i++) st(p + i, ld(p + i) - lr * ld(g + i));
     return;
   }
-  for (let i = 0; i < n; i++) {
+  for (; i + 2 <= n; i += 2) {
+    const gi = ld2(g + i);
+    const vi = f64x2.add(f64x2.mul(mu2, ld2(v + i)), gi);
+    st2(v + i, vi);
+    st2(p + i, f64x2.sub(ld2(p + i), f64x2.mul(lr2, nesterov ? f64x2.add(gi, f64x2.mul(mu2, vi)) : vi)));
+  }
+  for (; i < n; i++) {
     const gi = ld(g + i);
     const vi = momentum * ld(v + i) + gi;
     st(v + i, vi);
@@ -30,7 +40,21 @@ export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nest
  */
 export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64, decay: f64): void {
   const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
-  for (let i = 0; i < n; i++) {
+  // Two lanes at a time (sqrt and division are correctly rounded per lane: the same bits as scalar).
+  const b1 = f64x2.splat(beta1), nb1 = f64x2.splat(1 - beta1), b2 = f64x2.splat(beta2), nb2 = f64x2.splat(1 - beta2);
+  const cc1 = f64x2.splat(c1), cc2 = f64x2.splat(c2), e = f64x2.splat(eps), lr2 = f64x2.splat(lr), d2 = f64x2.splat(decay);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const gi = ld2(g + i);
+    const mi = f64x2.add(f64x2.mul(b1, ld2(m + i)), f64x2.mul(nb1, gi));
+    const vi = f64x2.add(f64x2.mul(b2, ld2(v + i)), f64x2.mul(f64x2.mul(nb2, gi), gi));
+    st2(m + i, mi);
+    st2(v + i, vi);
+    const pi = ld2(p + i);
+    const step = f64x2.add(f64x2.div(f64x2.mul(mi, cc1), f64x2.add(f64x2.sqrt(f64x2.mul(vi, cc2)), e)), f64x2.mul(d2, pi));
+    st2(p + i, f64x2.sub(pi, f64x2.mul(lr2, step)));
+  }
+  for (; i < n; i++) {
     const gi = ld(g + i);
     const mi = beta1 * ld(m + i) + (1 - beta1) * gi;
     const vi = beta2 * ld(v + i) + (1 - beta2) * gi * gi;
