@@ -93,8 +93,13 @@ function stepOnce(plan: i32): void {
   const counters = hdr(plan, P.COUNTERS);
   const t = ld(counters) + 1;
   st(counters, t);
+  optimize(plan, n, p, g, s, s + ((n + 1) & ~1), t);
+}
+
+/** The plan's optimizer over n parameters at p (gradients g, state s, Adam's second moments s2), step t. */
+export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): void {
   const kind = hdr(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
-  if (kind == ADAM || kind == ADAMW) adam(n, p, g, s, s + ((n + 1) & ~1), lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
+  if (kind == ADAM || kind == ADAMW) adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
   else if (kind == RMSPROP) rmsprop(n, p, g, s, lr, beta1, eps);
   else if (kind == ADAGRAD) adagrad(n, p, g, s, lr, eps);
   else sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));

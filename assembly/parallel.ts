@@ -2,10 +2,9 @@ import { ld, st, ldi } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { clipValue, sumSquares } from './regularize';
-import { sgd, adam, rmsprop, adagrad, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 import { metric } from './metrics';
 import { gather } from './gather';
-import { step } from './network';
+import { step, optimize } from './network';
 import { loss as dataLoss } from './losses';
 import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 
@@ -92,11 +91,7 @@ function stepSlice(plan: i32, from: i32, to: i32, t: f64): void {
   const p = hdr(plan, P.PARAMS) + from, g = hdr(plan, P.GRADS) + from, s = hdr(plan, P.STATE) + from;
   const clip = ld(plan + P.CLIP_VALUE);
   if (clip > 0) clipValue(n, g, clip);
-  const kind = hdr(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
-  if (kind == ADAM || kind == ADAMW) adam(n, p, g, s, s + ((all + 1) & ~1), lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
-  else if (kind == RMSPROP) rmsprop(n, p, g, s, lr, beta1, eps);
-  else if (kind == ADAGRAD) adagrad(n, p, g, s, lr, eps);
-  else sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
+  optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
 }
 
 /** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */

@@ -32,9 +32,14 @@ export function multiply(n: i32, x: i32, m: i32): void {
  * 32-bit integer hash of (seed, i), so Wasm and TS give the same mask bit for bit.
  */
 export function dropoutMask(n: i32, m: i32, rate: f64, seed: u32): void {
+  dropoutMaskFrom(n, m, rate, seed, 0);
+}
+
+/** dropoutMask for the n elements from element `from` of a larger mask (a thread's rows of a batch). */
+export function dropoutMaskFrom(n: i32, m: i32, rate: f64, seed: u32, from: i32): void {
   const keep = 1 / (1 - rate);
   for (let i = 0; i < n; i++) {
-    let h: u32 = seed ^ (<u32>i * 0x9e3779b9);
+    let h: u32 = seed ^ (<u32>(from + i) * 0x9e3779b9);
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;

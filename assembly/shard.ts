@@ -4,7 +4,7 @@ import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { fusedWithOutput, CROSS_ENTROPY, HALF_SQUARED_ERROR, MSE } from './losses';
-import { axpy, multiply } from './regularize';
+import { axpy, multiply, dropoutMaskFrom } from './regularize';
 
 // The passes of one thread of a threaded batch (assembly/parallel.ts), over the network's own
 // buffers (X, Y, Z, A, masks: the plan's capacity is the whole batch) and one dZ buffer per layer
@@ -20,20 +20,6 @@ import { axpy, multiply } from './regularize';
 // whole batch by one thread: nothing needs combining, and the GEMMs give the same bits as long as
 // no block is thinner than their 4-row tiles (smaller shapes take direct paths that sum in
 // another order; parallel.ts keeps unit slices ≥ 4, rows are the caller's).
-
-/** regularize.ts's dropoutMask for the n elements from element `from` of the batch: the same hash of (seed, i). */
-function dropoutMaskFrom(n: i32, m: i32, rate: f64, seed: u32, from: i32): void {
-  const keep = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) {
-    let h: u32 = seed ^ (<u32>(from + i) * 0x9e3779b9);
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    st(m + i, <f64>h * 2.3283064365386963e-10 < rate ? 0 : keep);
-  }
-}
 
 @inline function dropoutRate(plan: i32, l: i32): f64 {
   return ld(plan + P.HEADER + l * P.LAYER + P.L_DROPOUT);
