@@ -1,14 +1,25 @@
-// Starting and stopping the worker threads of one threaded fit: Node's worker_threads or Web
-// Workers, each made from src/parallel/worker-source.ts's text.
+// The worker threads of threaded fits: Node's worker_threads or Web Workers, each made from
+// src/parallel/worker-source.ts's text. Workers outlive a fit: parked ones are handed the next fit
+// (starting a worker and compiling its instance costs ~25 ms a fit otherwise).
 import { NODE_WORKER, BROWSER_WORKER } from './worker-source.js';
+
+type Message = { ready?: boolean; parked?: boolean; error?: string };
 
 interface Port {
   post(message: unknown): void;
-  onMessage(f: (m: { ready?: boolean; error?: string }) => void): void;
+  onMessage(f: (m: Message) => void): void;
   terminate(): Promise<unknown> | void;
 }
 
-type NodeWorker = { postMessage(m: unknown): void; on(e: string, f: (x: never) => void): void; unref(): void; terminate(): Promise<number> };
+/** A worker between fits, and the module it instantiated. */
+interface Parked {
+  port: Port;
+  module: WebAssembly.Module;
+  listen(f: (m: Message) => void): void;
+}
+const parked: Parked[] = [];
+
+type NodeWorker = { postMessage(m: unknown): void; on(e: string, f: (x: never) => void): void; ref(): void; unref(): void; terminate(): Promise<number> };
 type NodeWorkerThreads = { Worker: new (code: string, options: { eval: true }) => NodeWorker };
 type NodeProcess = { getBuiltinModule?(id: string): unknown; versions?: { node?: string } };
 
@@ -49,11 +60,18 @@ function spawn(): Port {
   if (isNode) {
     const { Worker } = nodeProcess!.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
     const w = new Worker(NODE_WORKER, { eval: true });
-    w.unref(); // never what keeps a process alive
+    // Held while it serves a fit (until it parks), never while parked: a process with nothing else
+    // to do exits even with parked workers.
     return {
-      post: (m) => w.postMessage(m),
+      post: (m) => {
+        w.ref();
+        w.postMessage(m);
+      },
       onMessage: (f) => {
-        w.on('message', f);
+        w.on('message', (m: Message) => {
+          if (m.parked || m.error !== undefined) w.unref();
+          f(m);
+        });
         w.on('error', (e: Error) => f({ error: String(e?.stack ?? e) }));
       },
       terminate: () => w.terminate(),
@@ -105,31 +123,51 @@ export interface Pool {
  * `memory`; resolves once all are ready, rejects (after stopping them) if any fails.
  */
 export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, ctl: number, scratch: number[]): Promise<Pool> {
-  const ports: Port[] = [];
+  const workers: Parked[] = [];
+  const failed = new Set<Parked>();
   let error: string | undefined;
   const pool: Pool = {
     get error() {
       return error;
     },
     async close() {
-      await Promise.all(ports.map((p) => p.terminate()));
+      // After the trainer's QUIT, each healthy worker parks; a failed one is stopped for good.
+      await Promise.all(workers.map((w) => {
+        if (failed.has(w)) return w.port.terminate();
+        return new Promise<void>((resolve) => w.listen((m) => {
+          if (m.parked) parked.push(w);
+          else void w.port.terminate();
+          resolve();
+        }));
+      }));
     },
   };
   try {
     await Promise.all(scratch.map((at, i) => new Promise<void>((resolve, reject) => {
-      const p = spawn();
-      ports.push(p);
-      p.onMessage((m) => {
+      const k = parked.findIndex((w) => w.module === module);
+      const w = k >= 0 ? parked.splice(k, 1)[0] : newWorker(module);
+      workers.push(w);
+      w.listen((m) => {
         if (m.error !== undefined) {
+          failed.add(w);
           error ??= m.error;
           reject(new Error(m.error));
         } else if (m.ready) resolve();
       });
-      p.post({ module, memory, ctl, tid: i + 1, scratch: at });
+      w.port.post({ module, memory, ctl, tid: i + 1, scratch: at });
     })));
   } catch (e) {
+    workers.forEach((w) => failed.add(w));
     await pool.close();
     throw e;
   }
   return pool;
+}
+
+/** A new worker whose messages go to whichever listener the current fit set. */
+function newWorker(module: WebAssembly.Module): Parked {
+  const port = spawn();
+  let listener: (m: Message) => void = () => {};
+  port.onMessage((m) => listener(m));
+  return { port, module, listen: (f) => void (listener = f) };
 }

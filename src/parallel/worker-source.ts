@@ -1,17 +1,22 @@
 // The worker threads' code, as text: a worker is made from it (Node: `eval: true`; browsers: a Blob
 // URL), so there is no worker file for users or bundlers to locate and serve. Self-contained: it
-// instantiates the threads module over the shared memory, then runs its shard of each chunk when
-// the main thread bumps the `go` word, until the command word says quit.
+// instantiates the threads module over the shared memory once, then, for each fit it is handed,
+// runs its shard of each chunk when the main thread bumps the `go` word, until the command word
+// says quit; then it parks, ready for the next fit.
 import { W, QUIT } from './control.js';
 
 const BODY = `
-on(async ({ module, memory, ctl, tid, scratch }) => {
+let k, mem;
+const run = async ({ module, memory, ctl, tid, scratch }) => {
+  let failed = false;
   try {
-    const abort = (_m, _f, line, col) => { throw new Error('backprop wasm: assertion failed at ' + line + ':' + col); };
-    const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
-    const k = instance.exports;
+    if (!k) {
+      const abort = (_m, _f, line, col) => { throw new Error('backprop wasm: assertion failed at ' + line + ':' + col); };
+      k = (await WebAssembly.instantiate(module, { env: { memory, abort } })).exports;
+      mem = memory;
+    }
     k.setScratch(scratch);
-    const words = new Int32Array(memory.buffer, ctl * 8, 8);
+    const words = new Int32Array(mem.buffer, ctl * 8, 8);
     post({ ready: true });
     let seen = 0;
     for (;;) {
@@ -23,14 +28,20 @@ on(async ({ module, memory, ctl, tid, scratch }) => {
       } catch (e) {
         Atomics.store(words, ${W.abort}, 1);
         Atomics.notify(words, ${W.gen});
-        post({ error: String((e && e.stack) || e) });
-        break;
+        throw e;
       }
     }
   } catch (e) {
+    failed = true;
     post({ error: String((e && e.stack) || e) });
   }
-});
+  // Parked until the next threaded fit hands over its control block (a failed worker is not reused).
+  if (!failed) {
+    post({ parked: true });
+    on(run);
+  }
+};
+on(run);
 `;
 
 // Not require(): an eval worker runs as an ES module when the parent process has --input-type=module.

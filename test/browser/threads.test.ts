@@ -160,7 +160,9 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
     expect(isolated.isolated).toBe(true);
     expect(isolated.warnings).toEqual([]);
     expectOracle(isolated.page, 2);
-    expect(isolated.blobWorkers).toBe(RUNS.length); // one helper per fit: thread 1 (the page is thread 0)
+    // One helper (thread 1; the page is thread 0), started by the first fit and reused by the next.
+    expect(RUNS.length).toBeGreaterThan(1);
+    expect(isolated.blobWorkers).toBe(1);
     expectOracle(isolated.worker!, 2);
     // The page stayed responsive: the 5 ms timer kept firing while the larger run trained.
     const big = isolated.page[1];
