@@ -230,6 +230,22 @@ describe('threaded fits end cleanly', () => {
     await expect(fit).rejects.toMatchObject({ code: 'DISPOSED' });
   });
 
+  it('CommonJS: require("backprop/threads") enables threads for require("backprop") (one shared state)', () => {
+    // The built package (dist/, made by npm run build) resolved by name from inside the repository.
+    const script = `
+      const { Network } = require('backprop');
+      require('backprop/threads').enableThreads();
+      (async () => {
+        const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
+        const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
+        console.log('threads', h.threads);
+      })();`;
+    const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('threads 2');
+    expect(r.status).toBe(0);
+  });
+
   it.each([true, false])('a process that ran a threaded fit exits by itself (enableThreads called: %s)', (enable) => {
     const script = `
       import { Network } from './src/index.ts';
