@@ -52,7 +52,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   at.lrs = at.out + pad(2 * batches);
   if (!par) core.enter(batchSize);
   const be = tc.be;
-  const block = be.alloc(at.lrs + batches);
+  const block = be.alloc(at.lrs + batches, false); // every part is written before it is read
   try {
     let h = be.heap();
     h.set(x, block + at.x);

@@ -42,8 +42,8 @@ export interface Backend {
   readonly k: Kernels;
   /** The heap as it is now; re-read after any alloc, which may replace the buffer. */
   heap(): Float64Array;
-  /** Reserves n f64 elements (16-byte aligned, zeroed); returns the element offset. */
-  alloc(n: number): number;
+  /** Reserves n f64 elements (16-byte aligned; zeroed unless `zeroed` is false); returns the element offset. */
+  alloc(n: number, zeroed?: boolean): number;
   free(offset: number): void;
   /** Elements allocated now. */
   readonly inUse: number;

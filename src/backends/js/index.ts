@@ -72,9 +72,9 @@ export class JsBackend implements Backend {
   heap(): Float64Array {
     return this.h;
   }
-  alloc(n: number): number {
+  alloc(n: number, zeroed = true): number {
     const at = this.allocator.alloc(n);
-    this.h.fill(0, at, at + n);
+    if (zeroed) this.h.fill(0, at, at + n);
     return at;
   }
   free(offset: number): void {

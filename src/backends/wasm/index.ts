@@ -40,9 +40,9 @@ export class WasmBackend implements Backend {
     if (this.view.length === 0) this.view = new Float64Array(this.exports.memory.buffer);
     return this.view;
   }
-  alloc(n: number): number {
+  alloc(n: number, zeroed = true): number {
     const at = this.allocator.alloc(n);
-    this.heap().fill(0, at, at + n);
+    if (zeroed) this.heap().fill(0, at, at + n);
     return at;
   }
   free(offset: number): void {
