@@ -15,6 +15,8 @@ export class Core {
   readonly outputs: number;
   private readonly home: Home;
   private readonly stateLen: number;
+  /** Offsets of the blocks inside the model block, relative to its start. */
+  private readonly rel: { state: number; counters: number; grads: number; plan: number };
   private capacity = 0;
   disposed = false;
 
@@ -25,6 +27,8 @@ export class Core {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
     this.stateLen = stateBlocks(spec.optimizer.type) * pad(this.layout.size);
+    const state = pad(this.layout.size), counters = state + this.stateLen, grads = counters + pad(COUNTERS);
+    this.rel = { state, counters, grads, plan: grads + pad(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
     this.enter(1);
@@ -35,16 +39,16 @@ export class Core {
     return this.home.model;
   }
   get state(): number {
-    return this.params + pad(this.layout.size);
+    return this.home.model + this.rel.state;
   }
   get counters(): number {
-    return this.state + this.stateLen;
+    return this.home.model + this.rel.counters;
   }
   get grads(): number {
-    return this.counters + pad(COUNTERS);
+    return this.home.model + this.rel.grads;
   }
   get plan(): number {
-    return this.grads + pad(this.layout.size);
+    return this.home.model + this.rel.plan;
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
@@ -100,7 +104,7 @@ export class Core {
     }
     const { spec, layout, be, home } = this;
     const cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
-    const size = pad(layout.size) * 2 + this.stateLen + pad(COUNTERS) + planSize(spec.layers.length);
+    const size = this.rel.plan + planSize(spec.layers.length);
     if (!be.homes.settle(home, size, this.workSize(cap))) return;
     this.capacity = cap;
     const widest = Math.max(...spec.layers.map((l) => l.units));
