@@ -55,11 +55,7 @@ export class Core {
     return this.be.heap()[layerAt(this.plan, this.spec.layers.length - 1) + L.a];
   }
 
-  /** The persistent part (params | state | counters) as one copy, for saving and snapshots. */
-  persistent(): Float64Array {
-    this.enter(1);
-    return this.be.heap().slice(this.params, this.grads);
-  }
+  /** Puts back a copy of the persistent part (params | state | counters), e.g. fit's last finite weights. */
   restore(saved: Float64Array): void {
     this.enter(1);
     this.be.heap().set(saved, this.params);

@@ -35,18 +35,13 @@ export class Allocator {
     return at;
   }
 
-  /** Frees a block from alloc; returns its size in elements (for zeroing on reuse). */
-  free(at: number): number {
+  /** Frees a block from alloc (alloc zeroes on reuse). */
+  free(at: number): void {
     const size = this.used.get(at);
     if (size === undefined) throw new Error(`free: ${at} is not an allocated block`);
     this.used.delete(at);
     this.total -= size;
     this.release(at, size);
-    return size;
-  }
-
-  sizeOf(at: number): number | undefined {
-    return this.used.get(at);
   }
 
   /** Elements currently allocated. */
