@@ -16,6 +16,16 @@ export const LEAKY_SLOPE: f64 = 0.01;
   return e / (1 + e);
 }
 
+/** σ(z) of one value: the element function that modules generated per network shape call. */
+export function sigmoidOne(z: f64): f64 {
+  return sigmoid(z);
+}
+
+/** tanh(z) of one value, for the same modules. */
+export function tanhOne(z: f64): f64 {
+  return Math.tanh(z);
+}
+
 /** Z[rows×cols] += 1·b[cols]ᵀ (bias broadcast over rows). */
 export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
   for (let r = 0; r < rows; r++) {

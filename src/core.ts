@@ -1,6 +1,6 @@
 // A network's life in a backend heap: its blocks, the plan table, and moving batches in and out.
 // Network (the public API) validates; Core assumes valid input.
-import type { Backend } from './backends/backend.js';
+import type { Backend, Kernels } from './backends/backend.js';
 import { BackpropError } from './errors.js';
 import { newHome, type Home } from './backends/homes.js';
 import type { Spec } from './spec.js';
@@ -19,10 +19,26 @@ export class Core {
   private readonly rel: { state: number; counters: number; grads: number; plan: number };
   private capacity = 0;
   disposed = false;
+  /**
+   * The kernels that train: the backend's, or the same ones with trainStep and trainBatches
+   * generated for this network's shape (see Core.create). Both give the same results, bit for bit.
+   */
+  readonly k: Kernels;
+
+  /**
+   * A core whose trainStep/trainBatches are generated for its shape where the backend does that
+   * (small networks on wasm). The wait comes first, so nothing can evict the new core between its
+   * construction and its caller's first writes.
+   */
+  static async create(be: Backend, spec: Spec): Promise<Core> {
+    const k = await be.specialize?.(spec, layoutOf(spec.layers).size);
+    return new Core(be, spec, k);
+  }
 
   constructor(
     readonly be: Backend,
     readonly spec: Spec,
+    k?: Kernels,
   ) {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
@@ -31,6 +47,7 @@ export class Core {
     this.rel = { state, counters, grads, plan: grads + pad(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
+    this.k = k ?? be.k;
     this.enter(1);
   }
 

@@ -4,6 +4,7 @@ import type { Network } from './network.js';
 import { BackpropError } from './errors.js';
 import { toPairs } from './data.js';
 import { pad } from './layout.js';
+import { F } from './plan.js';
 import { metricFor, Metric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
@@ -61,17 +62,24 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
     const before = new Float64Array(tc.grads - tc.params); // the last finite weights, should a chunk diverge
     const lrs = new Float64Array(batches);
+    const lr0 = core.spec.optimizer.learningRate;
+    const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
+    if (fixedRate) lrs.fill(lr0);
     let chunk = 1;
     let sinceYield = performance.now();
     for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
       // Learning rates first: a schedule that throws does so before this epoch changes anything.
-      for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, core.spec.optimizer.learningRate, epoch, epoch * batches + b, batches, o.epochs * batches);
-      be.heap().set(lrs, block + at.lrs);
+      // A constant rate stays in the plan (lrs = −1 for the kernel); others go per batch.
+      if (!fixedRate) {
+        for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, lr0, epoch, epoch * batches + b, batches, o.epochs * batches);
+        be.heap().set(lrs, block + at.lrs);
+      }
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
       const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
-      for (let i = 0; i < n; i++) perm[i] = i;
+      if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
       if (o.shuffle) net.rng.shuffle(perm);
-      let lossSum = 0, metricSum = 0, seen = 0, lr = 0;
+      const sums = new Float64Array(3); // Σ loss·rows, Σ metric, rows seen
+      let lr = 0;
       for (let b0 = 0; b0 < batches && !stopped; ) {
         if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
@@ -79,24 +87,22 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (par) par.enter();
         else core.enter(batchSize); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
+        if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
         const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, block + at.lrs + b0] as const;
-        const done = par ? par.train(...chunkArgs) : be.k.trainBatches(core.plan, ...chunkArgs);
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0] as const;
+        const done = par ? par.train(...chunkArgs) : core.k.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
-        for (let b = b0; b < b0 + done; b++) {
-          const rows = Math.min(batchSize, n - b * batchSize);
-          const loss = h[block + at.out + 2 * b];
-          if (!Number.isFinite(loss)) {
-            if (!tc.view(tc.params, tc.layout.size).every(Number.isFinite)) tc.restore(before);
-            throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`, loss);
-          }
-          lossSum += loss * rows;
-          seen += rows;
-          lr = lrs[b];
-          metricSum += h[block + at.out + 2 * b + 1];
-          if (perBatchCallbacks) {
-            const logs: Logs = { loss, ...metricMean(kind, h[block + at.out + 2 * b + 1], rows, outputs), lr };
+        const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
+        if (bad >= 0) {
+          if (!tc.view(tc.params, tc.layout.size).every(Number.isFinite)) tc.restore(before);
+          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[block + at.out + 2 * bad]);
+        }
+        if (done > 0) lr = lrs[b0 + done - 1];
+        if (perBatchCallbacks) {
+          for (let b = b0; b < b0 + done; b++) {
+            const rows = Math.min(batchSize, n - b * batchSize);
+            const logs: Logs = { loss: h[block + at.out + 2 * b], ...metricMean(kind, h[block + at.out + 2 * b + 1], rows, outputs), lr: lrs[b] };
             for (const c of o.callbacks) if (c.onBatchEnd?.(b, logs, control) === false) stopped = true;
           }
         }
@@ -109,7 +115,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
           sinceYield = performance.now();
         }
       }
-      const logs: Logs = { loss: lossSum / seen, ...metricMean(kind, metricSum, seen, outputs), lr };
+      const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
       if (val) {
         const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH);
         logs.valLoss = v.loss;
@@ -133,4 +139,23 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     await par?.close(); // pushes the progress made, also when training threw
   }
   return history;
+}
+
+/**
+ * Adds a chunk's per-batch results (out[2b] = loss, out[2b+1] = metric sum) into sums; returns the
+ * first batch with a non-finite loss, or −1. A plain function, so that with one-sample batches
+ * this loop costs little beside the step itself.
+ */
+function tally(h: Float64Array, out: number, from: number, to: number, batchSize: number, n: number, sums: Float64Array): number {
+  let loss = sums[0], metric = sums[1], seen = sums[2];
+  for (let b = from; b < to; b++) {
+    const l = h[out + 2 * b];
+    if (!Number.isFinite(l)) return b;
+    const rows = Math.min(batchSize, n - b * batchSize);
+    loss += l * rows;
+    seen += rows;
+    metric += h[out + 2 * b + 1];
+  }
+  sums[0] = loss, sums[1] = metric, sums[2] = seen;
+  return -1;
 }

@@ -45,7 +45,7 @@ export class Network {
   static async create(spec: NetworkSpec, options: CreateOptions = {}): Promise<Network> {
     const s = normalizeSpec(spec);
     const be = await selectBackend(options.backend ?? spec.backend ?? 'auto', options.wasm);
-    const net = new Network(new Core(be, s));
+    const net = new Network(await Core.create(be, s));
     initParams(s.layers, net.core.layout, s.seed, net.core.view(net.core.params, net.core.layout.size));
     return net;
   }
@@ -53,7 +53,7 @@ export class Network {
   /** Restores a network saved by toJSON(), bit for bit, including optimizer state. */
   static async fromJSON(model: ModelJSON | string | unknown, options: CreateOptions = {}): Promise<Network> {
     const m = parseModel(model);
-    const net = new Network(new Core(await selectBackend(options.backend ?? 'auto', options.wasm), m.spec));
+    const net = new Network(await Core.create(await selectBackend(options.backend ?? 'auto', options.wasm), m.spec));
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
@@ -136,7 +136,7 @@ export class Network {
   /** One forward + backward + update on one batch; returns the loss before the update. */
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
-    const loss = this.core.be.k.trainStep(this.core.plan, rows);
+    const loss = this.core.k.trainStep(this.core.plan, rows);
     if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
     return loss;
   }

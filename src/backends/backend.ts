@@ -34,6 +34,7 @@ export interface Kernels {
 }
 
 import type { Homes } from './homes.js';
+import type { Spec } from '../spec.js';
 
 export type BackendName = 'wasm' | 'js';
 
@@ -49,4 +50,6 @@ export interface Backend {
   readonly inUse: number;
   /** Residency of the networks that use this heap. */
   readonly homes: Homes;
+  /** Kernels specialized for a network's shape (trainStep, trainBatches), where the backend generates them. */
+  specialize?(spec: Spec, params: number): Promise<Kernels | undefined>;
 }

@@ -4,6 +4,8 @@ import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
 import { Homes } from '../homes.js';
 import { instantiate, type WasmExports, type WasmSource } from './loader.js';
+import { specialized, shapeOf } from './specialize.js';
+import type { Spec } from '../../spec.js';
 
 const PAGE = 65536 / 8; // f64 elements per Wasm page
 const MAX_PAGES = 65536;
@@ -52,6 +54,9 @@ export class WasmBackend implements Backend {
     return this.allocator.inUse;
   }
   readonly homes = new Homes(this, RESIDENT_BUDGET);
+  specialize(spec: Spec, params: number): Promise<Kernels | undefined> {
+    return specialized(this.exports, shapeOf(spec, params));
+  }
 }
 
 let shared: Promise<WasmBackend> | undefined;

@@ -1,0 +1,228 @@
+// Per-shape modules (src/backends/wasm/specialize.ts) against the generic fused kernels they
+// replace: the same bits everywhere — parameters, optimizer state, counters, every layer's Z and A,
+// the per-batch losses and metrics — for every activation, loss, bias and momentum variant, and
+// for 150 random shapes. The oracle is the main module's generic path (itself tested against the
+// TS twins), plus the TS twin directly within 1e-12. A negative control shows the comparison sees
+// a one-ulp change.
+import { describe, it, expect } from 'vitest';
+import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
+import { Core } from '../src/core.js';
+import { F, L, layerAt } from '../src/plan.js';
+import { uleb, sleb } from '../src/backends/wasm/encode.js';
+import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
+import { normalizeSpec } from '../src/spec.js';
+import { layoutOf } from '../src/layout.js';
+import { sigmoid as sigmoidTwin } from '../src/backends/js/activations.js';
+import { Rng } from '../src/rng.js';
+import { randomRows, randomTargets, maxRelDiff } from './helpers/random.js';
+
+type Act = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
+
+/** Two networks from one spec: `fast` on its generated kernels, `generic` forced onto the main module's. */
+async function pair(spec: NetworkSpec) {
+  const fast = await Network.create({ ...spec, backend: 'wasm' });
+  const generic = await Network.create({ ...spec, backend: 'wasm' });
+  (generic.core as { k: unknown }).k = generic.core.be.k;
+  return { fast, generic };
+}
+
+/** Everything a step writes: the saved model (params, state, counters, rng) and each layer's Z and A. */
+function snapshot(net: Network): string {
+  const c = net.core, h = c.be.heap();
+  const zs = c.spec.layers.map((l, i) => {
+    const t = layerAt(c.plan, i);
+    return [...h.subarray(h[t + L.z], h[t + L.z] + l.units), ...h.subarray(h[t + L.a], h[t + L.a] + l.units)];
+  });
+  return JSON.stringify(net) + JSON.stringify(zs.map((v) => v.map((x) => (Object.is(x, -0) ? '-0' : x))));
+}
+
+function dataFor(spec: NetworkSpec, rows: number, seed: number) {
+  const rng = new Rng(seed);
+  const outputs = spec.layers[spec.layers.length - 1].units;
+  return { inputs: randomRows(rng, rows, spec.inputs, 2), targets: randomTargets(rng, spec.loss ?? 'mse', rows, outputs) };
+}
+
+/** Trains both networks of a pair alike — per-sample trainStep, then fit with batch 1 — comparing bits after each phase. */
+async function expectSameBits(spec: NetworkSpec, seed: number, fitOptions: object = {}) {
+  const { fast, generic } = await pair(spec);
+  expect(fast.core.k).not.toBe(fast.core.be.k);
+  const d = dataFor(spec, 24, seed);
+  for (let i = 0; i < 24; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
+  expect(snapshot(fast)).toBe(snapshot(generic));
+  const [hf, hg] = [await fast.fit(d, { epochs: 3, batchSize: 1, ...fitOptions }), await generic.fit(d, { epochs: 3, batchSize: 1, ...fitOptions })];
+  expect(hf).toEqual(hg);
+  expect(snapshot(fast)).toBe(snapshot(generic));
+  return { fast, generic, data: d };
+}
+
+const base = (act: Act, out: Act, loss: NetworkSpec['loss'], extra: Partial<NetworkSpec> = {}): NetworkSpec => ({
+  inputs: 3, layers: [{ units: 4, activation: act }, { units: out === 'softmax' || loss === 'crossEntropy' ? 3 : 2, activation: out }],
+  loss, optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 7, ...extra,
+});
+
+describe('generated per-shape kernels equal the generic fused step, bit for bit', () => {
+  it.each(['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const)('hidden %s, every output activation with halfSquaredError and mse', async (act) => {
+    for (const out of ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'] as const) {
+      await expectSameBits(base(act, out, 'halfSquaredError'), 1);
+      await expectSameBits(base(act, out, 'mse'), 2);
+    }
+  });
+
+  it('softmax + crossEntropy and sigmoid + binaryCrossEntropy (the fused output gradients)', async () => {
+    await expectSameBits(base('tanh', 'softmax', 'crossEntropy'), 3);
+    await expectSameBits(base('relu', 'sigmoid', 'binaryCrossEntropy'), 4);
+  });
+
+  it('without biases, three layers, one unit wide, momentum and Nesterov', async () => {
+    await expectSameBits({ inputs: 2, layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 1 } }, 5);
+    await expectSameBits({ inputs: 5, layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'relu', bias: false }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 6);
+    await expectSameBits({ inputs: 1, layers: [{ units: 1, activation: 'leakyRelu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5, nesterov: true } }, 7);
+  });
+
+  it('with shuffling and a learning-rate schedule (the per-batch rates path)', async () => {
+    await expectSameBits(base('tanh', 'softmax', 'crossEntropy'), 8, { shuffle: true, schedule: { type: 'cosine' } });
+    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, { schedule: (e: number, s: number) => 0.1 / (1 + s) });
+  });
+
+  it('150 random small shapes: the module validates and trains to the same bits', async () => {
+    const rng = new Rng(2026);
+    const acts = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
+    for (let n = 0; n < 150; n++) {
+      const depth = 1 + rng.int(3), loss = (['halfSquaredError', 'mse', 'crossEntropy', 'binaryCrossEntropy'] as const)[rng.int(4)];
+      const layers = Array.from({ length: depth }, (_, i) => {
+        const last = i === depth - 1;
+        const activation = last ? (loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : acts[rng.int(5)]) : acts[rng.int(5)];
+        return { units: 1 + rng.int(last && loss === 'crossEntropy' ? 5 : 6), activation, bias: rng.int(4) > 0 } as const;
+      });
+      if (loss === 'crossEntropy') layers[depth - 1] = { ...layers[depth - 1], units: Math.max(2, layers[depth - 1].units) };
+      const momentum = rng.int(2) ? 0 : 0.8;
+      const spec: NetworkSpec = { inputs: 1 + rng.int(6), layers, loss, optimizer: { type: 'sgd', learningRate: 0.05, momentum, nesterov: momentum > 0 && rng.int(2) === 1 }, seed: n };
+      const s = normalizeSpec(spec);
+      expect(WebAssembly.validate(generate(shapeOf(s, layoutOf(s.layers).size)!))).toBe(true);
+      const { fast, generic } = await pair(spec);
+      const d = dataFor(spec, 8, n);
+      for (let i = 0; i < 8; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
+      const outcome = (n: Network) => n.fit(d, { epochs: 2, batchSize: 1 }).then((h) => JSON.stringify(h), (e: Error) => e.message);
+      const [of, og] = await Promise.all([outcome(fast), outcome(generic)]);
+      expect(of, JSON.stringify(spec)).toBe(og);
+      expect(snapshot(fast), JSON.stringify(spec)).toBe(snapshot(generic));
+    }
+  });
+
+  it('negative control: a one-ulp different learning rate shows in the comparison', async () => {
+    const spec = base('tanh', 'linear', 'mse');
+    const { fast, generic } = await pair(spec);
+    const h = generic.core.be.heap();
+    const d = dataFor(spec, 4, 1);
+    fast.trainStep(d.inputs[0], d.targets[0]);
+    h[generic.core.plan + F.lr] = 0.1 + 2 ** -56; // the next double above 0.1
+    generic.trainStep(d.inputs[0], d.targets[0]);
+    expect(snapshot(fast)).not.toBe(snapshot(generic));
+  });
+
+  it('agrees with the TS reference path within 1e-12 (relative)', async () => {
+    const spec = base('sigmoid', 'softmax', 'crossEntropy', { optimizer: { type: 'sgd', learningRate: 0.2, momentum: 0.9 } });
+    const fast = await Network.create({ ...spec, backend: 'wasm' });
+    const twin = await Network.create({ ...spec, backend: 'js' });
+    const d = dataFor(spec, 32, 11);
+    await fast.fit(d, { epochs: 5, batchSize: 1 });
+    await twin.fit(d, { epochs: 5, batchSize: 1 });
+    const flat = (n: Network) => n.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
+    expect(maxRelDiff(flat(fast), flat(twin))).toBeLessThan(1e-12);
+    expect(maxRelDiff(fast.predict(d.inputs).flatMap((r) => [...r]), twin.predict(d.inputs).flatMap((r) => [...r]))).toBeLessThan(1e-12);
+  });
+
+  it('a non-finite loss stops alike: trainStep throws DIVERGED with parameters unchanged; fit names the same batch', async () => {
+    const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 1e155 }, seed: 1 };
+    const { fast, generic } = await pair(spec);
+    const x = [1e150, -1e150], y = [1];
+    const errors = [fast, generic].map((n) => {
+      const before = JSON.stringify(n);
+      for (let i = 0; i < 5; i++) {
+        try {
+          n.trainStep(x, y);
+        } catch (e) {
+          expect(e).toBeInstanceOf(BackpropError);
+          expect((e as BackpropError).code).toBe('DIVERGED');
+          return { step: i, unchanged: i === 0 ? JSON.stringify(n) === before : true, state: snapshot(n) };
+        }
+      }
+      return undefined;
+    });
+    expect(errors[0]).toBeDefined();
+    expect(errors[0]).toEqual(errors[1]);
+    const d = { inputs: [[1, 2], [1e150, -1e150], [3, 4]], targets: [[1], [1], [1]] };
+    const [a, b] = await Promise.all([pair(spec), pair(spec)]);
+    const msg = async (n: Network) => n.fit(d, { epochs: 2, batchSize: 1, shuffle: false }).then(() => 'no error', (e: BackpropError) => `${e.code} ${e.message}`);
+    const [ma, mb] = [await msg(a.fast), await msg(b.generic)];
+    expect(ma).toMatch(/^DIVERGED .*batch \d of 3/);
+    expect(ma).toBe(mb);
+    expect(snapshot(a.fast)).toBe(snapshot(b.generic));
+  });
+});
+
+describe('which networks get a module', () => {
+  const kOf = async (spec: NetworkSpec, backend: 'wasm' | 'js' = 'wasm') => {
+    const n = await Network.create({ ...spec, backend });
+    return n.core.k === n.core.be.k ? 'generic' : 'generated';
+  };
+  it('small plain or momentum SGD networks on wasm only', async () => {
+    const small = base('tanh', 'linear', 'mse');
+    expect(await kOf(small)).toBe('generated');
+    expect(await kOf(small, 'js')).toBe('generic');
+    expect(await kOf({ ...small, optimizer: { type: 'adam' } })).toBe('generic');
+    expect(await kOf({ ...small, optimizer: { type: 'sgd', clipNorm: 1 } })).toBe('generic');
+    expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', dropout: 0.5 }, { units: 2 }] })).toBe('generic');
+    expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', l2: 1e-3 }, { units: 2 }] })).toBe('generic');
+    // 784-128-10 is far past MAX_PARAMS: the generic kernels (GEMM-based for batches) serve it.
+    expect(await kOf({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy' })).toBe('generic');
+    const wide = { inputs: 20, layers: [{ units: 20, activation: 'tanh' as const }, { units: 20 }], loss: 'mse' as const };
+    expect(layoutOf(normalizeSpec(wide).layers).size).toBeGreaterThan(MAX_PARAMS);
+    expect(await kOf(wide)).toBe('generic');
+  });
+
+  it('networks restored from JSON get one too, and batches and multi-row steps still take the generic kernels (same bits)', async () => {
+    const spec = base('relu', 'softmax', 'crossEntropy');
+    const { fast, generic } = await pair(spec);
+    const back = await Network.fromJSON(JSON.stringify(fast));
+    expect(back.core.k).not.toBe(back.core.be.k);
+    const d = dataFor(spec, 10, 3);
+    expect(fast.trainStep(d.inputs, d.targets)).toBe(generic.trainStep(d.inputs, d.targets));
+    expect(await fast.fit(d, { epochs: 2, batchSize: 4 })).toEqual(await generic.fit(d, { epochs: 2, batchSize: 4 }));
+    expect(snapshot(fast)).toBe(snapshot(generic));
+  });
+
+  it('a core built directly (as the threads trainer does) keeps the generic kernels', async () => {
+    const n = await Network.create({ ...base('tanh', 'linear', 'mse'), backend: 'wasm' });
+    expect(new Core(n.core.be, n.core.spec).k).toBe(n.core.be.k);
+  });
+});
+
+describe('the pieces', () => {
+  it('LEB128 as the WebAssembly spec encodes it', () => {
+    const enc = (f: (o: number[], v: number) => void, v: number) => {
+      const o: number[] = [];
+      f(o, v);
+      return o;
+    };
+    expect(enc(uleb, 0)).toEqual([0]);
+    expect(enc(uleb, 127)).toEqual([0x7f]);
+    expect(enc(uleb, 128)).toEqual([0x80, 0x01]);
+    expect(enc(uleb, 624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(enc(sleb, -1)).toEqual([0x7f]);
+    expect(enc(sleb, 63)).toEqual([0x3f]);
+    expect(enc(sleb, 64)).toEqual([0xc0, 0x00]);
+    expect(enc(sleb, -64)).toEqual([0x40]);
+    expect(enc(sleb, -123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(enc(sleb, 2 ** 31 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0x07]);
+    expect(enc(sleb, -(2 ** 31))).toEqual([0x80, 0x80, 0x80, 0x80, 0x78]);
+  });
+
+  it("the main module's sigmoid and tanh exports (what generated code calls) match the TS twins", async () => {
+    const n = await Network.create({ ...base('tanh', 'linear', 'mse'), backend: 'wasm' });
+    const e = n.core.be.k as unknown as { sigmoid(z: number): number; tanh(z: number): number };
+    const zs = [-800, -40, -1, -1e-300, -0, 0, 1e-12, 0.5, 3, 40, 800];
+    expect(maxRelDiff(zs.map(e.sigmoid), zs.map(sigmoidTwin))).toBeLessThan(1e-15);
+    expect(maxRelDiff(zs.map(e.tanh), zs.map(Math.tanh))).toBeLessThan(1e-15);
+  });
+});
