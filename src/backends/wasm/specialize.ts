@@ -88,6 +88,7 @@ function trainBatches(s: Shape): Body {
   for (let i = 0; i < 9; i++) f.get(i);
   f.call(TRAIN_BATCHES).emit(op.return, op.end);
   const c = prologue(f, s, plan);
+  hold(f, s, c);
   const outputs = s.layers[s.layers.length - 1].units;
   const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
@@ -109,8 +110,11 @@ function trainBatches(s: Shape): Body {
   f.store(8);
   f.get(b).i32(1).emit(op.i32Add).set(b);
   finite(f, step.loss);
-  f.emit(op.i32Eqz, op.if, VOID).get(b).emit(op.return, op.end);
+  f.emit(op.i32Eqz, op.if, VOID);
+  release(f, s, c);
+  f.get(b).emit(op.return, op.end);
   f.br(0).emit(op.end, op.end);
+  release(f, s, c);
   f.get(b);
   return f;
 }
@@ -132,15 +136,28 @@ function ldiAt(byteOffset: number): number[] {
   return b.code;
 }
 
+/**
+ * Where one parameter lives during a step: at byte base + at (and its momentum at the same offset
+ * in the state block), or, in trainBatches, in locals p (and v) that are loaded before the loop
+ * and stored back before returning — the step-to-step chain then skips a store and a load.
+ */
+interface Slot {
+  base: number;
+  at: number;
+  p: number;
+  v: number;
+}
+
 interface Context {
   w: number[]; b: number[]; z: number[]; a: number[]; // byte bases per layer
+  weights: Slot[][]; biases: Slot[][];
   zel: number[]; ael: number[]; // element offsets, for calls into the main module
   lr: number; mu: number; toState: number; counters: number; plan: number;
 }
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), counters: f.local(I32), plan };
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), counters: f.local(I32), plan };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
@@ -160,7 +177,36 @@ function prologue(f: Body, s: Shape, plan: number): Context {
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).set(c.mu);
   f.get(plan).emit(...ldi(F.state)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
   f.get(plan).emit(...ldi(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
+  s.layers.forEach((layer, l) => {
+    c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
+    c.biases.push(layer.bias ? Array.from({ length: layer.units }, (_, o) => ({ base: c.b[l], at: 8 * o, p: -1, v: -1 })) : []);
+  });
   return c;
+}
+
+/** Moves every parameter (and momentum) into locals. */
+function hold(f: Body, s: Shape, c: Context): void {
+  for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
+    slot.p = f.local(F64);
+    f.get(slot.base).load(slot.at).set(slot.p);
+    if (!s.momentum) continue;
+    slot.v = f.local(F64);
+    f.get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).set(slot.v);
+  }
+}
+
+/** Stores the locals of hold() back to memory. */
+function release(f: Body, s: Shape, c: Context): void {
+  for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
+    f.get(slot.base).get(slot.p).store(slot.at);
+    if (s.momentum) f.get(slot.base).get(c.toState).emit(op.i32Add).get(slot.v).store(slot.at);
+  }
+}
+
+/** Pushes a parameter's value. */
+function param(f: Body, slot: Slot): void {
+  if (slot.p >= 0) f.get(slot.p);
+  else f.get(slot.base).load(slot.at);
 }
 
 /** Pushes 1 when local v is finite (v − v = 0, as AssemblyScript's isFinite). */
@@ -181,12 +227,23 @@ function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: nu
   const xs = input, zs: number[][] = [], as: number[][] = [];
   s.layers.forEach((layer, l) => {
     const z: number[] = [], a: number[] = [];
+    // The generic sum starts from 0: z = ((0 + t₀) + t₁) + … Without the leading 0 the sum differs
+    // only when every term is −0 (then it is −0, not +0), so z = (t₀ + t₁ + …) + 0 exactly. Sigmoid
+    // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
+    // step's dependency chain; the stored Z (and every other activation) takes the fixed one.
+    const signBlind = layer.act === Act.sigmoid || layer.act === Act.relu;
     for (let o = 0; o < layer.units; o++) {
-      f.f64(0);
-      for (let i = 0; i < layer.inputs; i++) f.get(c.w[l]).load(8 * (o * layer.inputs + i)).get(input[i]).emit(op.f64Mul, op.f64Add);
-      if (layer.bias) f.get(c.b[l]).load(8 * o).emit(op.f64Add);
-      z.push(f.local(F64));
-      f.set(z[o]).get(c.z[l]).get(z[o]).store(8 * o);
+      for (let i = 0; i < layer.inputs; i++) {
+        param(f, c.weights[l][o * layer.inputs + i]);
+        f.get(input[i]).emit(op.f64Mul);
+        if (i > 0) f.emit(op.f64Add);
+      }
+      if (layer.bias) param(f, c.biases[l][o]), f.emit(op.f64Add);
+      const raw = f.local(F64);
+      z.push(signBlind ? raw : f.local(F64));
+      f.tee(raw).f64(0).emit(op.f64Add);
+      if (signBlind) f.set(tmp).get(c.z[l]).get(tmp).store(8 * o);
+      else f.set(z[o]).get(c.z[l]).get(z[o]).store(8 * o);
     }
     if (layer.act === Act.softmax) {
       f.i32(Act.softmax).i32(1).i32(layer.units).get(c.zel[l]).get(c.ael[l]).call(ACTIVATE);
@@ -246,15 +303,17 @@ function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: nu
     const w = f.local(F64), g = f.local(F64);
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
-        const at = 8 * (o * layer.inputs + i);
-        f.get(c.w[l]).load(at).set(w);
-        if (l > 0) f.get(spare[i]).get(w).get(dz[o]).emit(op.f64Mul, op.f64Add).set(spare[i]);
+        const slot = c.weights[l][o * layer.inputs + i];
+        const value = slot.p >= 0 ? slot.p : w; // the weight before its update
+        if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
+        if (l > 0) f.get(spare[i]).get(value).get(dz[o]).emit(op.f64Mul, op.f64Add).set(spare[i]);
         f.get(dz[o]).get(prev[i]).emit(op.f64Mul).set(g);
-        update(f, s, c, c.w[l], at, w, g);
+        update(f, s, c, slot, value, g);
       }
       if (layer.bias) {
-        f.get(c.b[l]).load(8 * o).set(w);
-        update(f, s, c, c.b[l], 8 * o, w, dz[o]);
+        const slot = c.biases[l][o];
+        if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
+        update(f, s, c, slot, slot.p >= 0 ? slot.p : w, dz[o]);
       }
     }
     if (l > 0) dz = derivative(f, s.layers[l - 1].act, zs[l - 1], as[l - 1], spare);
@@ -297,19 +356,25 @@ function derivative(f: Body, kind: number, z: number[], a: number[], da: number[
   return dz;
 }
 
-/** p ← p − lr·g; with momentum μ: v ← μv + g, p ← p − lr·v (Nesterov: p − lr·(g + μv)). p's value is in local w. */
-function update(f: Body, s: Shape, c: Context, base: number, at: number, w: number, g: number): void {
-  if (!s.momentum) {
-    f.get(base).get(w).get(c.lr).get(g).emit(op.f64Mul, op.f64Sub).store(at);
-    return;
+/** p ← p − lr·g; with momentum μ: v ← μv + g, p ← p − lr·v (Nesterov: p − lr·(g + μv)). p's current value is in local w. */
+function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number): void {
+  const inMemory = slot.p < 0;
+  let v = slot.v;
+  if (s.momentum) {
+    if (inMemory) {
+      v = f.local(F64);
+      f.get(slot.base).get(c.toState).emit(op.i32Add);
+      f.get(c.mu).get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).emit(op.f64Mul).get(g).emit(op.f64Add).tee(v).store(slot.at);
+    } else f.get(c.mu).get(v).emit(op.f64Mul).get(g).emit(op.f64Add).set(v);
   }
-  const v = f.local(F64);
-  f.get(base).get(c.toState).emit(op.i32Add);
-  f.get(c.mu).get(base).get(c.toState).emit(op.i32Add).load(at).emit(op.f64Mul).get(g).emit(op.f64Add).tee(v).store(at);
-  f.get(base).get(w).get(c.lr);
-  if (s.nesterov) f.get(g).get(c.mu).get(v).emit(op.f64Mul, op.f64Add);
+  if (inMemory) f.get(slot.base);
+  f.get(w).get(c.lr);
+  if (!s.momentum) f.get(g);
+  else if (s.nesterov) f.get(g).get(c.mu).get(v).emit(op.f64Mul, op.f64Add);
   else f.get(v);
-  f.emit(op.f64Mul, op.f64Sub).store(at);
+  f.emit(op.f64Mul, op.f64Sub);
+  if (inMemory) f.store(slot.at);
+  else f.set(slot.p);
 }
 
 /** Pushes the metric of the output (locals a) against y (bytes), as assembly/metrics.ts for one row. */
