@@ -9,13 +9,12 @@
 export const MR: i32 = 4;
 export const NR: i32 = 4;
 
-// Static scratch. asconfig.json has initialMemory = 1, and static data cannot exceed it: all of it
-// (≈7 KiB of math tables elsewhere + this) must fit in the first 64 KiB page, with room left for
-// other modules. So the packing scratch is one 48 KiB region + a 128 B tile (static data below
-// __heap_base: the host allocator, which starts at heapStart(), never hands it out). The driver
-// splits it per call into a packed B panel (kc×nc) followed by packed A (kc×mc): see gemm.ts.
-/** Scratch size in f64 elements (48 KiB). */
-export const SCRATCH_ELEMS: i32 = 6144;
+// Static scratch: one 1 MiB region + a 128 B tile, below __heap_base (the host allocator, which
+// starts at heapStart(), never hands it out; being zeros, it costs nothing in the .wasm file). The
+// driver splits it per call into a packed B block (kc×nc) followed by packed A (kc×mc): see
+// gemm.ts. The threads build's initial memory (asconfig.json) must hold it.
+/** Scratch size in f64 elements (1 MiB). */
+export const SCRATCH_ELEMS: i32 = 131072;
 // Globals, not constants, so that each instance of the threads build (one per thread, all over one
 // shared memory) can point them at its own heap block (setScratch). The single-thread build never
 // writes them, and Binaryen folds them back into constants there (same .wasm as before).
@@ -36,6 +35,16 @@ export function setScratch(at: i32): void {
 // bound by the FP ports (mul on p0/p1, add on p1/p5: 16 ops per 5⅓ cycles), ≈ 22.5 GFLOP/s here.
 // Unrolling p by 2 makes Binaryen/TurboFan hoist 12 loads and spill: keep one step per iteration.
 
+// c + x·b. The default build multiplies and adds (two roundings; the same bits on every engine).
+// The fma build (asconfig target "fma", opt-in: CreateOptions.fma) uses relaxed SIMD's madd,
+// which V8 lowers to vfmadd231pd where the CPU has FMA: one rounding and one FP-port op instead of
+// two, ≈ 1.2× the GEMM throughput, but bits that depend on the CPU and engine.
+// @ts-ignore: decorator
+@inline function madd(x: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, b, c);
+  return f64x2.add(c, f64x2.mul(x, b));
+}
+
 /** A given p-major: A(i0 + r, p) at pa + p·sa + r·8 (packed panel: sa = 32; Aᵀ rows: sa = lda·8). */
 export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
@@ -44,17 +53,17 @@ export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc:
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load64_splat(pa, 8);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load64_splat(pa, 16);
-    c20 = f64x2.add(c20, f64x2.mul(x, b0));
-    c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load64_splat(pa, 24);
-    c30 = f64x2.add(c30, f64x2.mul(x, b0));
-    c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     pa += sa;
     pb += 32;
   }
@@ -74,17 +83,17 @@ export function kernelX(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(r0);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load64_splat(r1);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load64_splat(r2);
-    c20 = f64x2.add(c20, f64x2.mul(x, b0));
-    c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load64_splat(r3);
-    c30 = f64x2.add(c30, f64x2.mul(x, b0));
-    c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     r0 += 8;
     r1 += 8;
     r2 += 8;

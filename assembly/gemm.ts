@@ -53,22 +53,30 @@ const SMALL_M_P: i32 = 4;
 // the leading dimension.
 //
 // x-major A (gemmABt, gemmAB: row-major A) is read in place, four rows at a time (kernelX): that
-// is as fast as a packed panel for this FP-port-bound kernel, and packing A would be repeated for
-// every nc-column panel of B (the scratch is too small for a large packed A block). Blocking:
-// kc = 128, nc = 44 (B panel 44 KiB), plus a 4 KiB A panel for the last < 4 rows.
+// is as fast as a packed panel for this FP-port-bound kernel. p-major A (gemmAtB: A is k×m) read
+// in place at stride m would touch kc pages per 4 columns (TLB-bound; ~25% slower at m = 512), so
+// it is packed, a kc×mc block at a time, row by row.
 //
-// p-major A (gemmAtB: A is k×m) read in place at stride m would touch kc pages per 4 columns
-// (TLB-bound; ~25% slower at m = 512), so it is packed, a kc×mc block at a time, row by row:
-// kc = 64, nc = mc = 48 (two 24 KiB blocks), making the repacking cost ∝ 1/nc small.
+// Two blockings, by the width n of C (measured on this project's machine, bench/README.md):
+// - n ≤ 128: the B block stays in L1 (48 KiB): x-major kc = 128, nc = 44; p-major kc = 64,
+//   nc = mc = 48.
+// - n > 128: the B block lives in L2 (2 MiB): kc = 256, nc = 256 (512 KiB), p-major mc = 128.
+//   A slab is then re-read from memory once per 256 columns instead of once per 44, and each C
+//   tile is stored once per 256 steps of p: +10–25% at n = 512–1024.
+// The 1 MiB scratch is static (gemm-kernel.ts); an x-major edge panel of < 4 rows takes ≤ 8 KiB.
 //
 // Row edges (< 4 rows) are computed from a zero-padded packed panel; column edges (< 4 columns) are
 // zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
 
+const WIDE: i32 = 128; // n above this takes the L2 blocking
 const KC_X: i32 = 128;
-const NC_X: i32 = 44; // KC_X·NC_X + MR·KC_X = 6144 = SCRATCH_ELEMS
+const NC_X: i32 = 44;
 const KC_P: i32 = 64;
 const NC_P: i32 = 48;
-const MC_P: i32 = 48; // KC_P·(NC_P + MC_P) = 6144
+const MC_P: i32 = 48;
+const KC_WIDE: i32 = 256;
+const NC_WIDE: i32 = 256;
+const MC_WIDE: i32 = 128; // KC_WIDE·(NC_WIDE + MC_WIDE) = 98304 ≤ SCRATCH_ELEMS
 
 function packed(
   m: i32, n: i32, k: i32,
@@ -76,9 +84,10 @@ function packed(
   b: i32, bX: bool, ldb: i32,
   c: i32, acc: i32,
 ): void {
-  const KC = aX ? KC_X : KC_P;
-  const NC = aX ? NC_X : NC_P;
-  const MC = aX ? MR : MC_P; // rows of A per packed block (x-major: only the edge panel)
+  const wide = n > WIDE;
+  const KC = wide ? KC_WIDE : aX ? KC_X : KC_P;
+  const NC = wide ? NC_WIDE : aX ? NC_X : NC_P;
+  const MC = aX ? MR : wide ? MC_WIDE : MC_P; // rows of A per packed block (x-major: only the edge panel)
   const PB = SCRATCH;
   const PA = SCRATCH + ((<usize>(KC * NC)) << 3);
   const ldcBytes = <usize>n << 3;

@@ -12,3 +12,8 @@ export { forward, batchLoss, backward, step, trainStep, trainBatches } from './n
 export function heapStart(): i32 {
   return <i32>((__heap_base + 15) & ~15) >> 3;
 }
+
+/** 1 in the fma build (GEMM with relaxed SIMD fused multiply-add), else 0. */
+export function fma(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

@@ -4,13 +4,17 @@
  *
  *   npx tsx bench/matmul.ts            (≈ 1–2 minutes; writes bench/results/matmul.json)
  *
- * GFLOP/s = 2·m·n·k / (median seconds per call over benchmark.js samples).
+ * GFLOP/s = 2·m·n·k / (median seconds per call over benchmark.js samples). With relaxed SIMD
+ * (`node --experimental-wasm-relaxed-simd --import tsx bench/matmul.ts` on Node 20) the fma
+ * build's three forms are measured too.
  * The twin and the plain loop are skipped at n = 1024 (≈ 1–3 s per call each).
  */
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { wasmBackend } from '../src/backends/wasm/index.js';
+import { relaxedSimdSupported, fmaModule } from '../src/backends/wasm/loader.js';
+import { enableFma } from '../src/fma.js';
 import * as twin from '../src/backends/js/gemm.js';
 import { Rng } from '../src/rng.js';
 
@@ -32,6 +36,10 @@ const FORMS: Form[] = ['gemmABt', 'gemmAtB', 'gemmAB'];
 
 const load0 = loadavg()[0];
 const be = await wasmBackend();
+// The opt-in fma build (relaxed SIMD; Node 20 needs --experimental-wasm-relaxed-simd, which
+// bench/run.ts passes): measured beside the default where the engine has it.
+enableFma();
+const fmaBe = relaxedSimdSupported() ? await wasmBackend(await fmaModule()) : undefined;
 const rng = new Rng(2024);
 
 interface Measure {
@@ -104,6 +112,17 @@ for (const N of SIZES) {
     w[f] = measure(`wasm ${f} ${N}`, N, N, N, () => fn(N, N, N, d.a, d.b, d.c, 0), time);
     results.push(w[f]!);
   }
+  const fm: Partial<Record<Form, Measure>> = {};
+  if (fmaBe) {
+    const [a, b, c] = [fmaBe.alloc(N * N), fmaBe.alloc(N * N), fmaBe.alloc(N * N)];
+    fmaBe.heap().set(be.heap().subarray(d.a, d.a + N * N), a);
+    fmaBe.heap().set(be.heap().subarray(d.b, d.b + N * N), b);
+    for (const f of FORMS) {
+      const fn = fmaBe.k[f];
+      results.push((fm[f] = measure(`fma ${f} ${N}`, N, N, N, () => fn(N, N, N, a, b, c, 0), time)));
+    }
+    [a, b, c].forEach((o) => fmaBe.free(o));
+  }
   let tw: Measure | undefined, pl: Measure | undefined;
   if (N < 1024) {
     const h = d.plain;
@@ -116,6 +135,7 @@ for (const N of SIZES) {
     `${N}³`, fmt(w.gemmABt!.gflops), fmt(w.gemmAtB!.gflops), fmt(w.gemmAB!.gflops), fmt(tw?.gflops), fmt(pl?.gflops),
     fmt(tw && w.gemmABt!.gflops / tw.gflops, 1), fmt(pl && w.gemmABt!.gflops / pl.gflops, 1),
     FORMS.map((f) => fmt(w[f]!.bestGflops, 1)).join('/'),
+    fmaBe ? FORMS.map((f) => fmt(fm[f]!.gflops, 1)).join('/') : '—',
   ]);
   d.free();
   console.error(`done n=${N}`);
@@ -162,8 +182,8 @@ console.log(`\nGFLOP/s, median of benchmark.js samples (${cpus()[0]?.model ?? '?
 console.log(`load average before/after: ${load.map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs`);
 if (Math.max(...load) > cpus().length * 0.6) console.log('WARNING: the machine was busy; numbers are low and noisy (see bestGflops in the JSON).');
 console.log('');
-console.log(table(['n', 'wasm ABt', 'wasm AtB', 'wasm AB', 'TS twin', 'plain ikj', 'ABt/twin', 'ABt/plain', 'best ABt/AtB/AB'], rows));
-console.log('(twin = src/backends/js/gemm.ts gemmABt; twin and plain skipped at n = 1024; best = fastest sample)\n');
+console.log(table(['n', 'wasm ABt', 'wasm AtB', 'wasm AB', 'TS twin', 'plain ikj', 'ABt/twin', 'ABt/plain', 'best ABt/AtB/AB', 'fma ABt/AtB/AB'], rows));
+console.log(`(twin = src/backends/js/gemm.ts gemmABt; twin and plain skipped at n = 1024; best = fastest sample; fma = the opt-in relaxed-SIMD build${fmaBe ? '' : ', not measured: no relaxed SIMD in this engine'})\n`);
 console.log(table(['layer shape', 'form', 'wasm', 'TS twin', 'plain ikj', 'wasm/twin', 'wasm/plain'], nnRows));
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -32,12 +32,15 @@ lines.push('¹ the js backend trains on 2,000 of the 8,000 digits per timed epoc
 lines.push('');
 const gf = (name: string, n: number) => matmul.results.find((r: { name: string; n: number }) => r.name === name && r.n === n)?.gflops as number | undefined;
 const tfw = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.matmul?.gflops ?? {};
-lines.push('| n | backprop gemmABt | gemmAtB | gemmAB | TS twin | plain JS | TF.js wasm (f32) | backprop ÷ TF.js |');
-lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|');
+lines.push('| n | backprop gemmABt | gemmAtB | gemmAB | fma ABt / AtB / AB (opt-in) | TS twin | plain JS | TF.js wasm (f32) | backprop ÷ TF.js (default / fma) |');
+lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const n of [64, 128, 256, 512, 1024]) {
   const a = gf('wasm gemmABt ' + n, n);
   const cell = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
-  lines.push(`| ${n} | ${cell(a)} | ${cell(gf('wasm gemmAtB ' + n, n))} | ${cell(gf('wasm gemmAB ' + n, n))} | ${cell(gf('twin gemmABt ' + n, n))} | ${cell(gf('plain ikj ' + n, n))} | ${cell(tfw[String(n)])} | ${a && tfw[String(n)] ? (a / tfw[String(n)]).toFixed(2) : '—'} |`);
+  const fa = gf('fma gemmABt ' + n, n), tf = tfw[String(n)];
+  const fmaCell = fa === undefined ? '—' : ['gemmABt', 'gemmAtB', 'gemmAB'].map((f) => cell(gf(`fma ${f} ${n}`, n))).join(' / ');
+  const ratio = a && tf ? `${(a / tf).toFixed(2)}${fa ? ' / ' + (fa / tf).toFixed(2) : ''}` : '—';
+  lines.push(`| ${n} | ${cell(a)} | ${cell(gf('wasm gemmAtB ' + n, n))} | ${cell(gf('wasm gemmAB ' + n, n))} | ${fmaCell} | ${cell(gf('twin gemmABt ' + n, n))} | ${cell(gf('plain ikj ' + n, n))} | ${cell(tf)} | ${ratio} |`);
 }
 lines.push('');
 const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.startupMs;

@@ -1,6 +1,7 @@
 // Carries the release .wasm builds inside generated TS modules so that every bundler and runtime gets
 // them with zero configuration (no .wasm paths to serve). Run by `npm run build`. The threads build
-// (shared memory, atomics) has a module of its own, imported dynamically only by fits with threads > 1.
+// (shared memory, atomics) has a module of its own, imported dynamically only by fits with threads > 1;
+// so has the fma build (relaxed SIMD), imported only by networks created with { fma: true }.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const embed = (wasmFile, tsFile, name) => {
@@ -11,3 +12,4 @@ const embed = (wasmFile, tsFile, name) => {
 };
 embed('backprop.wasm', 'bytes.generated.ts', 'WASM_BASE64');
 embed('backprop.threads.wasm', 'threads-bytes.generated.ts', 'THREADS_WASM_BASE64');
+embed('backprop.fma.wasm', 'fma-bytes.generated.ts', 'FMA_WASM_BASE64');

@@ -15,8 +15,9 @@ const TOL = 1e-12;
 /** Guard elements after C that no call may touch. */
 const GUARD = 6;
 
-// The blocking (assembly/gemm.ts): MR = NR = 4; x-major A: KC = 128, NC = 44; p-major A (AtB):
-// KC = 64, NC = MC = 48; the direct path takes m < 4, n < 4 or m·n·k ≤ 4096. The shapes below straddle all of these.
+// The blocking (assembly/gemm.ts): MR = NR = 4; for n ≤ 128, x-major A: KC = 128, NC = 44;
+// p-major A (AtB): KC = 64, NC = MC = 48; for n > 128: KC = NC = 256, p-major MC = 128; the direct
+// path takes m < 4, n < 4 or m·n·k ≤ 4096. The shapes below straddle all of these.
 const FIXED: [number, number, number][] = [
   [0, 0, 0], [0, 5, 3], [5, 0, 3], [3, 5, 0], [4, 4, 0], [40, 50, 0], [1, 1, 1], [1, 2, 2],
   [2, 1, 3], [1, 1, 300], [1, 128, 784], [32, 1, 784], [3, 3, 3], [4, 4, 4], [5, 5, 5],
@@ -24,6 +25,7 @@ const FIXED: [number, number, number][] = [
   [8, 88, 256], [9, 89, 257], [31, 43, 127], [32, 128, 784], [33, 130, 300], [64, 64, 64],
   [67, 3, 200], [3, 67, 200], [100, 7, 130], [7, 100, 130], [13, 97, 1], [97, 13, 2],
   [130, 140, 150], [49, 50, 65], [97, 49, 129], [52, 47, 64],
+  [9, 129, 257], [131, 260, 300], [5, 300, 600], [129, 513, 40],
 ];
 
 function randomShapes(rng: Rng, count: number): [number, number, number][] {

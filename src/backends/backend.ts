@@ -48,6 +48,8 @@ export interface Backend {
   free(offset: number): void;
   /** Elements allocated now. */
   readonly inUse: number;
+  /** True for the wasm backend's fma build. */
+  readonly fma?: boolean;
   /** Residency of the networks that use this heap. */
   readonly homes: Homes;
   /** Kernels specialized for a network's shape (trainStep, trainBatches), where the backend generates them. */

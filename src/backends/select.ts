@@ -2,19 +2,34 @@
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
 import { wasmBackend } from './wasm/index.js';
-import { simdSupported, type WasmSource } from './wasm/loader.js';
+import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, type WasmSource } from './wasm/loader.js';
 import { BackpropError } from '../errors.js';
 import type { BackendChoice } from '../spec.js';
 
 let warned = false;
+const warnedFma = new Set<string>(); // each reason once
 
-export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource): Promise<Backend> {
+/**
+ * `fma` asks for the build whose GEMM uses fused multiply-add (relaxed SIMD; enableFma() from
+ * `backprop/fma` provides it). Where the engine lacks relaxed SIMD, or enableFma() was not called,
+ * the default build runs instead, after one warning: the results are the default's, only slower
+ * than asked for.
+ */
+export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource, fma = false): Promise<Backend> {
   if (choice === 'js') return new JsBackend();
   if (choice !== 'wasm' && choice !== 'auto') throw new BackpropError('INVALID_SPEC', 'backend', "'auto', 'wasm' or 'js'", choice);
   let why: string;
   if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';
   else {
     try {
+      if (fma && fmaEnabled() && relaxedSimdSupported()) return await wasmBackend(await fmaModule());
+      if (fma) {
+        const why = fmaEnabled()
+          ? 'fma needs WebAssembly relaxed SIMD (Chrome ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd), which is not available here'
+          : "fma needs the fma module: import { enableFma } from 'backprop/fma' and call it first";
+        if (!warnedFma.has(why)) console.warn(`backprop: ${why}; using the default module.`);
+        warnedFma.add(why);
+      }
       return await wasmBackend(wasm);
     } catch (e) {
       // A malformed `wasm` option is the caller's mistake, not a missing platform feature.

@@ -29,9 +29,9 @@ export interface Imported {
 
 export function checkImportOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm? }', options);
+    throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }', options);
   }
-  checkKeys(options, ['loss', 'optimizer', 'seed', 'backend', 'wasm'], 'options', 'INVALID_OPTION');
+  checkKeys(options, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
 }
 
 /**
@@ -50,7 +50,7 @@ export async function buildImported(b: Imported, saved: unknown, options: Import
   const { Network: N } = await import('../network.js');
   let net: Network;
   try {
-    net = await N.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm });
+    net = await N.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm, ...(options.fma !== undefined ? { fma: options.fma } : {}) });
   } catch (e) {
     // The layers (and any saved settings) came from the file: a mismatch is the model's.
     throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;

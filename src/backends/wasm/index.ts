@@ -18,7 +18,10 @@ export class WasmBackend implements Backend {
   private view: Float64Array;
   private allocator: Allocator;
 
-  constructor(readonly exports: WasmExports) {
+  constructor(
+    readonly exports: WasmExports,
+    readonly fma = false,
+  ) {
     this.k = exports;
     const memory = exports.memory;
     this.view = new Float64Array(memory.buffer);
@@ -70,6 +73,11 @@ export function wasmBackend(source?: WasmSource): Promise<WasmBackend> {
   if (!source) return (shared ??= instantiate().then((e) => new WasmBackend(e)));
   if (!(source instanceof WebAssembly.Module)) return instantiate(source).then((e) => new WasmBackend(e));
   let be = perModule.get(source);
-  if (!be) perModule.set(source, (be = instantiate(source).then((e) => new WasmBackend(e))));
+  if (!be) perModule.set(source, (be = instantiate(source).then((e) => new WasmBackend(e, isFma(e)))));
   return be;
+}
+
+/** The fma build says so by its exports: it is the one whose module validates only with relaxed SIMD. */
+function isFma(e: WasmExports): boolean {
+  return (e as unknown as { fma?: () => number }).fma?.() === 1;
 }

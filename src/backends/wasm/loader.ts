@@ -30,6 +30,39 @@ export function simdSupported(): boolean {
   }
 }
 
+// (module (func (result v128) v128.const 0 ×3, f64x2.relaxed_madd)) — validates only where the
+// relaxed SIMD proposal is on (Chrome ≥ 114, Node ≥ 22; Node 20 with --experimental-wasm-relaxed-simd).
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 135, 2, 11,
+]);
+
+export function relaxedSimdSupported(): boolean {
+  try {
+    return simdSupported() && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+let fmaBase64: string | undefined;
+let fma: Promise<WebAssembly.Module> | undefined;
+
+/** Called by enableFma() (src/fma.ts, the `backprop/fma` entry) with the fma build's bytes. */
+export function provideFmaModule(base64: string): void {
+  fmaBase64 = base64;
+}
+export const fmaEnabled = () => fmaBase64 !== undefined;
+
+/** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). */
+export function fmaModule(): Promise<WebAssembly.Module> {
+  if (fmaBase64 === undefined) return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop/fma' and call it first"));
+  return (fma ??= WebAssembly.compile(fromBase64(fmaBase64) as BufferSource));
+}
+
 export function embeddedBytes(): Uint8Array {
   return fromBase64(WASM_BASE64);
 }

@@ -19,8 +19,8 @@ export interface ThreadsRuntime {
 }
 
 /** Scratch a worker instance needs: assembly/gemm-kernel.ts's SCRATCH_ELEMS + one 4×4 tile. */
-export const SCRATCH_ELEMS = 6144 + 16;
-const INITIAL_PAGES = 16; // as asconfig.json's threads target
+export const SCRATCH_ELEMS = 131072 + 16;
+const INITIAL_PAGES = 32; // as asconfig.json's threads target (holds the 1 MiB static GEMM scratch)
 const MAX_PAGES = 65536;
 
 export const wasmImports = (memory: WebAssembly.Memory) => ({
