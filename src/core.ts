@@ -19,26 +19,12 @@ export class Core {
   private readonly rel: { state: number; counters: number; grads: number; plan: number };
   private capacity = 0;
   disposed = false;
-  /**
-   * The kernels that train: the backend's, or the same ones with trainStep and trainBatches
-   * generated for this network's shape (see Core.create). Both give the same results, bit for bit.
-   */
-  readonly k: Kernels;
-
-  /**
-   * A core whose trainStep/trainBatches are generated for its shape where the backend does that
-   * (small networks on wasm). The wait comes first, so nothing can evict the new core between its
-   * construction and its caller's first writes.
-   */
-  static async create(be: Backend, spec: Spec): Promise<Core> {
-    const k = await be.specialize?.(spec, layoutOf(spec.layers).size);
-    return new Core(be, spec, k);
-  }
+  /** Kernels generated for this shape (undefined: not asked yet; null: none). See perSample(). */
+  private fast: Kernels | null | undefined;
 
   constructor(
     readonly be: Backend,
     readonly spec: Spec,
-    k?: Kernels,
   ) {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
@@ -47,8 +33,17 @@ export class Core {
     this.rel = { state, counters, grads, plan: grads + pad(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
-    this.k = k ?? be.k;
     this.enter(1);
+  }
+
+  /**
+   * The kernels for one-sample training (trainStep of one row, fit with batch 1): trainStep and
+   * trainBatches generated for this network's shape where the backend does that (small SGD
+   * networks on wasm; made on first use, ≈ 1 ms), else the backend's. Both give the same bits.
+   */
+  perSample(): Kernels {
+    if (this.fast === undefined) this.fast = this.be.specialize?.(this.spec, this.layout.size) ?? null;
+    return this.fast ?? this.be.k;
   }
 
   // Offsets inside the model block (valid after enter()).

@@ -53,6 +53,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   at.lrs = at.out + pad(2 * batches);
   if (!par) core.enter(batchSize);
   const be = tc.be;
+  const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
   const block = be.alloc(at.lrs + batches, false); // every part is written before it is read
   try {
     let h = be.heap();
@@ -90,7 +91,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
         const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
           Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0] as const;
-        const done = par ? par.train(...chunkArgs) : core.k.trainBatches(core.plan, ...chunkArgs);
+        const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
         const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);

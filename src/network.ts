@@ -70,7 +70,7 @@ export class Network {
     const o = checkCreateOptions(options);
     const s = normalizeSpec(spec);
     const be = await backendFor(o, spec.backend);
-    const net = new Network(await Core.create(be, s));
+    const net = new Network(new Core(be, s));
     initParams(s.layers, net.core.layout, s.seed, net.core.view(net.core.params, net.core.layout.size));
     return net;
   }
@@ -79,7 +79,7 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
-    const net = new Network(await Core.create(await backendFor(o), m.spec));
+    const net = new Network(new Core(await backendFor(o), m.spec));
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
@@ -166,7 +166,7 @@ export class Network {
   /** One forward + backward + update on one batch; returns the loss before the update. */
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
-    const loss = this.core.k.trainStep(this.core.plan, rows);
+    const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);
     if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
     return loss;
   }

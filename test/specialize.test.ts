@@ -6,7 +6,6 @@
 // a one-ulp change.
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
-import { Core } from '../src/core.js';
 import { F, L, layerAt } from '../src/plan.js';
 import { uleb, sleb } from '../src/backends/wasm/encode.js';
 import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
@@ -22,7 +21,7 @@ type Act = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
 async function pair(spec: NetworkSpec) {
   const fast = await Network.create({ ...spec, backend: 'wasm' });
   const generic = await Network.create({ ...spec, backend: 'wasm' });
-  (generic.core as { k: unknown }).k = generic.core.be.k;
+  (generic.core as unknown as { fast: null }).fast = null; // 'none generated': perSample() gives the backend's kernels
   return { fast, generic };
 }
 
@@ -45,7 +44,8 @@ function dataFor(spec: NetworkSpec, rows: number, seed: number) {
 /** Trains both networks of a pair alike — per-sample trainStep, then fit with batch 1 — comparing bits after each phase. */
 async function expectSameBits(spec: NetworkSpec, seed: number, fitOptions: object = {}) {
   const { fast, generic } = await pair(spec);
-  expect(fast.core.k).not.toBe(fast.core.be.k);
+  expect(fast.core.perSample()).not.toBe(fast.core.be.k);
+  expect(generic.core.perSample()).toBe(generic.core.be.k);
   const d = dataFor(spec, 24, seed);
   for (let i = 0; i < 24; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
   expect(snapshot(fast)).toBe(snapshot(generic));
@@ -73,10 +73,12 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     await expectSameBits(base('relu', 'sigmoid', 'binaryCrossEntropy'), 4);
   });
 
-  it('without biases, three layers, one unit wide, momentum and Nesterov', async () => {
+  it('without biases, three layers, one unit wide, momentum and Nesterov, and near the size limit', async () => {
     await expectSameBits({ inputs: 2, layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 1 } }, 5);
     await expectSameBits({ inputs: 5, layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'relu', bias: false }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 6);
     await expectSameBits({ inputs: 1, layers: [{ units: 1, activation: 'leakyRelu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5, nesterov: true } }, 7);
+    // Near the size limit (766 parameters; see MAX_PARAMS).
+    await expectSameBits({ inputs: 16, layers: [{ units: 28, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 10);
   });
 
   it('with shuffling and a learning-rate schedule (the per-batch rates path)', async () => {
@@ -181,7 +183,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
 describe('which networks get a module', () => {
   const kOf = async (spec: NetworkSpec, backend: 'wasm' | 'js' = 'wasm') => {
     const n = await Network.create({ ...spec, backend });
-    return n.core.k === n.core.be.k ? 'generic' : 'generated';
+    return n.core.perSample() === n.core.be.k ? 'generic' : 'generated';
   };
   it('small plain or momentum SGD networks on wasm only', async () => {
     const small = base('tanh', 'linear', 'mse');
@@ -193,7 +195,7 @@ describe('which networks get a module', () => {
     expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', l2: 1e-3 }, { units: 2 }] })).toBe('generic');
     // 784-128-10 is far past MAX_PARAMS: the generic kernels (GEMM-based for batches) serve it.
     expect(await kOf({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy' })).toBe('generic');
-    const wide = { inputs: 20, layers: [{ units: 20, activation: 'tanh' as const }, { units: 20 }], loss: 'mse' as const };
+    const wide = { inputs: 30, layers: [{ units: 30, activation: 'tanh' as const }, { units: 20 }], loss: 'mse' as const };
     expect(layoutOf(normalizeSpec(wide).layers).size).toBeGreaterThan(MAX_PARAMS);
     expect(await kOf(wide)).toBe('generic');
   });
@@ -202,16 +204,25 @@ describe('which networks get a module', () => {
     const spec = base('relu', 'softmax', 'crossEntropy');
     const { fast, generic } = await pair(spec);
     const back = await Network.fromJSON(JSON.stringify(fast));
-    expect(back.core.k).not.toBe(back.core.be.k);
+    expect(back.core.perSample()).not.toBe(back.core.be.k);
     const d = dataFor(spec, 10, 3);
     expect(fast.trainStep(d.inputs, d.targets)).toBe(generic.trainStep(d.inputs, d.targets));
     expect(await fast.fit(d, { epochs: 2, batchSize: 4 })).toEqual(await generic.fit(d, { epochs: 2, batchSize: 4 }));
     expect(snapshot(fast)).toBe(snapshot(generic));
   });
 
-  it('a core built directly (as the threads trainer does) keeps the generic kernels', async () => {
-    const n = await Network.create({ ...base('tanh', 'linear', 'mse'), backend: 'wasm' });
-    expect(new Core(n.core.be, n.core.spec).k).toBe(n.core.be.k);
+  it('made on first per-sample use only, once per shape (cached), and not for predict or batches', async () => {
+    const spec = base('sigmoid', 'linear', 'mse');
+    const a = await Network.create({ ...spec, backend: 'wasm' });
+    expect((a.core as unknown as { fast: unknown }).fast).toBeUndefined();
+    a.predict([[1, 2, 3]]);
+    await a.fit(dataFor(spec, 8, 1), { epochs: 1, batchSize: 4 });
+    expect((a.core as unknown as { fast: unknown }).fast).toBeUndefined();
+    a.trainStep([1, 2, 3], [0, 1]);
+    const k = (a.core as unknown as { fast: unknown }).fast;
+    expect(k).toBeTruthy();
+    const b = await Network.create({ ...spec, backend: 'wasm' });
+    expect(b.core.perSample()).toBe(k);
   });
 });
 

@@ -53,5 +53,5 @@ export interface Backend {
   /** Residency of the networks that use this heap. */
   readonly homes: Homes;
   /** Kernels specialized for a network's shape (trainStep, trainBatches), where the backend generates them. */
-  specialize?(spec: Spec, params: number): Promise<Kernels | undefined>;
+  specialize?(spec: Spec, params: number): Kernels | undefined;
 }

@@ -34,24 +34,60 @@ export function sleb(out: number[], v: number): void {
   }
 }
 
+/** A growable byte buffer: generating code stays linear in its size (no array spreads). */
+export class Bytes {
+  buf = new Uint8Array(256);
+  len = 0;
+  byte(b: number): this {
+    if (this.len === this.buf.length) {
+      const grown = new Uint8Array(2 * this.len);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.len++] = b;
+    return this;
+  }
+  bytes(bs: ArrayLike<number>): this {
+    for (let i = 0; i < bs.length; i++) this.byte(bs[i]);
+    return this;
+  }
+  uleb(v: number): this {
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v) b |= 0x80;
+      this.byte(b);
+    } while (v);
+    return this;
+  }
+  sleb(v: number): this {
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return this.byte(b);
+      this.byte(b | 0x80);
+    }
+  }
+  name(s: string): this {
+    const b = new TextEncoder().encode(s);
+    return this.uleb(b.length).bytes(b);
+  }
+  /** Appends another buffer, prefixed with its length (a section or a function body). */
+  sized(other: Bytes): this {
+    this.uleb(other.len);
+    return this.bytes(other.buf.subarray(0, other.len));
+  }
+  view(): Uint8Array<ArrayBuffer> {
+    return this.buf.slice(0, this.len);
+  }
+}
+
 const f64Bytes = new Float64Array(1);
 const f64View = new Uint8Array(f64Bytes.buffer);
-const utf8 = (s: string) => [...new TextEncoder().encode(s)];
-const vec = (items: number[][]) => {
-  const out: number[] = [];
-  uleb(out, items.length);
-  for (const i of items) out.push(...i);
-  return out;
-};
-const named = (s: string) => {
-  const b = utf8(s), out: number[] = [];
-  uleb(out, b.length);
-  return out.concat(b);
-};
 
 /** One function's body: its locals (after the parameters) and its code. */
 export class Body {
-  readonly code: number[] = [];
+  readonly code = new Bytes();
   private readonly locals: number[] = [];
   constructor(readonly params: number[]) {}
 
@@ -61,17 +97,16 @@ export class Body {
     return this.params.length + this.locals.length - 1;
   }
   emit(...bytes: number[]): this {
-    this.code.push(...bytes);
+    this.code.bytes(bytes);
     return this;
   }
   i32(v: number): this {
-    this.code.push(op.i32Const);
-    sleb(this.code, v | 0);
+    this.code.byte(op.i32Const).sleb(v | 0);
     return this;
   }
   f64(v: number): this {
     f64Bytes[0] = v; // little-endian on every platform Wasm runs on
-    this.code.push(op.f64Const, ...f64View);
+    this.code.byte(op.f64Const).bytes(f64View);
     return this;
   }
   get(l: number): this {
@@ -91,29 +126,23 @@ export class Body {
   }
   /** f64.load / f64.store at (byte address on the stack) + offset bytes, 8-byte aligned. */
   load(offset: number): this {
-    this.code.push(op.f64Load, 3);
-    uleb(this.code, offset);
+    this.code.byte(op.f64Load).byte(3).uleb(offset);
     return this;
   }
   store(offset: number): this {
-    this.code.push(op.f64Store, 3);
-    uleb(this.code, offset);
+    this.code.byte(op.f64Store).byte(3).uleb(offset);
     return this;
   }
   private idx(o: number, i: number): this {
-    this.code.push(o);
-    uleb(this.code, i);
+    this.code.byte(o).uleb(i);
     return this;
   }
   /** The encoded body: local declarations (one run per local), code, end. */
-  bytes(): number[] {
-    const out: number[] = [];
-    uleb(out, this.locals.length);
-    for (const t of this.locals) out.push(1, t);
-    const body = out.concat(this.code, op.end);
-    const sized: number[] = [];
-    uleb(sized, body.length);
-    return sized.concat(body);
+  encode(out: Bytes): void {
+    const b = new Bytes().uleb(this.locals.length);
+    for (const t of this.locals) b.byte(1).byte(t);
+    b.bytes(this.code.buf.subarray(0, this.code.len)).byte(op.end);
+    out.sized(b);
   }
 }
 
@@ -143,28 +172,35 @@ export function encodeModule(imports: FuncImport[], funcs: Func[]): Uint8Array<A
   };
   const importTypes = imports.map((f) => typeOf(f.params, f.results));
   const funcTypes = funcs.map((f) => typeOf(f.body.params, f.results));
-  const types = sigs.map((key) => {
-    const [p, r] = key.split('|').map((s) => (s ? s.split(',').map(Number) : []));
-    return [0x60, ...vec(p.map((t) => [t])), ...vec(r.map((t) => [t]))];
+  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, fill: (b: Bytes) => void) => {
+    const b = new Bytes();
+    fill(b);
+    out.byte(id).sized(b);
+  };
+  section(1, (b) => {
+    b.uleb(sigs.length);
+    for (const key of sigs) {
+      const [p, r] = key.split('|').map((x) => (x ? x.split(',').map(Number) : []));
+      b.byte(0x60).uleb(p.length).bytes(p).uleb(r.length).bytes(r);
+    }
   });
-  const importEntries = [
-    [...named('env'), ...named('memory'), 0x02, 0x00, 0x01],
-    ...imports.map((f, i) => [...named('env'), ...named(f.name), 0x00, ...u(importTypes[i])]),
-  ];
-  const exports = funcs.flatMap((f, i) => (f.export ? [[...named(f.export), 0x00, ...u(imports.length + i)]] : []));
-  const section = (id: number, content: number[]) => [id, ...u(content.length), ...content];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(importEntries)),
-    ...section(3, vec(funcTypes.map((t) => u(t)))),
-    ...section(7, vec(exports)),
-    ...section(10, vec(funcs.map((f) => f.body.bytes()))),
-  ]);
-}
-
-function u(v: number): number[] {
-  const out: number[] = [];
-  uleb(out, v);
-  return out;
+  section(2, (b) => {
+    b.uleb(imports.length + 1).name('env').name('memory').bytes([0x02, 0x00, 0x01]);
+    imports.forEach((f, i) => b.name('env').name(f.name).byte(0x00).uleb(importTypes[i]));
+  });
+  section(3, (b) => {
+    b.uleb(funcs.length);
+    for (const t of funcTypes) b.uleb(t);
+  });
+  section(7, (b) => {
+    const exported = funcs.map((f, i) => [f, imports.length + i] as const).filter(([f]) => f.export);
+    b.uleb(exported.length);
+    for (const [f, i] of exported) b.name(f.export!).byte(0x00).uleb(i);
+  });
+  section(10, (b) => {
+    b.uleb(funcs.length);
+    for (const f of funcs) f.body.encode(b);
+  });
+  return out.view();
 }

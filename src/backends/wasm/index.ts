@@ -57,7 +57,7 @@ export class WasmBackend implements Backend {
     return this.allocator.inUse;
   }
   readonly homes = new Homes(this, RESIDENT_BUDGET);
-  specialize(spec: Spec, params: number): Promise<Kernels | undefined> {
+  specialize(spec: Spec, params: number): Kernels | undefined {
     return specialized(this.exports, shapeOf(spec, params));
   }
 }
