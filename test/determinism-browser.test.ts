@@ -22,8 +22,16 @@ async function bundle(dir: string): Promise<void> {
   const workload = fileURLToPath(new URL('./helpers/seeded-workload.ts', import.meta.url));
   await build({
     stdin: {
+      // Also: whether a one-row trainStep runs on a per-shape module here (compiled synchronously
+      // on the page's main thread; src/backends/wasm/specialize.ts).
       contents: `import { runWorkload } from ${JSON.stringify(workload)};
-        runWorkload('wasm').then((r) => { window.__result = r; }, (e) => { window.__error = String(e && e.stack || e); });`,
+        import { Network } from ${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))};
+        runWorkload('wasm').then(async (r) => {
+          const n = await Network.create({ inputs: 2, layers: [{ units: 3, activation: 'sigmoid' }, { units: 1 }], loss: 'mse' });
+          n.trainStep([1, 2], [0]);
+          window.__perShape = n.core.perSample() !== n.core.be.k;
+          window.__result = r;
+        }, (e) => { window.__error = String(e && e.stack || e); });`,
       resolveDir: dir,
       loader: 'ts',
     },
@@ -57,11 +65,12 @@ describe.skipIf(!HAVE)('determinism: Node vs Chromium (wasm backend)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.waitForFunction(() => (window as any).__result || (window as any).__error, undefined, { timeout: 30_000 });
-      const { result, error, simd } = await page.evaluate(() => ({ result: (window as any).__result, error: (window as any).__error, simd: typeof WebAssembly.validate }));
+      const { result, error, simd, perShape } = await page.evaluate(() => ({ result: (window as any).__result, error: (window as any).__error, simd: typeof WebAssembly.validate, perShape: (window as any).__perShape }));
       expect(error ?? errors[0]).toBeUndefined();
       expect(simd).toBe('function');
       const node = await runWorkload('wasm');
       expect(Object.keys(result)).toEqual(Object.keys(node));
+      expect(perShape, 'a per-shape module compiled on the page (synchronously, main thread)').toBe(true);
       // Whole saved models: params, optimizer state, counters and the shuffling stream.
       const differ = Object.keys(node).filter((name) => result[name] !== node[name]);
       expect(differ, 'models that differ between Node and Chromium (name@init: before any training, i.e. the seeded initialization)').toEqual([]);

@@ -28,7 +28,7 @@ const data = (rows: number, inputs: number, outputs: number, kind: 'real' | 'one
   return { inputs: x, targets: y };
 };
 
-/** Every activation and loss; plain, momentum and Nesterov SGD, Adam, AdamW; dropout, L2, no-bias layers. */
+/** Every activation and loss; plain, momentum and Nesterov SGD, Adam, AdamW; dropout, L2, no-bias layers; one-sample steps. */
 export const JOBS: Job[] = [
   { name: 'mse-tanh-relu-momentum', spec: { inputs: 3, layers: [{ units: 7, activation: 'tanh' }, { units: 5, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 11 }, epochs: 12, batchSize: 8 },
   { name: 'half-sigmoid-leaky-nesterov', spec: { inputs: 3, layers: [{ units: 6, activation: 'leakyRelu' }, { units: 4, activation: 'sigmoid', bias: false }, { units: 1, activation: 'linear' }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 0.03, momentum: 0.8, nesterov: true }, seed: 12 }, epochs: 12, batchSize: 5 },
@@ -39,6 +39,7 @@ export const JOBS: Job[] = [
   // Learning-rate schedules are computed in JS, per step: they must not depend on the engine's Math.
   { name: 'cosine-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 17 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'cosine', minFactor: 0.1 } } },
   { name: 'exponential-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 18 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'exponential', rate: 0.9 } } },
+  { name: 'per-sample-momentum', spec: { inputs: 3, layers: [{ units: 5, activation: 'sigmoid' }, { units: 2, activation: 'tanh' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 19 }, epochs: 3, batchSize: 1 },
   { name: 'bce-sigmoid-adam', spec: { inputs: 3, layers: [{ units: 8, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 14 }, epochs: 12, batchSize: 7 },
 ];
 
@@ -49,7 +50,7 @@ export const jobData = (job: Job) => {
 };
 
 /**
- * Trains every job (shuffled minibatches, then a few single trainSteps) and returns each saved
+ * Trains every job (shuffled minibatches, then a few trainSteps of 4 rows and of 1) and returns each saved
  * model as JSON text, under `name@init` before training and `name` after.
  */
 export async function runWorkload(backend: 'wasm' | 'js' = 'wasm', wasm?: WasmSource, seedShift = 0): Promise<Record<string, string>> {
@@ -60,6 +61,7 @@ export async function runWorkload(backend: 'wasm' | 'js' = 'wasm', wasm?: WasmSo
     out[`${job.name}@init`] = JSON.stringify(net); // so a mismatch says whether init or training differs
     await net.fit(d, { ...job.fit, epochs: job.epochs, batchSize: job.batchSize, shuffle: true });
     for (let i = 0; i < 3; i++) net.trainStep(d.inputs.slice(i, i + 4), d.targets.slice(i, i + 4));
+    for (let i = 0; i < 3; i++) net.trainStep(d.inputs[i], d.targets[i]); // one row: per-shape modules where eligible
     out[job.name] = JSON.stringify(net);
     net.dispose();
   }
