@@ -1,0 +1,311 @@
+// The body of one fused SGD step for a given network shape, as Wasm code (see specialize.ts):
+// the plan read once per call, parameters at constant offsets (or held in locals), the forward
+// pass, the loss, and the backward pass with each update fused in — assembly/fused.ts's
+// arithmetic, operation for operation.
+import { Act, LossKind, LEAKY_SLOPE, Metric, fusedWithOutput } from '../../kinds.js';
+import { F, L, HEADER, LAYER } from '../../plan.js';
+import { Body, op, F64, I32, VOID, type FuncImport } from './encode.js';
+
+/** The shape a module is generated for; networks with equal keys share one module. */
+export interface Shape {
+  inputs: number;
+  layers: { inputs: number; units: number; act: number; bias: boolean }[];
+  loss: number;
+  metric: number;
+  momentum: boolean;
+  nesterov: boolean;
+}
+
+/** What a generated module imports from the main module, in this order (function indices 0…). */
+export const IMPORTS: FuncImport[] = [
+  { name: 'sigmoid', params: [F64], results: [F64] },
+  { name: 'tanh', params: [F64], results: [F64] },
+  { name: 'activate', params: [I32, I32, I32, I32, I32], results: [] },
+  { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
+  { name: 'trainStep', params: [I32, I32], results: [F64] },
+  { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
+];
+export const [SIGMOID, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES] = [0, 1, 2, 3, 4, 5];
+const TWO_52 = 2 ** 52;
+
+/** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
+export function ldi(field: number): number[] {
+  return [op.i32Const, 3, op.i32Shl, ...ldiAt(8 * field)];
+}
+export function ldiAt(byteOffset: number): number[] {
+  const b = new Body([]);
+  b.load(byteOffset).f64(TWO_52).emit(op.f64Add, op.i64ReinterpretF64, op.i32WrapI64);
+  return [...b.code.view()];
+}
+
+/**
+ * Where one parameter lives during a step: at byte base + at (and its momentum at the same offset
+ * in the state block), or, in trainBatches, in locals p (and v) that are loaded before the loop
+ * and stored back before returning — the step-to-step chain then skips a store and a load.
+ */
+interface Slot {
+  base: number;
+  at: number;
+  p: number;
+  v: number;
+}
+
+export interface Context {
+  w: number[]; b: number[]; z: number[]; a: number[]; // byte bases per layer
+  weights: Slot[][]; biases: Slot[][];
+  zel: number[]; ael: number[]; // element offsets, for calls into the main module
+  lr: number; mu: number; toState: number; counters: number; plan: number;
+}
+
+/** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
+export function prologue(f: Body, s: Shape, plan: number): Context {
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), counters: f.local(I32), plan };
+  const field = (l: number, k: number) => HEADER + l * LAYER + k;
+  s.layers.forEach((layer, l) => {
+    for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
+      const el = f.local(I32), bytes = f.local(I32);
+      f.get(plan).emit(...ldi(field(l, k))).tee(el).i32(3).emit(op.i32Shl).set(bytes);
+      list.push(bytes);
+      if (k === L.z) c.zel.push(el);
+      if (k === L.a) c.ael.push(el);
+    }
+    c.b.push(-1);
+    if (layer.bias) {
+      c.b[l] = f.local(I32);
+      f.get(plan).emit(...ldi(field(l, L.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
+    }
+  });
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.lr).set(c.lr);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).set(c.mu);
+  f.get(plan).emit(...ldi(F.state)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
+  f.get(plan).emit(...ldi(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
+  s.layers.forEach((layer, l) => {
+    c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
+    c.biases.push(layer.bias ? Array.from({ length: layer.units }, (_, o) => ({ base: c.b[l], at: 8 * o, p: -1, v: -1 })) : []);
+  });
+  return c;
+}
+
+/** Moves every parameter (and momentum) into locals. */
+export function hold(f: Body, s: Shape, c: Context): void {
+  for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
+    slot.p = f.local(F64);
+    f.get(slot.base).load(slot.at).set(slot.p);
+    if (!s.momentum) continue;
+    slot.v = f.local(F64);
+    f.get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).set(slot.v);
+  }
+}
+
+/** Stores the locals of hold() back to memory. */
+export function release(f: Body, s: Shape, c: Context): void {
+  for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
+    f.get(slot.base).get(slot.p).store(slot.at);
+    if (s.momentum) f.get(slot.base).get(c.toState).emit(op.i32Add).get(slot.v).store(slot.at);
+  }
+}
+
+/** Pushes a parameter's value. */
+function param(f: Body, slot: Slot): void {
+  if (slot.p >= 0) f.get(slot.p);
+  else f.get(slot.base).load(slot.at);
+}
+
+/** Pushes 1 when local v is finite (v − v = 0, as AssemblyScript's isFinite). */
+export function finite(f: Body, v: number): void {
+  f.get(v).get(v).emit(op.f64Sub).f64(0).emit(op.f64Eq);
+}
+
+/**
+ * One fused SGD step on the sample at x (bytes) → y (bytes; yel its element offset), as fusedStep
+ * in assembly/fused.ts: forward (Z and A stored as the generic pass stores them), loss; if finite,
+ * backward with each weight updated right after it fed the previous layer's delta, then the counters.
+ */
+export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[] } {
+  const tmp = f.local(F64);
+  // Forward.
+  let input: number[] = [];
+  for (let i = 0; i < s.inputs; i++) input.push(f.local(F64)), f.get(xb).load(8 * i).set(input[i]);
+  const xs = input, zs: number[][] = [], as: number[][] = [];
+  s.layers.forEach((layer, l) => {
+    const z: number[] = [], a: number[] = [];
+    // The generic sum starts from 0: z = ((0 + t₀) + t₁) + … Without the leading 0 the sum differs
+    // only when every term is −0 (then it is −0, not +0), so z = (t₀ + t₁ + …) + 0 exactly. Sigmoid
+    // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
+    // step's dependency chain; the stored Z (and every other activation) takes the fixed one.
+    const signBlind = layer.act === Act.sigmoid || layer.act === Act.relu;
+    for (let o = 0; o < layer.units; o++) {
+      for (let i = 0; i < layer.inputs; i++) {
+        param(f, c.weights[l][o * layer.inputs + i]);
+        f.get(input[i]).emit(op.f64Mul);
+        if (i > 0) f.emit(op.f64Add);
+      }
+      if (layer.bias) param(f, c.biases[l][o]), f.emit(op.f64Add);
+      const raw = f.local(F64);
+      z.push(signBlind ? raw : f.local(F64));
+      f.tee(raw).f64(0).emit(op.f64Add);
+      if (signBlind) f.set(tmp).get(c.z[l]).get(tmp).store(8 * o);
+      else f.set(z[o]).get(c.z[l]).get(z[o]).store(8 * o);
+    }
+    if (layer.act === Act.softmax) {
+      f.i32(Act.softmax).i32(1).i32(layer.units).get(c.zel[l]).get(c.ael[l]).call(ACTIVATE);
+      for (let o = 0; o < layer.units; o++) a.push(f.local(F64)), f.get(c.a[l]).load(8 * o).set(a[o]);
+    } else {
+      for (let o = 0; o < layer.units; o++) {
+        a.push(f.local(F64));
+        f.get(c.a[l]);
+        activation(f, layer.act, z[o]);
+        f.tee(a[o]).store(8 * o);
+      }
+    }
+    zs.push(z), as.push(a), (input = a);
+  });
+  const last = s.layers.length - 1, outUnits = s.layers[last].units, out = as[last], zOut = zs[last];
+  const y = (i: number) => f.get(yb).load(8 * i);
+
+  // Loss (assembly/losses.ts loss with rows = 1).
+  const loss = f.local(F64);
+  if (s.loss === LossKind.crossEntropy || s.loss === LossKind.binaryCrossEntropy) {
+    f.i32(s.loss).i32(1).i32(outUnits).get(c.zel[last]).get(c.ael[last]).get(yel).call(LOSS);
+  } else {
+    f.f64(0);
+    for (let i = 0; i < outUnits; i++) y(i).get(out[i]).emit(op.f64Sub).tee(tmp).get(tmp).emit(op.f64Mul, op.f64Add);
+    if (s.loss === LossKind.mse) f.f64(outUnits).emit(op.f64Div);
+    else f.set(tmp).f64(0.5).get(tmp).emit(op.f64Mul); // (0.5·s)/rows, rows = 1
+  }
+  f.set(loss);
+  finite(f, loss);
+  f.emit(op.if, VOID);
+
+  // dL/dZ of the output layer (lossBackward, then the activation's derivative unless fused).
+  let dz: number[] = [];
+  const ySum = f.local(F64);
+  if (s.loss === LossKind.crossEntropy) {
+    f.f64(0);
+    for (let i = 0; i < outUnits; i++) y(i).emit(op.f64Add);
+    f.set(ySum);
+  }
+  for (let i = 0; i < outUnits; i++) {
+    dz.push(f.local(F64));
+    if (s.loss === LossKind.crossEntropy) f.get(out[i]).get(ySum).emit(op.f64Mul), y(i).emit(op.f64Sub);
+    else {
+      f.get(out[i]), y(i).emit(op.f64Sub);
+      if (s.loss === LossKind.mse) f.f64(2 / outUnits).emit(op.f64Mul);
+      if (s.loss === LossKind.binaryCrossEntropy) f.f64(1 / outUnits).emit(op.f64Mul);
+    }
+    f.set(dz[i]);
+  }
+  if (!fusedWithOutput(s.loss)) dz = derivative(f, s.layers[last].act, zOut, out, dz);
+
+  // Backward with the updates fused in.
+  for (let l = last; l >= 0; l--) {
+    const layer = s.layers[l], prev = l > 0 ? as[l - 1] : xs;
+    const spare: number[] = [];
+    if (l > 0) for (let i = 0; i < layer.inputs; i++) spare.push(f.local(F64)), f.f64(0).set(spare[i]);
+    const w = f.local(F64), g = f.local(F64);
+    for (let o = 0; o < layer.units; o++) {
+      for (let i = 0; i < layer.inputs; i++) {
+        const slot = c.weights[l][o * layer.inputs + i];
+        const value = slot.p >= 0 ? slot.p : w; // the weight before its update
+        if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
+        if (l > 0) f.get(spare[i]).get(value).get(dz[o]).emit(op.f64Mul, op.f64Add).set(spare[i]);
+        f.get(dz[o]).get(prev[i]).emit(op.f64Mul).set(g);
+        update(f, s, c, slot, value, g);
+      }
+      if (layer.bias) {
+        const slot = c.biases[l][o];
+        if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
+        update(f, s, c, slot, slot.p >= 0 ? slot.p : w, dz[o]);
+      }
+    }
+    if (l > 0) dz = derivative(f, s.layers[l - 1].act, zs[l - 1], as[l - 1], spare);
+  }
+  // Counters: optimizer steps, and the dropout stream modulo 2³².
+  f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+  f.get(c.counters).get(c.counters).load(8).f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select).store(8);
+  f.emit(op.end);
+  return { loss, out };
+}
+
+/** Pushes f(z) for an elementwise kind (assembly/activations.ts, element for element). */
+function activation(f: Body, kind: number, z: number): void {
+  if (kind === Act.sigmoid) f.get(z).call(SIGMOID);
+  else if (kind === Act.tanh) f.get(z).call(TANH);
+  else if (kind === Act.relu) f.get(z).f64(0).get(z).f64(0).emit(op.f64Gt, op.select);
+  else if (kind === Act.leakyRelu) f.get(z).f64(LEAKY_SLOPE).get(z).emit(op.f64Mul).get(z).f64(0).emit(op.f64Gt, op.select);
+  else f.get(z);
+}
+
+/** dZ = dA ⊙ f′ into new locals (activateBackward for one row). */
+function derivative(f: Body, kind: number, z: number[], a: number[], da: number[]): number[] {
+  const dz = da.map(() => f.local(F64));
+  let sum = -1;
+  if (kind === Act.softmax) {
+    sum = f.local(F64);
+    f.f64(0);
+    for (let i = 0; i < a.length; i++) f.get(a[i]).get(da[i]).emit(op.f64Mul, op.f64Add);
+    f.set(sum);
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (kind === Act.sigmoid) f.get(da[i]).get(a[i]).emit(op.f64Mul).f64(1).get(a[i]).emit(op.f64Sub, op.f64Mul);
+    else if (kind === Act.tanh) f.get(da[i]).f64(1).get(a[i]).get(a[i]).emit(op.f64Mul, op.f64Sub, op.f64Mul);
+    else if (kind === Act.relu) f.get(da[i]).f64(0).get(z[i]).f64(0).emit(op.f64Gt, op.select);
+    else if (kind === Act.leakyRelu) f.get(da[i]).f64(LEAKY_SLOPE).get(da[i]).emit(op.f64Mul).get(z[i]).f64(0).emit(op.f64Gt, op.select);
+    else if (kind === Act.softmax) f.get(a[i]).get(da[i]).get(sum).emit(op.f64Sub, op.f64Mul);
+    else f.get(da[i]);
+    f.set(dz[i]);
+  }
+  return dz;
+}
+
+/** p ← p − lr·g; with momentum μ: v ← μv + g, p ← p − lr·v (Nesterov: p − lr·(g + μv)). p's current value is in local w. */
+function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number): void {
+  const inMemory = slot.p < 0;
+  let v = slot.v;
+  if (s.momentum) {
+    if (inMemory) {
+      v = f.local(F64);
+      f.get(slot.base).get(c.toState).emit(op.i32Add);
+      f.get(c.mu).get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).emit(op.f64Mul).get(g).emit(op.f64Add).tee(v).store(slot.at);
+    } else f.get(c.mu).get(v).emit(op.f64Mul).get(g).emit(op.f64Add).set(v);
+  }
+  if (inMemory) f.get(slot.base);
+  f.get(w).get(c.lr);
+  if (!s.momentum) f.get(g);
+  else if (s.nesterov) f.get(g).get(c.mu).get(v).emit(op.f64Mul, op.f64Add);
+  else f.get(v);
+  f.emit(op.f64Mul, op.f64Sub);
+  if (inMemory) f.store(slot.at);
+  else f.set(slot.p);
+}
+
+/** Pushes the metric of the output (locals a) against y (bytes), as assembly/metrics.ts for one row. */
+export function metric(f: Body, s: Shape, a: number[], yb: number): void {
+  const n = a.length, y = (i: number) => f.get(yb).load(8 * i);
+  if (s.metric === Metric.mae) {
+    f.f64(0);
+    for (let i = 0; i < n; i++) f.get(a[i]), y(i).emit(op.f64Sub, op.f64Abs, op.f64Add);
+  } else if (s.metric === Metric.binaryAccuracy) {
+    const sum = f.local(F64);
+    f.f64(0).set(sum);
+    for (let i = 0; i < n; i++) {
+      f.get(sum).f64(1).emit(op.f64Add).get(sum);
+      f.get(a[i]).f64(0.5).emit(op.f64Ge), y(i).f64(0.5).emit(op.f64Ge, op.i32Eq, op.select);
+      f.set(sum);
+    }
+    f.get(sum);
+  } else if (s.metric === Metric.categoricalAccuracy) {
+    // Index of the first maximum of a and of y (strictly greater replaces), then 1 if they agree.
+    const pa = f.local(I32), py = f.local(I32), best = f.local(F64), cond = f.local(I32), v = f.local(F64);
+    for (const [idx, value] of [[pa, (i: number) => f.get(a[i])], [py, y]] as const) {
+      f.i32(0).set(idx);
+      value(0), f.set(best);
+      for (let i = 1; i < n; i++) {
+        value(i), f.tee(v).get(best).emit(op.f64Gt).set(cond);
+        f.i32(i).get(idx).get(cond).emit(op.select).set(idx);
+        f.get(v).get(best).get(cond).emit(op.select).set(best);
+      }
+    }
+    f.f64(1).f64(0).get(pa).get(py).emit(op.i32Eq, op.select);
+  } else f.f64(0);
+}
