@@ -9,7 +9,6 @@
  * build's three forms are measured too.
  * The twin and the plain loop are skipped at n = 1024 (≈ 1–3 s per call each).
  */
-import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { wasmBackend } from '../src/backends/wasm/index.js';
@@ -17,19 +16,7 @@ import { relaxedSimdSupported, fmaModule } from '../src/backends/wasm/loader.js'
 import { enableFma } from '../src/fma.js';
 import * as twin from '../src/backends/js/gemm.js';
 import { Rng } from '../src/rng.js';
-
-interface BenchStats {
-  sample: number[];
-  rme: number;
-}
-interface BenchInstance {
-  hz: number;
-  stats: BenchStats;
-  error?: unknown;
-  run(opts?: { async?: boolean }): BenchInstance;
-}
-type BenchCtor = new (name: string, fn: () => void, opts?: { minSamples?: number; maxTime?: number; initCount?: number }) => BenchInstance;
-const Benchmark = createRequire(import.meta.url)('benchmark') as BenchCtor;
+import { time } from './bjs.js';
 
 type Form = 'gemmABt' | 'gemmAtB' | 'gemmAB';
 const FORMS: Form[] = ['gemmABt', 'gemmAtB', 'gemmAB'];
@@ -58,13 +45,9 @@ interface Measure {
 }
 
 function measure(name: string, m: number, n: number, k: number, fn: () => void, maxTime: number): Measure {
-  for (let i = 0; i < 3; i++) fn(); // warm up (Liftoff → TurboFan tier-up, JIT)
-  const b = new Benchmark(name, fn, { minSamples: 5, maxTime }).run({ async: false });
-  if (b.error) throw b.error;
-  const s = [...b.stats.sample].sort((x, y) => x - y);
-  const med = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const t = time(name, fn, maxTime);
   const flop = 2 * m * n * k;
-  return { name, m, n, k, medianMs: med * 1e3, gflops: flop / med / 1e9, bestGflops: flop / s[0] / 1e9, hz: b.hz, rmePct: b.stats.rme, samples: s.length };
+  return { name, m, n, k, medianMs: t.median * 1e3, gflops: flop / t.median / 1e9, bestGflops: flop / t.best / 1e9, hz: t.hz, rmePct: t.rmePct, samples: t.samples };
 }
 
 /** Operands for C[m×n] = op(A)·op(B) with inner k, in the Wasm heap and in a plain array. */

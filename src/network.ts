@@ -136,6 +136,17 @@ export class Network {
   predict(x: Float64Array, rows: number): Float64Array;
   predict(x: Sample | Batch, rows?: number): Float64Array | Float64Array[] {
     this.alive();
+    if (rows === undefined) {
+      // One sample (the common call in a loop): straight into the X buffer, one allocation out.
+      const c = this.core;
+      c.enter(1);
+      const h = c.be.heap();
+      if (copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x])) {
+        c.be.k.forward(c.plan, 1, 0);
+        const at = c.outputAt;
+        return c.be.heap().slice(at, at + this.outputs);
+      }
+    }
     const r = toRows(x, this.inputs, 'inputs', rows);
     const out = new Float64Array(r.rows * this.outputs);
     const chunk = Math.min(r.rows, PREDICT_CHUNK);
