@@ -55,7 +55,8 @@ const SMALL_M_P: i32 = 4;
 // x-major A (gemmABt, gemmAB: row-major A) is read in place, four rows at a time (kernelX): that
 // is as fast as a packed panel for this FP-port-bound kernel. p-major A (gemmAtB: A is k×m) read
 // in place at stride m would touch kc pages per 4 columns (TLB-bound; ~25% slower at m = 512), so
-// it is packed, a kc×mc block at a time, row by row.
+// it is packed, a kc×mc block at a time, row by row — unless m ≤ 128, where in place is 2–9%
+// faster than paying for the copy (and 4–26% slower from m = 256 on).
 //
 // Two blockings, by the width n of C (measured on this project's machine, bench/README.md):
 // - n ≤ 128: the B block stays in L1 (48 KiB): x-major kc = 128, nc = 44; p-major kc = 64,
@@ -69,6 +70,7 @@ const SMALL_M_P: i32 = 4;
 // zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
 
 const WIDE: i32 = 128; // n above this takes the L2 blocking
+const NARROW_P: i32 = 128;
 const KC_X: i32 = 128;
 const NC_X: i32 = 44;
 const KC_P: i32 = 64;
@@ -85,6 +87,9 @@ function packed(
   c: i32, acc: i32,
 ): void {
   const wide = n > WIDE;
+  // A p-major A of at most NARROW_P columns is read in place (its kc rows span few pages), saving
+  // the copy that packing costs on small products.
+  const narrowP = !aX && lda <= NARROW_P;
   const KC = wide ? KC_WIDE : aX ? KC_X : KC_P;
   const NC = wide ? NC_WIDE : aX ? NC_X : NC_P;
   const MC = aX ? MR : wide ? MC_WIDE : MC_P; // rows of A per packed block (x-major: only the edge panel)
@@ -109,11 +114,12 @@ function packed(
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        if (!aX) packPBlock((<usize>(pc * lda + ic) + a) << 3, ldaBytes, mc, kc, PA);
+        if (!aX && !narrowP) packPBlock((<usize>(pc * lda + ic) + a) << 3, ldaBytes, mc, kc, PA);
         for (let ir = 0; ir < mc; ir += MR) {
           const i = ic + ir;
           const mx = min(MR, mc - ir);
           let pa: usize = PA + ((<usize>(ir * kc)) << 3);
+          let sa: usize = MR << 3;
           let inPlace = false;
           if (aX) {
             if (mx == MR) {
@@ -121,6 +127,14 @@ function packed(
               inPlace = true;
             } else {
               packX((<usize>(i * lda + pc) + a) << 3, ldaBytes, mx, kc, PA);
+            }
+          } else if (narrowP) {
+            if (mx == MR) {
+              pa = (<usize>(pc * lda + i) + a) << 3;
+              sa = ldaBytes;
+            } else {
+              packPBlock((<usize>(pc * lda + i) + a) << 3, ldaBytes, mx, kc, PA);
+              pa = PA;
             }
           }
           for (let jr = 0; jr < nc; jr += NR) {
@@ -132,7 +146,7 @@ function packed(
             const tld = full ? ldcBytes : <usize>(NR << 3);
             const tbeta = full ? beta : 0;
             if (inPlace) kernelX(kc, pa, ldaBytes, pb, tp, tld, tbeta);
-            else kernel(kc, pa, MR << 3, pb, tp, tld, tbeta);
+            else kernel(kc, pa, sa, pb, tp, tld, tbeta);
             if (!full) edge(cp, ldcBytes, mx, nx, beta);
           }
         }
