@@ -21,6 +21,11 @@ export function sigmoidOne(z: f64): f64 {
   return sigmoid(z);
 }
 
+/** e^x of one value, for the same modules (which inline sigmoid's formula around it). */
+export function expOne(x: f64): f64 {
+  return Math.exp(x);
+}
+
 /** tanh(z) of one value, for the same modules. */
 export function tanhOne(z: f64): f64 {
   return Math.tanh(z);

@@ -4,8 +4,8 @@
 // for a small network we emit a Wasm module whose trainStep/trainBatches are that same step fully
 // unrolled for its shape: every weight at a constant offset from its layer's base, activations in
 // locals. The arithmetic is fused.ts's, operation for operation (test/specialize.test.ts checks
-// bit-identical heaps), and sigmoid, tanh, softmax and the logit losses are calls into the main
-// module, so they are the same code too. Buffer offsets are still read from the plan once per
+// bit-identical heaps), and exp (inside sigmoid's formula), tanh, softmax and the logit losses
+// are calls into the main module, so they are the same code too. Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
 import type { Kernels } from '../backend.js';
 import type { Spec } from '../../spec.js';
@@ -130,7 +130,7 @@ const CACHE_SIZE = 64;
  * its functions lazily, so this is ≈ 0.1 ms beyond generating the bytes.
  */
 export function specialized(e: WasmExports, shape: Shape | undefined): Kernels | undefined {
-  if (!shape || typeof (e as unknown as { sigmoid?: unknown }).sigmoid !== 'function') return undefined;
+  if (!shape || typeof (e as unknown as { exp?: unknown }).exp !== 'function') return undefined;
   let shapes = cache.get(e);
   if (!shapes) cache.set(e, (shapes = new Map()));
   const key = JSON.stringify(shape);

@@ -18,14 +18,14 @@ export interface Shape {
 
 /** What a generated module imports from the main module, in this order (function indices 0…). */
 export const IMPORTS: FuncImport[] = [
-  { name: 'sigmoid', params: [F64], results: [F64] },
+  { name: 'exp', params: [F64], results: [F64] },
   { name: 'tanh', params: [F64], results: [F64] },
   { name: 'activate', params: [I32, I32, I32, I32, I32], results: [] },
   { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
   { name: 'trainStep', params: [I32, I32], results: [F64] },
   { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
 ];
-export const [SIGMOID, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES] = [0, 1, 2, 3, 4, 5];
+export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES] = [0, 1, 2, 3, 4, 5];
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
@@ -229,8 +229,15 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
 
 /** Pushes f(z) for an elementwise kind (assembly/activations.ts, element for element). */
 function activation(f: Body, kind: number, z: number): void {
-  if (kind === Act.sigmoid) f.get(z).call(SIGMOID);
-  else if (kind === Act.tanh) f.get(z).call(TANH);
+  if (kind === Act.sigmoid) {
+    // assembly/activations.ts sigmoid, inlined around the main module's exp (one call, not two):
+    // z ≥ 0 ? 1/(1 + e^−z) : e^z/(1 + e^z).
+    const e = f.local(F64);
+    f.get(z).f64(0).emit(op.f64Ge, op.if, F64);
+    f.f64(1).f64(1).get(z).emit(op.f64Neg).call(EXP).emit(op.f64Add, op.f64Div);
+    f.emit(op.else).get(z).call(EXP).tee(e).f64(1).get(e).emit(op.f64Add, op.f64Div);
+    f.emit(op.end);
+  } else if (kind === Act.tanh) f.get(z).call(TANH);
   else if (kind === Act.relu) f.get(z).f64(0).get(z).f64(0).emit(op.f64Gt, op.select);
   else if (kind === Act.leakyRelu) f.get(z).f64(LEAKY_SLOPE).get(z).emit(op.f64Mul).get(z).f64(0).emit(op.f64Gt, op.select);
   else f.get(z);
