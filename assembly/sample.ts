@@ -1,4 +1,4 @@
-import { ld, st } from './mem';
+import { ld, st, ld2, st2 } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { activate, activateBackward } from './activations';
@@ -15,7 +15,31 @@ import { axpy, multiply, dropoutMask } from './regularize';
 @inline export function layer1(plan: i32, l: i32, input: i32): i32 {
   const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
   const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B), z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A);
-  for (let o = 0; o < units; o++) {
+  // Four units at a time: four independent sums (each still sequential, so the same bits) keep
+  // the adder busy instead of waiting out one sum's add latency per term.
+  let o = 0;
+  for (; o + 4 <= units; o += 4) {
+    const r0 = w + o * inputs, r1 = r0 + inputs, r2 = r1 + inputs, r3 = r2 + inputs;
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    for (let i = 0; i < inputs; i++) {
+      const x = ld(input + i);
+      s0 += ld(r0 + i) * x;
+      s1 += ld(r1 + i) * x;
+      s2 += ld(r2 + i) * x;
+      s3 += ld(r3 + i) * x;
+    }
+    if (b >= 0) {
+      s0 += ld(b + o);
+      s1 += ld(b + o + 1);
+      s2 += ld(b + o + 2);
+      s3 += ld(b + o + 3);
+    }
+    st(z + o, s0);
+    st(z + o + 1, s1);
+    st(z + o + 2, s2);
+    st(z + o + 3, s3);
+  }
+  for (; o < units; o++) {
     const row = w + o * inputs;
     let s: f64 = 0;
     for (let i = 0; i < inputs; i++) s += ld(row + i) * ld(input + i);
@@ -59,20 +83,36 @@ export function backward1(plan: i32): void {
     const gw = w + toGrad;
     for (let o = 0; o < units; o++) {
       const d = ld(dz + o), row = gw + o * inputs;
-      for (let i = 0; i < inputs; i++) st(row + i, d * ld(input + i));
+      scaledCopy(inputs, d, input, row);
       if (b >= 0) st(b + toGrad + o, d);
     }
     const l2 = ld(t + P.L_L2);
     if (l2 > 0) axpy(units * inputs, l2, w, gw);
     if (l > 0) {
       for (let i = 0; i < inputs; i++) st(spare + i, 0);
-      for (let o = 0; o < units; o++) {
-        const d = ld(dz + o), row = w + o * inputs;
-        for (let i = 0; i < inputs; i++) st(spare + i, ld(spare + i) + ld(row + i) * d);
-      }
+      for (let o = 0; o < units; o++) addScaled(inputs, ld(dz + o), w + o * inputs, spare);
       if (ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, lyr(plan, l - 1, P.L_MASK));
       activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), lyr(plan, l - 1, P.L_A), spare, spare);
       const s = dz; dz = spare; spare = s;
     }
   }
+}
+
+// Elementwise loops two at a time (f64x2): the same operation on every element as the scalar
+// tail, so the same bits.
+
+/** out[i] = d·x[i] for i < n. */
+@inline function scaledCopy(n: i32, d: f64, x: i32, out: i32): void {
+  const d2 = f64x2.splat(d);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) st2(out + i, f64x2.mul(d2, ld2(x + i)));
+  for (; i < n; i++) st(out + i, d * ld(x + i));
+}
+
+/** acc[i] = acc[i] + row[i]·d for i < n. */
+@inline function addScaled(n: i32, d: f64, row: i32, acc: i32): void {
+  const d2 = f64x2.splat(d);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) st2(acc + i, f64x2.add(ld2(acc + i), f64x2.mul(ld2(row + i), d2)));
+  for (; i < n; i++) st(acc + i, ld(acc + i) + ld(row + i) * d);
 }

@@ -1,6 +1,6 @@
 /**
  * Microbenchmarks of the passes (with benchmark.js), wasm vs the TS reference path, in one run:
- * forward, backward and one full training step for the MNIST MLP (batch 32) and the seed 2-2-1
+ * forward, backward and one full training step for the MNIST MLP (batch 32 and one sample) and the seed 2-2-1
  * network (one sample), the per-shape module's step beside the generic fused kernel, and the
  * fixed cost of a call: an empty Wasm export, a one-sample predict, a one-sample trainStep.
  *
@@ -51,6 +51,7 @@ async function passes(label: string, spec: NetworkSpec, batch: number, maxTime: 
 }
 
 await passes('MNIST 784-128-10, batch 32', MNIST, 32, 1);
+await passes('MNIST 784-128-10, one sample', MNIST, 1, 0.5);
 const seed = await passes('seed 2-2-1, one sample', SEED, 1, 0.5);
 // The seed network's step on its per-shape module (what trainStep of one row runs).
 const fast = seed.net.core.perSample();
