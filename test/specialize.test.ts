@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 import { F, L, layerAt } from '../src/plan.js';
-import { uleb, sleb } from '../src/backends/wasm/encode.js';
+import { Bytes } from '../src/backends/wasm/encode.js';
 import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
 import { normalizeSpec } from '../src/spec.js';
 import { layoutOf } from '../src/layout.js';
@@ -228,22 +228,18 @@ describe('which networks get a module', () => {
 
 describe('the pieces', () => {
   it('LEB128 as the WebAssembly spec encodes it', () => {
-    const enc = (f: (o: number[], v: number) => void, v: number) => {
-      const o: number[] = [];
-      f(o, v);
-      return o;
-    };
-    expect(enc(uleb, 0)).toEqual([0]);
-    expect(enc(uleb, 127)).toEqual([0x7f]);
-    expect(enc(uleb, 128)).toEqual([0x80, 0x01]);
-    expect(enc(uleb, 624485)).toEqual([0xe5, 0x8e, 0x26]);
-    expect(enc(sleb, -1)).toEqual([0x7f]);
-    expect(enc(sleb, 63)).toEqual([0x3f]);
-    expect(enc(sleb, 64)).toEqual([0xc0, 0x00]);
-    expect(enc(sleb, -64)).toEqual([0x40]);
-    expect(enc(sleb, -123456)).toEqual([0xc0, 0xbb, 0x78]);
-    expect(enc(sleb, 2 ** 31 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0x07]);
-    expect(enc(sleb, -(2 ** 31))).toEqual([0x80, 0x80, 0x80, 0x80, 0x78]);
+    const enc = (kind: 'uleb' | 'sleb', v: number) => [...new Bytes()[kind](v).view()];
+    expect(enc('uleb', 0)).toEqual([0]);
+    expect(enc('uleb', 127)).toEqual([0x7f]);
+    expect(enc('uleb', 128)).toEqual([0x80, 0x01]);
+    expect(enc('uleb', 624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(enc('sleb', -1)).toEqual([0x7f]);
+    expect(enc('sleb', 63)).toEqual([0x3f]);
+    expect(enc('sleb', 64)).toEqual([0xc0, 0x00]);
+    expect(enc('sleb', -64)).toEqual([0x40]);
+    expect(enc('sleb', -123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(enc('sleb', 2 ** 31 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0x07]);
+    expect(enc('sleb', -(2 ** 31))).toEqual([0x80, 0x80, 0x80, 0x80, 0x78]);
   });
 
   it("the main module's sigmoid and tanh exports (what generated code calls) match the TS twins", async () => {

@@ -16,24 +16,6 @@ export const op = {
 /** Block type of a block/loop/if without results. */
 export const VOID = 0x40;
 
-export function uleb(out: number[], v: number): void {
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-}
-
-export function sleb(out: number[], v: number): void {
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return void out.push(b);
-    out.push(b | 0x80);
-  }
-}
-
 /** A growable byte buffer: generating code stays linear in its size (no array spreads). */
 export class Bytes {
   buf = new Uint8Array(256);
@@ -51,6 +33,7 @@ export class Bytes {
     for (let i = 0; i < bs.length; i++) this.byte(bs[i]);
     return this;
   }
+  /** Unsigned LEB128 (WebAssembly spec §5.2.2). */
   uleb(v: number): this {
     do {
       let b = v & 0x7f;
@@ -60,6 +43,7 @@ export class Bytes {
     } while (v);
     return this;
   }
+  /** Signed LEB128 of a 32-bit integer. */
   sleb(v: number): this {
     for (;;) {
       const b = v & 0x7f;
