@@ -3,7 +3,7 @@
 import type { Backend, Kernels } from './backends/backend.js';
 import { BackpropError } from './errors.js';
 import { newHome, type Home } from './backends/homes.js';
-import type { Spec } from './spec.js';
+import { fusable, type Spec } from './spec.js';
 import { layoutOf, workSize, pad, type Layout } from './layout.js';
 import { F, L, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
@@ -129,7 +129,7 @@ export class Core {
       [F.nesterov, o.nesterov ? 1 : 0], [F.beta2, o.beta2], [F.eps, o.epsilon], [F.weightDecay, o.weightDecay],
       [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
-      [F.fusable, o.type === 'sgd' && !o.clipNorm && !o.clipValue && spec.layers.every((l) => !l.l2 && !l.dropout) ? 1 : 0],
+      [F.fusable, fusable(spec) ? 1 : 0],
     ];
     const plan = this.plan;
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);

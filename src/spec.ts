@@ -201,6 +201,15 @@ export function normalizeOptimizer(v: unknown): Optimizer {
 }
 
 /** The user-facing form of a normalized optimizer: only the fields its type takes. */
+/**
+ * Whether one-sample steps may take the fused path (assembly/fused.ts, and the per-shape modules
+ * of src/backends/wasm/specialize.ts): plain or momentum SGD with no clipping, L2 or dropout.
+ */
+export function fusable(spec: Spec): boolean {
+  const o = spec.optimizer;
+  return o.type === 'sgd' && !o.clipNorm && !o.clipValue && spec.layers.every((l) => !l.l2 && !l.dropout);
+}
+
 export function optimizerSpec(o: Optimizer): OptimizerSpec {
   const out: Record<string, unknown> = { type: o.type };
   for (const key of OPTIMIZER_KEYS[o.type]) out[key] = o[key as keyof Optimizer];

@@ -8,7 +8,7 @@
 // are calls into the main module, so they are the same code too. Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
 import type { Kernels } from '../backend.js';
-import type { Spec } from '../../spec.js';
+import { fusable, type Spec } from '../../spec.js';
 import { Act, LossKind, metricFor } from '../../kinds.js';
 import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
@@ -25,10 +25,10 @@ export type { Shape };
 export const MAX_PARAMS = 768;
 export const MAX_UNITS = 64;
 
-/** The shape when `spec` takes the fused one-sample path (src/core.ts `fusable`) and is small. */
+/** The shape when `spec` takes the fused one-sample path (src/spec.ts `fusable`) and is small. */
 export function shapeOf(spec: Spec, params: number): Shape | undefined {
+  if (!fusable(spec)) return undefined;
   const o = spec.optimizer;
-  if (o.type !== 'sgd' || o.clipNorm || o.clipValue || spec.layers.some((l) => l.l2 || l.dropout)) return undefined;
   if (params > MAX_PARAMS || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
   return {
     inputs: spec.inputs,
