@@ -7,7 +7,7 @@ const scripts = ['bench/matmul.ts', 'bench/passes.ts', 'bench/train.ts', 'bench/
 const relaxed = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 for (const s of scripts) {
   console.log(`\n=== ${s}`);
-  const flags = s === 'bench/matmul.ts' ? relaxed : [];
+  const flags = s === 'bench/matmul.ts' || s === 'bench/train.ts' ? relaxed : [];
   const r = spawnSync(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', s], { stdio: 'inherit', timeout: 8 * 60_000 });
   if (r.status !== 0) console.log(`${s} exited with ${r.status ?? r.signal}`);
 }

@@ -3,11 +3,14 @@
 // and the MNIST MLP 784-128-10 (fit, batch 32). Run: npx tsx bench/train.ts
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Network } from '../src/index.js';
+import { enableFma } from '../src/fma.js';
+import { relaxedSimdSupported } from '../src/backends/wasm/loader.js';
 import { loadMnist, PIXELS, CLASSES } from './mnist.js';
 import { median, initMnistWeights, epochOrder, LR_MNIST, BATCH, HIDDEN } from './peers/common.js';
 import { PerformanceObserver } from 'node:perf_hooks';
 
 const REPEATS = Number(process.env.REPEATS ?? 5);
+enableFma(); // measured beside the default where relaxed SIMD exists (bench/run.ts passes Node 20's flag)
 
 /** Median rate (units/s) over REPEATS timed runs of `run`, which returns the units it did. */
 async function rate(run: () => number | Promise<number>): Promise<number> {
@@ -52,9 +55,9 @@ async function seed(backend: 'wasm' | 'js') {
  * MNIST 784-128-10, SGD 0.1, batch 32, exactly as the peer scripts train it: the same initial
  * weights (bench/peers/common.ts), the same epoch order, no shuffling of our own.
  */
-async function mnist(backend: 'wasm' | 'js') {
+async function mnist(backend: 'wasm' | 'js', fma = false) {
   const d = loadMnist(8000, 2000);
-  const net = await Network.create({ inputs: PIXELS, layers: [{ units: HIDDEN, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: LR_MNIST }, seed: 1, backend });
+  const net = await Network.create({ inputs: PIXELS, layers: [{ units: HIDDEN, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: LR_MNIST }, seed: 1, backend }, { fma });
   const w = initMnistWeights();
   const transpose = (a: Float64Array, rows: number, cols: number) => Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => a[r * cols + c]));
   net.setWeights([{ weights: transpose(w.w1, PIXELS, HIDDEN), bias: Array.from(w.b1) }, { weights: transpose(w.w2, HIDDEN, CLASSES), bias: Array.from(w.b2) }]);
@@ -105,7 +108,7 @@ async function allocations() {
 
 const result = {
   seed: { wasm: await seed('wasm'), js: await seed('js') },
-  mnist: { wasm: await mnist('wasm'), js: await mnist('js') },
+  mnist: { wasm: await mnist('wasm'), js: await mnist('js'), ...(relaxedSimdSupported() ? { wasmFma: await mnist('wasm', true) } : {}) },
   allocations: await allocations(),
 };
 const f = (v: number) => Math.round(v).toLocaleString('en-US');
@@ -114,6 +117,8 @@ console.log(`backprop training throughput (median of ${REPEATS}), Node ${process
 console.log(`seed 2-2-1, trainStep per sample from JS: wasm ${f(result.seed.wasm.trainStepPerSec)} steps/s, js ${f(result.seed.js.trainStepPerSec)} (${r(result.seed.wasm.trainStepPerSec, result.seed.js.trainStepPerSec)})`);
 console.log(`seed 2-2-1, fit batch 1 (one call per epoch):  wasm ${f(result.seed.wasm.fitStepsPerSec)} steps/s, js ${f(result.seed.js.fitStepsPerSec)} (${r(result.seed.wasm.fitStepsPerSec, result.seed.js.fitStepsPerSec)})`);
 console.log(`MNIST 784-128-10, fit batch 32:                wasm ${f(result.mnist.wasm.samplesPerSec)} samples/s, js ${f(result.mnist.js.samplesPerSec)} (${r(result.mnist.wasm.samplesPerSec, result.mnist.js.samplesPerSec)}); test accuracy after 1 epoch ${(100 * result.mnist.wasm.testAccuracyAfter1Epoch).toFixed(2)}% (js ${(100 * result.mnist.js.testAccuracyAfter1Epoch).toFixed(2)}% on 2,000 rows)`);
+const fm = (result.mnist as { wasmFma?: { samplesPerSec: number; testAccuracyAfter1Epoch: number } }).wasmFma;
+if (fm) console.log(`MNIST 784-128-10, fit batch 32, opt-in fma build: ${f(fm.samplesPerSec)} samples/s (${r(fm.samplesPerSec, result.mnist.wasm.samplesPerSec)} the default); test accuracy after 1 epoch ${(100 * fm.testAccuracyAfter1Epoch).toFixed(2)}%`);
 const a = result.allocations;
 console.log(`JS heap during a ${f(a.steps)}-step fit (batch 1): ${a.gcs} garbage collections; heap ${a.forcedGc ? 'retained after GC' : 'change (run with --expose-gc to collect first)'} ${a.heapGrowthBytes >= 0 ? '+' : ''}${f(a.heapGrowthBytes)} bytes`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
