@@ -4,6 +4,7 @@ import { hdr, lyr } from './plan';
 import { activateBackward } from './activations';
 import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
+import { flush, flush2 } from './optimizers';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
 // feeds the previous layer's delta, and is updated in place — no gradient block, no gather, no
@@ -11,13 +12,13 @@ import { loss, lossBackward, fusedWithOutput } from './losses';
 // arithmetic is that of forward1/backward1 + sgd, operation for operation (tested bit for bit).
 // It applies when the plan's FUSABLE flag is set: plain or momentum SGD, no clipping, L2 or dropout.
 
-/** p − lr·g for plain SGD; with momentum μ: v = μv + g, p − lr·v (Nesterov: p − lr·(g + μv)). */
+/** p − lr·g for plain SGD; with momentum μ: v = flush(μv + g), p − lr·v (Nesterov: p − lr·(g + μv)). */
 @inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): void {
   if (mu == 0) {
     st(p, ld(p) - lr * g);
     return;
   }
-  const vi = mu * ld(v) + g;
+  const vi = flush(mu * ld(v) + g); // as optimizers.ts sgd
   st(v, vi);
   st(p, ld(p) - lr * (nesterov ? g + mu * vi : vi));
 }
@@ -41,7 +42,7 @@ import { loss, lossBackward, fusedWithOutput } from './losses';
       const w2 = ld2(row + i);
       if (back) st2(spare + i, f64x2.add(ld2(spare + i), f64x2.mul(w2, d2)));
       const g2 = f64x2.mul(d2, ld2(prev + i));
-      const v2 = f64x2.add(f64x2.mul(mu2, ld2(row + i + toState)), g2);
+      const v2 = flush2(f64x2.add(f64x2.mul(mu2, ld2(row + i + toState)), g2));
       st2(row + i + toState, v2);
       st2(row + i, f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2)));
     }

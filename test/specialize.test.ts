@@ -81,12 +81,26 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     await expectSameBits({ inputs: 16, layers: [{ units: 28, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 10);
   });
 
+  it.each([
+    { type: 'adam', learningRate: 0.01 },
+    { type: 'adamw', learningRate: 0.01, weightDecay: 0.05 },
+    { type: 'rmsprop', learningRate: 0.01 },
+    { type: 'adagrad', learningRate: 0.1 },
+    { type: 'sgd', learningRate: 0.1, momentum: 0.9, clipNorm: 0.5 },
+    { type: 'sgd', learningRate: 0.1, clipValue: 0.01 },
+    { type: 'adam', learningRate: 0.01, clipNorm: 0.3, clipValue: 0.05 },
+  ] as const)('unfused steps (gradients, then the main module\'s step()): %j', async (optimizer) => {
+    await expectSameBits(base('tanh', 'softmax', 'crossEntropy', { optimizer }), 11);
+    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer }), 12, { schedule: { type: 'step', every: 1, factor: 0.5 } });
+    await expectSameBits({ inputs: 2, layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'halfSquaredError', optimizer }, 13);
+  });
+
   it('with shuffling and a learning-rate schedule (the per-batch rates path)', async () => {
     await expectSameBits(base('tanh', 'softmax', 'crossEntropy'), 8, { shuffle: true, schedule: { type: 'cosine' } });
     await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, { schedule: (e: number, s: number) => 0.1 / (1 + s) });
   });
 
-  it('150 random small shapes: the module validates and trains to the same bits', async () => {
+  it('150 random small shapes and optimizers: the module validates and trains to the same bits', async () => {
     const rng = new Rng(2026);
     const acts = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
     for (let n = 0; n < 150; n++) {
@@ -98,7 +112,12 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
       });
       if (loss === 'crossEntropy') layers[depth - 1] = { ...layers[depth - 1], units: Math.max(2, layers[depth - 1].units) };
       const momentum = rng.int(2) ? 0 : 0.8;
-      const spec: NetworkSpec = { inputs: 1 + rng.int(6), layers, loss, optimizer: { type: 'sgd', learningRate: 0.05, momentum, nesterov: momentum > 0 && rng.int(2) === 1 }, seed: n };
+      const optimizer: NetworkSpec['optimizer'] = [
+        { type: 'sgd', learningRate: 0.05, momentum, nesterov: momentum > 0 && rng.int(2) === 1 },
+        { type: 'adam', learningRate: 0.01 },
+        { type: 'rmsprop', learningRate: 0.01, clipNorm: 1 },
+      ][rng.int(3)] as NetworkSpec['optimizer'];
+      const spec: NetworkSpec = { inputs: 1 + rng.int(6), layers, loss, optimizer, seed: n };
       const s = normalizeSpec(spec);
       expect(WebAssembly.validate(generate(shapeOf(s, layoutOf(s.layers).size)!))).toBe(true);
       const { fast, generic } = await pair(spec);
@@ -185,12 +204,12 @@ describe('which networks get a module', () => {
     const n = await Network.create({ ...spec, backend });
     return n.core.perSample() === n.core.be.k ? 'generic' : 'generated';
   };
-  it('small plain or momentum SGD networks on wasm only', async () => {
+  it('small networks on wasm only, any optimizer and clipping, but no L2 or dropout', async () => {
     const small = base('tanh', 'linear', 'mse');
     expect(await kOf(small)).toBe('generated');
     expect(await kOf(small, 'js')).toBe('generic');
-    expect(await kOf({ ...small, optimizer: { type: 'adam' } })).toBe('generic');
-    expect(await kOf({ ...small, optimizer: { type: 'sgd', clipNorm: 1 } })).toBe('generic');
+    expect(await kOf({ ...small, optimizer: { type: 'adam' } })).toBe('generated');
+    expect(await kOf({ ...small, optimizer: { type: 'sgd', clipNorm: 1 } })).toBe('generated');
     expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', dropout: 0.5 }, { units: 2 }] })).toBe('generic');
     expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', l2: 1e-3 }, { units: 2 }] })).toBe('generic');
     // 784-128-10 is far past MAX_PARAMS: the generic kernels (GEMM-based for batches) serve it.

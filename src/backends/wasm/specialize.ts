@@ -1,9 +1,9 @@
-// Per-shape code for small networks trained one sample at a time. The generic fused step
-// (assembly/fused.ts) loops over trip counts of 1–4 and re-reads the plan for every layer; for a
-// 2-2-1 network that bookkeeping costs more than the ~20 flops and 3 exps of the step itself. So
-// for a small network we emit a Wasm module whose trainStep/trainBatches are that same step fully
-// unrolled for its shape: every weight at a constant offset from its layer's base, activations in
-// locals. The arithmetic is fused.ts's, operation for operation (test/specialize.test.ts checks
+// Per-shape code for small networks trained one sample at a time. The generic one-sample step
+// (assembly/fused.ts, or sample.ts + step) loops over trip counts of 1–4 and re-reads the plan for
+// every layer; for a 2-2-1 network that bookkeeping costs more than the ~20 flops and 3 exps of the
+// step itself. So for a small network we emit a Wasm module whose trainStep/trainBatches are that
+// same step fully unrolled for its shape: every weight at a constant offset from its layer's base,
+// activations in locals; other optimizers than SGD run the main module's step() on the gradients. The arithmetic is fused.ts's, operation for operation (test/specialize.test.ts checks
 // bit-identical heaps), and exp (inside sigmoid's formula), tanh, softmax and the logit losses
 // are calls into the main module, so they are the same code too. Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
@@ -25,18 +25,23 @@ export type { Shape };
 export const MAX_PARAMS = 768;
 export const MAX_UNITS = 64;
 
-/** The shape when `spec` takes the fused one-sample path (src/spec.ts `fusable`) and is small. */
+/**
+ * The shape when `spec` is small and its one-sample steps are the fused SGD step (src/spec.ts
+ * `fusable`) or, for other optimizers and for clipping, forward1 + backward1 + step with no L2 or
+ * dropout (whose extra terms stay with the generic kernels).
+ */
 export function shapeOf(spec: Spec, params: number): Shape | undefined {
-  if (!fusable(spec)) return undefined;
-  const o = spec.optimizer;
+  if (spec.layers.some((l) => l.l2 || l.dropout)) return undefined;
   if (params > MAX_PARAMS || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
+  const o = spec.optimizer, fused = fusable(spec), momentum = fused && o.type === 'sgd' && o.momentum !== 0;
   return {
     inputs: spec.inputs,
     layers: spec.layers.map((l) => ({ inputs: l.inputs, units: l.units, act: Act[l.activation], bias: l.bias })),
     loss: LossKind[spec.loss],
     metric: metricFor(spec.loss),
-    momentum: o.momentum !== 0,
-    nesterov: o.momentum !== 0 && o.nesterov,
+    fused,
+    momentum,
+    nesterov: momentum && o.nesterov,
   };
 }
 
@@ -74,7 +79,7 @@ function trainBatches(s: Shape): Body {
   for (let i = 0; i < 9; i++) f.get(i);
   f.call(TRAIN_BATCHES).emit(op.return, op.end);
   const c = prologue(f, s, plan);
-  hold(f, s, c);
+  if (s.fused) hold(f, s, c);
   const outputs = s.layers[s.layers.length - 1].units;
   const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
@@ -97,17 +102,18 @@ function trainBatches(s: Shape): Body {
   f.get(b).i32(1).emit(op.i32Add).set(b);
   finite(f, step.loss);
   f.emit(op.i32Eqz, op.if, VOID);
-  release(f, s, c);
+  if (s.fused) release(f, s, c);
   f.get(b).emit(op.return, op.end);
   f.br(0).emit(op.end, op.end);
-  release(f, s, c);
+  if (s.fused) release(f, s, c);
   f.get(b);
   return f;
 }
 
-/** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (not fusable, momentum changed). */
+/** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */
 function guard(f: Body, s: Shape, plan: number): void {
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.fusable).f64(1).emit(op.f64Ne, op.i32Or);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.fusable).f64(s.fused ? 1 : 0).emit(op.f64Ne, op.i32Or);
+  if (!s.fused) return;
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).f64(0).emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.nesterov).f64(s.nesterov ? 1 : 0).emit(op.f64Ne, op.i32Or);
 }

@@ -12,6 +12,8 @@ export interface Shape {
   layers: { inputs: number; units: number; act: number; bias: boolean }[];
   loss: number;
   metric: number;
+  /** True: plain or momentum SGD fused into the backward pass (assembly/fused.ts). False: gradients into the gradient block, then the main module's step() (its optimizer, clipping and step counter). */
+  fused: boolean;
   momentum: boolean;
   nesterov: boolean;
 }
@@ -24,8 +26,9 @@ export const IMPORTS: FuncImport[] = [
   { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
   { name: 'trainStep', params: [I32, I32], results: [F64] },
   { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
+  { name: 'step', params: [I32], results: [] },
 ];
-export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES] = [0, 1, 2, 3, 4, 5];
+export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP] = [0, 1, 2, 3, 4, 5, 6];
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
@@ -54,12 +57,12 @@ export interface Context {
   w: number[]; b: number[]; z: number[]; a: number[]; // byte bases per layer
   weights: Slot[][]; biases: Slot[][];
   zel: number[]; ael: number[]; // element offsets, for calls into the main module
-  lr: number; mu: number; toState: number; counters: number; plan: number;
+  lr: number; mu: number; toState: number; toGrad: number; counters: number; plan: number;
 }
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 export function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), counters: f.local(I32), plan };
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
@@ -78,6 +81,7 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.lr).set(c.lr);
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).set(c.mu);
   f.get(plan).emit(...ldi(F.state)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
+  if (!s.fused) f.get(plan).emit(...ldi(F.grads)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
   f.get(plan).emit(...ldi(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
   s.layers.forEach((layer, l) => {
     c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
@@ -86,7 +90,7 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
   return c;
 }
 
-/** Moves every parameter (and momentum) into locals. */
+/** Moves every parameter (and momentum) into locals (fused steps only: step() updates memory). */
 export function hold(f: Body, s: Shape, c: Context): void {
   for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
     slot.p = f.local(F64);
@@ -117,9 +121,10 @@ export function finite(f: Body, v: number): void {
 }
 
 /**
- * One fused SGD step on the sample at x (bytes) → y (bytes; yel its element offset), as fusedStep
- * in assembly/fused.ts: forward (Z and A stored as the generic pass stores them), loss; if finite,
- * backward with each weight updated right after it fed the previous layer's delta, then the counters.
+ * One training step on the sample at x (bytes) → y (bytes; yel its element offset): forward (Z
+ * and A stored as the generic pass stores them), loss; if finite, backward — fused (as fusedStep in
+ * assembly/fused.ts: each weight updated right after it fed the previous layer's delta) or not (as
+ * backward1 + step in assembly/network.ts's trainOnce) — then the counters.
  */
 export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[] } {
   const tmp = f.local(F64);
@@ -197,7 +202,8 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   }
   if (!fusedWithOutput(s.loss)) dz = derivative(f, s.layers[last].act, zOut, out, dz);
 
-  // Backward with the updates fused in.
+  // Backward: with the updates fused in, or (unfused) writing dL/dparams into the gradient block
+  // as backward1 in assembly/sample.ts does, for the main module's step() to apply.
   for (let l = last; l >= 0; l--) {
     const layer = s.layers[l], prev = l > 0 ? as[l - 1] : xs;
     const spare: number[] = [];
@@ -209,19 +215,25 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
         const value = slot.p >= 0 ? slot.p : w; // the weight before its update
         if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
         if (l > 0) f.get(spare[i]).get(value).get(dz[o]).emit(op.f64Mul, op.f64Add).set(spare[i]);
-        f.get(dz[o]).get(prev[i]).emit(op.f64Mul).set(g);
-        update(f, s, c, slot, value, g);
+        if (s.fused) {
+          f.get(dz[o]).get(prev[i]).emit(op.f64Mul).set(g);
+          update(f, s, c, slot, value, g);
+        } else f.get(slot.base).get(c.toGrad).emit(op.i32Add).get(dz[o]).get(prev[i]).emit(op.f64Mul).store(slot.at);
       }
       if (layer.bias) {
         const slot = c.biases[l][o];
-        if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
-        update(f, s, c, slot, slot.p >= 0 ? slot.p : w, dz[o]);
+        if (!s.fused) f.get(slot.base).get(c.toGrad).emit(op.i32Add).get(dz[o]).store(slot.at);
+        else {
+          if (slot.p < 0) f.get(slot.base).load(slot.at).set(w);
+          update(f, s, c, slot, slot.p >= 0 ? slot.p : w, dz[o]);
+        }
       }
     }
     if (l > 0) dz = derivative(f, s.layers[l - 1].act, zs[l - 1], as[l - 1], spare);
   }
-  // Counters: optimizer steps, and the dropout stream modulo 2³².
-  f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+  // Counters: optimizer steps (step() counts its own), and the dropout stream modulo 2³².
+  if (s.fused) f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+  else f.get(c.plan).call(STEP);
   f.get(c.counters).get(c.counters).load(8).f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select).store(8);
   f.emit(op.end);
   return { loss, out };
@@ -265,7 +277,7 @@ function derivative(f: Body, kind: number, z: number[], a: number[], da: number[
   return dz;
 }
 
-/** p ← p − lr·g; with momentum μ: v ← μv + g, p ← p − lr·v (Nesterov: p − lr·(g + μv)). p's current value is in local w. */
+/** p ← p − lr·g; with momentum μ: v ← flush(μv + g), p ← p − lr·v (Nesterov: p − lr·(g + μv)). p's current value is in local w. */
 function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number): void {
   const inMemory = slot.p < 0;
   let v = slot.v;
@@ -273,8 +285,13 @@ function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number)
     if (inMemory) {
       v = f.local(F64);
       f.get(slot.base).get(c.toState).emit(op.i32Add);
-      f.get(c.mu).get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).emit(op.f64Mul).get(g).emit(op.f64Add).tee(v).store(slot.at);
-    } else f.get(c.mu).get(v).emit(op.f64Mul).get(g).emit(op.f64Add).set(v);
+      f.get(c.mu).get(slot.base).get(c.toState).emit(op.i32Add).load(slot.at).emit(op.f64Mul).get(g).emit(op.f64Add).set(v);
+      flush(f, v);
+      f.get(v).store(slot.at);
+    } else {
+      f.get(c.mu).get(v).emit(op.f64Mul).get(g).emit(op.f64Add).set(v);
+      flush(f, v);
+    }
   }
   if (inMemory) f.get(slot.base);
   f.get(w).get(c.lr);
@@ -284,6 +301,11 @@ function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number)
   f.emit(op.f64Mul, op.f64Sub);
   if (inMemory) f.store(slot.at);
   else f.set(slot.p);
+}
+
+/** v = +0 where |v| < 2⁻¹⁰²² (assembly/optimizers.ts flush: momentum never sinks into subnormals). */
+function flush(f: Body, v: number): void {
+  f.f64(0).get(v).get(v).emit(op.f64Abs).f64(2.2250738585072014e-308).emit(op.f64Lt, op.select).set(v);
 }
 
 /** Pushes the metric of the output (locals a) against y (bytes), as assembly/metrics.ts for one row. */
