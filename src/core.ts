@@ -38,8 +38,9 @@ export class Core {
 
   /**
    * The kernels for one-sample training (trainStep of one row, fit with batch 1): trainStep and
-   * trainBatches generated for this network's shape where the backend does that (small SGD
-   * networks on wasm; made on first use, ≈ 1 ms), else the backend's. Both give the same bits.
+   * trainBatches generated for this network's shape where the backend does that (small networks
+   * without L2 or dropout, on wasm; made on first use, ≈ 1 ms), else the backend's. Both give the
+   * same bits.
    */
   perSample(): Kernels {
     if (this.fast === undefined) this.fast = this.be.specialize?.(this.spec, this.layout.size) ?? null;
