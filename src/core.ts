@@ -47,21 +47,27 @@ export class Core {
     return this.fast ?? this.be.k;
   }
 
-  // Offsets inside the model block (valid after enter()).
-  get params(): number {
+  // Offsets inside the model block, valid after enter() until the next await (another network may
+  // evict this one then). Reading one while evicted is a bug in the caller: fail loudly rather
+  // than hand out an offset into someone else's memory.
+  private get model(): number {
+    if (this.home.model < 0) throw new Error('backprop internal error: a network\'s blocks were used while evicted (enter() first)');
     return this.home.model;
   }
+  get params(): number {
+    return this.model;
+  }
   get state(): number {
-    return this.home.model + this.rel.state;
+    return this.model + this.rel.state;
   }
   get counters(): number {
-    return this.home.model + this.rel.counters;
+    return this.model + this.rel.counters;
   }
   get grads(): number {
-    return this.home.model + this.rel.grads;
+    return this.model + this.rel.grads;
   }
   get plan(): number {
-    return this.home.model + this.rel.plan;
+    return this.model + this.rel.plan;
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {

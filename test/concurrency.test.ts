@@ -95,3 +95,19 @@ describe('interleaved fits do not disturb each other', () => {
     expect(be.inUse).toBe(inUse); // the victim's blocks and its data set went back
   });
 });
+
+describe('an evicted network', () => {
+  it("refuses its offsets until the public API brings it back (a caller's missing enter() fails loudly, not silently)", async () => {
+    const module = await WebAssembly.compile(embeddedBytes() as BufferSource);
+    const be = await wasmBackend(module);
+    (be as { homes: Homes }).homes = new Homes(be, 1); // every network that enters evicts the others
+    const a = await Network.create({ ...specs[0], backend: 'wasm' }, { wasm: module });
+    const before = JSON.stringify(a);
+    await Network.create({ ...specs[2], backend: 'wasm' }, { wasm: module }); // evicts a
+    expect(be.homes.resident).toBe(1);
+    expect(() => a.core.params).toThrow(/used while evicted/);
+    expect(() => a.core.plan).toThrow(/used while evicted/);
+    expect(JSON.stringify(a)).toBe(before); // the API re-enters: same bits as before eviction
+    expect(a.core.params).toBeGreaterThanOrEqual(0);
+  });
+});
