@@ -136,16 +136,12 @@ export class Network {
   predict(x: Float64Array, rows: number): Float64Array;
   predict(x: Sample | Batch, rows?: number): Float64Array | Float64Array[] {
     this.alive();
-    if (rows === undefined) {
-      // One sample (the common call in a loop): straight into the X buffer, one allocation out.
+    // One sample (the common call in a loop): straight into the X buffer, one allocation out.
+    if (rows === undefined && this.loadInput(x)) {
       const c = this.core;
-      c.enter(1);
-      const h = c.be.heap();
-      if (copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x])) {
-        c.be.k.forward(c.plan, 1, 0);
-        const at = c.outputAt;
-        return c.be.heap().slice(at, at + this.outputs);
-      }
+      c.be.k.forward(c.plan, 1, 0);
+      const at = c.outputAt;
+      return c.be.heap().slice(at, at + this.outputs);
     }
     const r = toRows(x, this.inputs, 'inputs', rows);
     const out = new Float64Array(r.rows * this.outputs);
@@ -269,12 +265,19 @@ export class Network {
   }
 
   /** One sample straight into the batch buffers, when x and y are flat samples; else false. */
-  private loadSample(x: unknown, y: unknown): boolean {
+  /** Copies one sample into the X buffer when x is one (else false, for the general path). */
+  private loadInput(x: unknown): boolean {
     this.alive();
     const c = this.core;
     c.enter(1);
     const h = c.be.heap();
-    return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]) && copySample(y, this.outputs, 'targets', h, h[c.plan + F.y]);
+    return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]);
+  }
+
+  private loadSample(x: unknown, y: unknown): boolean {
+    if (!this.loadInput(x)) return false;
+    const h = this.core.be.heap();
+    return copySample(y, this.outputs, 'targets', h, h[this.core.plan + F.y]);
   }
 
   private loadPair(x: Sample | Batch, y: Sample | Batch): number {
