@@ -7,7 +7,7 @@ import { median } from './peers/common.js';
 
 const probe = `
 const t0 = performance.now();
-const { Network } = await import('backprop');
+const { Network } = await import('backprop-wasm');
 const t1 = performance.now();
 const net = await Network.create({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy' });
 net.predict(new Float64Array(784));

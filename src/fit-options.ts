@@ -62,7 +62,7 @@ export interface FitOptions {
   yieldEveryMs?: number;
   /**
    * Threads that share each batch (default 1): an integer 1–64, or 'auto' for min(cores, 4).
-   * Needs enableThreads() from 'backprop/threads', the wasm backend and SharedArrayBuffer (in
+   * Needs enableThreads() from 'backprop-wasm/threads', the wasm backend and SharedArrayBuffer (in
    * browsers: cross-origin isolation); where missing, fit runs on one thread with one console
    * warning. `history.threads` says how many ran.
    */

@@ -1,4 +1,4 @@
-// The opt-in entry `backprop/fma`: carries the fma build of the Wasm module (GEMM micro-kernels
+// The opt-in entry `backprop-wasm/fma`: carries the fma build of the Wasm module (GEMM micro-kernels
 // with relaxed SIMD fused multiply-add), which Network.create(spec, { fma: true }) runs. Kept out
 // of the main entry so that programs that never ask for it do not download it.
 import { FMA_WASM_BASE64 } from './backends/wasm/fma-bytes.generated.js';

@@ -1,4 +1,4 @@
-// The opt-in fma module (enableFma() from 'backprop/fma', then CreateOptions.fma: GEMM
+// The opt-in fma module (enableFma() from 'backprop-wasm/fma', then CreateOptions.fma: GEMM
 // micro-kernels with relaxed SIMD fused multiply-add). Before enableFma(), or where relaxed SIMD is
 // missing (Node 20 without its flag), fma falls back to the default module with one warning (per
 // reason) and the default's bits. Where it is present (checked in a child
@@ -37,7 +37,7 @@ describe('fma option', () => {
     await fma.fit(DATA, { epochs: 5, batchSize: 2 });
     await plain.fit(DATA, { epochs: 5, batchSize: 2 });
     expect(JSON.stringify(fma)).toBe(JSON.stringify(plain));
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(["backprop: fma needs the fma module: import { enableFma } from 'backprop/fma' and call it first; using the default module."]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(["backprop: fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first; using the default module."]);
   });
 
   it.skipIf(relaxedSimdSupported())('after enableFma() but without relaxed SIMD (Node 20, no flag): one warning, the default module', async () => {
@@ -68,7 +68,7 @@ describe('fma option', () => {
     expect(out.training.maxRelWeightDiff).toBeLessThan(1e-10);
   });
 
-  it.each([['ESM', 'module', "import { Network } from 'backprop'; import { enableFma } from 'backprop/fma';"], ['CommonJS', 'commonjs', "const { Network } = require('backprop'); const { enableFma } = require('backprop/fma');"]])(
+  it.each([['ESM', 'module', "import { Network } from 'backprop-wasm'; import { enableFma } from 'backprop-wasm/fma';"], ['CommonJS', 'commonjs', "const { Network } = require('backprop-wasm'); const { enableFma } = require('backprop-wasm/fma');"]])(
     '%s: the built package\'s backprop/fma entry turns fma on for backprop (with the flag)', (_, type, head) => {
       const script = `${head}
         enableFma();

@@ -96,7 +96,7 @@ describe('hostile model files are refused with a clear error', () => {
 
   it('prototype-polluting keys are refused and pollute nothing', async () => {
     const good = seeds[0];
-    const poison = '{"polluted":1,"format":"backprop","version":1}';
+    const poison = '{"polluted":1,"format":"backprop-wasm","version":1}';
     const texts = [
       good.replace(/^\{/, `{"__proto__":${poison},`),
       good.replace(/^\{/, '{"constructor":{"prototype":{"polluted":1}},'),
@@ -151,7 +151,7 @@ describe('hostile model files are refused with a clear error', () => {
 
 // ---- random mutations ----------------------------------------------------------------------
 
-const HOSTILE: unknown[] = [null, true, false, 0, -0, -1, 1, 2, 3, 0.5, 1e9, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 5e-324, '', 'A', 'AAAA', '====', 'relu', 'softmax', 'sgd', 'adam', 'backprop', '__proto__', [], [0], [0, 0], [1e9, 1e9], {}, { units: 1e9 }, { __proto__: null }];
+const HOSTILE: unknown[] = [null, true, false, 0, -0, -1, 1, 2, 3, 0.5, 1e9, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 5e-324, '', 'A', 'AAAA', '====', 'relu', 'softmax', 'sgd', 'adam', 'backprop-wasm', '__proto__', [], [0], [0, 0], [1e9, 1e9], {}, { units: 1e9 }, { __proto__: null }];
 const CHARS = '0123456789-+.eE"{}[],: \\/=ABCxyz_\n';
 
 function mutateTree(rng: Rng, m: any): void {

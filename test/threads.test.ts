@@ -230,11 +230,11 @@ describe('threaded fits end cleanly', () => {
     await expect(fit).rejects.toMatchObject({ code: 'DISPOSED' });
   });
 
-  it('CommonJS: require("backprop/threads") enables threads for require("backprop") (one shared state)', () => {
+  it('CommonJS: require("backprop-wasm/threads") enables threads for require("backprop-wasm") (one shared state)', () => {
     // The built package (dist/, made by npm run build) resolved by name from inside the repository.
     const script = `
-      const { Network } = require('backprop');
-      require('backprop/threads').enableThreads();
+      const { Network } = require('backprop-wasm');
+      require('backprop-wasm/threads').enableThreads();
       (async () => {
         const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
         const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
@@ -256,7 +256,7 @@ describe('threaded fits end cleanly', () => {
       console.log('threads', h.threads);`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 30_000 });
     if (enable) expect(r.stderr).toBe('');
-    else expect(r.stderr).toMatch(/^backprop: fit runs on one thread: threads need the threads build: import \{ enableThreads \} from 'backprop\/threads'/);
+    else expect(r.stderr).toMatch(/^backprop: fit runs on one thread: threads need the threads build: import \{ enableThreads \} from 'backprop-wasm\/threads'/);
     expect(r.stdout.trim()).toBe(`threads ${enable ? 2 : 1}`);
     expect(r.status).toBe(0);
   });

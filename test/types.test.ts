@@ -1,6 +1,6 @@
 // The packed package's type declarations as TypeScript users meet them: a project with
 // module/moduleResolution node16 and skipLibCheck off compiles an ES module (.mts) and a CommonJS
-// module (.cts) that import 'backprop', 'backprop/threads' and 'backprop/fma', and both compiled
+// module (.cts) that import 'backprop-wasm', 'backprop-wasm/threads' and 'backprop-wasm/fma', and both compiled
 // programs run. Negative control: the same CommonJS file against a copy of the package whose
 // "exports" give only the ESM declarations (as before the .d.cts files) fails with TS1479.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -13,9 +13,9 @@ const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 let packed: Packed;
 
 const program = (kind: string) => `
-import { Network, BackpropError, type NetworkSpec } from 'backprop';
-import { enableThreads } from 'backprop/threads';
-import { enableFma } from 'backprop/fma';
+import { Network, BackpropError, type NetworkSpec } from 'backprop-wasm';
+import { enableThreads } from 'backprop-wasm/threads';
+import { enableFma } from 'backprop-wasm/fma';
 enableThreads();
 enableFma();
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 };
@@ -54,7 +54,7 @@ describe('type declarations (node16 resolution)', () => {
 
   it('negative control: ESM-only declarations for require() fail to compile (TS1479)', () => {
     const old = join(packed.app, 'node_modules/backprop-esm-types');
-    cpSync(join(packed.app, 'node_modules/backprop'), old, { recursive: true });
+    cpSync(join(packed.app, 'node_modules/backprop-wasm'), old, { recursive: true });
     const pkg = JSON.parse(readFileSync(join(old, 'package.json'), 'utf8'));
     pkg.name = 'backprop-esm-types';
     pkg.exports = { '.': { types: './dist/index.d.ts', require: './dist/index.cjs', default: './dist/index.js' } };

@@ -3,7 +3,7 @@
 // Plain JavaScript because Node loads a worker's file itself (a TS loader would not carry over).
 // The browser version, a Web Worker, is examples/worker/browser/.
 import { Worker, isMainThread, parentPort, threadId } from 'node:worker_threads';
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 
 const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
 

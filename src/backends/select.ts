@@ -11,7 +11,7 @@ const warnedFma = new Set<string>(); // each reason once
 
 /**
  * `fma` asks for the build whose GEMM uses fused multiply-add (relaxed SIMD; enableFma() from
- * `backprop/fma` provides it). Where the engine lacks relaxed SIMD, or enableFma() was not called,
+ * `backprop-wasm/fma` provides it). Where the engine lacks relaxed SIMD, or enableFma() was not called,
  * the default build runs instead, after one warning: the results are the default's, only slower
  * than asked for.
  */
@@ -26,7 +26,7 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
       if (fma) {
         const why = fmaEnabled()
           ? 'fma needs WebAssembly relaxed SIMD (Chrome ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd), which is not available here'
-          : "fma needs the fma module: import { enableFma } from 'backprop/fma' and call it first";
+          : "fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first";
         if (!warnedFma.has(why)) console.warn(`backprop: ${why}; using the default module.`);
         warnedFma.add(why);
       }

@@ -60,11 +60,11 @@ export function toONNX(net: Network): Uint8Array {
     }
     x = out;
   });
-  graph.string(2, 'backprop').message(11, valueInfo('input', spec.inputs)).message(12, valueInfo('output', net.outputs));
+  graph.string(2, 'backprop-wasm').message(11, valueInfo('input', spec.inputs)).message(12, valueInfo('output', net.outputs));
   const meta = JSON.stringify({ spec: savedSpec(net) });
   return new Writer()
     .int(1, ONNX_IR_VERSION)
-    .string(2, 'backprop')
+    .string(2, 'backprop-wasm')
     .message(7, graph)
     .message(8, new Writer().string(1, '').int(2, ONNX_OPSET))
     .message(14, new Writer().string(1, META_KEY).string(2, meta))

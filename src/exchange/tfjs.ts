@@ -61,11 +61,11 @@ export function toTFJS(net: Network): TFJSArtifacts {
     }
   });
   return {
-    modelTopology: { class_name: 'Sequential', config: { name: 'backprop', layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
+    modelTopology: { class_name: 'Sequential', config: { name: 'backprop-wasm', layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
     weightSpecs,
     weightData: Float32Array.from(values).buffer,
     format: 'layers-model',
-    generatedBy: 'backprop',
+    generatedBy: 'backprop-wasm',
     convertedBy: null,
     userDefinedMetadata: { backprop: { spec: savedSpec(net) } },
   };

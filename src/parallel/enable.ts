@@ -1,4 +1,4 @@
-// The opt-in entry `backprop/threads`: carries the threads build of the Wasm module (shared memory,
+// The opt-in entry `backprop-wasm/threads`: carries the threads build of the Wasm module (shared memory,
 // atomics), which fit({ threads }) needs. Kept out of the main entry so that programs that never
 // train on several threads do not download it.
 import { THREADS_WASM_BASE64 } from '../backends/wasm/threads-bytes.generated.js';

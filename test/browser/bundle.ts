@@ -18,7 +18,7 @@ export function writeFixtureApp(app: string): void {
   copyFileSync(join(ROOT, 'test/browser/fixtures/main.js'), join(app, 'main.js'));
   copyFileSync(join(ROOT, 'examples/worker/browser/worker.js'), join(app, 'worker.js'));
   writeFileSync(join(app, 'index.html'), MODULE_PAGE);
-  const map = '<script type="importmap">{"imports":{"backprop":"./node_modules/backprop/dist/index.js"}}</script>\n';
+  const map = '<script type="importmap">{"imports":{"backprop-wasm":"./node_modules/backprop-wasm/dist/index.js"}}</script>\n';
   writeFileSync(join(app, 'plain.html'), MODULE_PAGE.replace('<script type="module"', map + '<script type="module"'));
 }
 

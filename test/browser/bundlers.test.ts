@@ -80,11 +80,11 @@ describe('the packed package in Node', () => {
     console.log(JSON.stringify({ backend: net.backend, loss: loss.at(-1), predictions: ${JSON.stringify(XOR.inputs)}.map((x) => net.predict(x)[0]) }));`;
 
   it('import works (ESM) and trains XOR on wasm', async () => {
-    expectXor(script(`import { Network } from 'backprop';\n${body}`, 'mjs'), 'wasm', await oracle('wasm'));
+    expectXor(script(`import { Network } from 'backprop-wasm';\n${body}`, 'mjs'), 'wasm', await oracle('wasm'));
   });
 
   it('require works (CommonJS) and trains XOR on wasm', async () => {
-    expectXor(script(`const { Network } = require('backprop');\n(async () => { ${body} })();`, 'cjs'), 'wasm', await oracle('wasm'));
+    expectXor(script(`const { Network } = require('backprop-wasm');\n(async () => { ${body} })();`, 'cjs'), 'wasm', await oracle('wasm'));
   });
 
   it('examples/worker/node.mjs trains XOR on wasm in a worker_thread and predicts with it on the main thread', async () => {
@@ -130,7 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('in headless Chromium', () => {
     if (noSimd) await page.addInitScript(() => void (WebAssembly.validate = () => false));
     const warnings: string[] = [];
     const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'warning' && m.text().includes('backprop') && warnings.push(m.text()));
+    page.on('console', (m) => m.type() === 'warning' && m.text().includes('backprop:') && warnings.push(m.text()));
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
       await page.goto(`${server.url}/${path}`);

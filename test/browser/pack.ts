@@ -22,7 +22,7 @@ export interface Packed {
   /** The temp dir holding everything (remove it when done). */
   tmp: string;
   tarball: string;
-  /** An app dir with package.json and node_modules/backprop installed from the tarball. */
+  /** An app dir with package.json and node_modules/backprop-wasm installed from the tarball. */
   app: string;
 }
 

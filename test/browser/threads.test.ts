@@ -1,5 +1,5 @@
 // Multi-core fit in a real browser: backprop as users install it (npm pack → npm install), with
-// `backprop/threads`, bundled with zero configuration by each bundler, trains with threads: 2 in
+// `backprop-wasm/threads`, bundled with zero configuration by each bundler, trains with threads: 2 in
 // headless Chromium — on the page's main thread and inside a Web Worker — from workers made of a
 // Blob URL. On a cross-origin-isolated page (COOP/COEP) two threads must run and follow Node's
 // one-thread run within 1e-12 (|Δ| / max(1, |v|); only the order of summation differs), while
@@ -122,7 +122,7 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
     await page.addInitScript(countBlobWorkers);
     const warnings: string[] = [];
     const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'warning' && m.text().includes('backprop') && warnings.push(m.text()));
+    page.on('console', (m) => m.type() === 'warning' && m.text().includes('backprop:') && warnings.push(m.text()));
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
       await page.goto(`${server.url}/${path}`);

@@ -1,6 +1,6 @@
 // Trains XOR in a Web Worker, then predicts on the page with the model the worker sends back.
 // Run: npx vite examples/worker/browser (or bundle it with webpack, Rollup or esbuild).
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 
 const out = document.getElementById('out');
 const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };

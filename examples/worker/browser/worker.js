@@ -1,6 +1,6 @@
 // Trains a network off the main thread. Every bundler (Vite, webpack 5, Rollup, esbuild) picks
 // this file up from `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`.
-import { Network } from 'backprop';
+import { Network } from 'backprop-wasm';
 
 self.onmessage = async ({ data: { spec, data, options } }) => {
   try {

@@ -51,7 +51,7 @@ export function relaxedSimdSupported(): boolean {
 let fmaBase64: string | undefined;
 let fma: Promise<WebAssembly.Module> | undefined;
 
-/** Called by enableFma() (src/fma.ts, the `backprop/fma` entry) with the fma build's bytes. */
+/** Called by enableFma() (src/fma.ts, the `backprop-wasm/fma` entry) with the fma build's bytes. */
 export function provideFmaModule(base64: string): void {
   fmaBase64 = base64;
 }
@@ -59,7 +59,7 @@ export const fmaEnabled = () => fmaBase64 !== undefined;
 
 /** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). */
 export function fmaModule(): Promise<WebAssembly.Module> {
-  if (fmaBase64 === undefined) return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop/fma' and call it first"));
+  if (fmaBase64 === undefined) return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first"));
   return (fma ??= WebAssembly.compile(fromBase64(fmaBase64) as BufferSource));
 }
 

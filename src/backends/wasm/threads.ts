@@ -36,7 +36,7 @@ let shared: Promise<ThreadsRuntime> | undefined;
 let embedded: string | undefined;
 
 /**
- * Hands over the threads build (base64). It lives in the opt-in entry `backprop/threads`
+ * Hands over the threads build (base64). It lives in the opt-in entry `backprop-wasm/threads`
  * (src/parallel/enable.ts), not here: bundlers without code splitting (esbuild, Vite's workers)
  * would otherwise put its ≈ 20 KiB (gzipped) into every bundle that imports Network.
  */
