@@ -1,5 +1,6 @@
 // Turning what users pass (number[], number[][], Float64Array) into checked row-major rows.
 import { BackpropError, words } from './errors.js';
+import type { Loss } from './kinds.js';
 
 export type Sample = ArrayLike<number>;
 export type Batch = ArrayLike<number>[] | Float64Array;
@@ -68,12 +69,32 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
   return out;
 }
 
-/** Inputs and targets of one batch or data set, with matching row counts. */
-export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string): { x: Rows; y: Rows } {
+/**
+ * Inputs and targets of one batch or data set, with matching row counts. With `loss`
+ * 'crossEntropy' every target row must be a probability distribution (see checkDistributions).
+ */
+export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss): { x: Rows; y: Rows } {
   const xr = toRows(x, inputs, fx, ArrayBuffer.isView(x) && ArrayBuffer.isView(y) && (x as Float64Array).length !== inputs ? (x as Float64Array).length / inputs : undefined);
   const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined);
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
+  if (loss === 'crossEntropy') checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
   return { x: xr, y: yr };
+}
+
+/**
+ * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
+ * [2, 0, 0] or [-1, 2, 0] would train silently towards nonsense, so it is refused, naming the row.
+ */
+export function checkDistributions(data: ArrayLike<number>, at: number, rows: number, width: number, rowField: (row: number) => string): void {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = 0; j < width; j++) {
+      const v = data[at + r * width + j];
+      if (v < 0) bad(`${rowField(r)}[${j}]`, "a probability ≥ 0 (loss 'crossEntropy' takes distributions as targets)", v);
+      sum += v;
+    }
+    if (Math.abs(sum - 1) > 1e-9) bad(rowField(r), "a row summing to 1 within 1e-9 (loss 'crossEntropy' takes distributions as targets)", words(`a row summing to ${sum}`));
+  }
 }
 
 /**

@@ -17,11 +17,11 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const core = net.core;
   const { inputs, outputs } = net;
   const o = checkFit(options);
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets');
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', core.spec.loss);
   let x = all.x.data, y = all.y.data, n = all.x.rows;
   let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
   if (options.validationData !== undefined) {
-    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets');
+    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', core.spec.loss);
     val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
   } else if (o.validationSplit > 0) {
     const held = Math.floor(n * o.validationSplit);

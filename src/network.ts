@@ -2,10 +2,10 @@
 import { selectBackend } from './backends/select.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError } from './errors.js';
-import { normalizeSpec, optimizerSpec, checkKeys, type NetworkSpec, type Spec, type BackendChoice } from './spec.js';
+import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
-import { toRows, toPairs, shapeLike, copySample, type Sample, type Batch } from './data.js';
+import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
 import { F } from './plan.js';
 import { Rng } from './rng.js';
 import { encodeF64, parseModel, FORMAT, VERSION, type ModelJSON } from './serialize.js';
@@ -108,10 +108,11 @@ export class Network {
     return toTFJS(this);
   }
 
-  /** The normalized spec: every default filled in. */
-  get spec(): Readonly<Spec> {
-    return this.core.spec;
+  /** The normalized spec, every default filled in: a deeply frozen copy (changing it cannot change the network). */
+  get spec(): DeepReadonly<Spec> {
+    return (this.frozenSpec ??= frozenCopy(this.core.spec));
   }
+  private frozenSpec?: DeepReadonly<Spec>;
   /** Which backend really runs: 'wasm' or 'js'. */
   get backend(): 'wasm' | 'js' {
     return this.core.be.name;
@@ -190,7 +191,7 @@ export class Network {
   /** Loss and metric (accuracy for classification, mae for regression) over a data set. */
   evaluate(data: FitData, options: { batchSize?: number } = {}): Metrics {
     this.alive();
-    const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets');
+    const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
     return evaluateRows(this.core, x.data, y.data, x.rows, batchSize);
@@ -203,7 +204,7 @@ export class Network {
 
   /** A readable table of layers, shapes and parameter counts. */
   summary(): string {
-    return summarize(this.spec, this.backend);
+    return summarize(this.core.spec, this.backend);
   }
 
   getWeights(): LayerWeights[] {
@@ -277,12 +278,14 @@ export class Network {
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
     const h = this.core.be.heap();
-    return copySample(y, this.outputs, 'targets', h, h[this.core.plan + F.y]);
+    if (!copySample(y, this.outputs, 'targets', h, h[this.core.plan + F.y])) return false;
+    if (this.core.spec.loss === 'crossEntropy') checkDistributions(h, h[this.core.plan + F.y], 1, this.outputs, () => 'targets');
+    return true;
   }
 
   private loadPair(x: Sample | Batch, y: Sample | Batch): number {
     this.alive();
-    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets');
+    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', this.core.spec.loss);
     this.core.load(xr.data, yr.data, xr.rows);
     return xr.rows;
   }

@@ -25,12 +25,20 @@ export interface SgdSpec extends Clipping {
   nesterov?: boolean;
 }
 export interface AdamSpec extends Clipping {
-  type: 'adam' | 'adamw';
+  type: 'adam';
   learningRate?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
-  /** AdamW's decoupled weight decay (adamw only). */
+}
+/** Adam with decoupled weight decay; a type of its own so that `weightDecay` on 'adam' fails to compile. */
+export interface AdamWSpec extends Clipping {
+  type: 'adamw';
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Decoupled weight decay λ: w ← w − η(m̂/(√v̂+ε) + λw). Default 0.01. */
   weightDecay?: number;
 }
 export interface RmspropSpec extends Clipping {
@@ -44,7 +52,7 @@ export interface AdagradSpec extends Clipping {
   learningRate?: number;
   epsilon?: number;
 }
-export type OptimizerSpec = SgdSpec | AdamSpec | RmspropSpec | AdagradSpec;
+export type OptimizerSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface NetworkSpec {
@@ -90,6 +98,21 @@ export interface Spec {
   seed: number;
 }
 
+/** T with every property, at every depth, read-only (what `net.spec` returns). */
+export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** A deep copy of a normalized spec, frozen at every level. */
+export function frozenCopy(spec: Spec): DeepReadonly<Spec> {
+  const freeze = <T>(v: T): T => {
+    if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) freeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  return freeze(structuredClone(spec));
+}
+
 /** Limits that keep every offset an exact i32 and parameters, gradients and state within 4 GiB of Wasm memory. */
 export const MAX_LAYERS = 1024;
 export const MAX_PARAMS = 2 ** 26;
@@ -121,7 +144,10 @@ export function normalizeSpec(input: unknown): Spec {
   checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'wasm'], '');
   const l2 = s.l2 === undefined ? 0 : finite(s.l2, 'l2', 0);
   const inputs = positiveInt(s.inputs, 'inputs');
-  const loss = (s.loss ?? 'mse') as Loss;
+  // No loss named: a softmax output means classification (crossEntropy, as Keras users pick),
+  // anything else mse. An explicit loss still has to fit the output (checked below).
+  const lastLayer = Array.isArray(s.layers) ? (s.layers[s.layers.length - 1] as Record<string, unknown> | undefined) : undefined;
+  const loss = (s.loss ?? (isObject(lastLayer) && lastLayer.activation === 'softmax' ? 'crossEntropy' : 'mse')) as Loss;
   if (!LOSSES.includes(loss)) fail('loss', `one of ${LOSSES.join(', ')}`, s.loss);
   if (!Array.isArray(s.layers) || s.layers.length === 0) fail('layers', 'a non-empty array of { units, activation?, bias? }', s.layers);
   const raw = s.layers as unknown[];
