@@ -1,15 +1,28 @@
 // Bundles the ESM build (dist/) into one CommonJS file, dist/index.cjs, so that Node's
-// require('backprop-wasm') works too; it also carries enableThreads and enableFma (Node has no bundle size to save),
-// and dist/threads.cjs, what require('backprop-wasm/threads') loads, hands out that same function so
-// that both share one copy of the library's state. Run by `npm run build` after tsc;
-// `node scripts/build-cjs.mjs <dir>` bundles another build directory.
+// require('backprop-wasm') works too, with the same exports as the ESM entry. The threads and fma
+// builds of the Wasm module stay out of it, as in ESM: dist/threads.cjs and dist/fma.cjs (what
+// require('backprop-wasm/threads') and '/fma' load) each carry their own bytes and hand them to
+// index.cjs's state through a non-enumerable symbol-keyed property of Network, so the exports
+// stay the ESM ones. Run by `npm run build` after tsc; `node scripts/build-cjs.mjs <dir>` bundles
+// another build directory.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const dir = resolve(process.argv[2] ?? new URL('../dist', import.meta.url).pathname);
+const KEY = "Symbol.for('backprop-wasm.cjs.providers')";
 await build({
-  stdin: { contents: "export * from './index.js';\nexport { enableThreads } from './parallel/enable.js';\nexport { enableFma } from './fma.js';\n", resolveDir: dir, sourcefile: 'index.cjs-entry.js' },
+  stdin: {
+    contents: `export * from './index.js';
+import { Network } from './index.js';
+import { provideThreadsModule } from './backends/wasm/threads.js';
+import { provideFmaModule } from './backends/wasm/loader.js';
+Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule }) });
+`,
+    resolveDir: dir,
+    sourcefile: 'index.cjs-entry.js',
+  },
   outfile: resolve(dir, 'index.cjs'),
   bundle: true,
   format: 'cjs',
@@ -17,21 +30,43 @@ await build({
   target: 'es2022',
   logLevel: 'warning',
 });
-writeFileSync(resolve(dir, 'fma.cjs'), "'use strict';\n// require('backprop-wasm/fma'): the enableFma of require('backprop-wasm'), so both share one state.\nexports.enableFma = require('./index.cjs').enableFma;\n");
-writeFileSync(resolve(dir, 'threads.cjs'), "'use strict';\n// require('backprop-wasm/threads'): the enableThreads of require('backprop-wasm'), so both share one state.\nexports.enableThreads = require('./index.cjs').enableThreads;\n");
+const bytes = async (file, name) => (await import(pathToFileURL(join(dir, 'backends/wasm', file)).href))[name];
+const optIn = (fn, provider, base64, what) => `'use strict';
+// require('backprop-wasm/${what}'): carries the ${what} build of the Wasm module and hands it to
+// require('backprop-wasm')'s state (see scripts/build-cjs.mjs), so that both share one.
+const providers = require('./index.cjs').Network[${KEY}];
+const BASE64 = '${base64}';
+exports.${fn} = function ${fn}() {
+  providers.${provider}(BASE64);
+};
+`;
+writeFileSync(resolve(dir, 'threads.cjs'), optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'));
+writeFileSync(resolve(dir, 'fma.cjs'), optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'));
 
+// Type declarations. tsc writes one .d.ts per module, the CLI's and the kernels' too; only those
+// the three entries reach are kept (users never import the others, and they would double the
+// package's declarations).
+const relativeImports = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.js\2/g;
+const reachable = new Set();
+const queue = ['index.d.ts', 'parallel/enable.d.ts', 'fma.d.ts'].map((f) => join(dir, f));
+while (queue.length) {
+  const f = queue.pop();
+  if (reachable.has(f)) continue;
+  reachable.add(f);
+  for (const m of readFileSync(f, 'utf8').matchAll(relativeImports)) queue.push(join(dirname(f), `${m[3]}.d.ts`));
+}
 // CommonJS type declarations. In a "type": "module" package TypeScript reads every .d.ts as an ES
 // module, so a CommonJS project (module node16/nodenext) importing 'backprop-wasm' would be told it
 // cannot require an ES module. Each .d.ts gets a .d.cts twin (what package.json's "require"
 // conditions name) whose relative imports point at .cjs names, which TypeScript maps to .d.cts.
-const cjsTypes = (d) => {
+const declarations = (d) => {
   for (const e of readdirSync(d, { withFileTypes: true })) {
     const f = join(d, e.name);
-    if (e.isDirectory()) cjsTypes(f);
-    else if (e.name.endsWith('.d.ts')) {
-      const text = readFileSync(f, 'utf8').replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.js\2/g, '$1$2$3.cjs$2');
-      writeFileSync(f.slice(0, -'.d.ts'.length) + '.d.cts', text);
+    if (e.isDirectory()) declarations(f);
+    else if (e.name.endsWith('.d.ts') || e.name.endsWith('.d.cts')) {
+      if (!reachable.has(f)) rmSync(f);
+      else if (e.name.endsWith('.d.ts')) writeFileSync(f.slice(0, -'.d.ts'.length) + '.d.cts', readFileSync(f, 'utf8').replace(relativeImports, '$1$2$3.cjs$2'));
     }
   }
 };
-cjsTypes(dir);
+declarations(dir);
