@@ -1,4 +1,4 @@
-export type ErrorCode = 'INVALID_SPEC' | 'INVALID_DATA' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'BACKEND_UNAVAILABLE' | 'DISPOSED' | 'DIVERGED';
+export type ErrorCode = 'INVALID_SPEC' | 'INVALID_DATA' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'BACKEND_UNAVAILABLE' | 'DISPOSED' | 'DIVERGED' | 'SAVE_FAILED' | 'LOAD_FAILED';
 
 const NOTHING = Symbol('nothing');
 
@@ -14,8 +14,8 @@ export class BackpropError extends Error {
   }
 
   /** The same complaint under another code and field prefix (e.g. a spec inside a saved model). */
-  within(code: ErrorCode, prefix: string): BackpropError {
-    return new BackpropError(code, `${prefix}.${this.field}`, this.expected, this.got ? new Described(this.got) : NOTHING);
+  within(code: ErrorCode, prefix: string, separator = '.'): BackpropError {
+    return new BackpropError(code, `${prefix}${separator}${this.field}`, this.expected, this.got ? new Described(this.got) : NOTHING);
   }
 }
 

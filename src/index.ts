@@ -5,6 +5,7 @@ export type { FitData, FitOptions, Logs, History, Callback, Control, Schedule } 
 export { earlyStopping, type EarlyStoppingOptions } from './callbacks.js';
 export type { Metrics } from './evaluate.js';
 export type { ModelJSON } from './serialize.js';
+export type { ModelLocation, SaveResult } from './io/save-load.js';
 export type { Activation, Loss } from './kinds.js';
 export type { WasmSource } from './backends/wasm/loader.js';
 export { simdSupported } from './backends/wasm/loader.js';

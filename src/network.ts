@@ -16,6 +16,7 @@ import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
 import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
 import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
+import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
 
 export interface LayerWeights {
   weights: number[][]; // [out][in]
@@ -86,6 +87,31 @@ export class Network {
     c.view(c.counters, 2).set(m.counters);
     net.rng.state = m.rng;
     return net;
+  }
+
+  /**
+   * Loads a model that save() wrote (or toJSON()'s text): a file path or file:// URL in Node;
+   * localstorage://name or indexeddb://name in browsers; an http(s):// URL; or a File/Blob.
+   */
+  static async load(from: ModelLocation | Blob, options?: CreateOptions): Promise<Network> {
+    const { text, field } = await loadText(from);
+    try {
+      return await Network.fromJSON(text, options);
+    } catch (e) {
+      // A bad file names the place it came from and the field inside it.
+      if (e instanceof BackpropError && e.code === 'INVALID_MODEL') throw e.within('INVALID_MODEL', field, ': ');
+      throw e;
+    }
+  }
+
+  /**
+   * Saves toJSON()'s text, as TF.js users name places: a file path or file:// URL in Node (written
+   * atomically); localstorage://name, indexeddb://name (large models) or downloads://name in
+   * browsers. A failed save leaves what was there before.
+   */
+  save(to: ModelLocation): Promise<SaveResult> {
+    this.alive();
+    return saveText(JSON.stringify(this.toJSON()), to);
   }
 
   /** Reads an ONNX model of dense layers (as toONNX writes, or MatMul/Add graphs from elsewhere). */
