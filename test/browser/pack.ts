@@ -57,6 +57,9 @@ export function sharedTarball(): string {
     try {
       mkdirSync(lock); // atomic: only one worker builds
     } catch {
+      // A run killed while packing leaves its lock: packing takes well under 5 minutes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 300_000) rmSync(lock, { recursive: true, force: true });
       if (Date.now() - started > 180_000) throw new Error(`gave up waiting for ${lock} (remove it if no test run is packing)`);
       spawnSync('sleep', ['0.2']);
       continue;
