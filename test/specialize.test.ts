@@ -97,7 +97,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
 
   it('with shuffling and a learning-rate schedule (the per-batch rates path)', async () => {
     await expectSameBits(base('tanh', 'softmax', 'crossEntropy'), 8, { shuffle: true, schedule: { type: 'cosine' } });
-    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, { schedule: (e: number, s: number) => 0.1 / (1 + s) });
+    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, { schedule: (_epoch: number, s: number) => 0.1 / (1 + s) });
   });
 
   it('150 random small shapes and optimizers: the module validates and trains to the same bits', async () => {
