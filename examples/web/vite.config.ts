@@ -33,7 +33,12 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // Two pages: the MNIST demo (index.html) and the playground (playground.html).
+    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), playground: fileURLToPath(new URL('playground.html', import.meta.url)) } },
+  },
   server: { host: '127.0.0.1' },
   plugins: [mnistDigits()],
 });
