@@ -61,8 +61,8 @@ function render(): void {
   document.body.dataset.seedLoss = String(t.loss);
   document.body.dataset.seedPhase = v.phase;
   document.body.dataset.seedSteps = String(v.steps);
-  // Positions in the 760 × 360 drawing: inputs, hidden, output, loss.
-  const P = { x: [[70, 90], [70, 270]], h: [[380, 90], [380, 270]], o: [[620, 180]] };
+  // Centres in the 960 × 390 drawing: inputs, hidden units, output.
+  const P = { x: [[80, 80], [80, 300]], h: [[450, 80], [450, 300]], o: [[720, 190]] };
   const line = (a: number[], b: number[], cls: string) => `<line x1="${a[0]}" y1="${a[1]}" x2="${b[0]}" y2="${b[1]}" class="${cls}" />`;
   const at = (a: number[], b: number[], f: number) => [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
   const edgeLabel = (pos: number[], name: string, weight: number, grad: number, product: string, id: string) =>
@@ -72,14 +72,14 @@ function render(): void {
   for (let j = 0; j < 2; j++)
     for (let i = 0; i < 2; i++) {
       edges += line(P.x[i], P.h[j], 'w');
-      const f = i === j ? 0.5 : 0.3;
+      const f = i === j ? 0.5 : 0.25;
       labels += edgeLabel(at(P.x[i], P.h[j], f), `w0[${j}][${i}]`, w[0].weights[j][i], g[0].weights[j][i], `δ${j + 1} · x${i + 1} = ${hid.delta![j]} × ${v.x[i]}`, `g0-${j}-${i}`);
     }
   for (let j = 0; j < 2; j++) {
     edges += line(P.h[j], P.o[0], 'w');
     labels += edgeLabel(at(P.h[j], P.o[0], 0.5), `w1[0][${j}]`, w[1].weights[0][j], g[1].weights[0][j], `δout · a${j + 1} = ${out.delta![0]} × ${hid.a[j]}`, `g1-0-${j}`);
   }
-  const node = (pos: number[], body: string, cls = '') => `<div class="unit ${cls}" style="left:${pos[0] - 70}px;top:${pos[1] - 40}px">${body}</div>`;
+  const node = (pos: number[], body: string, cls = '') => `<div class="unit ${cls}" style="left:${pos[0] - 75}px;top:${pos[1] - 30}px">${body}</div>`;
   const delta = (d: number, id: string) => `<div class="delta${back ? '' : ' hidden'}">δ = ∂L/∂z = ${n(d, id)}</div>`;
   let nodes = v.x.map((xi, i) => node(P.x[i], input(`x${i}`, xi, `x${i + 1} = `), 'in')).join('');
   nodes += [0, 1].map((j) => node(P.h[j], `<b>h${j + 1}</b> z = ${n(hid.z[j], `z1-${j}`)}<br>a = σ(z) = ${n(hid.a[j], `a1-${j}`)}${delta(hid.delta![j], `d1-${j}`)}`)).join('');
@@ -111,8 +111,8 @@ function render(): void {
         <span class="stat">loss: <b>${n(t.loss!)}</b></span>
       </div>
     </section>
-    <div class="scroll"><div class="seed-diagram"><svg width="760" height="360">${edges}${line(P.o[0], [740, 180], 'w')}</svg>${nodes}${labels}
-      <div class="unit loss" style="left:650px;top:250px">y = <input data-edit="y" value="${v.y}" inputmode="decimal" /><br>L = ${n(t.loss!)}</div></div></div>
+    <div class="scroll"><div class="seed-diagram"><svg width="960" height="390">${edges}${line(P.o[0], [830, 190], 'w')}</svg>${nodes}${labels}
+      <div class="unit loss" style="left:830px;top:150px">y = <input data-edit="y" value="${v.y}" inputmode="decimal" /><br>L = ${n(t.loss!)}</div></div></div>
     <section class="panel seed-eq"><h3>Forward pass</h3><ol>${forward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     <section class="panel seed-eq${back ? '' : ' dim'}"><h3>Backward pass ${back ? '' : '<small>(press Backward)</small>'}</h3><ol>${backward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     ${u ? `<section class="panel seed-eq"><h3>Last update (w ← w − η · ∂L/∂w)</h3><ol>${update.map((s) => `<li>${s}</li>`).join('')}</ol></section>` : ''}
