@@ -136,6 +136,8 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     case 'evaluation':
       $('results').hidden = false;
       showEvaluation(m.evaluation, results);
+      $('accuracy').textContent = pct(m.evaluation.accuracy); // on all test digits (the curve uses the first 1,000)
+      body.dataset.accuracy = String(m.evaluation.accuracy);
       body.dataset.evaluated = String(m.seen);
       body.dataset.mistakes = String(m.evaluation.mistakeCount);
       break;
@@ -150,6 +152,10 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       download(`mnist-784-128-10-${seenSoFar}.json`, m.model);
       break;
     case 'loaded':
+      // The curves belonged to the network that was replaced; the figures follow the loaded one.
+      Object.values(charts).forEach((c) => c.clear());
+      rateAvg = lossAvg = 0;
+      for (const id of ['rate', 'loss', 'epoch', 'accuracy']) $(id).textContent = '–';
       seenSoFar = m.seen;
       button('continue').disabled = button('save').disabled = false;
       status(`Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`);

@@ -53,7 +53,9 @@ export class LossCurves {
     const yMax = Math.max(1e-9, ...this.train, ...this.test);
     const X = (e: number) => 4 + (e / xMax) * (w - 8), Y = (v: number) => 4 + (1 - v / yMax) * (h - 20);
     ctx.fillText(`0 – ${yMax.toPrecision(3)}`, 4, h - 4);
-    ctx.fillText(`epoch ${xMax}`, w - 70, h - 4);
+    ctx.textAlign = 'right';
+    ctx.fillText(`epoch ${this.epochs[this.epochs.length - 1]}`, w - 4, h - 4);
+    ctx.textAlign = 'left';
     for (const [series, colour] of [[this.train, '#e6e8ef'], [this.test, '#f59322']] as const) {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.5;

@@ -42,11 +42,11 @@ export async function showSeedView(into: HTMLElement): Promise<void> {
   render();
 }
 
-/** A number: short by default, every digit of the f64 on hover or with the toggle. */
-function n(v: number, id?: string): string {
+/** A number: short by default, every digit of the f64 on hover or with the toggle (`compact`: short always, for the drawing). */
+function n(v: number, id?: string, compact = false): string {
   const full = String(v);
   const short = Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
-  return `<span class="num"${id ? ` id="${id}"` : ''} data-full="${full}" title="${full}">${view!.full ? full : short}</span>`;
+  return `<span class="num"${id ? ` id="${id}"` : ''} data-full="${full}" title="${full}">${view!.full && !compact ? full : short}</span>`;
 }
 const input = (name: string, v: number, label: string) => `<label class="edit">${label}<input data-edit="${name}" value="${v}" inputmode="decimal" /></label>`;
 
@@ -67,7 +67,7 @@ function render(): void {
   const at = (a: number[], b: number[], f: number) => [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
   const edgeLabel = (pos: number[], name: string, weight: number, grad: number, product: string, id: string) =>
     `<div class="edge" style="left:${pos[0] - 62}px;top:${pos[1] - 22}px">${input(name, weight, name.replace('w0', 'W0').replace('w1', 'W1') + ' ')}` +
-    `<div class="grad${back ? '' : ' hidden'}" title="∂L/∂w = ${product}">∂L/∂w = ${n(grad, id)}</div></div>`;
+    `<div class="grad${back ? '' : ' hidden'}" title="∂L/∂w = ${product}">∂L/∂w = ${n(grad, id, true)}</div></div>`;
   let edges = '', labels = '';
   for (let j = 0; j < 2; j++)
     for (let i = 0; i < 2; i++) {
@@ -80,10 +80,10 @@ function render(): void {
     labels += edgeLabel(at(P.h[j], P.o[0], 0.5), `w1[0][${j}]`, w[1].weights[0][j], g[1].weights[0][j], `δout · a${j + 1} = ${out.delta![0]} × ${hid.a[j]}`, `g1-0-${j}`);
   }
   const node = (pos: number[], body: string, cls = '') => `<div class="unit ${cls}" style="left:${pos[0] - 75}px;top:${pos[1] - 30}px">${body}</div>`;
-  const delta = (d: number, id: string) => `<div class="delta${back ? '' : ' hidden'}">δ = ∂L/∂z = ${n(d, id)}</div>`;
+  const delta = (d: number, id: string) => `<div class="delta${back ? '' : ' hidden'}">δ = ∂L/∂z = ${n(d, id, true)}</div>`;
   let nodes = v.x.map((xi, i) => node(P.x[i], input(`x${i}`, xi, `x${i + 1} = `), 'in')).join('');
-  nodes += [0, 1].map((j) => node(P.h[j], `<b>h${j + 1}</b> z = ${n(hid.z[j], `z1-${j}`)}<br>a = σ(z) = ${n(hid.a[j], `a1-${j}`)}${delta(hid.delta![j], `d1-${j}`)}`)).join('');
-  nodes += node(P.o[0], `<b>out</b> z = ${n(out.z[0], 'z2')}<br>ŷ = σ(z) = ${n(yHat, 'yhat')}${delta(out.delta![0], 'd2')}`);
+  nodes += [0, 1].map((j) => node(P.h[j], `<b>h${j + 1}</b> z = ${n(hid.z[j], `z1-${j}`, true)}<br>a = σ(z) = ${n(hid.a[j], `a1-${j}`, true)}${delta(hid.delta![j], `d1-${j}`)}`)).join('');
+  nodes += node(P.o[0], `<b>out</b> z = ${n(out.z[0], 'z2', true)}<br>ŷ = σ(z) = ${n(yHat, 'yhat', true)}${delta(out.delta![0], 'd2')}`);
   const forward = [
     ...[0, 1].map((j) => `z<sub>h${j + 1}</sub> = W0[${j}][0]·x₁ + W0[${j}][1]·x₂ = ${n(w[0].weights[j][0])} × ${n(v.x[0])} + ${n(w[0].weights[j][1])} × ${n(v.x[1])} = ${n(hid.z[j])};  a<sub>h${j + 1}</sub> = σ(z) = ${n(hid.a[j])}`),
     `z<sub>out</sub> = W1[0][0]·a<sub>h1</sub> + W1[0][1]·a<sub>h2</sub> = ${n(w[1].weights[0][0])} × ${n(hid.a[0])} + ${n(w[1].weights[0][1])} × ${n(hid.a[1])} = ${n(out.z[0])};  ŷ = σ(z) = ${n(yHat)}`,
@@ -112,7 +112,7 @@ function render(): void {
       </div>
     </section>
     <div class="scroll"><div class="seed-diagram"><svg width="960" height="390">${edges}${line(P.o[0], [830, 190], 'w')}</svg>${nodes}${labels}
-      <div class="unit loss" style="left:830px;top:150px">y = <input data-edit="y" value="${v.y}" inputmode="decimal" /><br>L = ${n(t.loss!)}</div></div></div>
+      <div class="unit loss" style="left:830px;top:150px">y = <input data-edit="y" value="${v.y}" inputmode="decimal" /><br>L = ${n(t.loss!, undefined, true)}</div></div></div>
     <section class="panel seed-eq"><h3>Forward pass</h3><ol>${forward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     <section class="panel seed-eq${back ? '' : ' dim'}"><h3>Backward pass ${back ? '' : '<small>(press Backward)</small>'}</h3><ol>${backward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     ${u ? `<section class="panel seed-eq"><h3>Last update (w ← w − η · ∂L/∂w)</h3><ol>${update.map((s) => `<li>${s}</li>`).join('')}</ol></section>` : ''}
