@@ -105,7 +105,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () 
     const took = Date.now() - started;
     await page.waitForTimeout(1200); // one more frames/s reading
     await page.click('#play');
-    const m = await page.evaluate(() => ({ ...document.body.dataset, weights: undefined }));
+    const m: Record<string, string | undefined> = await page.evaluate(() => ({ ...document.body.dataset, weights: undefined }));
     console.log(`playground XOR 2-8-8-1, 500 points, 64×64 grid: test loss < 0.05 after ${took} ms (epoch ${m.epoch}); ${m.fps} frames/s, ${m.stepsPerFrame} steps/frame, ${m.stepsPerSecond} steps/s`);
     expect(Number(m.testLoss)).toBeLessThan(0.05);
     expect(Number(m.fps)).toBeGreaterThan(0);
