@@ -130,6 +130,23 @@ describe.skipIf(!HAVE_CHROMIUM)('browser demo (examples/web/index.html)', () => 
     await page.screenshot({ path: new URL('demo.png', ARTIFACTS).pathname, fullPage: true });
   }, 60_000);
 
+  it('offers threads only where the server sends COOP/COEP, and trains on them there', async () => {
+    expect(await page.isVisible('#threads-label')).toBe(false);
+    const isolated = await browser.newPage();
+    isolated.on('pageerror', (e) => errors.push(e.message));
+    await isolated.goto(`${site.url}isolated/index.html`);
+    await isolated.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60_000 });
+    expect(await isolated.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await isolated.isVisible('#threads-label')).toBe(true);
+    await isolated.check('#threads');
+    await isolated.click('#train');
+    await isolated.waitForFunction(() => Number(document.body.dataset.seen ?? 0) >= 1280, null, { timeout: 60_000 });
+    await isolated.click('#stop');
+    await isolated.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
+    expect(await isolated.textContent('#status')).not.toContain('Error');
+    await isolated.close();
+  }, 120_000);
+
   it('fits a 390 px phone screen without horizontal overflow', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);

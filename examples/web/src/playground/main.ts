@@ -90,12 +90,11 @@ function update(patch: Partial<PlaygroundState>): void {
   void rebuild();
 }
 
-let frames = 0, stepsDone = 0, since = performance.now();
+let frames = 0, stepsDone = 0, trainMs = 0, drawMs = 0, since = performance.now();
 function render(): void {
   if (!net) return;
-  const q0 = performance.now();
-  const t = net.trace(gridX, undefined);
-  const q1 = performance.now();
+  const drawStart = performance.now();
+  const t = net.trace(gridX);
   const last = t.layers.length - 1;
   const outScale = isRegression(state.dataset) ? ('signed' as const) : ('probability' as const);
   boundary.paint(t.layers[last].a, 1, 0, outScale);
@@ -104,26 +103,27 @@ function render(): void {
     const scale = l === last ? outScale : unitScale(state.activation);
     for (let u = 0; u < units; u++) diagram.maps[l + 1][u].paint(layer.a, units, u, scale);
   });
-  const q2 = performance.now();
   const weights = net.getWeights();
   diagram.updateEdges(weights);
-  const q3 = performance.now();
   const trainLoss = net.loss(data.trainX, data.trainY), testLoss = net.loss(data.testX, data.testY);
-  const q4 = performance.now();
   curves.add(epoch, trainLoss, testLoss);
-  (window as any).__r = ((window as any).__r ?? []).concat([[q1 - q0, q2 - q1, q3 - q2, q4 - q3, performance.now() - q4]]);
   $('epoch').textContent = epoch.toLocaleString('en-US');
   $('train-loss').textContent = trainLoss.toFixed(4);
   $('test-loss').textContent = testLoss.toFixed(4);
-  Object.assign(body.dataset, { epoch: String(epoch), trainLoss: String(trainLoss), testLoss: String(testLoss), weights: JSON.stringify(weights) });
+  Object.assign(body.dataset, { epoch: String(epoch), trainLoss: String(trainLoss), testLoss: String(testLoss) });
+  if (!playing) body.dataset.weights = JSON.stringify(weights); // for tests and the curious; not every frame
   frames++;
   const now = performance.now();
+  drawMs += now - drawStart;
   if (now - since >= 1000) {
     const fps = (frames * 1000) / (now - since), rate = (stepsDone * 1000) / (now - since);
     $('fps').textContent = playing ? Math.round(fps).toString() : '–';
     $('steps-rate').textContent = playing ? Math.round(rate).toLocaleString('en-US') : '–';
-    if (playing) Object.assign(body.dataset, { fps: fps.toFixed(1), stepsPerSecond: rate.toFixed(0), stepsPerFrame: (stepsDone / frames).toFixed(1) });
-    frames = stepsDone = 0;
+    if (playing) {
+      const per = (v: number) => (v / frames).toFixed(2);
+      Object.assign(body.dataset, { fps: fps.toFixed(1), stepsPerSecond: rate.toFixed(0), stepsPerFrame: (stepsDone / frames).toFixed(1), trainMsPerFrame: per(trainMs), drawMsPerFrame: per(drawMs) });
+    }
+    frames = stepsDone = trainMs = drawMs = 0;
     since = now;
   }
 }
@@ -151,19 +151,18 @@ function setPlaying(on: boolean): void {
   playing = on;
   $('play').textContent = on ? 'Pause' : 'Play';
   body.dataset.playing = String(on);
-  frames = stepsDone = 0;
+  frames = stepsDone = trainMs = drawMs = 0;
   since = performance.now();
   if (on) void loop();
+  else render(); // the paused state, with its weights
 }
 
 async function loop(): Promise<void> {
   while (playing) {
     const t0 = performance.now();
     train(state.speed, FRAME_BUDGET_MS);
-    const t1 = performance.now();
+    trainMs += performance.now() - t0;
     render();
-    const t2 = performance.now();
-    (window as any).__t = ((window as any).__t ?? []).concat([[t1 - t0, t2 - t1]]);
     await new Promise((r) => requestAnimationFrame(r));
   }
 }
