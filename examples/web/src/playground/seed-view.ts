@@ -113,6 +113,7 @@ function render(): void {
     </section>
     <div class="scroll"><div class="seed-diagram"><svg width="960" height="390">${edges}${line(P.o[0], [830, 190], 'w')}</svg>${nodes}${labels}
       <div class="unit loss" style="left:830px;top:150px">y = <input data-edit="y" value="${v.y}" inputmode="decimal" /><br>L = ${n(t.loss!, undefined, true)}</div></div></div>
+    <p class="narrow-hint">← the drawing scrolls sideways →</p>
     <section class="panel seed-eq"><h3>Forward pass</h3><ol>${forward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     <section class="panel seed-eq${back ? '' : ' dim'}"><h3>Backward pass ${back ? '' : '<small>(press Backward)</small>'}</h3><ol>${backward.map((s) => `<li>${s}</li>`).join('')}</ol></section>
     ${u ? `<section class="panel seed-eq"><h3>Last update (w ← w − η · ∂L/∂w)</h3><ol>${update.map((s) => `<li>${s}</li>`).join('')}</ol></section>` : ''}
