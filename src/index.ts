@@ -6,8 +6,7 @@ export { earlyStopping, type EarlyStoppingOptions } from './callbacks.js';
 export type { Metrics } from './evaluate.js';
 export type { ModelJSON } from './serialize.js';
 export type { Activation, Loss, OptimizerName } from './kinds.js';
-/** Every activation, loss and optimizer name the library accepts (for menus and validation). */
-export { ACTIVATIONS, LOSSES, OPTIMIZERS } from './kinds.js';
+export { ACTIVATIONS, LOSSES, OPTIMIZERS } from './names.js';
 export type { Trace, LayerTrace } from './trace.js';
 export type { WasmSource } from './backends/wasm/loader.js';
 export { simdSupported } from './backends/wasm/loader.js';

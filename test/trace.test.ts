@@ -118,4 +118,5 @@ it('exports the names of every activation, loss and optimizer', () => {
   expect(ACTIVATIONS).toContain('leakyRelu');
   expect(LOSSES).toContain('binaryCrossEntropy');
   expect(OPTIMIZERS).toContain('adamw');
+  expect(Object.isFrozen(ACTIVATIONS) && Object.isFrozen(LOSSES) && Object.isFrozen(OPTIMIZERS)).toBe(true);
 });
