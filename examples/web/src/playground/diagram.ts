@@ -101,7 +101,7 @@ export class NetworkDiagram {
           const line = this.edges[l][o][i];
           line.dataset.w = String(w);
           line.setAttribute('stroke', w >= 0 ? '#3c9ee0' : '#f59322');
-          line.setAttribute('stroke-width', String(Math.min(8, 0.3 + 2 * Math.abs(w))));
+          line.setAttribute('stroke-width', String(Math.min(5, 0.3 + 1.5 * Math.abs(w))));
         }),
       ),
     );
