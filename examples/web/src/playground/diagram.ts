@@ -100,8 +100,10 @@ export class NetworkDiagram {
         row.forEach((w, i) => {
           const line = this.edges[l][o][i];
           line.dataset.w = String(w);
-          line.setAttribute('stroke', w >= 0 ? '#3c9ee0' : '#f59322');
-          line.setAttribute('stroke-width', String(Math.min(5, 0.3 + 1.5 * Math.abs(w))));
+          // Touch the drawing only when what it shows changes (0.1 px steps): fewer repaints.
+          const stroke = w >= 0 ? '#3c9ee0' : '#f59322', width = Math.min(5, 0.3 + 1.5 * Math.abs(w)).toFixed(1);
+          if (line.getAttribute('stroke') !== stroke) line.setAttribute('stroke', stroke);
+          if (line.getAttribute('stroke-width') !== width) line.setAttribute('stroke-width', width);
         }),
       ),
     );
