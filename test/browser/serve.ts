@@ -11,6 +11,7 @@ const TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
 };
 export const STRICT_CSP = "default-src 'self'; script-src 'self'";
 

@@ -1,4 +1,6 @@
-// A small line chart on a canvas: one series, axes with a few labels, redrawn in full.
+// A small line chart on a canvas: one series, a few labelled grid lines, redrawn in full. Charts
+// that share an x axis get the same range through setXMax, so their points line up. Empty, it
+// says so instead of drawing axes for data that does not exist yet.
 export interface ChartOptions {
   title: string;
   color: string;
@@ -8,16 +10,20 @@ export interface ChartOptions {
   format: (v: number) => string;
 }
 
+export const compact = (v: number) => (v >= 1e6 ? `${+(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)}k` : String(Math.round(v)));
+
 export class LineChart {
   private points: [number, number][] = [];
+  private xMax = 0;
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly w: number;
+  private readonly h: number;
   constructor(private readonly canvas: HTMLCanvasElement, private readonly o: ChartOptions) {
     const ratio = window.devicePixelRatio || 1;
-    const { width, height } = canvas;
-    canvas.width = width * ratio;
-    canvas.height = height * ratio;
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
+    this.w = canvas.width;
+    this.h = canvas.height;
+    canvas.width = this.w * ratio;
+    canvas.height = this.h * ratio;
     this.ctx = canvas.getContext('2d')!;
     this.ctx.scale(ratio, ratio);
     this.draw();
@@ -25,27 +31,36 @@ export class LineChart {
 
   clear(): void {
     this.points = [];
+    this.xMax = 0;
     this.draw();
   }
 
   add(x: number, y: number): void {
     this.points.push([x, y]);
+    this.xMax = Math.max(this.xMax, x);
     this.draw();
   }
 
-  get last(): number | undefined {
-    return this.points[this.points.length - 1]?.[1];
+  /** The right end of the x axis (shared by the charts of one run). */
+  setXMax(x: number): void {
+    if (x === this.xMax) return;
+    this.xMax = x;
+    this.draw();
   }
 
   private draw(): void {
-    const { ctx, o, points } = this;
-    const w = parseFloat(this.canvas.style.width), h = parseFloat(this.canvas.style.height);
-    const left = 48, right = 10, top = 24, bottom = 22;
+    const { ctx, o, points, w, h } = this;
+    const left = 52, right = 10, top = 24, bottom = 22;
     ctx.clearRect(0, 0, w, h);
     ctx.font = '12px system-ui, sans-serif';
     ctx.fillStyle = '#ccd';
     ctx.fillText(o.title + (points.length ? `: ${o.format(points[points.length - 1][1])}` : ''), left, 14);
-    const xMax = Math.max(1, ...points.map((p) => p[0]));
+    if (points.length === 0) {
+      ctx.fillStyle = '#8a90a2';
+      ctx.fillText('appears when training starts', left, h / 2 + 4);
+      return;
+    }
+    const xMax = Math.max(1, this.xMax);
     const yMin = o.yMin ?? 0;
     const yMax = o.yMax ?? Math.max(1e-9, ...points.map((p) => p[1])) * 1.05;
     const X = (x: number) => left + (x / xMax) * (w - left - right);
@@ -60,8 +75,10 @@ export class LineChart {
       ctx.fillText(o.format(v), 2, Y(v) + 4);
     }
     ctx.stroke();
-    ctx.fillText(`${Math.round(xMax).toLocaleString('en-US')} digits`, w - right - 90, h - 6);
-    if (points.length === 0) return;
+    ctx.textAlign = 'right';
+    ctx.fillText(`${compact(xMax)} digits seen`, w - right, h - 6);
+    ctx.textAlign = 'left';
+    ctx.fillText('0', left, h - 6);
     ctx.strokeStyle = o.color;
     ctx.lineWidth = 2;
     ctx.beginPath();

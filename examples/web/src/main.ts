@@ -1,6 +1,7 @@
 // The page: starts the worker, wires the controls, draws the curves and the live prediction.
 // State for tests and curious readers is mirrored on <body data-…>.
-import { LineChart } from './chart.js';
+import { LineChart, compact } from './chart.js';
+import { showEvaluation } from './results.js';
 import { DrawingPad, SIDE } from './draw.js';
 import { DIGITS_FILE } from './digits.js';
 import type { BackendName, FromWorker, ToWorker } from './messages.js';
@@ -13,13 +14,13 @@ const send = (m: ToWorker) => worker.postMessage(m);
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const charts = {
   accuracy: new LineChart($<HTMLCanvasElement>('chart-accuracy'), { title: 'test accuracy', color: '#7ee787', yMin: 0, yMax: 1, format: pct }),
-  loss: new LineChart($<HTMLCanvasElement>('chart-loss'), { title: 'training loss', color: '#ffa657', format: (v) => v.toFixed(2) }),
-  rate: new LineChart($<HTMLCanvasElement>('chart-rate'), { title: 'digits / s', color: '#6cc4ff', format: (v) => Math.round(v).toLocaleString('en-US') }),
+  loss: new LineChart($<HTMLCanvasElement>('chart-loss'), { title: 'training loss', color: '#ffa657', format: (v) => (v < 0.1 ? v.toFixed(3) : v.toFixed(2)) }),
+  rate: new LineChart($<HTMLCanvasElement>('chart-rate'), { title: 'digits / s', color: '#6cc4ff', format: compact }),
 };
 
 const status = (text: string) => ($('status').textContent = text);
 const backendChoice = (): BackendName => ($<HTMLInputElement>('backend-js').checked ? 'js' : 'wasm');
-let rateAvg = 0, lossAvg = 0;
+let rateAvg = 0, lossAvg = 0, seenSoFar = 0;
 
 // ---- the drawing pad and its prediction ---------------------------------------------------
 const probs = $<HTMLOListElement>('probs');
@@ -58,18 +59,48 @@ const pad = new DrawingPad($<HTMLCanvasElement>('pad'), () => requestAnimationFr
 $('clear').addEventListener('click', () => pad.clear());
 
 // ---- training controls ----------------------------------------------------------------------
-$('train').addEventListener('click', () => {
-  Object.values(charts).forEach((c) => c.clear());
-  rateAvg = lossAvg = 0;
-  body.dataset.state = 'training';
-  body.dataset.accuracy = '0';
-  ($('train') as HTMLButtonElement).disabled = true;
-  ($('stop') as HTMLButtonElement).disabled = false;
-  status('Training…');
-  send({ type: 'start', epochs: Number(($('epochs') as HTMLSelectElement).value) });
-});
+const button = (id: string) => $<HTMLButtonElement>(id);
+function setRunning(on: boolean): void {
+  body.dataset.state = on ? 'training' : 'done';
+  for (const id of ['train', 'continue', 'save']) button(id).disabled = on;
+  button('stop').disabled = !on;
+  $<HTMLInputElement>('load').disabled = on;
+  $('load-label').classList.toggle('disabled', on);
+}
+
+function start(fresh: boolean): void {
+  if (fresh) {
+    Object.values(charts).forEach((c) => c.clear());
+    rateAvg = lossAvg = seenSoFar = 0;
+    body.dataset.accuracy = '0';
+  }
+  setRunning(true);
+  status(fresh ? 'Training from new weights… draw a digit meanwhile and watch the guess firm up.' : 'Continuing to train the same network…');
+  send({ type: 'start', epochs: Number(($('epochs') as HTMLSelectElement).value), fresh, threads: $<HTMLInputElement>('threads').checked });
+}
+$('train').addEventListener('click', () => start(true));
+$('continue').addEventListener('click', () => start(false));
 $('stop').addEventListener('click', () => send({ type: 'stop' }));
 for (const id of ['backend-wasm', 'backend-js']) $(id).addEventListener('change', () => send({ type: 'backend', backend: backendChoice() }));
+
+// Save: the worker's net.toJSON() (with how many digits it has seen) as a file. Load: any such file.
+$('save').addEventListener('click', () => send({ type: 'save' }));
+$('load').addEventListener('change', async () => {
+  const file = $<HTMLInputElement>('load').files?.[0];
+  if (!file) return;
+  status(`Loading ${file.name}…`);
+  send({ type: 'load', model: await file.text() });
+  $<HTMLInputElement>('load').value = '';
+});
+function download(name: string, text: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+const results = { perClass: $('per-class'), confusion: $('confusion'), gallery: $('gallery'), summary: $('eval-summary') };
 
 worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
   const m = e.data;
@@ -77,35 +108,58 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     case 'ready':
       body.dataset.state = 'ready';
       body.dataset.backend = $('backend').textContent = m.backend;
-      ($('train') as HTMLButtonElement).disabled = false;
+      button('train').disabled = false;
+      $('threads-label').hidden = !m.threadsAvailable;
       status(`${m.trainCount.toLocaleString('en-US')} training and ${m.testCount.toLocaleString('en-US')} test digits loaded; ${m.params.toLocaleString('en-US')} parameters. Press Train, and draw meanwhile.`);
       break;
     case 'progress':
       // Smooth the throughput a little: slices are short and timers coarse.
       rateAvg = rateAvg ? 0.7 * rateAvg + 0.3 * m.rate : m.rate;
       lossAvg = lossAvg ? 0.8 * lossAvg + 0.2 * m.sliceLoss : m.sliceLoss; // recent slices, not the epoch's running mean
+      seenSoFar = m.seen;
       charts.loss.add(m.seen, lossAvg);
       charts.rate.add(m.seen, rateAvg);
+      Object.values(charts).forEach((c) => c.setXMax(m.seen)); // one x axis for all three
       $('rate').textContent = Math.round(rateAvg).toLocaleString('en-US');
       $('loss').textContent = lossAvg.toFixed(3);
-      $('epoch').textContent = `${m.epoch + 1}/${m.epochs} · ${Math.floor(100 * m.fraction)}%`;
-      body.dataset.backend = $('backend').textContent = m.backend;
+      $('epoch').textContent = (m.epoch + m.fraction).toFixed(1); // epochs done, with the current one's fraction
+      body.dataset.backend = $('backend').textContent = m.backend + (m.threads > 1 ? ` ×${m.threads}` : '');
       body.dataset.seen = String(m.seen);
       if (pad.pixels()) requestPrediction(); // watch the guess firm up as it learns
       break;
     case 'accuracy':
       charts.accuracy.add(m.seen, m.accuracy);
+      charts.accuracy.setXMax(Math.max(seenSoFar, m.seen));
       $('accuracy').textContent = pct(m.accuracy);
       body.dataset.accuracy = String(m.accuracy);
+      break;
+    case 'evaluation':
+      $('results').hidden = false;
+      showEvaluation(m.evaluation, results);
+      $('accuracy').textContent = pct(m.evaluation.accuracy); // on all test digits (the curve uses the first 1,000)
+      body.dataset.accuracy = String(m.evaluation.accuracy);
+      body.dataset.evaluated = String(m.seen);
+      body.dataset.mistakes = String(m.evaluation.mistakeCount);
       break;
     case 'backend':
       body.dataset.backend = $('backend').textContent = m.backend;
       break;
     case 'done':
-      body.dataset.state = 'done';
-      ($('train') as HTMLButtonElement).disabled = false;
-      ($('stop') as HTMLButtonElement).disabled = true;
-      status(`${m.stopped ? 'Stopped' : 'Done'}: test accuracy ${$('accuracy').textContent}. Draw a digit, or train again.`);
+      setRunning(false);
+      status(`${m.stopped ? 'Stopped' : 'Done'}: test accuracy ${$('accuracy').textContent}. Draw a digit, Continue, or Train from scratch.`);
+      break;
+    case 'saved':
+      download(`mnist-784-128-10-${seenSoFar}.json`, m.model);
+      break;
+    case 'loaded':
+      // The curves belonged to the network that was replaced; the figures follow the loaded one.
+      Object.values(charts).forEach((c) => c.clear());
+      rateAvg = lossAvg = 0;
+      for (const id of ['rate', 'loss', 'epoch', 'accuracy']) $(id).textContent = '–';
+      seenSoFar = m.seen;
+      button('continue').disabled = button('save').disabled = false;
+      status(`Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`);
+      if (pad.pixels()) requestPrediction();
       break;
     case 'prediction':
       answered = m.id;
@@ -113,7 +167,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       if (dirty) requestPrediction();
       break;
     case 'error':
-      body.dataset.state = 'error';
+      if (body.dataset.state === 'training') setRunning(false);
       status(`Error: ${m.message}`);
       break;
   }

@@ -1,0 +1,75 @@
+// Every intermediate value of a forward (and backward) pass, for pages and lessons that show
+// backpropagation at work. The numbers come from the network's own kernels and pass order:
+// the forward pass is the backend's, the backward pass is src/passes.ts over the backend's
+// kernels (which the tests hold bit for bit to the backend's fused backward), only observed.
+import type { Network } from './network.js';
+import type { Kernels } from './backends/backend.js';
+import { toPairs, toRows } from './data.js';
+import { backward } from './passes.js';
+import { L, layerAt } from './plan.js';
+
+export interface LayerTrace {
+  /** Weighted sums z = a_prev·Wᵀ + b, rows × units (row-major). */
+  z: Float64Array;
+  /** Activations a = f(z), rows × units. */
+  a: Float64Array;
+  /** δ = ∂L/∂z, rows × units (present when targets were given). L is the mean loss over the rows. */
+  delta?: Float64Array;
+  /** ∂L/∂W [out][in] = Σ_rows δ_out · a_prev,in (+ λW with L2), as `gradients()` returns it. */
+  weightGradients?: number[][];
+  /** ∂L/∂b [out] = Σ_rows δ_out, for layers with a bias. */
+  biasGradients?: number[];
+}
+
+export interface Trace {
+  rows: number;
+  /** The inputs as the network saw them, rows × inputs. */
+  inputs: Float64Array;
+  layers: LayerTrace[];
+  /** Mean loss over the rows, L2 penalty included (present when targets were given). */
+  loss?: number;
+}
+
+/**
+ * Runs `x` (one sample, a list of samples, or flat rows) through `net` and returns every layer's
+ * z and a; with targets `y`, also the loss, every layer's δ and the weight gradients. No
+ * dropout, nothing updated.
+ */
+export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
+  const core = net.core;
+  const { inputs, outputs } = net;
+  const flatRows = (v: unknown, width: number) => (ArrayBuffer.isView(v) && (v as Float64Array).length !== width ? (v as Float64Array).length / width : undefined);
+  const pair = y === undefined ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs)), y: undefined } : toPairs(x, y, inputs, outputs, 'inputs', 'targets');
+  const rows = pair.x.rows;
+  core.load(pair.x.data, pair.y?.data, rows);
+  const k = core.be.k, plan = core.plan;
+  k.forward(plan, rows, 0);
+  const h = core.be.heap();
+  const layers: LayerTrace[] = core.spec.layers.map((l, i) => {
+    const t = layerAt(plan, i), n = rows * l.units;
+    return { z: h.slice(h[t + L.z], h[t + L.z] + n), a: h.slice(h[t + L.a], h[t + L.a] + n) };
+  });
+  const trace: Trace = { rows, inputs: pair.x.data.slice(), layers };
+  if (y === undefined) return trace;
+  trace.loss = k.batchLoss(plan, rows);
+  // The backward pass calls gemmAtB(units, inputs, rows, δ, a_prev, ∂W) once per layer, last
+  // layer first: δ is read there, as the kernel is about to use it.
+  const deltas: Float64Array[] = [];
+  const observed: Kernels = {
+    ...k,
+    gemmAtB(m, n, kk, a, b, c, acc) {
+      deltas.push(core.be.heap().slice(a, a + m * kk));
+      k.gemmAtB(m, n, kk, a, b, c, acc);
+    },
+  };
+  backward(observed, core.be.heap(), plan, rows);
+  const g = core.be.heap(), grads = core.grads, layout = core.layout;
+  core.spec.layers.forEach((l, i) => {
+    const s = layout.layers[i], layer = layers[i];
+    layer.delta = deltas[core.spec.layers.length - 1 - i];
+    layer.weightGradients = [];
+    for (let o = 0; o < l.units; o++) layer.weightGradients.push(Array.from(g.subarray(grads + s.w + o * l.inputs, grads + s.w + (o + 1) * l.inputs)));
+    if (s.b >= 0) layer.biasGradients = Array.from(g.subarray(grads + s.b, grads + s.b + l.units));
+  });
+  return trace;
+}
