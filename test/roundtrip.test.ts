@@ -9,7 +9,7 @@ const EDGE = [
   -0, 0, Number.MIN_VALUE, -Number.MIN_VALUE, // smallest subnormals
   2.2250738585072009e-308, -2.2250738585072009e-308, // largest subnormal
   2.2250738585072014e-308, // smallest normal
-  Number.MAX_VALUE, -Number.MAX_VALUE, 1 - Number.EPSILON / 2, 1 + Number.EPSILON, Math.PI, -1e-300, 123456789.123456789,
+  Number.MAX_VALUE, -Number.MAX_VALUE, 1 - Number.EPSILON / 2, 1 + Number.EPSILON, Math.PI, -1e-300, 123456789.12345679,
 ];
 
 const bitsOf = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).toString('hex');

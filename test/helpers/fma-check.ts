@@ -27,7 +27,9 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
   const run = (be: typeof fma) => {
     const [a, b, c] = [be.alloc(sizes.a), be.alloc(sizes.b), be.alloc(sizes.c)];
     const h = be.heap();
-    h.set(A, a), h.set(B, b), h.set(C0, c);
+    h.set(A, a);
+    h.set(B, b);
+    h.set(C0, c);
     be.k[form](m, n, k, a, b, c, acc);
     const out = be.heap().slice(c, c + sizes.c);
     [a, b, c].forEach((o) => be.free(o));
@@ -36,10 +38,14 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
   const got = run(fma), def = run(plain);
   // The twin and |A|·|B| on a plain heap: [A | B | C].
   const h = new Float64Array(sizes.a + sizes.b + sizes.c);
-  h.set(A, 0), h.set(B, sizes.a), h.set(C0, sizes.a + sizes.b);
+  h.set(A, 0);
+  h.set(B, sizes.a);
+  h.set(C0, sizes.a + sizes.b);
   twin[form](h, m, n, k, 0, sizes.a, sizes.a + sizes.b, acc);
   const want = h.slice(sizes.a + sizes.b);
-  h.set(A.map(Math.abs), 0), h.set(B.map(Math.abs), sizes.a), h.set(C0.map(Math.abs), sizes.a + sizes.b);
+  h.set(A.map(Math.abs), 0);
+  h.set(B.map(Math.abs), sizes.a);
+  h.set(C0.map(Math.abs), sizes.a + sizes.b);
   twin[form](h, m, n, k, 0, sizes.a, sizes.a + sizes.b, acc);
   const bound = h.slice(sizes.a + sizes.b);
   let worst = 0, differs = false;

@@ -18,7 +18,7 @@ export class LineChart {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly w: number;
   private readonly h: number;
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly o: ChartOptions) {
+  constructor(canvas: HTMLCanvasElement, private readonly o: ChartOptions) {
     const ratio = window.devicePixelRatio || 1;
     this.w = canvas.width;
     this.h = canvas.height;
