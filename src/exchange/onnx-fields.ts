@@ -33,6 +33,15 @@ export const KEEP = {
   entry: { 1: 1, 2: 1 }, // key, value
 } satisfies Record<string, Keep>;
 
+/** What a capped repeated field holds, for the refusal's message. */
+const NAMES = new Map<Keep, Record<number, string>>([
+  [KEEP.model, { 8: 'opset_import', 14: 'metadata_props' }],
+  [KEEP.graph, { 1: 'node', 5: 'initializer', 11: 'input', 12: 'output' }],
+  [KEEP.node, { 1: 'input', 2: 'output', 5: 'attribute' }],
+  [KEEP.tensor, { 1: 'dims', 4: 'float_data', 10: 'double_data' }],
+  [KEEP.shape, { 1: 'dim' }],
+]);
+
 export const bad = (field: string, expected: string, got?: unknown): never => {
   throw got === undefined ? new BackpropError('INVALID_MODEL', field, expected) : new BackpropError('INVALID_MODEL', field, expected, got);
 };
@@ -42,7 +51,7 @@ export function fieldsOf(bytes: Uint8Array, field: string, keep: Keep): Message 
   try {
     return readFields(bytes, keep);
   } catch (e) {
-    if (e instanceof TooManyError) return bad(field, `at most ${e.max} entries of field ${e.number}`, words('more'));
+    if (e instanceof TooManyError) return bad(`${field}.${NAMES.get(keep)?.[e.number] ?? `field ${e.number}`}`, `at most ${e.max} entries`, words('more'));
     return bad(field, 'a protobuf message', words((e as Error).message));
   }
 }

@@ -4,8 +4,8 @@
 // depth before anything else looks at it.
 import { BackpropError, words } from '../errors.js';
 
-/** More values than any dense model's JSON holds (1,024 layers take ~50,000). */
-export const MAX_VALUES = 2 ** 20;
+/** More values than any dense model's JSON holds (1,024 Keras Dense layers take ~50,000). */
+export const MAX_VALUES = 2 ** 18;
 const MAX_DEPTH = 64;
 
 const bad = (field: string, expected: string, got: unknown): never => {

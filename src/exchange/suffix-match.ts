@@ -8,15 +8,18 @@ const P = 2147483647; // 2³¹ − 1, prime; h·base + id stays below 2⁵³, so
  * name index per key, for the keys some name ends with right after a "/". Names and keys are
  * split at "/"; each component a key uses gets a number, and a run of components is hashed as a
  * polynomial in those numbers with a base drawn per call (so no file can be made to collide on
- * purpose). A name is walked from its end and left at its first component no key has, since no
- * longer suffix can match; every hash hit is confirmed by comparing the strings.
+ * purpose). A name is walked from its end and left at its first component no key has, or past
+ * as many components as the longest key, since no longer suffix can match; every hash hit is
+ * confirmed by comparing the strings.
  */
 export function firstWithSuffix(names: readonly string[], keys: Iterable<string>): Map<string, number> {
   const base = 2 ** 16 + Math.floor(Math.random() * (2 ** 21 - 2 ** 16));
   const ids = new Map<string, number>();
   const wanted = new Map<number, string[]>();
+  let longest = 0; // components in the longest key: no longer suffix can match
   for (const key of new Set(keys)) {
     const parts = key.split('/');
+    longest = Math.max(longest, parts.length);
     let h = 0;
     for (let j = parts.length - 1; j >= 0; j--) {
       let id = ids.get(parts[j]);
@@ -30,16 +33,17 @@ export function firstWithSuffix(names: readonly string[], keys: Iterable<string>
   const found = new Map<string, number>();
   if (wanted.size === 0) return found;
   names.forEach((name, index) => {
-    const parts = name.split('/');
-    let h = 0, length = -1; // length of the suffix parts[j..] joined by "/"
-    for (let j = parts.length - 1; j >= 1; j--) {
-      const id = ids.get(parts[j]);
+    let h = 0;
+    // Components from the end: name.slice(start + 1, end) is the one in hand, after a "/" at start.
+    for (let end = name.length, start = name.lastIndexOf('/'), steps = 0; start >= 0 && steps < longest; end = start, start = name.lastIndexOf('/', start - 1), steps++) {
+      const id = ids.get(name.slice(start + 1, end));
       if (id === undefined) return;
       h = (h * base + id) % P;
-      length += parts[j].length + 1;
-      for (const key of wanted.get(h) ?? []) {
-        if (!found.has(key) && key.length === length && name.endsWith(key)) found.set(key, index);
+      const hits = wanted.get(h);
+      if (hits) {
+        for (const key of hits) if (!found.has(key) && key.length === name.length - start - 1 && name.endsWith(key)) found.set(key, index);
       }
+      if (start === 0) return;
     }
   });
   return found;

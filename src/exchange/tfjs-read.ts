@@ -11,6 +11,12 @@ import { buildImported, checkImportOptions, type Imported, type ImportOptions } 
 import { plainCopy, isBuffer, isBytes } from './plain-data.js';
 import { firstWithSuffix } from './suffix-match.js';
 
+/**
+ * A model.json of 1,024 Keras Dense layers is ~0.5 MiB. JSON can take 25× its size once parsed
+ * (`{},` is a 3-byte object), so more text than this is refused before parsing.
+ */
+const MAX_JSON_CHARS = 2 * 2 ** 20;
+
 const TF_ACTIVATIONS = new Map<unknown, Activation>([['linear', 'linear'], ['sigmoid', 'sigmoid'], ['tanh', 'tanh'], ['relu', 'relu'], ['softmax', 'softmax']]);
 
 const bad = (field: string, expected: string, got?: unknown): never => {
@@ -41,6 +47,7 @@ function unpack(input: unknown): { topology: Obj; specs: unknown[]; data: Uint8A
   if (has(a, 'modelJson')) {
     let json = a.modelJson;
     if (typeof json === 'string') {
+      if (json.length > MAX_JSON_CHARS) bad('artifacts.modelJson', `the JSON text of a model.json of at most ${MAX_JSON_CHARS} characters`, words(`${json.length} characters`));
       try {
         json = plainCopy(JSON.parse(json), 'modelJson');
       } catch (e) {
