@@ -3,7 +3,7 @@
 // Only types from network.js statically: Network imports this module's users for its toONNX/
 // fromONNX methods, so the class itself is loaded lazily below to keep the module graph acyclic.
 import type { Network, CreateOptions } from '../network.js';
-import { BackpropError } from '../errors.js';
+import { BackpropError, words } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
 import { checkKeys, type NetworkSpec, type OptimizerSpec } from '../spec.js';
 
@@ -33,11 +33,19 @@ export interface Imported {
 /** Spec keys a model file may not carry: the caller, not the file, chooses where the network runs. */
 const CALLER_ONLY = ['backend', 'wasm'];
 
-export function checkImportOptions(options: unknown): void {
+/** The options checked and copied (each read once, so a getter cannot answer differently later). */
+export function checkImportOptions(options: unknown): ImportOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }', options);
   }
-  checkKeys(options, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
+  let copy: ImportOptions;
+  try {
+    copy = { ...options };
+  } catch {
+    throw new BackpropError('INVALID_OPTION', 'options', 'plain data', words('a getter or Proxy that threw'));
+  }
+  checkKeys(copy, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
+  return copy;
 }
 
 /**

@@ -8,6 +8,7 @@ import { buildImported, checkImportOptions, type Imported, type ImportOptions } 
 import { DOUBLE, FLOAT, META_KEY } from './onnx-proto.js';
 import { KEEP, bad, fieldsOf, msg, str, strs, int, f32, readTensor, type Message, type Tensor } from './onnx-fields.js';
 import { last, type Field } from './protobuf-read.js';
+import { isBuffer, isBytes } from './plain-data.js';
 
 export type { ImportOptions };
 
@@ -184,9 +185,10 @@ function readGraph(g: Message, opset: number): Imported {
 
 /** Reads an ONNX model of dense layers (as toONNX() writes, or Gemm/MatMul+Add graphs from elsewhere). */
 export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<Network> {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', bytes);
-  checkImportOptions(options);
-  const model = fieldsOf(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), 'model', KEEP.model);
+  // Brand checks, not instanceof: a Proxy of a Uint8Array passes instanceof, then answers every read.
+  const buf = isBytes(bytes) ? bytes : isBuffer(bytes) ? new Uint8Array(bytes) : bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', bytes);
+  const opts = checkImportOptions(options);
+  const model = fieldsOf(buf, 'model', KEEP.model);
   if (!model.has(7)) bad('model.graph', 'a graph');
   const opsets = (model.get(8) ?? []).map((f, k) => msg(f, `model.opset_import[${k}]`, KEEP.opset));
   const main = opsets.find((m, k) => ['', 'ai.onnx'].includes(str(m, 1, `model.opset_import[${k}].domain`)));
@@ -209,5 +211,5 @@ export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportO
     }
   }
   const spec = typeof meta === 'object' && meta !== null && Object.hasOwn(meta, 'spec') ? (meta as { spec: unknown }).spec : undefined;
-  return buildImported(built, spec, options);
+  return buildImported(built, spec, opts);
 }

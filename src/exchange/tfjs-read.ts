@@ -233,10 +233,10 @@ function readWeights(built: Imported, dense: Dense[], entries: Entry[], data: Ui
  * `{ modelJson, weightData }` for a model.json and its weight file(s). float32 weights become f64.
  */
 export async function fromTFJS(artifacts: unknown, options: ImportOptions = {}): Promise<Network> {
-  checkImportOptions(options);
+  const opts = checkImportOptions(options);
   const { topology, specs, data, meta } = unpack(artifacts);
   const { built, dense } = readLayers(topology);
   readWeights(built, dense, readEntries(specs, data), data);
   const saved = isObj(meta) && isObj(meta.backprop) ? meta.backprop.spec : undefined;
-  return buildImported(built, saved, options);
+  return buildImported(built, saved, opts);
 }
