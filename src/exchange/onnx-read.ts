@@ -18,7 +18,7 @@ const MAX_META_CHARS = 2 ** 20;
 interface Attr {
   i?: number;
   f?: number;
-  t?: Message;
+  t?: Field; // a tensor, parsed only where one is used (a Constant's value)
 }
 interface Node {
   op: string;
@@ -40,7 +40,7 @@ function readNode(f: Field, field: string): Node {
     attrs.set(name, {
       i: a.has(3) ? int(a, 3, `${field}.attribute.${name}`, 0) : undefined,
       f: f32(last(a.get(2)), `${field}.attribute.${name}`),
-      t: a.has(5) ? msg(last(a.get(5)), `${field}.attribute.${name}`, KEEP.tensor) : undefined,
+      t: last(a.get(5)),
     });
   });
   return { op: str(m, 4, `${field}.op_type`), name: str(m, 3, `${field}.name`), inputs: strs(m, 1, `${field}.input`), outputs: strs(m, 2, `${field}.output`), attrs, field };
@@ -111,7 +111,7 @@ function readGraph(g: Message, opset: number): Imported {
     if (n.op === 'Constant') {
       const t = n.attrs.get('value')?.t;
       if (!t || n.outputs.length !== 1) bad(`${n.field}.attribute.value`, 'a tensor value', about);
-      consts.set(n.outputs[0], readTensor(t!, `${n.field}.attribute.value`));
+      consts.set(n.outputs[0], readTensor(msg(t, `${n.field}.attribute.value`, KEEP.tensor), `${n.field}.attribute.value`));
       return;
     }
     if (n.outputs.length !== 1) bad(`${n.field}.output`, 'one output', n.outputs.length);

@@ -99,6 +99,13 @@ const ONNX: Case[] = [
   { name: 'onnx: dims [2^26, 2^26] over 4 bytes', kind: 'onnx', expect: 'graph.initializer[0]', make: () => onnx((g) => (g.message(5, tensor('W', [2 ** 26, 2 ** 26], new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
   { name: 'onnx: dims of rank 100,000', kind: 'onnx', expect: 'graph.initializer[0].dims', make: () => onnx((g) => (g.message(5, tensor('W', Array(100_000).fill(1), new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
   { name: 'onnx: 2,000,000 unpacked float_data fields (9.5 MiB)', kind: 'onnx', expect: 'graph.initializer[0].float_data', make: unpackedFloats },
+  { name: 'onnx: a Gemm node with 63 tensor attributes of 32,000 unpacked floats each (10 MiB)', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => {
+    const floats = concat(new Writer().packedInts(1, [32_000]).int(2, FLOAT).finish(), repeated([0x25, 0, 0, 0, 0x3f], 32_000));
+    const n = gemm('x', 'W', 'y');
+    for (let k = 0; k < 63; k++) n.message(5, new Writer().string(1, `junk${k}`).bytes(5, floats));
+    g.message(5, tensor('W', [2, 2], new Uint8Array(16))).message(1, n);
+    return 'y';
+  }) },
   { name: 'onnx: 8,000 Identity nodes after a layer', kind: 'onnx', expect: 'loaded', make: () => identityChain(8000) },
   { name: 'onnx: 9,000 Identity nodes after a layer', kind: 'onnx', expect: 'model.graph.node', make: () => identityChain(9000) },
   { name: 'onnx: 10 MiB of unknown one-byte fields in the graph', kind: 'onnx', expect: 'loaded', make: () => floodedGraph(10 * MiB) },
