@@ -197,12 +197,15 @@ export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportO
   if (opset < 7) bad('model.opset_import.version', 'opset 7 or later', opset);
   const built = readGraph(msg(last(model.get(7)), 'model.graph', KEEP.graph), opset);
 
-  let meta: unknown;
+  // The last entry under our key wins (as for a protobuf field); only it is parsed.
+  let ours: { json: string; field: string } | undefined;
   for (const [k, f] of (model.get(14) ?? []).entries()) {
     const entry = msg(f, `model.metadata_props[${k}]`, KEEP.entry);
-    if (str(entry, 1, `model.metadata_props[${k}].key`) !== META_KEY) continue;
-    const field = `model.metadata_props[${k}].value`;
-    const json = str(entry, 2, field);
+    if (str(entry, 1, `model.metadata_props[${k}].key`) === META_KEY) ours = { json: str(entry, 2, `model.metadata_props[${k}].value`), field: `model.metadata_props[${k}].value` };
+  }
+  let meta: unknown;
+  if (ours) {
+    const { json, field } = ours;
     if (json.length > MAX_META_CHARS) bad(field, `JSON { spec } of at most ${MAX_META_CHARS} characters`, words(`${json.length} characters`));
     try {
       meta = JSON.parse(json);

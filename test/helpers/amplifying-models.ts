@@ -110,6 +110,10 @@ const ONNX: Case[] = [
   { name: 'onnx: 9,000 Identity nodes after a layer', kind: 'onnx', expect: 'model.graph.node', make: () => identityChain(9000) },
   { name: 'onnx: 10 MiB of unknown one-byte fields in the graph', kind: 'onnx', expect: 'loaded', make: () => floodedGraph(10 * MiB) },
   { name: 'onnx: 10 MiB metadata JSON', kind: 'onnx', expect: 'model.metadata_props[0].value', make: () => onnx((g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'), (m) => m.message(14, new Writer().string(1, 'backprop').string(2, `{"spec":${'['.repeat(10)}${'{},'.repeat((10 * MiB) / 3)}{}${']'.repeat(10)}}`))) },
+  { name: 'onnx: ten 1 MiB metadata JSONs under our key (the last wins)', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'), (m) => {
+    const entry = new Writer().string(1, 'backprop').string(2, `{"spec":[${'{},'.repeat((MiB - 20) / 3)}{}]}`);
+    for (let k = 0; k < 10; k++) m.message(14, entry);
+  }) },
   { name: 'onnx: one 1280 × 2048 float layer (10 MiB), loads', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => (g.message(5, tensor('W', [1280, 2048], new Uint8Array(1280 * 2048 * 4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
 ];
 
