@@ -156,6 +156,9 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
     await rejects(fromONNX(good, { bogus: 1 } as never), 'options.bogus', /one of the options/);
     // A Proxy passes `instanceof Uint8Array` but is no byte array: it would answer every read.
     await rejects(fromONNX(new Proxy(good, {})), 'model', /bytes of an ONNX model/);
+    const { proxy, revoke } = Proxy.revocable(new ArrayBuffer(8), {});
+    revoke();
+    await rejects(fromONNX(proxy), 'model', /bytes of an ONNX model/);
     expect(await fromONNX(Buffer.from(good), { backend: 'js' })).toBeInstanceOf(Network); // a Node Buffer is a Uint8Array
   });
 

@@ -218,6 +218,8 @@ describe('fromTFJS reads what it is handed once, as plain data', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     await rejects(fromTFJS(proxy), 'artifacts', /plain data/);
+    const options = await fromTFJS(good, proxy as never).catch((e) => e);
+    expect([options.code, options.field]).toEqual(['INVALID_OPTION', 'options']);
     await rejects(fromTFJS({ ...good, weightData: new Proxy(good.weightData, {}) }), 'artifacts.weightData', /ArrayBuffer, Uint8Array/);
     // A name that reads well once and differently after: read once, it loads.
     let reads = 0;

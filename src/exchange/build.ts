@@ -35,13 +35,14 @@ const CALLER_ONLY = ['backend', 'wasm'];
 
 /** The options checked and copied (each read once, so a getter cannot answer differently later). */
 export function checkImportOptions(options: unknown): ImportOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }', options);
-  }
+  const expected = 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }';
+  if (typeof options !== 'object' || options === null) throw new BackpropError('INVALID_OPTION', 'options', expected, options);
   let copy: ImportOptions;
   try {
+    if (Array.isArray(options)) throw new BackpropError('INVALID_OPTION', 'options', expected, words('an array'));
     copy = { ...options };
-  } catch {
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
     throw new BackpropError('INVALID_OPTION', 'options', 'plain data', words('a getter or Proxy that threw'));
   }
   checkKeys(copy, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');

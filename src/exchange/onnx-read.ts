@@ -186,7 +186,7 @@ function readGraph(g: Message, opset: number): Imported {
 /** Reads an ONNX model of dense layers (as toONNX() writes, or Gemm/MatMul+Add graphs from elsewhere). */
 export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<Network> {
   // Brand checks, not instanceof: a Proxy of a Uint8Array passes instanceof, then answers every read.
-  const buf = isBytes(bytes) ? bytes : isBuffer(bytes) ? new Uint8Array(bytes) : bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', bytes);
+  const buf = isBytes(bytes) ? bytes : isBuffer(bytes) ? new Uint8Array(bytes) : bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', typeof bytes === 'object' && bytes !== null ? words('another object') : bytes); // not described: it may be a Proxy
   const opts = checkImportOptions(options);
   const model = fieldsOf(buf, 'model', KEEP.model);
   if (!model.has(7)) bad('model.graph', 'a graph');

@@ -18,9 +18,11 @@ const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype,
 
 /** A real ArrayBuffer (not a SharedArrayBuffer, not a Proxy of one). */
 export function isBuffer(v: unknown): v is ArrayBuffer {
-  // The tag is a cheap filter (throwing for every object would cost microseconds each).
-  if (typeof v !== 'object' || v === null || Object.prototype.toString.call(v) !== '[object ArrayBuffer]') return false;
+  if (typeof v !== 'object' || v === null) return false;
   try {
+    // The tag is a cheap filter (a throw for every object would cost microseconds each); it
+    // throws itself for a revoked Proxy.
+    if (Object.prototype.toString.call(v) !== '[object ArrayBuffer]') return false;
     arrayBufferLength.call(v);
     return true;
   } catch {
@@ -49,7 +51,7 @@ export function plainCopy(v: unknown, field: string): unknown {
       if (isBytes(x) || isBuffer(x)) return x;
       if (Array.isArray(x)) {
         const n: unknown = x.length;
-        if (!Number.isSafeInteger(n) || (n as number) > left) bad(`${here()}.length`, `an array of at most ${left} values`, n);
+        if (!Number.isSafeInteger(n) || (n as number) > left) bad(`${here()}.length`, `an array within ${MAX_VALUES} values in all`, n);
         const out: unknown[] = [];
         for (let i = 0; i < (n as number); i++) {
           path.push(i);
@@ -60,7 +62,7 @@ export function plainCopy(v: unknown, field: string): unknown {
       }
       const out: Record<string, unknown> = Object.create(null); // no inherited keys to find
       const keys = Object.keys(x);
-      if (keys.length > left) bad(here(), `an object of at most ${left} keys`, words(`${keys.length} keys`));
+      if (keys.length > left) bad(here(), `an object within ${MAX_VALUES} values in all`, words(`${keys.length} keys`));
       for (const key of keys) {
         path.push(key);
         out[key] = copy((x as Record<string, unknown>)[key]);
