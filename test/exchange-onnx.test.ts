@@ -154,6 +154,12 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
     await rejects(fromONNX(new Uint8Array(0)), 'model.graph', /a graph/);
     await rejects(fromONNX('model.onnx' as never), 'model', /bytes of an ONNX model/);
     await rejects(fromONNX(good, { bogus: 1 } as never), 'options.bogus', /one of the options/);
+    // A Proxy passes `instanceof Uint8Array` but is no byte array: it would answer every read.
+    await rejects(fromONNX(new Proxy(good, {})), 'model', /bytes of an ONNX model/);
+    const { proxy, revoke } = Proxy.revocable(new ArrayBuffer(8), {});
+    revoke();
+    await rejects(fromONNX(proxy), 'model', /bytes of an ONNX model/);
+    expect(await fromONNX(Buffer.from(good), { backend: 'js' })).toBeInstanceOf(Network); // a Node Buffer is a Uint8Array
   });
 
   it('unsupported ops, branches and tensors', async () => {
@@ -189,6 +195,51 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
       if (e !== undefined) rejected++;
     }
     expect(rejected).toBeGreaterThan(100); // most corruptions are caught (flips inside weight bytes need not be)
+  });
+
+  it('a weight matrix two layers name is refused (it would be copied per layer); a shared bias loads', async () => {
+    const model = (shareWeight: boolean) => {
+      const g = new Writer();
+      g.message(5, tensor('w', [2, 2], [1, 2, 3, 4])).message(5, tensor('w2', [2, 2], [5, 6, 7, 8])).message(5, tensor('b', [2], [0.5, -0.5]));
+      const transB = new Writer().string(1, 'transB').int(3, 1).int(20, 2);
+      g.message(1, node('Gemm', ['x', 'w', 'b'], 'h', [transB])).message(1, node('Gemm', ['h', shareWeight ? 'w' : 'w2', 'b'], 'y', [transB]));
+      g.message(11, valueInfo('x', 2)).message(12, valueInfo('y', 2));
+      return new Writer().int(1, 8).message(7, g).message(8, new Writer().string(1, '').int(2, 17)).finish();
+    };
+    await rejects(fromONNX(model(true)), 'graph.node[1].input[1]', /a weight matrix no other layer uses \(shared weights are not supported\), got "w"/);
+    const net = await fromONNX(model(false), { backend: 'js' });
+    expect(net.getWeights()).toEqual([{ weights: [[1, 2], [3, 4]], bias: [0.5, -0.5] }, { weights: [[5, 6], [7, 8]], bias: [0.5, -0.5] }]);
+  });
+
+  it('layers are counted while the graph is read: the 1,025th Gemm is refused at its node', async () => {
+    const g = new Writer();
+    let cur = 'x';
+    for (let i = 0; i < 1030; i++) {
+      g.message(5, tensor(`w${i}`, [1, 1], [1])).message(1, node('MatMul', [cur, `w${i}`], `h${i}`));
+      cur = `h${i}`;
+    }
+    g.message(11, valueInfo('x', 1)).message(12, valueInfo(cur, 1));
+    const model = new Writer().int(1, 8).message(7, g).message(8, new Writer().string(1, '').int(2, 17)).finish();
+    await rejects(fromONNX(model), 'graph.node[1024]', /at most 1024 layers, got layer 1025/);
+  });
+
+  it('more nodes than any dense model needs are refused before they are parsed', async () => {
+    const flood = foreignModel({ mutate: (g) => { for (let i = 0; i < 8200; i++) g.message(1, new Writer()); } });
+    await rejects(fromONNX(flood), 'model.graph.node', /at most 8192 entries/);
+  });
+
+  it("an op named after an Object.prototype key is no activation", async () => {
+    const model = foreignModel({ mutate: (g) => g.message(1, node('constructor', ['probs'], 'c')) });
+    await rejects(fromONNX(model), 'graph.node[6]', /one of Gemm, MatMul.*got op_type "constructor"/);
+  });
+
+  it('a model file does not choose the backend: backend or wasm in its metadata spec is refused', async () => {
+    for (const key of ['backend', 'wasm']) {
+      const model = foreignModel({ mutate: () => {} });
+      const meta = new Writer().string(1, 'backprop').string(2, JSON.stringify({ spec: { layers: [{}, {}], loss: 'mse', [key]: 'js' } }));
+      const withMeta = new Uint8Array([...model, ...new Writer().message(14, meta).finish()]);
+      await rejects(fromONNX(withMeta), `model.${key}`, new RegExp(`no ${key} in a model file`));
+    }
   });
 
   it('a loss the imported layers cannot take', async () => {

@@ -8,6 +8,7 @@ import { Network, BackpropError, toTFJS, toTFJSFiles, fromTFJS, type LayerWeight
 import { Rng } from '../src/rng.js';
 import { randomRows, maxRelDiff } from './helpers/random.js';
 import { ACTS, randomNet } from './helpers/exchange-net.js';
+import { firstWithSuffix } from '../src/exchange/suffix-match.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tfl = typeof import('@tensorflow/tfjs-layers');
@@ -178,6 +179,116 @@ describe('fromTFJS rejects what it cannot represent, naming the field', () => {
     await rejects(fromTFJS({ modelJson: '{not json', weightData: new ArrayBuffer(0) }), 'artifacts.modelJson', /JSON text of a model.json/);
     await rejects(fromTFJS({ ...good, weightData: 'AAAA' }), 'artifacts.weightData', /ArrayBuffer, Uint8Array/);
     await rejects(fromTFJS(toTFJS(await randomNet('tanh', 1)), { loss: 'crossEntropy' }), 'model.layers[5].activation', /'softmax' with loss 'crossEntropy'/);
+  });
+});
+
+describe('fromTFJS reads what it is handed once, as plain data', () => {
+  async function rejects(p: Promise<unknown>, field: string, expected: RegExp) {
+    const e = await p.then(() => undefined, (err) => err);
+    expect(e, String(e)).toBeInstanceOf(BackpropError);
+    expect([e.code, e.field]).toEqual(['INVALID_MODEL', field]);
+    expect(e.message).toMatch(expected);
+  }
+  let net: Network, good: ReturnType<typeof toTFJS>;
+  beforeAll(async () => {
+    net = await randomNet('sigmoid', 3);
+    good = toTFJS(net);
+  });
+  const loadsLikeGood = async (artifacts: unknown) => {
+    const back = await fromTFJS(artifacts, { backend: 'js' });
+    expect(back.getWeights()).toEqual(roundedToF32(net.getWeights()));
+  };
+
+  it('weightSpecs without Array.prototype: an array is read as one, an array-like is refused', async () => {
+    // A real array whose prototype is gone (no forEach): this threw "specs.forEach is not a function".
+    await loadsLikeGood({ ...good, weightSpecs: Object.setPrototypeOf([...good.weightSpecs], null) });
+    await loadsLikeGood({ ...good, weightSpecs: new Proxy([...good.weightSpecs], {}) });
+    const arrayLike = Object.assign(Object.create(null), { ...good.weightSpecs, length: good.weightSpecs.length });
+    await rejects(fromTFJS({ ...good, weightSpecs: arrayLike }), 'artifacts.weightSpecs', /an array of \{ name, shape, dtype \}, got an object/);
+    const layers = (good.modelTopology as { config: { layers: unknown[] } }).config.layers;
+    const bareLayers = { ...good, modelTopology: { class_name: 'Sequential', config: { layers: Object.setPrototypeOf([...layers], null) } } };
+    await loadsLikeGood(bareLayers);
+  });
+
+  it('getters and Proxies that throw are INVALID_MODEL at their path; a value is read once', async () => {
+    const throwing = new Proxy([...good.weightSpecs], { get: (t, k) => (k === '1' ? (() => { throw new Error('boom'); })() : Reflect.get(t, k)) });
+    await rejects(fromTFJS({ ...good, weightSpecs: throwing }), 'artifacts.weightSpecs[1]', /plain data, got a getter or Proxy that threw/);
+    const getter = good.weightSpecs.map((w, k) => (k === 2 ? Object.defineProperty({ ...w }, 'shape', { enumerable: true, get: () => { throw new TypeError('no'); } }) : w));
+    await rejects(fromTFJS({ ...good, weightSpecs: getter }), 'artifacts.weightSpecs[2].shape', /plain data/);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    await rejects(fromTFJS(proxy), 'artifacts', /plain data/);
+    const options = await fromTFJS(good, proxy as never).catch((e) => e);
+    expect([options.code, options.field]).toEqual(['INVALID_OPTION', 'options']);
+    await rejects(fromTFJS({ ...good, weightData: new Proxy(good.weightData, {}) }), 'artifacts.weightData', /ArrayBuffer, Uint8Array/);
+    // A name that reads well once and differently after: read once, it loads.
+    let reads = 0;
+    const fickle = good.weightSpecs.map((w, k) => (k === 0 ? Object.defineProperty({ ...w }, 'name', { enumerable: true, get: () => (reads++ === 0 ? w.name : 42) }) : w));
+    await loadsLikeGood({ ...good, weightSpecs: fickle });
+    expect(reads).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('prototype-polluting keys stay keys and pollute nothing', async () => {
+    const poisoned = JSON.parse(toTFJSFiles(net)['model.json'].replace('"modelTopology":{', '"modelTopology":{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},'));
+    await loadsLikeGood({ modelJson: poisoned, weightData: good.weightData });
+    await loadsLikeGood({ modelJson: JSON.stringify(poisoned), weightData: good.weightData });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // 'constructor' is no activation (it used to be found on the lookup table's prototype).
+    const layers = JSON.parse(JSON.stringify((good.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers));
+    layers[0].config.activation = 'constructor';
+    await rejects(fromTFJS({ ...good, modelTopology: { class_name: 'Sequential', config: { layers } } }), 'modelTopology.config.layers[0].config.activation', /one of linear, sigmoid/);
+  });
+
+  it('a model file does not choose the backend: backend or wasm in its spec is refused', async () => {
+    for (const key of ['backend', 'wasm']) {
+      const meta = { backprop: { spec: { ...(good.userDefinedMetadata.backprop.spec as object), [key]: 'js' } } };
+      await rejects(fromTFJS({ ...good, userDefinedMetadata: meta }), `model.${key}`, new RegExp(`no ${key} in a model file \\(pass options.${key}`));
+    }
+  });
+
+  it('repeated weight names, and layers that would share one weight, are refused', async () => {
+    const twice = [...good.weightSpecs, { ...good.weightSpecs[0] }];
+    await rejects(fromTFJS({ ...good, weightSpecs: twice }), `weightSpecs[${good.weightSpecs.length}].name`, /a name no other weight has, got "dense_1\/kernel"/);
+    const layers = JSON.parse(JSON.stringify((good.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers));
+    layers[1].config.name = 'dense_1';
+    await rejects(fromTFJS({ ...good, modelTopology: { class_name: 'Sequential', config: { layers } } }), 'modelTopology.config.layers[1].config.name', /a name no other Dense layer has/);
+  });
+
+  it('layer and parameter limits are checked while the topology is read', async () => {
+    const dense = (i: number, units: number, inputs?: number) => ({ class_name: 'Dense', config: { units, use_bias: false, name: `d${i}`, ...(inputs ? { batch_input_shape: [null, inputs] } : {}) } });
+    const deep = { modelTopology: { class_name: 'Sequential', config: { layers: Array.from({ length: 1100 }, (_, i) => dense(i, 1, i ? undefined : 1)) } }, weightSpecs: [], weightData: new ArrayBuffer(0) };
+    await rejects(fromTFJS(deep), 'modelTopology.config.layers[1024]', /at most 1024 Dense layers/);
+    const wide = { modelTopology: { class_name: 'Sequential', config: { layers: [dense(0, 8192, 8192), dense(1, 8192)] } }, weightSpecs: [], weightData: new ArrayBuffer(0) };
+    await rejects(fromTFJS(wide), 'modelTopology.config.layers[1].config.units', /at most 67108864 parameters in all, got 134217728 so far/);
+  });
+});
+
+describe('firstWithSuffix (the weight lookup by "/<layer>/<part>")', () => {
+  it('finds, for each key, the first name ending in "/" + key, as a scan of every name would', () => {
+    const rng = new Rng(31);
+    const pick = (parts: string[], n: number) => Array.from({ length: n }, () => parts[rng.int(parts.length)]).join('/');
+    for (let round = 0; round < 200; round++) {
+      const alphabet = ['a', 'b', 'ab', '', 'kernel'];
+      const names = Array.from({ length: 1 + rng.int(30) }, () => pick(alphabet, 1 + rng.int(6)));
+      const keys = Array.from({ length: 1 + rng.int(10) }, () => pick(alphabet, 1 + rng.int(4)));
+      const got = firstWithSuffix(names, keys);
+      for (const key of keys) {
+        const scan = names.findIndex((n) => n.endsWith(`/${key}`));
+        expect(got.get(key), `${JSON.stringify(names)} / ${key}`).toBe(scan < 0 ? undefined : scan);
+      }
+    }
+  });
+
+  it('a many-layer artifact whose every weight is found by suffix loads; 8,000 layers are refused at the limit', async () => {
+    const scoped = (n: number) => ({
+      modelTopology: { class_name: 'Sequential', config: { layers: Array.from({ length: n }, (_, i) => ({ class_name: 'Dense', config: { units: 1, name: `dense_${i}`, ...(i ? {} : { batch_input_shape: [null, 1] }) } })) } },
+      weightSpecs: Array.from({ length: n }, (_, i) => [{ name: `outer/dense_${i}/kernel`, shape: [1, 1], dtype: 'float32' }, { name: `outer/dense_${i}/bias`, shape: [1], dtype: 'float32' }]).flat(),
+      weightData: Float32Array.from({ length: 2 * n }, (_, k) => k / 8).buffer,
+    });
+    const net = await fromTFJS(scoped(1024), { backend: 'js' });
+    expect(net.getWeights()[1000]).toEqual({ weights: [[2000 / 8]], bias: [2001 / 8] });
+    await expect(fromTFJS(scoped(8000))).rejects.toMatchObject({ code: 'INVALID_MODEL', field: 'modelTopology.config.layers[1024]' });
   });
 });
 

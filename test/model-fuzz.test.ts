@@ -2,10 +2,15 @@
 // and randomly mutated input to Network.fromJSON either loads a usable network or is refused
 // with BackpropError INVALID_MODEL naming a `model…` field — never another error, never a huge
 // allocation, never a polluted Object.prototype. The fuzzer is seeded, so a failure reproduces.
+// ONNX and TF.js files built to amplify (shared tensors, repeated names, huge dims over tiny
+// data, deep chains, floods of tiny fields) are loaded or refused quickly and in little memory.
 import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 import { wasmBackend } from '../src/backends/wasm/index.js';
 import { Rng } from '../src/rng.js';
+import { CASES, type Result } from './helpers/amplifying-models.js';
 
 const MiB = 2 ** 20;
 const SPECS: NetworkSpec[] = [
@@ -212,4 +217,31 @@ describe('fuzz: thousands of mutated model files', () => {
     expect(be.exports.memory.buffer.byteLength - bytes).toBeLessThan(4 * MiB);
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
+});
+
+// ---- amplifying ONNX and TF.js files --------------------------------------------------------
+
+describe('amplifying ONNX and TF.js files', () => {
+  // In a child process whose JS heap is capped at 256 MiB, so that an import that amplified
+  // (as one did: 2,000 Gemm nodes over one 1 MiB initializer built a 2 MiB number[][] per node
+  // and died of V8 out-of-memory after 35 s) fails this test instead of slowing the machine.
+  // The budget is 1 s and +150 MiB for any file under 10 MiB; measured ≤ 0.65 s and ≤ 80 MiB
+  // per case (printed below; most cases take under 0.1 s), on a 2-core machine shared with
+  // other test runs. The time bound is 3 s so that such sharing cannot fail it; the code before
+  // the fix took 5–70 s or died.
+  it('each case is loaded or refused at the named field, within 3 s and +150 MiB', () => {
+    const script = fileURLToPath(new URL('./helpers/amplifying-models.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--import', 'tsx', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, `the child died: ${run.stderr.slice(-1500)}`).toBe(0);
+    const results = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Result);
+    expect(results.map((r) => r.name)).toEqual(CASES.map((c) => c.name));
+    for (const [k, r] of results.entries()) {
+      const want = CASES[k].expect;
+      if (want === 'loaded') expect(r.outcome, r.name).toBe('loaded');
+      else expect(r.outcome.startsWith(`INVALID_MODEL ${want}`), `${r.name}: ${r.outcome}`).toBe(true);
+      expect(r.ms, r.name).toBeLessThan(3000);
+      expect(r.rssMiB, r.name).toBeLessThan(150);
+    }
+    console.log(results.map((r) => `${String(r.ms).padStart(5)} ms ${String(r.rssMiB).padStart(4)} MiB  ${r.name}`).join('\n'));
+  }, 130_000);
 });

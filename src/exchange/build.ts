@@ -2,8 +2,8 @@
 // network from them.
 // Only types from network.js statically: Network imports this module's users for its toONNX/
 // fromONNX methods, so the class itself is loaded lazily below to keep the module graph acyclic.
-import type { Network, CreateOptions, LayerWeights } from '../network.js';
-import { BackpropError } from '../errors.js';
+import type { Network, CreateOptions } from '../network.js';
+import { BackpropError, words } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
 import { checkKeys, type NetworkSpec, type OptimizerSpec } from '../spec.js';
 
@@ -20,18 +20,33 @@ export interface TrainingSettings {
  */
 export interface ImportOptions extends TrainingSettings, CreateOptions {}
 
-/** Dense layers as read from a file, weights [out][in] in f64. */
+/**
+ * Dense layers as read from a file, each weight matrix [out][in] row-major in f64 (units × inputs
+ * values; a reader may hand over its decoded tensor itself), finite, not yet copied anywhere.
+ */
 export interface Imported {
   inputs: number;
   layers: { units: number; activation: Activation; bias: boolean }[];
-  weights: LayerWeights[];
+  weights: { weights: Float64Array; bias?: Float64Array }[];
 }
 
-export function checkImportOptions(options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new BackpropError('INVALID_OPTION', 'options', 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }', options);
+/** Spec keys a model file may not carry: the caller, not the file, chooses where the network runs. */
+const CALLER_ONLY = ['backend', 'wasm'];
+
+/** The options checked and copied (each read once, so a getter cannot answer differently later). */
+export function checkImportOptions(options: unknown): ImportOptions {
+  const expected = 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }';
+  if (typeof options !== 'object' || options === null) throw new BackpropError('INVALID_OPTION', 'options', expected, options);
+  let copy: ImportOptions;
+  try {
+    if (Array.isArray(options)) throw new BackpropError('INVALID_OPTION', 'options', expected, words('an array'));
+    copy = { ...options };
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    throw new BackpropError('INVALID_OPTION', 'options', 'plain data', words('a getter or Proxy that threw'));
   }
-  checkKeys(options, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
+  checkKeys(copy, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
+  return copy;
 }
 
 /**
@@ -41,6 +56,9 @@ export function checkImportOptions(options: unknown): void {
  */
 export async function buildImported(b: Imported, saved: unknown, options: ImportOptions): Promise<Network> {
   const s = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
+  for (const key of CALLER_ONLY) {
+    if (Object.hasOwn(s, key)) throw new BackpropError('INVALID_MODEL', `model.${key}`, `no ${key} in a model file (pass options.${key} to the import)`, s[key]);
+  }
   const savedLayers = Array.isArray(s.layers) && s.layers.length === b.layers.length ? (s.layers as unknown[]) : [];
   const layers = b.layers.map((l, i) => ({ ...(savedLayers[i] as object | undefined), units: l.units, activation: l.activation, bias: l.bias }));
   const out = b.layers[b.layers.length - 1];
@@ -55,7 +73,16 @@ export async function buildImported(b: Imported, saved: unknown, options: Import
     // The layers (and any saved settings) came from the file: a mismatch is the model's.
     throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
   }
-  net.setWeights(b.weights);
+  // Straight into the parameter block (as fromJSON does): the readers checked shapes and
+  // finiteness, and a copy through setWeights' nested arrays would cost 3× the network.
+  const c = net.core;
+  c.enter(1);
+  const params = c.view(c.params, c.layout.size);
+  b.weights.forEach((w, i) => {
+    const at = c.layout.layers[i];
+    params.set(w.weights, at.w);
+    if (w.bias) params.set(w.bias, at.b);
+  });
   return net;
 }
 
