@@ -1,7 +1,8 @@
 // The training loop: the data set goes into the heap once; each chunk of batches is one kernel
 // call (trainBatches), sized to keep the event loop responsive; callbacks run between chunks.
 import type { Network } from './network.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
+import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { toPairs } from './data.js';
 import { pad } from './layout.js';
 import { F } from './plan.js';
@@ -51,10 +52,16 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   at.perm = at.y + pad(n * outputs);
   at.out = at.perm + pad(n);
   at.lrs = at.out + pad(2 * batches);
-  if (!par) core.enter(batchSize);
   const be = tc.be;
+  let block: number;
+  try {
+    if (!par) core.enter(batchSize, 'options.batchSize');
+    block = be.alloc(at.lrs + batches, false); // every part is written before it is read
+  } catch (e) {
+    await par?.close();
+    throw e instanceof OutOfMemory && e.field === 'memory' ? dataOutOfMemory(e, n, inputs + outputs, at.lrs + batches) : e;
+  }
   const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
-  const block = be.alloc(at.lrs + batches, false); // every part is written before it is read
   try {
     let h = be.heap();
     h.set(x, block + at.x);
@@ -86,7 +93,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
         const t0 = performance.now();
         if (par) par.enter();
-        else core.enter(batchSize); // another network may have evicted this one while we awaited
+        else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
         const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
@@ -118,7 +125,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       }
       const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
       if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH);
+        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, options.validationData !== undefined ? 'options.validationData' : 'options.validationSplit');
         logs.valLoss = v.loss;
         logs[valName] = v[metricName];
       }
@@ -140,6 +147,12 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     await par?.close(); // pushes the progress made, also when training threw
   }
   return history;
+}
+
+/** The data block's allocation failure, in the user's terms. */
+function dataOutOfMemory(e: OutOfMemory, rows: number, width: number, elements: number): BackpropError {
+  const what = `a data set of ${count(rows)} rows × ${count(width)} values (inputs and targets), which needs ${bytes(elements * 8)} in the heap`;
+  return new BackpropError('OUT_OF_MEMORY', 'data.inputs', `a size that fits in memory (${e.limit})`, words(what));
 }
 
 /**

@@ -79,7 +79,7 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
-    const net = new Network(new Core(await backendFor(o), m.spec));
+    const net = new Network(new Core(await backendFor(o), m.spec, 'model.spec.layers'));
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
@@ -193,7 +193,7 @@ export class Network {
     const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets');
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
-    return evaluateRows(this.core, x.data, y.data, x.rows, batchSize);
+    return evaluateRows(this.core, x.data, y.data, x.rows, batchSize, 'options.batchSize');
   }
 
   /** The name of the metric reported beside the loss. */
@@ -269,7 +269,7 @@ export class Network {
   private loadInput(x: unknown): boolean {
     this.alive();
     const c = this.core;
-    c.enter(1);
+    c.enter(1, 'inputs');
     const h = c.be.heap();
     return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]);
   }
