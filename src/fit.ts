@@ -38,6 +38,8 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
   const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
 
+  if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback, copy or worker
+
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
   const par = o.threads === 1 ? undefined : await Threaded.open(net, o.threads, batchSize);
@@ -85,11 +87,15 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
       const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
       if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
+      const stream = net.rng.state; // put back if this epoch is aborted before its first batch
       if (o.shuffle) net.rng.shuffle(perm);
       const sums = new Float64Array(3); // Σ loss·rows, Σ metric, rows seen
       let lr = 0;
       for (let b0 = 0; b0 < batches && !stopped; ) {
-        if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+        if (o.signal?.aborted) {
+          if (b0 === 0) net.rng.state = stream; // an aborted fit changes nothing but completed batches
+          throw o.signal.reason ?? new Error('aborted');
+        }
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
         const t0 = performance.now();
         if (par) par.enter();
