@@ -18,16 +18,19 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const core = net.core;
   const { inputs, outputs } = net;
   const o = checkFit(options);
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets');
+  // What is read after an await is copied first (toPairs' copy): user code runs during awaits and
+  // could change the caller's arrays. The training rows go into the heap before any await, unless
+  // threads are opened first; validation rows are read after every epoch.
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', o.threads !== 1);
   let x = all.x.data, y = all.y.data, n = all.x.rows;
   let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
   if (options.validationData !== undefined) {
-    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets');
+    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', true);
     val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
   } else if (o.validationSplit > 0) {
     const held = Math.floor(n * o.validationSplit);
     if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, o.validationSplit);
-    val = { x: x.subarray((n - held) * inputs), y: y.subarray((n - held) * outputs), rows: held };
+    val = { x: x.slice((n - held) * inputs), y: y.slice((n - held) * outputs), rows: held };
     n -= held;
     x = x.subarray(0, n * inputs);
     y = y.subarray(0, n * outputs);

@@ -224,12 +224,16 @@ export class Network {
     spec.layers.forEach((l, i) => {
       const given = layers[i];
       if (typeof given !== 'object' || given === null) bad(`weights[${i}]`, '{ weights, bias? }', given);
-      const w = toRows(given.weights, l.inputs, `weights[${i}].weights`);
-      if (w.rows !== l.units || w.shape !== 'nested') bad(`weights[${i}].weights`, `${l.units} rows of ${l.inputs} numbers`, given.weights);
+      // Each property read once (a getter may answer differently the next time); toRows copies, then checks.
+      const { weights, bias } = given;
+      const w = toRows(weights, l.inputs, `weights[${i}].weights`);
+      if (w.rows !== l.units || w.shape !== 'nested') bad(`weights[${i}].weights`, `${l.units} rows of ${l.inputs} numbers`, weights);
       next.set(w.data, layout.layers[i].w);
-      if (given.bias !== undefined) {
-        if (!l.bias) bad(`weights[${i}].bias`, 'no bias (the layer has bias: false)', given.bias);
-        next.set(toRows(given.bias, l.units, `weights[${i}].bias`).data, layout.layers[i].b);
+      if (bias !== undefined) {
+        if (!l.bias) bad(`weights[${i}].bias`, 'no bias (the layer has bias: false)', bias);
+        const b = toRows(bias, l.units, `weights[${i}].bias`);
+        if (b.shape !== 'single') bad(`weights[${i}].bias`, `${l.units} numbers`, bias);
+        next.set(b.data, layout.layers[i].b);
       }
     });
     this.core.enter(1);

@@ -20,7 +20,7 @@ describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('aborted and refus
     const net = await Network.create(SPEC, { backend });
     const refuse = async (p: Promise<unknown>, code: string) => {
       const before = JSON.stringify(net);
-      const err = await p.catch((e) => e);
+      const err = (await p.catch((e: unknown) => e)) as BackpropError;
       expect(err).toBeInstanceOf(BackpropError);
       expect(err.code).toBe(code);
       expect(JSON.stringify(net)).toBe(before);
