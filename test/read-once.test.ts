@@ -39,6 +39,14 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
     expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
   });
 
+  it('setWeights: a bias given as rows is refused (it used to spill into the next layer\'s weights)', async () => {
+    const net = await make();
+    const before = JSON.stringify(net);
+    const w = [{ weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], bias: [[1, 2, 3], [4, 5, 6]] }, { weights: [[1, 2, 3], [4, 5, 6]] }];
+    expect(() => net.setWeights(w as never)).toThrow(expect.objectContaining({ code: 'INVALID_DATA', field: 'weights[0].bias' }));
+    expect(JSON.stringify(net)).toBe(before);
+  });
+
   it('setWeights: getters on a layer object are read once', async () => {
     const [net, twin] = [await make(), await make()];
     const w = [{ weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], bias: [0.01, 0.02, 0.03] }, { weights: [[1, 2, 3], [4, 5, 6]], bias: [-1, 1] }];
