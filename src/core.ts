@@ -105,6 +105,11 @@ export class Core {
     if (y) h.set(y, h[this.plan + F.y]);
   }
 
+  /** Puts the optimizer's own learning rate back into the plan: a scheduled fit leaves its last rate there. */
+  resetRate(): void {
+    if (this.home.model >= 0 && !this.disposed) this.be.heap()[this.plan + F.lr] = this.spec.optimizer.learningRate;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.be.homes.release(this.home);

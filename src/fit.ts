@@ -152,6 +152,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     }
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
+    if (!par) core.resetRate(); // or the next trainStep would run at the schedule's last rate
     be.free(block);
     await par?.close(); // pushes the progress made, also when training threw
   }

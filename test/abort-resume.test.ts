@@ -50,3 +50,15 @@ describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('aborted and refus
     expect(JSON.stringify(net)).toBe(JSON.stringify(straight));
   });
 });
+
+describe.each(['wasm', 'js'] as const)('a fit leaves nothing of itself behind (%s)', (backend) => {
+  it('after a scheduled fit, trainStep runs at the optimizer\'s rate (as a reloaded copy does), not the schedule\'s last', async () => {
+    const spec: NetworkSpec = { ...SPEC, layers: [{ units: 5, activation: 'tanh' }, { units: 1, activation: 'linear' }], optimizer: { type: 'sgd', learningRate: 0.1 } };
+    const net = await Network.create(spec, { backend });
+    await net.fit(DATA, { epochs: 2, batchSize: 4, schedule: () => 1e-9 });
+    const copy = await Network.fromJSON(net.toJSON(), { backend });
+    for (const n of [net, copy]) n.trainStep(DATA.inputs.slice(0, 4), DATA.targets.slice(0, 4));
+    for (const n of [net, copy]) n.trainStep(DATA.inputs[5], DATA.targets[5]); // the one-sample path too
+    expect(JSON.stringify(net)).toBe(JSON.stringify(copy));
+  });
+});
