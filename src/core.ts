@@ -127,21 +127,23 @@ export class Core {
       return;
     }
     const { spec, layout, be, home } = this;
-    // Doubling amortizes growth; when the double does not fit, exactly `rows` may.
-    const wanted = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
     const size = this.rel.plan + planSize(spec.layers.length);
-    let cap = wanted;
+    // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
+    const exact = Math.max(rows, this.capacity);
+    let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
+    let moved: boolean;
     try {
-      if (!be.homes.settle(home, size, this.workSize(cap))) return;
+      moved = be.homes.settle(home, size, this.workSize(cap));
     } catch (e) {
-      if (!(e instanceof OutOfMemory) || e.block !== 'work' || wanted === Math.max(rows, this.capacity)) throw this.outOfMemory(e, Math.max(rows, this.capacity), field);
-      cap = Math.max(rows, this.capacity);
+      if (cap === exact || !(e instanceof OutOfMemory) || e.block !== 'work') throw this.outOfMemory(e, cap, field);
+      cap = exact;
       try {
-        if (!be.homes.settle(home, size, this.workSize(cap))) return;
-      } catch (e) {
-        throw this.outOfMemory(e, cap, field);
+        moved = be.homes.settle(home, size, this.workSize(cap));
+      } catch (again) {
+        throw this.outOfMemory(again, cap, field);
       }
     }
+    if (!moved) return;
     this.capacity = cap;
     const widest = Math.max(...spec.layers.map((l) => l.units));
     const h = be.heap();

@@ -64,7 +64,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     block = be.alloc(at.lrs + batches, false); // every part is written before it is read
   } catch (e) {
     await par?.close();
-    throw e instanceof OutOfMemory && e.field === 'memory' ? dataOutOfMemory(e, n, inputs + outputs, at.lrs + batches) : e;
+    throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, at.lrs + batches) : e; // Core's are in user terms already
   }
   const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
   try {

@@ -48,7 +48,7 @@ async function peers(s: Setting): Promise<Network[]> {
 }
 
 /** Runs `op` with the k-th allocation failing, for k = 1, 2, … Returns how many allocations it made. */
-async function injectEach(s: Setting, op: (net: Network) => unknown): Promise<number> {
+async function injectEach(s: Setting, op: (net: Network) => unknown, fields: RegExp): Promise<number> {
   for (let k = 1; k < 50; k++) {
     const others = await peers(s);
     const seen = others.map(snap);
@@ -72,7 +72,8 @@ async function injectEach(s: Setting, op: (net: Network) => unknown): Promise<nu
     } else {
       expect(error).toBeInstanceOf(BackpropError);
       expect((error as BackpropError).code).toBe('OUT_OF_MEMORY');
-      expect((error as BackpropError).message).toMatch(/expected a size that fits in memory \(an injected allocation failure\), got /);
+      expect((error as BackpropError).message).toMatch(/expected a size that fits in memory \(an injected allocation failure\), got (a batch of \d+ rows? × \d+ units|a network of \d+ parameters|a data set of \d+ rows|the buffers that 2 threads share)/);
+      expect((error as BackpropError).field).toMatch(fields);
     }
     expect(snap(victim)).toEqual(snap(twin));
     // The failing network keeps working, exactly like its twin.
@@ -86,7 +87,7 @@ async function injectEach(s: Setting, op: (net: Network) => unknown): Promise<nu
 }
 
 /** The same for operations that make a network: a refusal must leave the heap as it was. */
-async function injectEachMake(s: Setting, make: () => Promise<Network>): Promise<number> {
+async function injectEachMake(s: Setting, make: () => Promise<Network>, field: string): Promise<number> {
   const be = s.backend === 'wasm' ? await wasmBackend() : undefined;
   for (let k = 1; k < 50; k++) {
     const others = await peers(s);
@@ -109,6 +110,7 @@ async function injectEachMake(s: Setting, make: () => Promise<Network>): Promise
     } else {
       expect(error).toBeInstanceOf(BackpropError);
       expect((error as BackpropError).code).toBe('OUT_OF_MEMORY');
+      expect((error as BackpropError).field).toBe(field);
       expect(after).toBe(inUse); // nothing half-allocated stays behind
     }
     ref.dispose();
@@ -122,33 +124,33 @@ async function injectEachMake(s: Setting, make: () => Promise<Network>): Promise
 describe.each(['wasm', 'js'] as const)('an allocation that fails changes nothing (%s)', (backend) => {
   const s: Setting = { backend };
   it('create and fromJSON', async () => {
-    expect(await injectEachMake(s, () => Network.create(SPEC, { backend }))).toBeGreaterThanOrEqual(2); // model block, batch buffers
+    expect(await injectEachMake(s, () => Network.create(SPEC, { backend }), 'layers')).toBeGreaterThanOrEqual(2); // model block, batch buffers
     const saved = JSON.stringify(await (async () => {
       const n = await Network.create(SPEC, { backend });
       await n.fit(DATA, { epochs: 2, batchSize: 5 });
       return n;
     })());
-    expect(await injectEachMake(s, () => Network.fromJSON(saved, { backend }))).toBeGreaterThanOrEqual(2);
+    expect(await injectEachMake(s, () => Network.fromJSON(saved, { backend }), 'model.spec.layers')).toBeGreaterThanOrEqual(2);
   });
 
   it('fit: batch buffers and the data block', async () => {
     // Batch 12 grows the buffers (capacity 5 → 12), then the data block.
-    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 2, batchSize: 12, validationSplit: 0.25 }))).toBeGreaterThanOrEqual(2);
+    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 2, batchSize: 12, validationSplit: 0.25 }), /^(options\.batchSize|data\.inputs)$/)).toBeGreaterThanOrEqual(2);
   });
 
   it('predict, loss, gradients, evaluate and trainStep of batches larger than any before', async () => {
-    expect(await injectEach(s, (n) => n.predict(BIG, 300))).toBeGreaterThanOrEqual(1);
-    expect(await injectEach(s, (n) => n.loss(DATA.inputs, DATA.targets))).toBeGreaterThanOrEqual(1);
-    expect(await injectEach(s, (n) => n.gradients(DATA.inputs, DATA.targets))).toBeGreaterThanOrEqual(1);
-    expect(await injectEach(s, (n) => n.evaluate(DATA, { batchSize: 24 }))).toBeGreaterThanOrEqual(1);
-    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs, DATA.targets))).toBeGreaterThanOrEqual(1);
+    expect(await injectEach(s, (n) => n.predict(BIG, 300), /^inputs$/)).toBeGreaterThanOrEqual(1);
+    expect(await injectEach(s, (n) => n.loss(DATA.inputs, DATA.targets), /^inputs$/)).toBeGreaterThanOrEqual(1);
+    expect(await injectEach(s, (n) => n.gradients(DATA.inputs, DATA.targets), /^inputs$/)).toBeGreaterThanOrEqual(1);
+    expect(await injectEach(s, (n) => n.evaluate(DATA, { batchSize: 24 }), /^options\.batchSize$/)).toBeGreaterThanOrEqual(1);
+    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs, DATA.targets), /^inputs$/)).toBeGreaterThanOrEqual(1);
     // 6 rows after 5: the buffers ask for double (10 rows) and, refused, for exactly 6.
-    expect(await injectEach(s, (n) => n.loss(DATA.inputs.slice(0, 6), DATA.targets.slice(0, 6)))).toBe(1);
+    expect(await injectEach(s, (n) => n.loss(DATA.inputs.slice(0, 6), DATA.targets.slice(0, 6)), /^inputs$/)).toBe(1);
   });
 
   it('one-sample training (per-shape modules on wasm)', async () => {
-    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 2, batchSize: 1 }))).toBeGreaterThanOrEqual(backend === 'wasm' ? 2 : 1);
-    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs[0], DATA.targets[0]))).toBeGreaterThanOrEqual(backend === 'wasm' ? 1 : 0);
+    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 2, batchSize: 1 }), /^data\.inputs$/)).toBeGreaterThanOrEqual(backend === 'wasm' ? 2 : 1);
+    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs[0], DATA.targets[0]), /^$/)).toBeGreaterThanOrEqual(backend === 'wasm' ? 1 : 0);
   });
 });
 
@@ -156,7 +158,7 @@ describe('an allocation that fails changes nothing (wasm: threads, eviction)', (
   it('threaded fit: the mirror, control block, shared buffers and data block in the shared heap', async () => {
     const rt = await threadsRuntime();
     const held = rt.be.inUse;
-    expect(await injectEach({ backend: 'wasm' }, (n) => n.fit(DATA, { epochs: 2, batchSize: 8, threads: 2 }))).toBeGreaterThanOrEqual(5);
+    expect(await injectEach({ backend: 'wasm' }, (n) => n.fit(DATA, { epochs: 2, batchSize: 8, threads: 2 }), /^(options\.threads|options\.batchSize|data\.inputs)$/)).toBeGreaterThanOrEqual(5);
     expect(rt.be.inUse).toBe(held); // nothing leaked in the shared heap, failed or not
   });
 
@@ -171,9 +173,9 @@ describe('an allocation that fails changes nothing (wasm: threads, eviction)', (
       bully.dispose();
       void twin;
     } };
-    expect(await injectEach(s, (n) => n.predict(PROBE, 5))).toBe(2); // model block, batch buffers
-    expect(await injectEach(s, (n) => n.getWeights())).toBe(2);
-    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 1, batchSize: 6 }))).toBeGreaterThanOrEqual(3);
+    expect(await injectEach(s, (n) => n.predict(PROBE, 5), /^inputs$/)).toBe(2); // model block, batch buffers
+    expect(await injectEach(s, (n) => n.getWeights(), /^network$/)).toBe(2);
+    expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 1, batchSize: 6 }), /^(options\.batchSize|data\.inputs)$/)).toBeGreaterThanOrEqual(3);
   });
 });
 
