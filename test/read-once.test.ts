@@ -121,6 +121,7 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
       expect(e).toMatchObject({ code: 'INVALID_DATA', field });
     };
     refused(() => net.predict(lying(2000, 4), 2), 'inputs');
+    expect(() => net.predict(lying(2000, 4), 2)).toThrow('inputs: expected 2 × 2 = 4 numbers, got a Float64Array of length 2000');
     refused(() => net.loss(lying(2000, 4), new Float64Array(4)), 'targets');
     const before = JSON.stringify(net);
     const err = await net.fit({ inputs: lying(2000, 4), targets: new Float64Array(4) }).catch((e: unknown) => e);
