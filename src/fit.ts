@@ -24,8 +24,9 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', o.threads !== 1);
   let x = all.x.data, y = all.y.data, n = all.x.rows;
   let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
-  if (options.validationData !== undefined) {
-    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', true);
+  const given = options.validationData; // read once
+  if (given !== undefined) {
+    const v = toPairs(given?.inputs, given?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', true);
     val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
   } else if (o.validationSplit > 0) {
     const held = Math.floor(n * o.validationSplit);
@@ -134,7 +135,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       }
       const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
       if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, options.validationData !== undefined ? 'options.validationData' : 'options.validationSplit');
+        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, given !== undefined ? 'options.validationData' : 'options.validationSplit');
         logs.valLoss = v.loss;
         logs[valName] = v[metricName];
       }
