@@ -1,7 +1,8 @@
 // A network's life in a backend heap: its blocks, the plan table, and moving batches in and out.
 // Network (the public API) validates; Core assumes valid input.
 import type { Backend, Kernels } from './backends/backend.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
+import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { newHome, type Home } from './backends/homes.js';
 import { fusable, type Spec } from './spec.js';
 import { layoutOf, workSize, pad, type Layout } from './layout.js';
@@ -25,6 +26,8 @@ export class Core {
   constructor(
     readonly be: Backend,
     readonly spec: Spec,
+    /** Where an allocation failure is reported (create: 'layers'; fromJSON: 'model.spec.layers'). */
+    field = 'layers',
   ) {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
@@ -33,7 +36,7 @@ export class Core {
     this.rel = { state, counters, grads, plan: grads + pad(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
-    this.enter(1);
+    this.enter(1, field);
   }
 
   /**
@@ -95,11 +98,16 @@ export class Core {
   }
 
   /** Copies a batch into the X (and Y) buffers, making room for `capacity` rows first. */
-  load(x: Float64Array, y: Float64Array | undefined, capacity: number): void {
-    this.enter(capacity);
+  load(x: Float64Array, y: Float64Array | undefined, capacity: number, field = 'inputs'): void {
+    this.enter(capacity, field);
     const h = this.be.heap();
     h.set(x, h[this.plan + F.x]);
     if (y) h.set(y, h[this.plan + F.y]);
+  }
+
+  /** Puts the optimizer's own learning rate back into the plan: a scheduled fit leaves its last rate there. */
+  resetRate(): void {
+    if (this.home.model >= 0 && !this.disposed) this.be.heap()[this.plan + F.lr] = this.spec.optimizer.learningRate;
   }
 
   dispose(): void {
@@ -109,18 +117,33 @@ export class Core {
 
   /**
    * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
-   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here.
+   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here. When
+   * memory runs out, throws OUT_OF_MEMORY at `field` and leaves the network as it was.
    */
-  enter(rows: number): void {
+  enter(rows: number, field = 'network'): void {
     if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
     if (rows <= this.capacity && this.home.model >= 0) {
       this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
       return;
     }
     const { spec, layout, be, home } = this;
-    const cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
     const size = this.rel.plan + planSize(spec.layers.length);
-    if (!be.homes.settle(home, size, this.workSize(cap))) return;
+    // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
+    const exact = Math.max(rows, this.capacity);
+    let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
+    let moved: boolean;
+    try {
+      moved = be.homes.settle(home, size, this.workSize(cap));
+    } catch (e) {
+      if (cap === exact || !(e instanceof OutOfMemory) || e.block !== 'work') throw this.outOfMemory(e, cap, field);
+      cap = exact;
+      try {
+        moved = be.homes.settle(home, size, this.workSize(cap));
+      } catch (again) {
+        throw this.outOfMemory(again, cap, field);
+      }
+    }
+    if (!moved) return;
     this.capacity = cap;
     const widest = Math.max(...spec.layers.map((l) => l.units));
     const h = be.heap();
@@ -154,6 +177,16 @@ export class Core {
       h[t + L.dropout] = l.dropout;
       h[t + L.mask] = l.dropout > 0 ? take(cap * l.units) : -1;
     });
+  }
+
+  /** An allocator's OutOfMemory in the user's terms: the network or the batch that did not fit. */
+  private outOfMemory(e: unknown, rows: number, field: string): unknown {
+    if (!(e instanceof OutOfMemory)) return e;
+    const widest = Math.max(...this.spec.layers.map((l) => l.units));
+    const what = e.block === 'work'
+      ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.workSize(rows) * 8)}`
+      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes((this.rel.plan + planSize(this.spec.layers.length)) * 8)}`;
+    return new BackpropError('OUT_OF_MEMORY', field, `a size that fits in memory (${e.limit})`, words(what));
   }
 
   private workSize(cap: number): number {

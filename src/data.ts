@@ -16,49 +16,110 @@ const bad = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_DATA', field, expected, got);
 };
 
-function checkFinite(data: ArrayLike<number>, field: string, at: (i: number) => string): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${field}${at(i)}`, 'a finite number', v);
+// Every value is read exactly once — copied, then the copy checked — so a getter or Proxy that
+// answers differently on each read cannot slip a value past the check, and every length is read
+// once, so a row that grows meanwhile cannot overflow the copy. Typed arrays are measured and
+// copied through the intrinsic accessors: an own `length` property on an instance cannot lie.
+const TypedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
+const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TypedArrayProto, key)!.get!;
+const lengthOf = intrinsic('length') as (this: unknown) => number;
+const bufferOf = intrinsic('buffer') as (this: unknown) => ArrayBufferLike;
+const offsetOf = intrinsic('byteOffset') as (this: unknown) => number;
+const kindOf = intrinsic(Symbol.toStringTag) as (this: unknown) => string | undefined; // 'Float64Array', …; undefined for others
+
+const isTyped = (v: unknown): v is ArrayLike<number> => ArrayBuffer.isView(v) && kindOf.call(v) !== undefined;
+const isShared = (b: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+
+/**
+ * A typed array's numbers as f64: a view of the same memory for a Float64Array on an ordinary
+ * buffer (no copy of a data set; nothing can change it until the caller's synchronous use is
+ * over), a copy otherwise — or always, with `copy`, for callers that hold data across awaits.
+ */
+function typedNumbers(v: ArrayLike<number>, n: number, field: string, copy: boolean): Float64Array {
+  const kind = notBigInts(v, field);
+  const buffer = bufferOf.call(v);
+  if (kind === 'Float64Array' && !copy && !isShared(buffer)) return new Float64Array(buffer, offsetOf.call(v), n);
+  const out = new Float64Array(n);
+  out.set(v as Float64Array); // reads the source's internal length and elements, not its properties
+  return out;
+}
+
+function notBigInts(v: ArrayLike<number>, field: string): string | undefined {
+  const kind = kindOf.call(v);
+  if (kind === 'BigInt64Array' || kind === 'BigUint64Array') bad(field, 'numbers (a Float64Array or another typed array of numbers, not of BigInts)', v);
+  return kind;
+}
+
+/** The first NaN or ±Infinity in data[from, from + n), as an index from `from`, or −1. */
+function firstNonFinite(data: Float64Array, from: number, n: number): number {
+  for (let i = 0; i < n; i++) {
+    const x = data[from + i];
+    if (x - x !== 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Copies `width` numbers of one row (an array, or a typed array whose length was checked) into
+ * out[at…], reading each element once; `first`, when given, is element 0 already read.
+ */
+function copyRow(row: unknown, width: number, out: Float64Array, at: number, field: string, prefix: string, first?: { value: unknown }): void {
+  if (isTyped(row)) {
+    notBigInts(row, field + prefix);
+    out.set(row as Float64Array, at); // its internal length (checked = width) and elements, not its properties
+    const i = firstNonFinite(out, at, width);
+    if (i >= 0) bad(`${field}${prefix}[${i}]`, 'a finite number', out[at + i]);
+    return;
+  }
+  const a = row as ArrayLike<unknown>;
+  for (let i = 0; i < width; i++) {
+    const x = i === 0 && first ? first.value : a[i];
+    if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[${i}]`, 'a finite number', x);
+    out[at + i] = x as number;
   }
 }
 
-const isNumbers = (v: unknown): v is ArrayLike<number> =>
-  (ArrayBuffer.isView(v) && !(v instanceof DataView)) || (Array.isArray(v) && (v.length === 0 || !(typeof v[0] === 'object' && v[0] !== null)));
-
 /**
  * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
- * `rows` × width numbers.
+ * `rows` × width numbers. `copy`: never hand back the caller's memory (see typedNumbers).
  */
-export function toRows(v: unknown, width: number, field: string, rows?: number): Rows {
-  if (ArrayBuffer.isView(v) && rows !== undefined) {
-    if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
-    const a = v as unknown as ArrayLike<number>;
-    if (a.length !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
-    // A Float64Array is used as it is (every use only reads it): no copy of a whole data set.
-    const data = v instanceof Float64Array ? v : Float64Array.from(a);
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] - data[i] !== 0) bad(`${field}[${Math.floor(i / width)}][${i % width}]`, 'a finite number', data[i]); // NaN, ±Infinity
+export function toRows(v: unknown, width: number, field: string, rows?: number, copy = false): Rows {
+  if (isTyped(v)) {
+    const n = lengthOf.call(v);
+    if (rows === undefined) {
+      if (n !== width) bad(field, `${width} numbers (one sample)`, v);
+      const data = new Float64Array(width);
+      copyRow(v, width, data, 0, field, '');
+      return { data, rows: 1, shape: 'single' };
     }
+    if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
+    if (n !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
+    const data = typedNumbers(v, n, field, copy);
+    const i = firstNonFinite(data, 0, n);
+    if (i >= 0) bad(`${field}[${Math.floor(i / width)}][${i % width}]`, 'a finite number', data[i]);
     return { data, rows, shape: 'flat' };
   }
-  if (isNumbers(v)) {
-    if (v.length !== width) bad(field, `${width} numbers (one sample)`, v);
-    checkFinite(v, field, (i) => `[${i}]`);
-    return { data: Float64Array.from(v), rows: 1, shape: 'single' };
+  if (!Array.isArray(v)) return bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
+  const length = v.length;
+  const first = { value: length > 0 ? v[0] : undefined };
+  if (length === 0 || typeof first.value !== 'object' || first.value === null) {
+    if (length !== width) bad(field, `${width} numbers (one sample)`, v);
+    const data = new Float64Array(width);
+    copyRow(v, width, data, 0, field, '', first);
+    return { data, rows: 1, shape: 'single' };
   }
-  if (!Array.isArray(v) || v.length === 0) bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
-  const list = v as unknown[];
-  // Every row is checked before the block is allocated, and holes count as rows (forEach would
-  // skip them): a sparse array fails at its first hole instead of allocating its claimed length.
-  for (let r = 0; r < list.length; r++) {
-    const row = list[r];
-    if (!isNumbers(row) || row.length !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
-    checkFinite(row as ArrayLike<number>, field, (i) => `[${r}][${i}]`);
+  // Every row's shape is checked before the block is allocated, and holes count as rows: a
+  // sparse array fails at its first hole instead of allocating its claimed length.
+  const list: unknown[] = [];
+  for (let r = 0; r < length; r++) {
+    const row = r === 0 ? first.value : v[r];
+    const n = isTyped(row) ? lengthOf.call(row) : Array.isArray(row) ? row.length : -1;
+    if (n !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
+    list.push(row);
   }
-  const data = new Float64Array(list.length * width);
-  for (let r = 0; r < list.length; r++) data.set(list[r] as ArrayLike<number>, r * width);
-  return { data, rows: list.length, shape: 'nested' };
+  const data = new Float64Array(length * width);
+  for (let r = 0; r < length; r++) copyRow(list[r], width, data, r * width, field, `[${r}]`);
+  return { data, rows: length, shape: 'nested' };
 }
 
 /** Output rows in the shape the input came in. */
@@ -72,10 +133,12 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
 /**
  * Inputs and targets of one batch or data set, with matching row counts. With `loss`
  * 'crossEntropy' every target row must be a probability distribution (see checkDistributions).
+ * `copy`: the rows are copied even where they could be viewed in place (read after an await).
  */
-export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss): { x: Rows; y: Rows } {
-  const xr = toRows(x, inputs, fx, ArrayBuffer.isView(x) && ArrayBuffer.isView(y) && (x as Float64Array).length !== inputs ? (x as Float64Array).length / inputs : undefined);
-  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined);
+export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss, copy = false): { x: Rows; y: Rows } {
+  const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
+  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, copy);
+  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, copy);
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
   if (loss === 'crossEntropy') checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
   return { x: xr, y: yr };
@@ -103,6 +166,7 @@ export function checkDistributions(data: ArrayLike<number>, at: number, rows: nu
  * that the caller takes the general path (batches, and its error messages for wrong shapes).
  */
 export function copySample(v: unknown, width: number, field: string, h: Float64Array, at: number): boolean {
+  // Each element is read once; a Float64Array's shadowed `length` at worst sends it the general way.
   if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;
   for (let i = 0; i < width; i++) {
     const x = v[i];

@@ -1,4 +1,4 @@
-export type ErrorCode = 'INVALID_SPEC' | 'INVALID_DATA' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'BACKEND_UNAVAILABLE' | 'DISPOSED' | 'DIVERGED' | 'SAVE_FAILED' | 'LOAD_FAILED';
+export type ErrorCode = 'INVALID_SPEC' | 'INVALID_DATA' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'BACKEND_UNAVAILABLE' | 'DISPOSED' | 'DIVERGED' | 'OUT_OF_MEMORY' | 'SAVE_FAILED' | 'LOAD_FAILED';
 
 const NOTHING = Symbol('nothing');
 
@@ -26,11 +26,18 @@ class Described {
 /** A `got` value that is already words, not a value to describe. */
 export const words = (text: string): unknown => new Described(text);
 
+const typedProto = Object.getPrototypeOf(Int8Array.prototype) as object;
+const typedLength = Object.getOwnPropertyDescriptor(typedProto, 'length')!.get! as (this: unknown) => number;
+const typedKind = Object.getOwnPropertyDescriptor(typedProto, Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
+
 export function describe(v: unknown): string {
   if (v instanceof Described) return v.text;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as Float64Array).length}`;
+  if (ArrayBuffer.isView(v)) {
+    const kind = typedKind.call(v); // the intrinsic accessors: an own `length` property cannot lie here
+    return kind ? `a ${kind} of length ${typedLength.call(v)}` : `a ${v.constructor.name}`;
+  }
   return typeof v === 'object' ? 'an object' : typeof v;
 }

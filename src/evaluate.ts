@@ -16,7 +16,7 @@ export function metricMean(kind: number, sum: number, rows: number, outputs: num
   return { mae: sum / (rows * outputs) };
 }
 
-export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows: number, batchSize: number): Metrics {
+export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows: number, batchSize: number, field: string): Metrics {
   const { inputs } = core.spec;
   const outputs = core.outputs;
   const kind = metricFor(core.spec.loss);
@@ -24,7 +24,7 @@ export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows:
   let loss = 0, metric = 0;
   for (let from = 0; from < rows; from += batchSize) {
     const n = Math.min(batchSize, rows - from);
-    core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), batchSize);
+    core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), Math.min(batchSize, rows), field);
     k.forward(core.plan, n, 0);
     loss += k.batchLoss(core.plan, n) * n;
     metric += k.metric(kind, n, outputs, core.outputAt, core.be.heap()[core.plan + F.y]);

@@ -1,7 +1,8 @@
 // The training loop: the data set goes into the heap once; each chunk of batches is one kernel
 // call (trainBatches), sized to keep the event loop responsive; callbacks run between chunks.
 import type { Network } from './network.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
+import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { toPairs } from './data.js';
 import { pad } from './layout.js';
 import { F } from './plan.js';
@@ -17,16 +18,20 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const core = net.core;
   const { inputs, outputs } = net;
   const o = checkFit(options);
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', core.spec.loss);
+  // What is read after an await is copied first (toPairs' copy): user code runs during awaits and
+  // could change the caller's arrays. The training rows go into the heap before any await, unless
+  // threads are opened first; validation rows are read after every epoch.
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', core.spec.loss, o.threads !== 1);
   let x = all.x.data, y = all.y.data, n = all.x.rows;
   let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
-  if (options.validationData !== undefined) {
-    const v = toPairs(options.validationData?.inputs, options.validationData?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', core.spec.loss);
+  const given = options.validationData; // read once
+  if (given !== undefined) {
+    const v = toPairs(given?.inputs, given?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', core.spec.loss, true);
     val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
   } else if (o.validationSplit > 0) {
     const held = Math.floor(n * o.validationSplit);
     if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, o.validationSplit);
-    val = { x: x.subarray((n - held) * inputs), y: y.subarray((n - held) * outputs), rows: held };
+    val = { x: x.slice((n - held) * inputs), y: y.slice((n - held) * outputs), rows: held };
     n -= held;
     x = x.subarray(0, n * inputs);
     y = y.subarray(0, n * outputs);
@@ -36,6 +41,8 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const kind = metricFor(core.spec.loss);
   const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
   const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
+
+  if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback, copy or worker
 
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
@@ -51,10 +58,16 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   at.perm = at.y + pad(n * outputs);
   at.out = at.perm + pad(n);
   at.lrs = at.out + pad(2 * batches);
-  if (!par) core.enter(batchSize);
   const be = tc.be;
+  let block: number;
+  try {
+    if (!par) core.enter(batchSize, 'options.batchSize');
+    block = be.alloc(at.lrs + batches, false); // every part is written before it is read
+  } catch (e) {
+    await par?.close();
+    throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, at.lrs + batches) : e; // Core's are in user terms already
+  }
   const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
-  const block = be.alloc(at.lrs + batches, false); // every part is written before it is read
   try {
     let h = be.heap();
     h.set(x, block + at.x);
@@ -78,15 +91,19 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
       const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
       if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
+      const stream = net.rng.state; // put back if this epoch is aborted before its first batch
       if (o.shuffle) net.rng.shuffle(perm);
       const sums = new Float64Array(3); // Σ loss·rows, Σ metric, rows seen
       let lr = 0;
       for (let b0 = 0; b0 < batches && !stopped; ) {
-        if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+        if (o.signal?.aborted) {
+          if (b0 === 0) net.rng.state = stream; // an aborted fit changes nothing but completed batches
+          throw o.signal.reason ?? new Error('aborted');
+        }
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
         const t0 = performance.now();
         if (par) par.enter();
-        else core.enter(batchSize); // another network may have evicted this one while we awaited
+        else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
         const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
@@ -118,7 +135,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       }
       const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
       if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH);
+        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, given !== undefined ? 'options.validationData' : 'options.validationSplit');
         logs.valLoss = v.loss;
         logs[valName] = v[metricName];
       }
@@ -136,10 +153,17 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     }
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
+    if (!par) core.resetRate(); // or the next trainStep would run at the schedule's last rate
     be.free(block);
     await par?.close(); // pushes the progress made, also when training threw
   }
   return history;
+}
+
+/** The data block's allocation failure, in the user's terms. */
+function dataOutOfMemory(e: OutOfMemory, rows: number, width: number, elements: number): BackpropError {
+  const what = `a data set of ${count(rows)} rows × ${count(width)} values (inputs and targets), which needs ${bytes(elements * 8)} in the heap`;
+  return new BackpropError('OUT_OF_MEMORY', 'data.inputs', `a size that fits in memory (${e.limit})`, words(what));
 }
 
 /**

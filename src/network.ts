@@ -81,7 +81,7 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
-    const net = new Network(new Core(await backendFor(o), m.spec));
+    const net = new Network(new Core(await backendFor(o), m.spec, 'model.spec.layers'));
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
@@ -231,7 +231,7 @@ export class Network {
     const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
-    return evaluateRows(this.core, x.data, y.data, x.rows, batchSize);
+    return evaluateRows(this.core, x.data, y.data, x.rows, batchSize, 'options.batchSize');
   }
 
   /** The name of the metric reported beside the loss. */
@@ -262,12 +262,16 @@ export class Network {
     spec.layers.forEach((l, i) => {
       const given = layers[i];
       if (typeof given !== 'object' || given === null) bad(`weights[${i}]`, '{ weights, bias? }', given);
-      const w = toRows(given.weights, l.inputs, `weights[${i}].weights`);
-      if (w.rows !== l.units || w.shape !== 'nested') bad(`weights[${i}].weights`, `${l.units} rows of ${l.inputs} numbers`, given.weights);
+      // Each property read once (a getter may answer differently the next time); toRows copies, then checks.
+      const { weights, bias } = given;
+      const w = toRows(weights, l.inputs, `weights[${i}].weights`);
+      if (w.rows !== l.units || w.shape !== 'nested') bad(`weights[${i}].weights`, `${l.units} rows of ${l.inputs} numbers`, weights);
       next.set(w.data, layout.layers[i].w);
-      if (given.bias !== undefined) {
-        if (!l.bias) bad(`weights[${i}].bias`, 'no bias (the layer has bias: false)', given.bias);
-        next.set(toRows(given.bias, l.units, `weights[${i}].bias`).data, layout.layers[i].b);
+      if (bias !== undefined) {
+        if (!l.bias) bad(`weights[${i}].bias`, 'no bias (the layer has bias: false)', bias);
+        const b = toRows(bias, l.units, `weights[${i}].bias`);
+        if (b.shape !== 'single') bad(`weights[${i}].bias`, `${l.units} numbers`, bias);
+        next.set(b.data, layout.layers[i].b);
       }
     });
     this.core.enter(1);
@@ -307,7 +311,7 @@ export class Network {
   private loadInput(x: unknown): boolean {
     this.alive();
     const c = this.core;
-    c.enter(1);
+    c.enter(1, 'inputs');
     const h = c.be.heap();
     return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]);
   }

@@ -80,7 +80,7 @@ export function parseModel(input: unknown): Decoded {
   if (o.version !== VERSION) invalid('model.version', `${VERSION} (this build reads format version ${VERSION})`, o.version);
   let spec: Spec;
   try {
-    spec = normalizeSpec(o.spec);
+    spec = normalizeSpec(o.spec, 'file');
   } catch (e) {
     if (e instanceof BackpropError) throw e.within('INVALID_MODEL', 'model.spec');
     throw e;

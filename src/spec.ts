@@ -138,10 +138,17 @@ function defaultOutput(loss: Loss): Activation {
   return loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
 }
 
-export function normalizeSpec(input: unknown): Spec {
+/**
+ * `from`: 'create' for Network.create's spec, which may name a backend; 'file' for a spec read
+ * from a model file, which may not: the caller chooses the backend, never the file.
+ */
+export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'): Spec {
   if (!isObject(input)) fail('spec', 'an object { inputs, layers, ... }', input);
   const s = input as Record<string, unknown>;
-  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'wasm'], '');
+  // Create options, not spec fields: a module in the spec was silently ignored.
+  if (Object.hasOwn(s, 'wasm')) fail('wasm', 'no wasm in the spec (a create option: Network.create(spec, { wasm }))', s.wasm);
+  if (Object.hasOwn(s, 'backend') && from === 'file') fail('backend', 'no backend in a model file (the caller chooses it: fromJSON(model, { backend }))', s.backend);
+  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend'], '');
   const l2 = s.l2 === undefined ? 0 : finite(s.l2, 'l2', 0);
   const inputs = positiveInt(s.inputs, 'inputs');
   // No loss named: a softmax output means classification (crossEntropy, as Keras users pick),

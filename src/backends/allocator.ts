@@ -1,27 +1,47 @@
+import { OutOfMemory, HeapLimit, injectedFault, bytes } from './out-of-memory.js';
+
+/** Elements one heap holds at most: 2²⁹ f64 = 4 GiB, Wasm's 32-bit address space. */
+export const MAX_ELEMENTS = 2 ** 29;
+
 /**
  * First-fit allocator over f64 element offsets [start, end) with coalescing free list.
  * Sizes round up to 2 elements so every block is 16-byte aligned (v128 loads).
- * `grow(minEnd)` must make the heap at least minEnd elements long and return the new end.
+ * `grow(minEnd)` must make the heap at least minEnd elements long and return the new end, or throw
+ * (an OutOfMemory saying why, or anything, which becomes one) leaving the heap as it was.
+ * alloc either returns a block or throws OutOfMemory with the allocator unchanged.
  */
 export class Allocator {
   private free_: { at: number; size: number }[] = [];
   private used = new Map<number, number>();
   private total = 0;
-  constructor(private end: number, start: number, private grow: (minEnd: number) => number) {
+  constructor(
+    private end: number,
+    start: number,
+    private grow: (minEnd: number) => number,
+    /** The ceiling in words, for errors. */
+    private ceiling = 'a heap holds at most 4 GiB',
+  ) {
     start = (start + 1) & ~1;
     if (end > start) this.free_.push({ at: start, size: end - start });
     else this.end = start;
   }
 
   alloc(n: number): number {
-    if (!(n >= 0 && n < 2 ** 29)) throw new RangeError(`backprop: cannot allocate ${n} f64 values (Wasm memory holds at most 2²⁹)`);
+    if (!(n >= 0 && n < MAX_ELEMENTS)) throw new OutOfMemory(n, this.ceiling);
+    injectedFault(n);
     const size = Math.max(2, n + (n % 2));
     let i = this.free_.findIndex((b) => b.size >= size);
     if (i < 0) {
       // Grow so that the tail block (or a new one at the end) fits.
       const tail = this.free_[this.free_.length - 1];
       const tailFree = tail && tail.at + tail.size === this.end ? tail.size : 0;
-      const newEnd = this.grow(this.end + size - tailFree);
+      let newEnd: number;
+      try {
+        newEnd = this.grow(this.end + size - tailFree);
+      } catch (e) {
+        const why = e instanceof HeapLimit ? e.message : `the engine could not grow the heap past ${bytes(this.end * 8)} (${(e as Error)?.message ?? e})`;
+        throw new OutOfMemory(n, `${why}; ${bytes(this.total * 8)} in use`);
+      }
       this.release(this.end, newEnd - this.end);
       this.end = newEnd;
       i = this.free_.findIndex((b) => b.size >= size);

@@ -5,6 +5,8 @@
  * are freed. So a program that drops networks without dispose() never grows the heap past the
  * budget — no reliance on finalizers, which never run inside a long chain of awaits.
  */
+import { OutOfMemory } from './out-of-memory.js';
+
 export interface Home {
   model: number; // block offset, or -1 when not resident
   work: number;
@@ -31,29 +33,46 @@ export class Homes {
 
   constructor(private heap: Heap, readonly budget: number) {}
 
-  /** Makes `home` resident with blocks of at least these sizes; true when its offsets changed. */
+  /**
+   * Makes `home` resident with blocks of at least these sizes; true when its offsets changed. All or
+   * nothing: the new blocks are allocated before anything is freed or copied, so when an allocation
+   * fails (OutOfMemory, tagged with the block) the home is exactly as it was — still pointing at
+   * its old, still allocated work block, or still evicted with its saved copy.
+   */
   settle(home: Home, modelSize: number, workSize: number): boolean {
-    let moved = false;
     if (home !== this.latest && this.live.delete(home)) this.live.add(home);
     this.latest = home;
-    if (home.model < 0) {
-      this.makeRoom(modelSize + workSize, home);
-      home.model = this.heap.alloc(modelSize);
+    const needModel = home.model < 0; // an evicted home has no work block either
+    if (!needModel && home.work >= 0 && workSize <= home.workSize) return false;
+    this.makeRoom((needModel ? modelSize : 0) + workSize, home);
+    const model = needModel ? this.allocFor(home, 'model', modelSize) : home.model;
+    let work: number;
+    try {
+      work = this.allocFor(home, 'work', workSize);
+    } catch (e) {
+      if (needModel) this.heap.free(model);
+      throw e;
+    }
+    if (needModel) {
+      home.model = model;
       home.modelSize = modelSize;
-      if (home.saved) this.heap.heap().set(home.saved, home.model);
+      if (home.saved) this.heap.heap().set(home.saved, model);
       home.saved = null;
       this.live.add(home);
-      moved = true;
     }
-    if (home.work < 0 || workSize > home.workSize) {
-      if (home.work >= 0) this.heap.free(home.work);
-      home.work = -1;
-      this.makeRoom(workSize, home);
-      home.work = this.heap.alloc(workSize);
-      home.workSize = workSize;
-      moved = true;
+    if (home.work >= 0) this.heap.free(home.work);
+    home.work = work;
+    home.workSize = workSize;
+    return true;
+  }
+
+  private allocFor(home: Home, block: 'model' | 'work', size: number): number {
+    try {
+      return this.heap.alloc(size);
+    } catch (e) {
+      if (e instanceof OutOfMemory) e.block = block;
+      throw e;
     }
-    return moved;
   }
 
   evict(home: Home): void {

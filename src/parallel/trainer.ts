@@ -3,6 +3,8 @@
 // all T threads at once (assembly/parallel.ts). The main thread is thread 0.
 import type { Network } from '../network.js';
 import { Core } from '../core.js';
+import { BackpropError, words } from '../errors.js';
+import { OutOfMemory } from '../backends/out-of-memory.js';
 import { pad } from '../layout.js';
 import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
 import { C, W, QUIT, controlSize } from './control.js';
@@ -60,10 +62,20 @@ export class Threaded {
       return fallBack(`the threads build of the Wasm module could not be instantiated (${(e as Error).message})`);
     }
     const capacity = batchSize;
-    const core = new Core(rt.be, net.core.spec);
-    core.enter(capacity);
-    const ctl = rt.be.alloc(controlSize(threads, net.core.spec.layers.length));
-    const { block, scratch } = sharedBlock(rt, core, ctl, threads, capacity);
+    // The mirror, control block and shared buffers, all or nothing.
+    const core = new Core(rt.be, net.core.spec, 'options.threads');
+    let ctl = -1, shared: ReturnType<typeof sharedBlock>;
+    try {
+      core.enter(capacity, 'options.batchSize');
+      ctl = rt.be.alloc(controlSize(threads, net.core.spec.layers.length));
+      shared = sharedBlock(rt, core, ctl, threads, capacity);
+    } catch (e) {
+      if (ctl >= 0) rt.be.free(ctl);
+      core.dispose();
+      if (!(e instanceof OutOfMemory)) throw e;
+      throw new BackpropError('OUT_OF_MEMORY', 'options.threads', `a size that fits in memory (${e.limit})`, words(`the buffers that ${threads} threads share for batches of ${batchSize} rows`));
+    }
+    const { block, scratch } = shared;
     const tr = new Threaded(net, rt, threads, core, capacity, ctl, block);
     try {
       tr.pool = await startWorkers(rt.module, rt.memory, ctl, scratch);
@@ -115,8 +127,8 @@ export class Threaded {
 
   private hook(): void {
     const net = this.net.core;
-    net.enter = (rows: number) => {
-      Core.prototype.enter.call(net, rows); // first: a disposed network throws here, as always
+    net.enter = (rows: number, field?: string) => {
+      Core.prototype.enter.call(net, rows, field); // first: a disposed network throws here, as always
       this.push();
       this.netTouched = true;
     };

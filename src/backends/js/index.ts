@@ -1,6 +1,6 @@
 // The reference backend: plain TypeScript kernels over a private Float64Array.
 import type { Backend, Kernels } from '../backend.js';
-import { Allocator } from '../allocator.js';
+import { Allocator, MAX_ELEMENTS } from '../allocator.js';
 import { Homes } from '../homes.js';
 import * as gemm from './gemm.js';
 import * as act from './activations.js';
@@ -33,11 +33,16 @@ export class JsBackend implements Backend {
   readonly k: Kernels;
   private h = new Float64Array(1024);
   private allocator = new Allocator(this.h.length, 0, (minEnd) => {
-    const next = new Float64Array(Math.max(minEnd, this.h.length * 2));
+    let next: Float64Array<ArrayBuffer>;
+    try {
+      next = new Float64Array(Math.max(minEnd, Math.min(MAX_ELEMENTS, this.h.length * 2)));
+    } catch {
+      next = new Float64Array(minEnd); // the engine may grant the minimum where it refused double
+    }
     next.set(this.h);
     this.h = next;
     return next.length;
-  });
+  }, "a js network's heap holds at most 4 GiB");
 
   constructor() {
     const h = () => this.h;

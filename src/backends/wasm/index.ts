@@ -2,6 +2,7 @@
 // every network of the instance through one allocator.
 import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
+import { HeapLimit } from '../out-of-memory.js';
 import { Homes } from '../homes.js';
 import { instantiate, type WasmExports, type WasmSource } from './loader.js';
 import { specialized, shapeOf } from './specialize.js';
@@ -29,13 +30,18 @@ export class WasmBackend implements Backend {
       const pages = Math.ceil(minEnd / PAGE);
       const have = memory.buffer.byteLength / 65536;
       // Grow geometrically (at most 32 MiB at a time) so small allocations do not grow page by page.
-      const want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
-      if (pages > MAX_PAGES) throw new RangeError(`backprop wasm: ${minEnd * 8} bytes exceed the 4 GiB Wasm memory`);
-      memory.grow(want - have);
+      let want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
+      if (pages > MAX_PAGES) throw new HeapLimit('Wasm memory holds at most 4 GiB, for all the networks of an instance');
+      try {
+        memory.grow(want - have);
+      } catch {
+        memory.grow(pages - have); // the engine may grant the minimum where it refused the margin
+        want = pages;
+      }
       // A shared memory's old buffer is not detached by growth, so take the new view here too.
       this.view = new Float64Array(memory.buffer);
       return want * PAGE;
-    });
+    }, 'Wasm memory holds at most 4 GiB');
   }
 
   heap(): Float64Array {

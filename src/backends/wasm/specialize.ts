@@ -13,6 +13,7 @@ import { Act, LossKind, metricFor } from '../../kinds.js';
 import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
+import { injectedFault } from '../out-of-memory.js';
 import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
@@ -137,6 +138,11 @@ const CACHE_SIZE = 64;
  */
 export function specialized(e: WasmExports, shape: Shape | undefined): Kernels | undefined {
   if (!shape || typeof (e as unknown as { exp?: unknown }).exp !== 'function') return undefined;
+  try {
+    injectedFault(0); // fault-injection tests: no module to be had now (so none cached: maybe later)
+  } catch {
+    return undefined;
+  }
   let shapes = cache.get(e);
   if (!shapes) cache.set(e, (shapes = new Map()));
   const key = JSON.stringify(shape);
@@ -146,7 +152,8 @@ export function specialized(e: WasmExports, shape: Shape | undefined): Kernels |
     try {
       const x = new WebAssembly.Instance(new WebAssembly.Module(generate(shape)), importsFrom(e)).exports;
       k = { ...e, trainStep: x.trainStep, trainBatches: x.trainBatches } as unknown as Kernels;
-    } catch {
+    } catch (err) {
+      if (err instanceof RangeError) return undefined; // out of memory now, maybe not later: not cached
       k = null;
     }
     if (shapes.size >= CACHE_SIZE) shapes.delete(shapes.keys().next().value!);
