@@ -22,7 +22,7 @@ const SPEC: NetworkSpec = { inputs: 3, layers: [{ units: 6, activation: 'tanh' }
 const PEER: NetworkSpec = { inputs: 3, layers: [{ units: 9, activation: 'relu' }, { units: 4, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 9 };
 const rows = (n: number, width: number, shift: number) => Array.from({ length: n }, (_, r) => Array.from({ length: width }, (_, c) => Math.sin(r * 1.3 + c * 0.7 + shift)));
 const DATA = { inputs: rows(24, 3, 0), targets: rows(24, 2, 1) };
-const PEER_DATA = { inputs: rows(16, 3, 2), targets: rows(16, 4, 3).map((r) => r.map((v, i) => Number(i === r.indexOf(Math.max(...r))))) };
+const PEER_DATA = { inputs: rows(16, 3, 2), targets: rows(16, 4, 3).map((r) => r.map((_, i) => Number(i === r.indexOf(Math.max(...r))))) };
 const PROBE = new Float64Array(rows(5, 3, 4).flat());
 const BIG = new Float64Array(rows(300, 3, 5).flat()); // more rows than predict's 256-row chunk
 

@@ -45,10 +45,10 @@ export class Homes {
     const needModel = home.model < 0; // an evicted home has no work block either
     if (!needModel && home.work >= 0 && workSize <= home.workSize) return false;
     this.makeRoom((needModel ? modelSize : 0) + workSize, home);
-    const model = needModel ? this.allocFor(home, 'model', modelSize) : home.model;
+    const model = needModel ? this.allocFor('model', modelSize) : home.model;
     let work: number;
     try {
-      work = this.allocFor(home, 'work', workSize);
+      work = this.allocFor('work', workSize);
     } catch (e) {
       if (needModel) this.heap.free(model);
       throw e;
@@ -66,7 +66,7 @@ export class Homes {
     return true;
   }
 
-  private allocFor(home: Home, block: 'model' | 'work', size: number): number {
+  private allocFor(block: 'model' | 'work', size: number): number {
     try {
       return this.heap.alloc(size);
     } catch (e) {
