@@ -42,7 +42,7 @@ describe('a model file does not choose the backend', () => {
     const a = toTFJS(net);
     const meta = a.userDefinedMetadata as { backprop: { spec: Record<string, unknown> } };
     meta.backprop.spec.backend = 'js';
-    await refused(fromTFJS(a), 'INVALID_MODEL', 'model.backend', /no backend in the embedded spec/);
+    await refused(fromTFJS(a), 'INVALID_MODEL', 'model.backend', /no backend in a model file \(pass options.backend to the import\)/);
     delete meta.backprop.spec.backend;
     expect((await fromTFJS(a, { backend: 'js' })).backend).toBe('js');
     expect((await fromTFJS(a, { backend: 'wasm' })).backend).toBe('wasm');

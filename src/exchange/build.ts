@@ -63,8 +63,6 @@ export async function buildImported(b: Imported, saved: unknown, options: Import
   const layers = b.layers.map((l, i) => ({ ...(savedLayers[i] as object | undefined), units: l.units, activation: l.activation, bias: l.bias }));
   const out = b.layers[b.layers.length - 1];
   const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
-  // The caller chooses the backend (options.backend), never the file.
-  if (Object.hasOwn(spec, 'backend')) throw new BackpropError('INVALID_MODEL', 'model.backend', 'no backend in the embedded spec (the caller chooses it: options.backend)', spec.backend);
   for (const k of ['loss', 'optimizer', 'seed'] as const) if (options[k] !== undefined) spec[k] = options[k];
   spec.loss ??= out.activation === 'softmax' && out.units > 1 ? 'crossEntropy' : 'mse';
   const { Network: N } = await import('../network.js');
