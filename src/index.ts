@@ -10,3 +10,8 @@ export type { WasmSource } from './backends/wasm/loader.js';
 export { simdSupported } from './backends/wasm/loader.js';
 export { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
 export { toTFJS, toTFJSFiles, fromTFJS, type TFJSArtifacts, type TFJSFiles } from './exchange/tfjs.js';
+export { Dataset, type DatasetOptions, type CsvOptions, type SplitOptions } from './dataset/dataset.js';
+export type { DatasetSpec, DatasetFitOptions, Report } from './dataset/use.js';
+export type { ClassificationReport, RegressionReport } from './dataset/report.js';
+export type { PreprocessingJSON, Feature, Missing, Task } from './dataset/preprocessing.js';
+export type { ColumnKind } from './dataset/columns.js';
