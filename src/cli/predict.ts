@@ -114,7 +114,7 @@ export async function predict(f: Flags, out: Out): Promise<PredictResult> {
     if (targets) {
       const r = regressionReport(0, p, targets, k);
       metric = r.rmse;
-      out.note(`rmse ${r.rmse.toPrecision(4)}, r2 ${r.r2.toFixed(4)} on ${on}`);
+      out.note(`rmse ${r.rmse.toPrecision(4)} on ${on}, r2 ${r.r2.toFixed(4)}`);
     }
   }
   net.dispose();

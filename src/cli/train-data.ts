@@ -35,7 +35,7 @@ function asFlags(e: unknown, file: string): unknown {
 export function loadTrainData(f: Flags, out: Out): TrainData {
   const seed = (f.seed as number | undefined) ?? 1;
   if (f.data === undefined) {
-    for (const k of CSV_ONLY) if (f[k] !== undefined) throw new BackpropError('INVALID_OPTION', `--${k}`, 'to be given only with --data file.csv', f[k]);
+    for (const k of CSV_ONLY) if (f[k] !== undefined) throw new BackpropError('INVALID_OPTION', `--${k}`, 'to be given only with --data file.csv', Array.isArray(f[k]) ? (f[k] as string[]).join(',') : f[k]);
     if (f.validation !== undefined) throw new BackpropError('INVALID_OPTION', '--validation', 'to be given only with --data file.csv (MNIST has a fixed split)', f.validation);
     const d = loadMnist(8000, 2000);
     return {
