@@ -19,7 +19,7 @@ import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
 import { parsePreprocessing } from './dataset/json.js';
-import { isDatasetSpec, specFor, recordShape, needPreprocessing, classesOf, fitArrays, evaluateDataset, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
+import { isDatasetSpec, specFor, recordShape, classesOf, fitArrays, evaluateDataset, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
 
 export interface LayerWeights {
   weights: number[][]; // [out][in]
@@ -149,10 +149,11 @@ export class Network {
   predict(x: Record<string, unknown>[]): Float64Array[];
   predict(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): Float64Array | Float64Array[] {
     this.alive();
-    const records = recordShape(x);
+    // Records only mean something to a network with preprocessing; others keep their number-only errors.
+    const records = this.preprocessing ? recordShape(x) : null;
     if (records) {
       const list = records === 'one' ? [x] : (x as unknown[]);
-      const encoded = needPreprocessing(this.preprocessing, 'inputs').encodeRecords(list, 'inputs');
+      const encoded = this.preprocessing!.encodeRecords(list, 'inputs');
       const out = this.predict(encoded, list.length);
       return records === 'one' ? out : shapeLike('nested', out, this.outputs);
     }

@@ -82,7 +82,7 @@ export function parseModel(input: unknown): Decoded {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
-  if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (the format versions this build reads)`, o.version);
+  if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (this build reads format version 1 or ${VERSION})`, o.version);
   checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
   let spec: Spec;
   try {

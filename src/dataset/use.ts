@@ -36,11 +36,6 @@ export function recordShape(x: unknown): 'one' | 'many' | null {
   return null;
 }
 
-export function needPreprocessing(pre: Preprocessing | undefined, field: string): Preprocessing {
-  if (!pre) throw new BackpropError('INVALID_DATA', field, 'numbers (records and Datasets need a network created from a Dataset)', 'records');
-  return pre;
-}
-
 /** Class of each row of outputs: a class name (number when the classes are numbers), an index, or 0/1 for one sigmoid output. */
 export function classesOf(outputs: Float64Array, width: number, pre: Preprocessing | undefined): (string | number)[] {
   const rows = outputs.length / width;
