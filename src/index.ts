@@ -15,3 +15,4 @@ export type { DatasetSpec, DatasetFitOptions, Report } from './dataset/use.js';
 export type { ClassificationReport, RegressionReport } from './dataset/report.js';
 export type { PreprocessingJSON, Feature, Missing, Task } from './dataset/preprocessing.js';
 export type { ColumnKind } from './dataset/columns.js';
+export type { WeightOptions, ClassWeights } from './weights.js';

@@ -19,6 +19,8 @@ import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
 import { parsePreprocessing } from './dataset/json.js';
+import { fitWeighted } from './weighted-fit.js';
+import type { WeightOptions } from './weights.js';
 import { isDatasetSpec, specFor, recordShape, classesOf, fitArrays, evaluateDataset, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
 
 export interface LayerWeights {
@@ -217,9 +219,16 @@ export class Network {
    * Trains in minibatches with seeded shuffling. The data set is copied into the backend's heap
    * once; batches run many per kernel call, yielding to the event loop between chunks.
    */
-  fit(data: FitData | Dataset, options: FitOptions | DatasetFitOptions = {}): Promise<History> {
+  fit(data: FitData | Dataset, options: (FitOptions | DatasetFitOptions) & WeightOptions = {}): Promise<History> {
     this.alive();
-    const arrays = fitArrays(this, data, options);
+    let arrays: ReturnType<typeof fitArrays>;
+    try {
+      arrays = fitArrays(this, data, options);
+    } catch (e) {
+      return Promise.reject(e); // as every other refusal of fit: a rejected promise
+    }
+    const o = arrays.options as FitOptions & WeightOptions;
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) return fitWeighted(this, arrays.data, o);
     return runFit(this, arrays.data, arrays.options);
   }
 

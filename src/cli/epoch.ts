@@ -19,6 +19,8 @@ export interface EpochPlan {
   sliceRows?: number;
   /** Threads per batch (fit's `threads`; needs enableThreads()). */
   threads?: number;
+  /** One weight per row (fit's `sampleWeights`), e.g. from class weights over the whole set. */
+  sampleWeights?: Float64Array;
 }
 
 export interface SliceReport {
@@ -55,7 +57,11 @@ export async function trainEpoch(
     const [from, to] = order[i];
     const h = await net.fit(
       { inputs: plan.inputs.subarray(from * nin, to * nin), targets: plan.targets.subarray(from * nout, to * nout) },
-      { epochs: 1, batchSize: plan.batchSize, shuffle: true, ...(plan.threads !== undefined ? { threads: plan.threads } : {}) },
+      {
+        epochs: 1, batchSize: plan.batchSize, shuffle: true,
+        ...(plan.threads !== undefined ? { threads: plan.threads } : {}),
+        ...(plan.sampleWeights ? { sampleWeights: plan.sampleWeights.subarray(from, to) } : {}),
+      },
     );
     sum += h.loss[0] * (to - from);
     done += to - from;

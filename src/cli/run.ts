@@ -42,6 +42,7 @@ train options:
   --momentum M          (sgd default 0.9)   --seed N         (default 1)
   --l2 L                L2 penalty          --dropout R      on hidden layers
   --threads N           threads per batch (wasm backend)
+  --class-weights balanced|CLASS=W,...   weight each class's rows in the loss
   --backend auto|wasm|js                    --quiet          no per-epoch lines
   --out FILE            (default model.json); an existing file needs --force
 

@@ -10,6 +10,7 @@ import { Rng } from '../rng.js';
 import { enableThreads } from '../parallel/enable.js';
 import type { FlagSpec, Flags } from './args.js';
 import { loadTrainData } from './train-data.js';
+import { rowWeights, type ClassWeights } from '../weights.js';
 import { trainEpoch } from './epoch.js';
 import { checkOutput, writeAtomic } from './files.js';
 import { finalReport, testScore } from './train-report.js';
@@ -40,6 +41,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   categorical: { kind: 'names' },
   ignore: { kind: 'names' },
   strict: { kind: 'bool' },
+  'class-weights': { kind: 'string' },
   quiet: { kind: 'bool' },
   force: { kind: 'bool' },
   out: { kind: 'string' },
@@ -62,8 +64,22 @@ function checkFlags(f: Flags): string {
   const type = (f.optimizer as string | undefined) ?? 'sgd';
   if (f.momentum !== undefined && type !== 'sgd') flagError('--momentum', 'to be given only with --optimizer sgd', f.momentum);
   if (f.patience !== undefined && f.validation === undefined) flagError('--patience', 'to be given with --validation F (early stopping watches the validation loss)', f.patience);
+  if (f['class-weights'] !== undefined) classWeightsFlag(f['class-weights'] as string);
   const out = (f.out as string | undefined) ?? 'model.json';
   checkOutput(out, '--out', [f.data as string | undefined], f.force === true);
+  return out;
+}
+
+/** `balanced` or `name=weight,…` → fit's classWeights. */
+function classWeightsFlag(raw: string): ClassWeights {
+  if (raw === 'balanced') return 'balanced';
+  const out: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const eq = part.lastIndexOf('=');
+    const v = eq > 0 ? Number(part.slice(eq + 1)) : NaN;
+    if (!(v >= 0) || !Number.isFinite(v) || part.slice(eq + 1).trim() === '') flagError('--class-weights', 'balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0)', raw);
+    out[part.slice(0, eq).trim()] = v;
+  }
   return out;
 }
 
@@ -115,7 +131,16 @@ export async function train(f: Flags, out: Out, bar = new ProgressBar()): Promis
   let metric = NaN;
   let best: { loss: number; epoch: number; weights: LayerWeights[] } | null = null;
   const patience = (f.patience as number | undefined) ?? Infinity;
-  const plan = { inputs: trainSet.inputs, targets: trainSet.targets, rows: trainSet.rows, batchSize, threads: f.threads as number | undefined };
+  let sampleWeights: Float64Array | undefined;
+  if (f['class-weights'] !== undefined) {
+    const names = d.task === 'classification' ? d.classes : null;
+    try {
+      sampleWeights = rowWeights({ classWeights: classWeightsFlag(f['class-weights'] as string) }, trainSet.targets, trainSet.rows, net.outputs, names, d.task === 'classification')!;
+    } catch (e) {
+      throw e instanceof BackpropError ? new BackpropError('INVALID_OPTION', '--class-weights', e.expected.replace('a classification network (a loss of crossEntropy or binaryCrossEntropy)', 'classification data'), e.got ? words(e.got) : undefined) : e;
+    }
+  }
+  const plan = { inputs: trainSet.inputs, targets: trainSet.targets, rows: trainSet.rows, batchSize, threads: f.threads as number | undefined, sampleWeights };
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const label = `epoch ${epoch}/${epochs}`;
     let trainMs = 0, t = performance.now();

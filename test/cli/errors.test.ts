@@ -56,6 +56,7 @@ describe('CLI errors', () => {
     [['--lr', '0'], '--lr: expected a positive number, got "0"'],
     [['--optimizer', 'adam', '--momentum', '0.5'], '--momentum: expected to be given only with --optimizer sgd, got 0.5'],
     [['--patience', '3'], '--patience: expected to be given with --validation F (early stopping watches the validation loss), got 3'],
+    [['--class-weights', 'setosa=x'], '--class-weights: expected balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0), got "setosa=x"'],
     [['--missing', 'zero'], '--missing: expected one of error, mean, mode, drop, got "zero"'],
     [['--layers', '64,,32'], '--layers: expected comma-separated positive integers such as 64,32, got "64,,32"'],
     [['--backend', 'gpu'], '--backend: expected one of auto, wasm, js, got "gpu"'],
