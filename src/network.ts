@@ -18,10 +18,10 @@ import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
 import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
-import { parsePreprocessing } from './dataset/json.js';
-import { fitWeighted } from './weighted-fit.js';
 import type { WeightOptions } from './weights.js';
-import { isDatasetSpec, specFor, recordShape, classesOf, fitArrays, evaluateDataset, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
+// Only the small glue is imported here: Dataset code comes with Dataset, and the preprocessing
+// reader and weighted fits load when a model or a fit needs them (bundles without them stay small).
+import { isDataset, recordShape, classesOf, fitArrays, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
 
 export interface LayerWeights {
   weights: number[][]; // [out][in]
@@ -76,7 +76,7 @@ export class Network {
   /** Creates a network from a spec; the backend is chosen (and compiled) here, once. */
   static async create(spec: NetworkSpec | DatasetSpec, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
-    const fromData = isDatasetSpec(spec) ? specFor(spec) : undefined;
+    const fromData = isDataset((spec as { inputs?: unknown })?.inputs) ? (spec as DatasetSpec).inputs.networkSpec(spec as DatasetSpec) : undefined;
     const s = normalizeSpec(fromData ? fromData.spec : spec);
     const be = await backendFor(o, spec.backend);
     const net = new Network(new Core(be, s));
@@ -89,7 +89,7 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
-    const pre = m.preprocessing === undefined ? undefined : parsePreprocessing(m.preprocessing, m.spec.inputs, m.spec.layers[m.spec.layers.length - 1].units);
+    const pre = m.preprocessing === undefined ? undefined : (await import('./dataset/json.js')).parsePreprocessing(m.preprocessing, m.spec.inputs, m.spec.layers[m.spec.layers.length - 1].units);
     const net = new Network(new Core(await backendFor(o), m.spec));
     net.preprocessing = pre;
     const c = net.core;
@@ -228,7 +228,7 @@ export class Network {
       return Promise.reject(e); // as every other refusal of fit: a rejected promise
     }
     const o = arrays.options as FitOptions & WeightOptions;
-    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) return fitWeighted(this, arrays.data, o);
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
     return runFit(this, arrays.data, arrays.options);
   }
 
@@ -238,8 +238,7 @@ export class Network {
   evaluate(data: Dataset, options?: { batchSize?: number }): Report;
   evaluate(data: FitData | Dataset, options: { batchSize?: number } = {}): Metrics | Report {
     this.alive();
-    const report = evaluateDataset(this, data, options);
-    if (report) return report;
+    if (isDataset(data)) return data.evaluateWith(this, options);
     const d = data as FitData;
     const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets');
     const batchSize = options?.batchSize ?? 256;

@@ -204,3 +204,56 @@ describe('plain networks', () => {
     await expect(Network.fromJSON({ ...v1, preprocessing: {} })).rejects.toMatchObject({ code: 'INVALID_MODEL' });
   });
 });
+
+describe('saved preprocessing, mutated', () => {
+  it('every mutation loads (and then predicts or refuses with BackpropError) or is refused with INVALID_MODEL', async () => {
+    const data = Dataset.fromCSV(BIRDS, { target: 'species', missing: 'mode' });
+    const good = (await Network.create({ inputs: data, layers: [{ units: 4 }], seed: 1 })).toJSON();
+    const junk = [null, -1, 0, 1e308, 'x', '', [], {}, ['a'], true, { __proto__: null }, [1, 2], NaN];
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]) => {
+      paths.push(path);
+      if (typeof v === 'object' && v !== null) for (const [k, c] of Object.entries(v)) walk(c, [...path, Array.isArray(v) ? Number(k) : k]);
+    };
+    walk(good.preprocessing, ['preprocessing']);
+    let loaded = 0, refused = 0;
+    const record = { island: 'Dream', bill_length: 40, bill_depth: 18, flipper_length: 190, body_mass: 3700, sex: 'male' };
+    for (let i = 0; i < 400; i++) {
+      const m = JSON.parse(JSON.stringify(good));
+      const path = paths[(i * 7919) % paths.length];
+      let at = m;
+      for (const k of path.slice(0, -1)) at = at[k];
+      const last = path[path.length - 1];
+      if (i % 5 === 4) delete at[last];
+      else at[last] = junk[i % junk.length];
+      try {
+        const net = await Network.fromJSON(m);
+        loaded++;
+        try {
+          const c = net.predictClass(record);
+          expect(typeof c === 'string' || typeof c === 'number').toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(BackpropError);
+        }
+      } catch (e) {
+        expect(e).toBeInstanceOf(BackpropError);
+        expect((e as BackpropError).code).toBe('INVALID_MODEL');
+        expect((e as BackpropError).field).toMatch(/^model\.preprocessing/);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(300);
+    expect(loaded + refused).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('records with holes', () => {
+  it('a hole in an array of records is refused, not encoded as zeros', async () => {
+    const data = Dataset.fromCSV(IRIS, { target: 'species' });
+    const net = await Network.create({ inputs: data, layers: [{ units: 4 }], seed: 1 });
+    const r = { sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 0.2 };
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => net.predict([r, , r] as Record<string, unknown>[])).toThrow('inputs[1]: expected a record: an object of column values');
+  });
+});

@@ -102,9 +102,9 @@ export function readCsv(input: string, o: CsvRead): Source {
     for (;;) {
       const q = text.indexOf('"', i);
       if (q < 0) bad(`line ${startLine}, column ${columnName(column)}`, 'a closing quote', words('the end of the file'));
-      for (let k = i; k < q; k++) if (text.charCodeAt(k) === LF) line++;
       length += q - i;
       if (length > MAX_CELL) bad(`line ${startLine}, column ${columnName(column)}`, `a cell of at most ${MAX_CELL} characters`, words('a longer quoted cell'));
+      for (let k = i; k < q; k++) if (text.charCodeAt(k) === LF) line++;
       if (text.charCodeAt(q + 1) === QUOTE) {
         pieces.push(text.slice(from, q + 1)); // keeps one quote of the pair
         i = from = q + 2;

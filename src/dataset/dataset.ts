@@ -7,6 +7,10 @@ import { readCsv } from './csv.js';
 import { ColumnBuilder, where, type ColumnKind, type RawColumn, type Source } from './columns.js';
 import { Preprocessing, sortLabels, type Missing, type Task, type TargetInfo } from './preprocessing.js';
 import { splitRows, foldRows } from './split.js';
+import { classificationReport, regressionReport } from './report.js';
+import { DATASET, type DatasetSpec, type Report } from './use.js';
+import type { NetworkSpec, LayerSpec } from '../spec.js';
+import type { Network } from '../network.js';
 
 export interface DatasetOptions {
   /** The column(s) to predict; several columns make a multi-output regression. Default: the last column. */
@@ -202,6 +206,39 @@ export class Dataset {
     return { inputs: pre.encode(this.source, this.index), targets: pre.encodeTargets(this.source, this.index), rows: this.rows };
   }
 
+  /**
+   * The numeric spec for a network created from this data set: its encoded width as inputs, and
+   * an output layer over its classes (softmax with crossEntropy) or its targets (linear with
+   * mse). A given loss wins; the output layer's activation then follows the loss. @internal
+   */
+  networkSpec(spec: DatasetSpec): { spec: NetworkSpec; pre: Preprocessing } {
+    const pre = this.preprocessing;
+    const classify = pre.json.target.task === 'classification';
+    const layers: LayerSpec[] = Array.isArray(spec.layers) ? [...spec.layers] : [];
+    const out: LayerSpec = { units: pre.outputs };
+    if (spec.loss === undefined) out.activation = classify ? 'softmax' : 'linear';
+    return { spec: { ...spec, inputs: pre.width, layers: [...layers, out], loss: spec.loss ?? (classify ? 'crossEntropy' : 'mse') }, pre };
+  }
+
+  /** Inputs and targets for `net`, encoded by its preprocessing (or this data set's, for a plain network). @internal */
+  encodeFor(net: { preprocessing: Preprocessing | undefined; inputs: number; outputs: number }, field: string): { inputs: Float64Array; targets: Float64Array } {
+    const a = this.toArrays(net.preprocessing ?? this.preprocessing);
+    if (a.inputs.length !== a.rows * net.inputs || a.targets.length !== a.rows * net.outputs) {
+      throw new BackpropError('INVALID_DATA', field, `a Dataset encoding to ${net.inputs} inputs and ${net.outputs} outputs`, words(`${a.inputs.length / a.rows} and ${a.targets.length / a.rows}`));
+    }
+    return { inputs: a.inputs, targets: a.targets };
+  }
+
+  /** evaluate(dataset): the loss, then the classification or regression report. @internal */
+  evaluateWith(net: Network, options: { batchSize?: number }): Report {
+    const pre = net.preprocessing ?? this.preprocessing;
+    const a = this.encodeFor(net, 'data');
+    const { loss } = net.evaluate(a, options);
+    const out = net.predict(a.inputs, this.rows);
+    if (pre.json.target.task === 'classification') return classificationReport(loss, out, pre.classIndices(this.source, this.index), pre.json.target.classes);
+    return regressionReport(loss, out, a.targets, net.outputs);
+  }
+
   private pair(trainRows: Uint32Array, testRows: Uint32Array): { train: Dataset; test: Dataset } {
     const train = new Dataset(this.source, trainRows, this.info, null);
     return { train, test: new Dataset(this.source, testRows, this.info, () => train.preprocessing) };
@@ -214,6 +251,8 @@ export class Dataset {
     return new Preprocessing({ features: [], target: this.info.target, missing: 'error', strict: false }).classIndices(this.source, this.index);
   }
 }
+
+(Dataset.prototype as unknown as Record<symbol, boolean>)[DATASET] = true;
 
 const isMissing = (c: RawColumn, r: number): boolean => (c.numbers ? c.numbers[r] !== c.numbers[r] : c.codes![r] < 0);
 

@@ -16,7 +16,9 @@ function keys(o: Record<string, unknown>, allowed: string[], field: string): voi
 }
 
 function strings(v: unknown, field: string, min: number): string[] {
-  if (!Array.isArray(v) || v.length < min || !v.every((s) => typeof s === 'string')) return invalid(field, `an array of at least ${min} strings`, v);
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  if (!Array.isArray(v) || v.length < min) return invalid(field, `an array of at least ${min} strings`, v);
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') invalid(`${field}[${i}]`, 'a string', v[i]);
   if (new Set(v).size !== v.length) invalid(field, 'distinct strings', words('a repeated one'));
   return v as string[];
 }
@@ -42,7 +44,7 @@ export function parsePreprocessing(v: unknown, inputs: number, outputs: number, 
   if (!isObject(v)) return invalid(field, 'an object', v);
   keys(v, ['features', 'target', 'missing', 'strict'], field);
   if (!Array.isArray(v.features) || v.features.length === 0 || v.features.length > inputs) invalid(`${field}.features`, `1 to ${inputs} features`, v.features);
-  const features = (v.features as unknown[]).map((f, i) => feature(f, `${field}.features[${i}]`));
+  const features = Array.from(v.features as unknown[], (f, i) => feature(f, `${field}.features[${i}]`)); // holes too
   if (new Set(features.map((f) => f.name)).size !== features.length) invalid(`${field}.features`, 'distinct column names', words('a repeated one'));
   if (!['error', 'mean', 'mode', 'drop'].includes(v.missing as string)) invalid(`${field}.missing`, "'error', 'mean', 'mode' or 'drop'", v.missing);
   if (typeof v.strict !== 'boolean') invalid(`${field}.strict`, 'true or false', v.strict);

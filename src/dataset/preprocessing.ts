@@ -152,7 +152,8 @@ export class Preprocessing {
   encodeRecords(records: readonly unknown[], field: string): Float64Array {
     const w = this.width;
     const out = new Float64Array(records.length * w);
-    records.forEach((rec, r) => {
+    for (let r = 0; r < records.length; r++) {
+      const rec = records[r]; // a for loop: forEach would skip the holes of a sparse array
       if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) bad(`${field}[${r}]`, 'a record: an object of column values', rec);
       const o = rec as Record<string, unknown>;
       this.json.features.forEach((f, fi) => {
@@ -171,7 +172,7 @@ export class Preprocessing {
           else if (this.json.strict) bad(at, `one of the categories seen in training: ${f.categories.slice(0, 8).join(', ')}`, v);
         }
       });
-    });
+    }
     return out;
   }
 
