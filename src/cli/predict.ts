@@ -12,6 +12,7 @@ import type { FlagSpec, Flags } from './args.js';
 import { loadMnist } from './mnist.js';
 import { readText, checkOutput, writeAtomic, inFile } from './files.js';
 import { percent, type Out } from './progress.js';
+import { fromLegacy, type Legacy } from './legacy.js';
 
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   model: { kind: 'string' },
@@ -27,7 +28,8 @@ export interface PredictResult {
   metric: number | null; // accuracy or RMSE when the data holds the target column
 }
 
-export async function readModel(path: string, backend: BackendChoice): Promise<Network> {
+/** The network of a model file; files of the first CLI format come with their target scaling. */
+export async function readModel(path: string, backend: BackendChoice): Promise<{ net: Network; targetScaling: Legacy['targetScaling'] }> {
   const text = readText(path, '--model', 'a model file written by backprop train');
   let json: unknown;
   try {
@@ -35,9 +37,10 @@ export async function readModel(path: string, backend: BackendChoice): Promise<N
   } catch (e) {
     throw new BackpropError('INVALID_MODEL', path, 'JSON written by backprop train', words(`invalid JSON (${(e as Error).message})`));
   }
-  if ((json as { format?: unknown })?.format === 'backprop-cli') throw new BackpropError('INVALID_MODEL', `${path}: format`, "'backprop' (files of the older 'backprop-cli' format need training again)", 'backprop-cli');
+  let targetScaling: Legacy['targetScaling'] = null;
+  if ((json as { format?: unknown })?.format === 'backprop-cli') ({ model: json, targetScaling } = fromLegacy(json as Record<string, unknown>, path));
   try {
-    return await Network.fromJSON(json, { backend });
+    return { net: await Network.fromJSON(json, { backend }), targetScaling };
   } catch (e) {
     throw e instanceof BackpropError && e.code === 'INVALID_MODEL' ? new BackpropError('INVALID_MODEL', `${path}: ${e.field}`, e.expected, e.got ? words(e.got) : undefined) : e;
   }
@@ -86,9 +89,10 @@ function failMissing(s: Source, row: number, column: string): never {
 export async function predict(f: Flags, out: Out): Promise<PredictResult> {
   if (f.model === undefined) throw new BackpropError('INVALID_OPTION', '--model', 'the model file to load (written by backprop train --out)', words('nothing'));
   if (f.out !== undefined) checkOutput(f.out as string, '--out', [f.data as string | undefined, f.model as string], f.force === true);
-  const net = await readModel(f.model as string, ((f.backend as string | undefined) ?? 'auto') as BackendChoice);
+  const { net, targetScaling } = await readModel(f.model as string, ((f.backend as string | undefined) ?? 'auto') as BackendChoice);
   const { x, rows, labels, targets } = inputsFor(net, f);
   const p = net.predict(x, rows);
+  if (targetScaling) for (let i = 0; i < p.length; i++) p[i] = p[i] * targetScaling.std + targetScaling.mean;
   const k = net.outputs;
   const pre = net.preprocessing;
   const classes = pre ? pre.json.target.classes : net.metric === 'accuracy' && k > 1 ? Array.from({ length: k }, (_, i) => String(i)) : null;

@@ -93,3 +93,20 @@ describe('the CSV reader on crafted files', () => {
     expect((await cli('train', '--data', bare, '--out', join(dir, 'bare.json'))).err).toBe(`backprop train: ${bare} line 3, column "b": expected a cell of at most 1048576 characters, got 1048577 characters`);
   });
 });
+
+describe('model files of the first CLI format (backprop-cli, version 1)', () => {
+  const legacy = (name: string) => join(__dirname, '../fixtures/legacy', name);
+  it.each(['blobs', 'line'])('%s: predict gives what the old predict wrote (its output file, committed with the model)', async (name) => {
+    const out = join(dir, `${name}-again.csv`);
+    const r = await cli('predict', '--model', legacy(`${name}-model.json`), '--data', legacy(`${name}.csv`), '--out', out);
+    expect(r.code).toBe(0);
+    const now = readFileSync(out, 'utf8').trim().split('\n');
+    const then = readFileSync(legacy(`${name}-predictions.csv`), 'utf8').trim().split('\n');
+    expect(now[0]).toBe(then[0]);
+    expect(now).toHaveLength(then.length);
+    now.slice(1).forEach((line, i) => {
+      const a = line.split(',').map(Number), b = then[i + 1].split(',').map(Number);
+      a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[j])))); // printed to 6 digits
+    });
+  });
+});
