@@ -20,7 +20,7 @@ const numbers = (v: unknown, n: number, field: string): number[] =>
 export function fromLegacy(v: Record<string, unknown>, name: string): Legacy {
   if (v.version !== 1) bad(`${name}: version`, '1', v.version);
   const network = v.network;
-  if (typeof network !== 'object' || network === null || Array.isArray(network)) return bad(`${name}: network`, 'a saved network', network);
+  if (typeof network !== 'object' || network === null || Array.isArray(network)) return bad(`${name}: network`, 'a saved network', network === undefined ? words('nothing') : network);
   if (v.source === 'mnist') return { model: network as Record<string, unknown>, targetScaling: null };
   if (v.source !== 'csv') bad(`${name}: source`, "'mnist' or 'csv'", v.source);
   const features = v.features;

@@ -99,7 +99,7 @@ describe('CLI errors', () => {
     const notOurs = csv('other.json', JSON.stringify({ format: 'backprop', version: 1 }));
     expect((await cli('predict', '--model', notOurs)).err).toMatch(new RegExp(`^backprop predict: ${notOurs}: model\\.spec`));
     const old = csv('old.json', JSON.stringify({ format: 'backprop-cli', version: 1 }));
-    expect((await cli('predict', '--model', old)).err).toBe(`backprop predict: ${old}: network: expected a saved network, got undefined`);
+    expect((await cli('predict', '--model', old)).err).toBe(`backprop predict: ${old}: network: expected a saved network, got nothing`);
     const model = join(dir, 'good.json');
     expect((await cli('train', '--data', good, '--epochs', '1', '--out', model)).code).toBe(0);
     const wrong = csv('wrong.csv', 'a,c\n1,2\n');
