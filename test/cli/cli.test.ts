@@ -191,6 +191,16 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
     if (best + 1 < val.length) expect(r.err).toContain(`restored the weights of epoch ${best + 1} (the best validation loss, ${val[best].toFixed(4)})`);
   });
 
+  it('--l2, --dropout and --optimizer reach the saved spec; --threads 2 trains', () => {
+    const r = cli('train', '--data', fixture('iris.csv'), '--optimizer', 'adam', '--lr', '0.02', '--l2', '0.001', '--dropout', '0.1', '--threads', '2', '--epochs', '30', '--quiet', '--out', 'reg.json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(file('reg.json'), 'utf8'));
+    expect(m.spec.layers.map((l: { l2: number }) => l.l2)).toEqual([0.001, 0.001]);
+    expect(m.spec.optimizer).toMatchObject({ type: 'adam', learningRate: 0.02, beta1: 0.9 }); // adam's own defaults beside --lr
+    expect(m.spec.layers.map((l: { dropout: number }) => l.dropout)).toEqual([0.1, 0]); // hidden layers only
+    expect(Number(/accuracy ([0-9.]+)%/.exec(r.out)![1])).toBeGreaterThanOrEqual(90);
+  });
+
   it('--patience stops early and restores the best epoch’s weights', () => {
     const r = cli('train', '--data', fixture('iris.csv'), '--validation', '0.3', '--patience', '2', '--optimizer', 'adam', '--lr', '0.3', '--epochs', '60', '--out', 'stop.json');
     expect(r.code).toBe(0);
