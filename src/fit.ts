@@ -18,24 +18,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const core = net.core;
   const { inputs, outputs } = net;
   const o = checkFit(options);
-  // What is read after an await is copied first (toPairs' copy): user code runs during awaits and
-  // could change the caller's arrays. The training rows go into the heap before any await, unless
-  // threads are opened first; validation rows are read after every epoch.
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', core.spec.loss, o.threads !== 1);
-  let x = all.x.data, y = all.y.data, n = all.x.rows;
-  let val: { x: Float64Array; y: Float64Array; rows: number } | undefined;
-  const given = options.validationData; // read once
-  if (given !== undefined) {
-    const v = toPairs(given?.inputs, given?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', core.spec.loss, true);
-    val = { x: v.x.data, y: v.y.data, rows: v.x.rows };
-  } else if (o.validationSplit > 0) {
-    const held = Math.floor(n * o.validationSplit);
-    if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, o.validationSplit);
-    val = { x: x.slice((n - held) * inputs), y: y.slice((n - held) * outputs), rows: held };
-    n -= held;
-    x = x.subarray(0, n * inputs);
-    y = y.subarray(0, n * outputs);
-  }
+  const { x, y, rows: n, val } = fitRows(net, data, options, o.validationSplit, o.threads !== 1);
   const batchSize = Math.min(o.batchSize, n);
   const batches = Math.ceil(n / batchSize);
   const kind = metricFor(core.spec.loss);
@@ -135,7 +118,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       }
       const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
       if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, given !== undefined ? 'options.validationData' : 'options.validationSplit');
+        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, val.field);
         logs.valLoss = v.loss;
         logs[valName] = v[metricName];
       }
@@ -194,4 +177,39 @@ function tally(h: Float64Array, out: number, from: number, to: number, batchSize
   }
   sums[0] = loss, sums[1] = metric, sums[2] = seen;
   return -1;
+}
+
+/** Training rows and validation rows of a fit, as its data and options give them. */
+export interface FitRows {
+  x: Float64Array;
+  y: Float64Array;
+  rows: number;
+  /** Validation rows, and the option they came from (named in errors). */
+  val?: { x: Float64Array; y: Float64Array; rows: number; field: string };
+}
+
+/**
+ * Reads a fit's data once: the training rows and the validation rows (validationData, or the last
+ * validationSplit of the rows, before shuffling). What is read after an await is copied first
+ * (toPairs' copy): user code runs during awaits and could change the caller's arrays. The
+ * training rows go into the heap before any await, unless `copyTraining` (threads are opened first).
+ */
+export function fitRows(net: Network, data: FitData, options: FitOptions, validationSplit: number, copyTraining: boolean): FitRows {
+  const { inputs, outputs } = net;
+  const loss = net.core.spec.loss;
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, copyTraining);
+  let x = all.x.data, y = all.y.data, n = all.x.rows;
+  const given = options.validationData; // read once
+  if (given !== undefined) {
+    const v = toPairs(given?.inputs, given?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', loss, true);
+    return { x, y, rows: n, val: { x: v.x.data, y: v.y.data, rows: v.x.rows, field: 'options.validationData' } };
+  }
+  if (!(validationSplit > 0)) return { x, y, rows: n };
+  const held = Math.floor(n * validationSplit);
+  if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, validationSplit);
+  const val = { x: x.slice((n - held) * inputs), y: y.slice((n - held) * outputs), rows: held, field: 'options.validationSplit' };
+  n -= held;
+  x = x.subarray(0, n * inputs);
+  y = y.subarray(0, n * outputs);
+  return { x, y, rows: n, val };
 }

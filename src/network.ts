@@ -18,6 +18,12 @@ import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
 import { traceNetwork, type Trace } from './trace.js';
 import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
+import type { Dataset } from './dataset/dataset.js';
+import type { Preprocessing } from './dataset/preprocessing.js';
+import type { WeightOptions } from './weights.js';
+// Only the small glue is imported here: Dataset code comes with Dataset, and the preprocessing
+// reader and weighted fits load when a model or a fit needs them (bundles without them stay small).
+import { isDataset, recordShape, classesOf, fitArrays, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
 
 export interface LayerWeights {
   weights: number[][]; // [out][in]
@@ -61,6 +67,8 @@ export class Network {
   readonly core: Core;
   /** @internal the shuffling stream; saved with the model so a resumed fit shuffles the same way. */
   readonly rng: Rng;
+  /** How raw records become inputs, for a network created from a Dataset (else undefined). */
+  preprocessing: Preprocessing | undefined;
 
   private constructor(core: Core) {
     this.core = core;
@@ -68,11 +76,13 @@ export class Network {
   }
 
   /** Creates a network from a spec; the backend is chosen (and compiled) here, once. */
-  static async create(spec: NetworkSpec, options?: CreateOptions): Promise<Network> {
+  static async create(spec: NetworkSpec | DatasetSpec, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
-    const s = normalizeSpec(spec);
+    const fromData = isDataset((spec as { inputs?: unknown })?.inputs) ? (spec as DatasetSpec).inputs.networkSpec(spec as DatasetSpec) : undefined;
+    const s = normalizeSpec(fromData ? fromData.spec : spec);
     const be = await backendFor(o, spec.backend);
     const net = new Network(new Core(be, s));
+    net.preprocessing = fromData?.pre;
     initParams(s.layers, net.core.layout, s.seed, net.core.view(net.core.params, net.core.layout.size));
     return net;
   }
@@ -81,7 +91,9 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
+    const pre = m.preprocessing === undefined ? undefined : (await import('./dataset/json.js')).parsePreprocessing(m.preprocessing, m.spec.inputs, m.spec.layers[m.spec.layers.length - 1].units);
     const net = new Network(new Core(await backendFor(o), m.spec, 'model.spec.layers'));
+    net.preprocessing = pre;
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
@@ -162,8 +174,19 @@ export class Network {
   predict(x: Sample): Float64Array;
   predict(x: ArrayLike<number>[]): Float64Array[];
   predict(x: Float64Array, rows: number): Float64Array;
-  predict(x: Sample | Batch, rows?: number): Float64Array | Float64Array[] {
+  /** Outputs for a raw record ({ column: value }) or records (networks created from a Dataset). */
+  predict(x: Record<string, unknown>): Float64Array;
+  predict(x: Record<string, unknown>[]): Float64Array[];
+  predict(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): Float64Array | Float64Array[] {
     this.alive();
+    // Records only mean something to a network with preprocessing; others keep their number-only errors.
+    const records = this.preprocessing ? recordShape(x) : null;
+    if (records) {
+      const list = records === 'one' ? [x] : (x as unknown[]);
+      const encoded = this.preprocessing!.encodeRecords(list, 'inputs');
+      const out = this.predict(encoded, list.length);
+      return records === 'one' ? out : shapeLike('nested', out, this.outputs);
+    }
     // One sample (the common call in a loop): straight into the X buffer, one allocation out.
     if (rows === undefined && this.loadInput(x)) {
       const c = this.core;
@@ -181,6 +204,20 @@ export class Network {
       out.set(this.core.view(this.core.outputAt, n * this.outputs), from * this.outputs);
     }
     return shapeLike(r.shape, out, this.outputs);
+  }
+
+  /**
+   * The predicted class: its name for a network created from a Dataset of classes (a number when
+   * the classes are numbers), else the index of the largest output (0/1 at 0.5 for one output).
+   * One sample or record gives one class; a batch gives an array.
+   */
+  predictClass(x: Sample | Record<string, unknown>): string | number;
+  predictClass(x: ArrayLike<number>[] | Record<string, unknown>[]): (string | number)[];
+  predictClass(x: Float64Array, rows: number): (string | number)[];
+  predictClass(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): string | number | (string | number)[] {
+    const out = (this.predict as (x: unknown, rows?: number) => Float64Array | Float64Array[]).call(this, x, rows);
+    const classes = classesOf(Array.isArray(out) ? Float64Array.from(out.flatMap((o) => Array.from(o))) : out, this.outputs, this.preprocessing);
+    return rows === undefined && !Array.isArray(out) ? classes[0] : classes;
   }
 
   /** Mean loss over a batch (or one sample), L2 penalty included, without changing anything. */
@@ -220,15 +257,28 @@ export class Network {
    * Trains in minibatches with seeded shuffling. The data set is copied into the backend's heap
    * once; batches run many per kernel call, yielding to the event loop between chunks.
    */
-  fit(data: FitData, options: FitOptions = {}): Promise<History> {
+  fit(data: FitData | Dataset, options: (FitOptions | DatasetFitOptions) & WeightOptions = {}): Promise<History> {
     this.alive();
-    return runFit(this, data, options);
+    let arrays: ReturnType<typeof fitArrays>;
+    try {
+      arrays = fitArrays(this, data, options);
+    } catch (e) {
+      return Promise.reject(e); // as every other refusal of fit: a rejected promise
+    }
+    const o = arrays.options as FitOptions & WeightOptions;
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
+    return runFit(this, arrays.data, arrays.options);
   }
 
   /** Loss and metric (accuracy for classification, mae for regression) over a data set. */
-  evaluate(data: FitData, options: { batchSize?: number } = {}): Metrics {
+  evaluate(data: FitData, options?: { batchSize?: number }): Metrics;
+  /** For a Dataset: loss, accuracy, confusion matrix and per-class scores, or loss, MAE, RMSE and R². */
+  evaluate(data: Dataset, options?: { batchSize?: number }): Report;
+  evaluate(data: FitData | Dataset, options: { batchSize?: number } = {}): Metrics | Report {
     this.alive();
-    const { x, y } = toPairs(data?.inputs, data?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
+    if (isDataset(data)) return data.evaluateWith(this, options);
+    const d = data as FitData;
+    const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
     return evaluateRows(this.core, x.data, y.data, x.rows, batchSize, 'options.batchSize');
@@ -291,6 +341,7 @@ export class Network {
       state: encodeF64(c.getState()),
       counters: Array.from(c.view(c.counters, 2)),
       rng: this.rng.state,
+      ...(this.preprocessing ? { preprocessing: this.preprocessing.json } : {}),
     };
   }
 

@@ -4,9 +4,11 @@ import { BackpropError, words } from './errors.js';
 import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
+import type { PreprocessingJSON } from './dataset/preprocessing.js';
 
 export const FORMAT = 'backprop';
-export const VERSION = 1;
+/** Version 2 adds `preprocessing` (a network created from a Dataset); version 1 files still load. */
+export const VERSION = 2;
 
 export interface ModelJSON {
   format: typeof FORMAT;
@@ -18,6 +20,8 @@ export interface ModelJSON {
   /** [optimizer steps taken, dropout stream position]. */
   counters: number[];
   rng: number;
+  /** Version 2, networks created from a Dataset: how raw columns become inputs (src/dataset/). */
+  preprocessing?: PreprocessingJSON;
 }
 
 export function encodeF64(a: Float64Array): string {
@@ -62,6 +66,8 @@ export interface Decoded {
   state: Float64Array;
   counters: number[];
   rng: number;
+  /** Unchecked here: the network checks it against its shape (src/dataset/json.ts). */
+  preprocessing: unknown;
 }
 
 export function parseModel(input: unknown): Decoded {
@@ -75,9 +81,9 @@ export function parseModel(input: unknown): Decoded {
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
-  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng'], 'model', 'INVALID_MODEL');
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
-  if (o.version !== VERSION) invalid('model.version', `${VERSION} (this build reads format version ${VERSION})`, o.version);
+  if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (this build reads format version 1 or ${VERSION})`, o.version);
+  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
   let spec: Spec;
   try {
     spec = normalizeSpec(o.spec, 'file');
@@ -98,5 +104,6 @@ export function parseModel(input: unknown): Decoded {
     state: decodeF64(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
     counters: c as number[],
     rng: o.rng as number,
+    preprocessing: o.preprocessing,
   };
 }

@@ -2,21 +2,23 @@
 // against its command's table so a typo or a bad value fails before any work starts.
 import { BackpropError, words } from '../errors.js';
 
-export type Kind = 'string' | 'int' | 'number' | 'layers' | 'bool';
+export type Kind = 'string' | 'int' | 'number' | 'layers' | 'bool' | 'names';
 export interface FlagSpec {
   kind: Kind;
   /** Allowed values for a string flag. */
   oneOf?: readonly string[];
   min?: number;
   max?: number;
+  /** A number > 0 (said as "a positive number"). */
+  positive?: boolean;
 }
-export type Flags = Record<string, string | number | number[] | boolean>;
+export type Flags = Record<string, string | number | number[] | string[] | boolean>;
 
 const bad = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_OPTION', field, expected, got);
 };
 
-function value(flag: string, spec: FlagSpec, raw: string): string | number | number[] | boolean {
+function value(flag: string, spec: FlagSpec, raw: string): string | number | number[] | string[] | boolean {
   const f = `--${flag}`;
   switch (spec.kind) {
     case 'bool':
@@ -32,11 +34,21 @@ function value(flag: string, spec: FlagSpec, raw: string): string | number | num
       if (units.some((u) => !Number.isSafeInteger(u) || u < 1)) bad(f, 'comma-separated positive integers such as 64,32', raw);
       return units;
     }
+    case 'names': {
+      // "a,b" → column names
+      const names = raw.split(',').map((s) => s.trim());
+      if (names.some((s) => s === '')) bad(f, 'comma-separated column names such as zip,city', raw);
+      return names;
+    }
     case 'int':
     case 'number': {
       const n = raw.trim() === '' ? NaN : Number(raw);
       const lo = spec.min ?? -Infinity, hi = spec.max ?? Infinity;
       const what = spec.kind === 'int' ? 'an integer' : 'a number';
+      if (spec.positive) {
+        if (!(n > 0) || !Number.isFinite(n) || n > hi) bad(f, `a positive number${hi < Infinity ? ` ≤ ${hi}` : ''}`, raw);
+        return n;
+      }
       const range = lo > -Infinity && hi < Infinity ? ` in [${lo}, ${hi}]` : lo > -Infinity ? ` ≥ ${lo}` : '';
       if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isSafeInteger(n)) || n < lo || n > hi) bad(f, what + range, raw);
       return n;

@@ -17,6 +17,10 @@ export interface EpochPlan {
   slices?: number;
   /** Rows per slice, instead of `slices`; rounded up to whole batches. */
   sliceRows?: number;
+  /** Threads per batch (fit's `threads`; needs enableThreads()). */
+  threads?: number;
+  /** One weight per row (fit's `sampleWeights`), e.g. from class weights over the whole set. */
+  sampleWeights?: Float64Array;
 }
 
 export interface SliceReport {
@@ -53,7 +57,11 @@ export async function trainEpoch(
     const [from, to] = order[i];
     const h = await net.fit(
       { inputs: plan.inputs.subarray(from * nin, to * nin), targets: plan.targets.subarray(from * nout, to * nout) },
-      { epochs: 1, batchSize: plan.batchSize, shuffle: true },
+      {
+        epochs: 1, batchSize: plan.batchSize, shuffle: true,
+        ...(plan.threads !== undefined ? { threads: plan.threads } : {}),
+        ...(plan.sampleWeights ? { sampleWeights: plan.sampleWeights.subarray(from, to) } : {}),
+      },
     );
     sum += h.loss[0] * (to - from);
     done += to - from;

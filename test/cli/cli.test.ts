@@ -4,11 +4,10 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Network } from '../../src/index.js';
 import { Rng } from '../../src/rng.js';
-import type { ModelFile } from '../../src/cli/model-file.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
@@ -17,7 +16,7 @@ const file = (name: string) => join(dir, name);
 /** Runs the CLI from source, as a separate process (stdout and stderr are pipes, not a TTY). */
 function cli(...args: string[]) {
   // File arguments are names in `dir`; the process runs in the repository so `--import tsx` resolves.
-  const abs = args.map((a) => (/\.(csv|json)$/.test(a) ? file(a) : a));
+  const abs = args.map((a) => (/\.(csv|json)$/.test(a) && !isAbsolute(a) ? file(a) : a));
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...abs], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -51,7 +50,7 @@ describe('backprop train / predict on a classification CSV', () => {
     expect(trained.err).not.toMatch(/backprop train:/);
     expect(trained.code).toBe(0);
     expect(trained.out + trained.err).not.toMatch(/[\r\x1b]/); // no progress bar when piped
-    expect(trained.err).toContain('target "label": classification (inferred: integer target with 3 values');
+    expect(trained.err).toContain('target "label": classification of 3 classes (0, 1, 2) (inferred: integer target with 3 values; --task regression to override)');
     expect(trained.out).toContain(`${file('blobs.csv')}: 120 train / 30 test rows, 3 features; network 3-16-8-3 (227 parameters), sgd lr 0.05 momentum 0.9, batch 16, backend wasm`);
     const lines = epochLines(trained.out);
     expect(lines).toHaveLength(12);
@@ -60,13 +59,16 @@ describe('backprop train / predict on a classification CSV', () => {
     expect(field(lines[11], 'accuracy')).toBeGreaterThanOrEqual(96.66); // ≤ 1 of 30 wrong
   });
 
-  it('saves a model whose network is Network.fromJSON-loadable, with the scaling it trained on', async () => {
-    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8')) as ModelFile;
-    expect(m).toMatchObject({ format: 'backprop-cli', version: 1, source: 'csv', features: ['f1', 'f2', 'f3'], target: 'label', task: 'classification', classes: [0, 1, 2], targetScaling: null });
+  it('saves a model that Network.fromJSON loads with its preprocessing (the training rows’ scaling)', async () => {
+    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8'));
+    expect(m).toMatchObject({ format: 'backprop', version: 2 });
+    expect(m.preprocessing.target).toEqual({ names: ['label'], task: 'classification', classes: ['0', '1', '2'], numericClasses: true });
+    expect(m.preprocessing.features.map((f: { name: string }) => f.name)).toEqual(['f1', 'f2', 'f3']);
     // The standardization is the training rows' mean/std: the cluster centres average to ~(1.3, 2.7, 1.3).
-    m.scaling!.mean.forEach((v, i) => expect(v).toBeCloseTo([4 / 3, 8 / 3, 4 / 3][i], 0));
-    const net = await Network.fromJSON(m.network);
+    m.preprocessing.features.forEach((f: { mean: number }, i: number) => expect(f.mean).toBeCloseTo([4 / 3, 8 / 3, 4 / 3][i], 0));
+    const net = await Network.fromJSON(m);
     expect(net.parameterCount).toBe(3 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3);
+    expect(net.predictClass({ f1: 4, f2: 4, f3: 0 })).toBe(1);
   });
 
   it('predict writes one CSV row per input whose probabilities equal the saved network’s', async () => {
@@ -76,12 +78,13 @@ describe('backprop train / predict on a classification CSV', () => {
     expect(rows[0]).toBe('prediction,p_0,p_1,p_2');
     expect(rows).toHaveLength(151);
     // Independent recomputation: scale the CSV ourselves, run the saved network in-process.
-    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8')) as ModelFile;
-    const net = await Network.fromJSON(m.network);
+    const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8'));
+    const net = await Network.fromJSON(m);
+    const scaling = { mean: m.preprocessing.features.map((f: { mean: number }) => f.mean), std: m.preprocessing.features.map((f: { std: number }) => f.std) };
     const csv = data.csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
     let right = 0;
     csv.forEach((r, i) => {
-      const x = [r[0], r[2], r[3]].map((v, j) => (v - m.scaling!.mean[j]) / m.scaling!.std[j]);
+      const x = [r[0], r[2], r[3]].map((v, j) => (v - scaling.mean[j]) / scaling.std[j]);
       const q = net.predict(x);
       const cells = rows[i + 1].split(',').map(Number);
       for (let k = 0; k < 3; k++) expect(cells[1 + k]).toBeCloseTo(q[k], 5); // printed to 6 significant digits
@@ -141,7 +144,82 @@ describe('backprop train / predict on a regression CSV', () => {
     writeFileSync(file('one.csv'), 'x,y\n1,5\n2,5\n3,5\n');
     const r = cli('train', '--data', 'one.csv', '--task', 'classification');
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`backprop train: ${file('one.csv')} column "y": expected at least two distinct classes, got only 5`);
+    expect(r.err).toContain(`backprop train: ${file('one.csv')} column "y": expected at least two distinct classes, got only "5"`);
+  });
+});
+
+describe('backprop on the fixtures (Iris, birds with categories and missing cells, a known linear law)', () => {
+  const fixture = (name: string) => join(ROOT, 'test/fixtures', name);
+
+  it('README’s Iris example: ≥ 93% held-out accuracy, a confusion matrix, and predict writes class names with p_<class>', () => {
+    const r = cli('train', '--data', fixture('iris.csv'), '--target', 'species', '--layers', '64,32', '--epochs', '50', '--out', 'iris.json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('target "species": classification of 3 classes (setosa, versicolor, virginica) (inferred: text labels)');
+    const acc = /^test \(30 rows\): accuracy ([0-9.]+)% \((\d+)\/30\)$/m.exec(r.out)!;
+    expect(Number(acc[1])).toBeGreaterThanOrEqual(93);
+    const lines = r.out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('actual \\ predicted'));
+    expect(lines[at]).toMatch(/^actual \\ predicted +setosa +versicolor +virginica +precision +recall$/);
+    const matrix = lines.slice(at + 1, at + 4).map((l) => l.trim().split(/ +/));
+    expect(matrix.map((m) => m[0])).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(matrix.reduce((s, m, i) => s + Number(m[1 + i]), 0)).toBe(Number(acc[2])); // the diagonal is the right answers
+    matrix.forEach((m) => expect(m.slice(1, 4).reduce((s, v) => s + Number(v), 0)).toBe(10)); // stratified: 10 of each
+    // Columns line up: every row as long as the header.
+    lines.slice(at, at + 4).forEach((l) => expect(l.length).toBe(lines[at].length));
+    writeFileSync(file('new.csv'), 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.9,3.1,5.4,2.1\n');
+    const p = cli('predict', '--model', 'iris.json', '--data', 'new.csv');
+    expect(p.code).toBe(0);
+    const out = p.out.trim().split('\n');
+    expect(out[0]).toBe('prediction,p_setosa,p_versicolor,p_virginica');
+    expect(out.slice(1).map((l) => l.split(',')[0])).toEqual(['setosa', 'virginica']);
+    out.slice(1).forEach((l) => expect(l.split(',').slice(1).reduce((s, v) => s + Number(v), 0)).toBeCloseTo(1, 4));
+  });
+
+  it('birds: categorical columns and missing cells, refused without --missing, ≥ 90% with --missing mean; semicolons detected', () => {
+    const refused = cli('train', '--data', fixture('birds.csv'), '--target', 'species', '--out', 'birds.json');
+    expect(refused.code).toBe(1);
+    expect(refused.err.trim()).toMatch(/^backprop train: .*birds\.csv line \d+, column "\w+": expected a value \(or the option missing: 'mean', 'mode' or 'drop'\), got a missing value$/);
+    writeFileSync(file('birds-semicolon.csv'), readFileSync(fixture('birds.csv'), 'utf8').replace(/,/g, ';'));
+    const r = cli('train', '--data', 'birds-semicolon.csv', '--target', 'species', '--missing', 'mean', '--optimizer', 'adam', '--lr', '0.01', '--epochs', '30', '--validation', '0.2', '--patience', '5', '--out', 'birds.json');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('birds-semicolon.csv: 192 train / 60 test / 48 validation rows, 6 features (2 categorical); network 9-32-3'); // island: 3, sex: 2
+    expect(Number(/^test \(60 rows\): accuracy ([0-9.]+)%/m.exec(r.out)![1])).toBeGreaterThanOrEqual(90);
+    // Early stopping: training stops `patience` epochs after the best validation loss and keeps that epoch's weights.
+    const val = epochLines(r.out).map((l) => field(l, 'val loss'));
+    const best = val.indexOf(Math.min(...val));
+    expect(val.length === 30 || val.length === best + 1 + 5).toBe(true);
+    if (best + 1 < val.length) expect(r.err).toContain(`restored the weights of epoch ${best + 1} (the best validation loss, ${val[best].toFixed(4)})`);
+  });
+
+  it('--l2, --dropout and --optimizer reach the saved spec; --threads 2 trains', () => {
+    const r = cli('train', '--data', fixture('iris.csv'), '--optimizer', 'adam', '--lr', '0.02', '--l2', '0.001', '--dropout', '0.1', '--threads', '2', '--epochs', '30', '--quiet', '--out', 'reg.json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(file('reg.json'), 'utf8'));
+    expect(m.spec.layers.map((l: { l2: number }) => l.l2)).toEqual([0.001, 0.001]);
+    expect(m.spec.optimizer).toMatchObject({ type: 'adam', learningRate: 0.02, beta1: 0.9 }); // adam's own defaults beside --lr
+    expect(m.spec.layers.map((l: { dropout: number }) => l.dropout)).toEqual([0.1, 0]); // hidden layers only
+    expect(Number(/accuracy ([0-9.]+)%/.exec(r.out)![1])).toBeGreaterThanOrEqual(90);
+  });
+
+  it('--patience stops early and restores the best epoch’s weights', () => {
+    const r = cli('train', '--data', fixture('iris.csv'), '--validation', '0.3', '--patience', '2', '--optimizer', 'adam', '--lr', '0.3', '--epochs', '60', '--out', 'stop.json');
+    expect(r.code).toBe(0);
+    const val = epochLines(r.out).map((l) => field(l, 'val loss'));
+    const best = val.indexOf(Math.min(...val));
+    expect(val.length).toBe(best + 1 + 2); // stopped two epochs after the best
+    expect(r.err).toContain('early stopping: no better validation loss for 2 epochs');
+    expect(r.err).toContain(`restored the weights of epoch ${best + 1}`);
+  });
+
+  it('linear.csv: a linear model recovers y within the noise; predict reports RMSE and R²', () => {
+    const r = cli('train', '--data', fixture('linear.csv'), '--layers', 'none', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '100', '--quiet', '--out', 'linear.json');
+    expect(r.code).toBe(0);
+    expect(epochLines(r.out)).toEqual([]); // --quiet
+    const m = /^test \(80 rows\): rmse ([0-9.e-]+)  r2 ([0-9.]+)/m.exec(r.out)!;
+    expect(Number(m[1])).toBeLessThan(0.2); // the noise is 0.1
+    expect(Number(m[2])).toBeGreaterThan(0.999);
+    const p = cli('predict', '--model', 'linear.json', '--data', fixture('linear.csv'));
+    expect(p.err).toMatch(/rmse [0-9.e-]+ on 400 rows \(their "y" column\), r2 0\.99\d+/);
   });
 });
 

@@ -27,8 +27,8 @@ describe('CLI errors', () => {
 
   it.each([
     ['ragged.csv', 'a,b,y\n1,2,0\n3,4\n', 'ragged.csv line 3: expected 3 cells, as in the header, got 2'],
-    ['text.csv', 'a,b,y\n1,2,0\n\n3,x,1\n', 'text.csv line 4 column "b": expected a number, got "x"'],
-    ['empty.csv', '', 'empty.csv: expected a header line naming the columns, then rows of numbers, got an empty file'],
+    ['missing.csv', 'a,b,y\n1,2,0\n\n3,,1\n', `missing.csv line 4, column "b": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`],
+    ['empty.csv', '', 'empty.csv: expected a header line naming the columns, then rows, got an empty file'],
   ])('bad CSV %s: exit 1 with file and line', async (name, text, message) => {
     const out = join(dir, `${name}.json`);
     const r = await cli('train', '--data', csv(name, text), '--out', out);
@@ -52,7 +52,12 @@ describe('CLI errors', () => {
   it.each([
     [['--epochs', '0'], '--epochs: expected an integer ≥ 1, got "0"'],
     [['--epochs', '2.5'], '--epochs: expected an integer ≥ 1, got "2.5"'],
-    [['--lr', 'fast'], '--lr: expected a number ≥ 5e-324, got "fast"'],
+    [['--lr', 'fast'], '--lr: expected a positive number, got "fast"'],
+    [['--lr', '0'], '--lr: expected a positive number, got "0"'],
+    [['--optimizer', 'adam', '--momentum', '0.5'], '--momentum: expected to be given only with --optimizer sgd, got 0.5'],
+    [['--patience', '3'], '--patience: expected to be given with --validation F (early stopping watches the validation loss), got 3'],
+    [['--class-weights', 'setosa=x'], '--class-weights: expected balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0), got "setosa=x"'],
+    [['--missing', 'zero'], '--missing: expected one of error, mean, mode, drop, got "zero"'],
     [['--layers', '64,,32'], '--layers: expected comma-separated positive integers such as 64,32, got "64,,32"'],
     [['--backend', 'gpu'], '--backend: expected one of auto, wasm, js, got "gpu"'],
     [['--task', 'ranking'], '--task: expected one of classification, regression, got "ranking"'],
@@ -72,10 +77,10 @@ describe('CLI errors', () => {
     expect(r.err).toMatch(/^backprop train: --epoch: expected one of the flags --data, --target, .*--out, got an unknown flag$/);
   });
 
-  it('an optimizer Network.create refuses is reported under --optimizer, in its own words', async () => {
-    const r = await cli('train', '--data', good, '--optimizer', 'nosuchthing', '--out', join(dir, 'x.json'));
+  it('an unknown optimizer is refused before the data is read, in CLI terms', async () => {
+    const r = await cli('train', '--data', join(dir, 'nope.csv'), '--optimizer', 'nosuchthing', '--out', join(dir, 'x.json'));
     expect(r.code).toBe(2);
-    expect(r.err.split('\n').at(-1)).toMatch(/^backprop train: --optimizer: expected .*\bsgd\b.*, got "nosuchthing"$/);
+    expect(r.err).toBe('backprop train: --optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad, got "nosuchthing"');
   });
 
   it('an unknown command and no command print usage help', async () => {
@@ -92,15 +97,19 @@ describe('CLI errors', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`^backprop predict: ${good}: expected JSON written by backprop train, got invalid JSON`));
     const notOurs = csv('other.json', JSON.stringify({ format: 'backprop', version: 1 }));
-    expect((await cli('predict', '--model', notOurs)).err).toBe(`backprop predict: ${notOurs}: format: expected 'backprop-cli' (written by backprop train), got "backprop"`);
+    expect((await cli('predict', '--model', notOurs)).err).toMatch(new RegExp(`^backprop predict: ${notOurs}: model\\.spec`));
+    const old = csv('old.json', JSON.stringify({ format: 'backprop-cli', version: 1 }));
+    expect((await cli('predict', '--model', old)).err).toBe(`backprop predict: ${old}: network: expected a saved network, got nothing`);
     const model = join(dir, 'good.json');
     expect((await cli('train', '--data', good, '--epochs', '1', '--out', model)).code).toBe(0);
     const wrong = csv('wrong.csv', 'a,c\n1,2\n');
     const p = await cli('predict', '--model', model, '--data', wrong);
     expect(p.code).toBe(1);
-    expect(p.err).toBe(`backprop predict: ${wrong} line 1: expected a column "b", as the model was trained on (2 features), got columns a, c`);
+    expect(p.err).toBe(`backprop predict: ${wrong}: expected a column "b", as the model was trained on, got "a, c"`);
     const csvModel = await cli('predict', '--model', model);
     expect(csvModel.err).toBe('backprop predict: --data: expected a CSV file with the columns a, b, got nothing');
+    const text = csv('text.csv', 'a,b\n1,x\n');
+    expect((await cli('predict', '--model', model, '--data', text)).err).toBe(`backprop predict: ${text} line 2, column "b": expected a number (the column is numeric), got "x"`);
   });
 
   it('parseFlags throws BackpropError with the flag as field', () => {

@@ -1,0 +1,153 @@
+// fit() with row weights. The loss is Keras's: a batch's loss is (1/B)·Σ_r w_r·ℓ_r plus the L2
+// penalty, and its gradient (1/B)·Σ_r w_r·∇ℓ_r plus the penalty's. The fused kernels average
+// rows with equal weights, so a weighted fit runs each row's forward and backward pass (the
+// same kernels, one row at a time), adds w_r/B times its gradient into an accumulator (axpy), puts
+// the penalty's gradient in once, and takes the optimizer step on the sum — on either backend.
+// Per-shape modules and threads are not used: every weighted fit takes this one path.
+import type { Network } from './network.js';
+import type { Core } from './core.js';
+import { BackpropError } from './errors.js';
+import { F } from './plan.js';
+import { metricFor, Metric } from './kinds.js';
+import { evaluateRows, metricMean } from './evaluate.js';
+import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
+import { yieldToEventLoop } from './yield.js';
+import { fitRows, type FitRows } from './fit.js';
+import { rowWeights, type WeightOptions } from './weights.js';
+
+export interface WeightedRun {
+  x: Float64Array;
+  y: Float64Array;
+  w: Float64Array;
+  rows: number;
+  val?: FitRows['val'];
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  callbacks: Callback[];
+  signal?: AbortSignal;
+}
+
+/** ½λ‖W‖² over the layers, and the penalty's gradient scaled by `alpha` added into `into`. */
+function penalty(core: Core, alpha: number, into: number): number {
+  let s = 0;
+  core.spec.layers.forEach((l, i) => {
+    if (l.l2 <= 0) return;
+    const at = core.layout.layers[i].w, n = l.units * l.inputs;
+    s += 0.5 * l.l2 * core.be.k.sumSquares(n, core.params + at);
+    if (alpha !== 0) core.be.k.axpy(n, alpha * l.l2, core.params + at, into + at);
+  });
+  return s;
+}
+
+/** One batch: returns its weighted loss and unweighted metric sum; the step is taken unless the loss is not finite. */
+function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, rows: number, acc: number): { loss: number; metric: number } {
+  const { x, y, w } = run;
+  const nin = core.spec.inputs, nout = core.outputs, n = core.layout.size;
+  const k = core.be.k;
+  const kind = metricFor(core.spec.loss);
+  let h = core.be.heap();
+  h.fill(0, acc, acc + n);
+  const pen = penalty(core, 0, 0);
+  let loss = 0, metric = 0, share = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = order[from + i];
+    core.load(x.subarray(r * nin, (r + 1) * nin), y.subarray(r * nout, (r + 1) * nout), 1);
+    k.forward(core.plan, 1, 1);
+    h = core.be.heap();
+    const c = w[r] / rows;
+    loss += c * (k.batchLoss(core.plan, 1) - pen);
+    metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + F.y]);
+    if (c !== 0) {
+      k.backward(core.plan, 1); // ∇ℓ_r + the penalty's gradient
+      k.axpy(n, c, core.grads, acc);
+      share += c;
+    }
+    const dropout = core.counters + 1; // each row draws its own dropout mask, as rows of a batch do
+    h[dropout] = h[dropout] + 1 < 4294967296 ? h[dropout] + 1 : 0;
+  }
+  loss += pen;
+  if (!Number.isFinite(loss)) return { loss, metric };
+  penalty(core, 1 - share, acc); // the penalty's gradient exactly once
+  h = core.be.heap();
+  h.copyWithin(core.grads, acc, acc + n);
+  k.step(core.plan);
+  return { loss, metric };
+}
+
+/** fit() with classWeights and/or sampleWeights: options checked, rows weighted, then the loop below. */
+export async function fitWeighted(net: Network, data: FitData, options: FitOptions & WeightOptions): Promise<History> {
+  const { classWeights, sampleWeights, ...rest } = options;
+  const o = checkFit(rest);
+  const refuse = (field: string, v: unknown) => {
+    throw new BackpropError('INVALID_OPTION', `options.${field}`, 'not given with classWeights or sampleWeights (a weighted fit runs row by row, at a constant learning rate)', v);
+  };
+  if (rest.schedule !== undefined) refuse('schedule', rest.schedule);
+  if (rest.onBatchEnd !== undefined || o.callbacks.some((c) => c.onBatchEnd)) refuse('onBatchEnd', 'a batch callback');
+  const { x, y, rows: n, val } = fitRows(net, data, rest, o.validationSplit, true);
+  const pre = net.preprocessing;
+  const names = pre && pre.json.target.task === 'classification' ? pre.json.target.classes : null;
+  // sampleWeights has one weight per row of the data as given; a validation split takes the last
+  // rows, and 'balanced' class weights count the training rows.
+  const given = n + (val?.field === 'options.validationSplit' ? val.rows : 0);
+  const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, metricFor(net.spec.loss) !== Metric.mae, given)!;
+  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal });
+}
+
+export async function runWeightedFit(net: Network, run: WeightedRun): Promise<History> {
+  const core = net.core;
+  const kind = metricFor(core.spec.loss);
+  const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
+  const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
+  const { rows, val } = run;
+  const batchSize = Math.min(run.batchSize, rows);
+  const batches = Math.ceil(rows / batchSize);
+  let stopped = false;
+  const control: Control = { stop: () => void (stopped = true), network: net };
+  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}) };
+  core.enter(1);
+  const acc = core.be.alloc(core.layout.size, false);
+  const before = new Float64Array(core.grads - core.params);
+  const order = new Uint32Array(rows);
+  try {
+    for (const c of run.callbacks) c.onTrainBegin?.(control);
+    for (let epoch = 0; epoch < run.epochs && !stopped; epoch++) {
+      for (let i = 0; i < rows; i++) order[i] = i;
+      if (run.shuffle) net.rng.shuffle(order);
+      let loss = 0, metric = 0;
+      for (let b = 0; b < batches; b++) {
+        if (run.signal?.aborted) throw run.signal.reason ?? new Error('aborted');
+        core.enter(1);
+        before.set(core.view(core.params, before.length));
+        const n = Math.min(batchSize, rows - b * batchSize);
+        const r = batch(core, run, order, b * batchSize, n, acc);
+        if (!Number.isFinite(r.loss)) {
+          core.restore(before);
+          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${run.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`, r.loss);
+        }
+        loss += r.loss * n;
+        metric += r.metric;
+      }
+      const logs: Logs = { loss: loss / rows, ...metricMean(kind, metric, rows, core.outputs), lr: core.spec.optimizer.learningRate };
+      if (val) {
+        const v = evaluateRows(core, val.x, val.y, val.rows, 256, val.field);
+        logs.valLoss = v.loss;
+        logs[valName] = v[metricName];
+      }
+      history.loss.push(logs.loss);
+      history[metricName]!.push(logs[metricName]!);
+      history.lr.push(logs.lr!);
+      if (val) {
+        history.valLoss!.push(logs.valLoss!);
+        history[valName]!.push(logs[valName]!);
+      }
+      history.epochs++;
+      for (const c of run.callbacks) if ((await c.onEpochEnd?.(epoch, logs, control)) === false) stopped = true;
+      await yieldToEventLoop();
+    }
+    for (const c of run.callbacks) c.onTrainEnd?.(history, control);
+  } finally {
+    core.be.free(acc);
+  }
+  return history;
+}
