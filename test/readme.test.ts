@@ -6,7 +6,7 @@
 // files; `npx tsx examples/…` lines run from the repository. A few lines are not run, each for a
 // reason listed in NOT_RUN; a line of any other kind fails the test, so new commands get a runner.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ const fileOf = (b: Block) => join(dir, `readme-line-${b.line}.mts`);
 beforeAll(() => {
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
   dir = mkdtempSync(join(ROOT, 'test-artifacts/readme-')); // inside the repo: 'backprop-wasm' resolves to it
+  linkFixtures(dir);
   for (const b of code) writeFileSync(fileOf(b), b.code);
   const runner = join(dir, 'run.mts');
   writeFileSync(runner, runnerSource(code.map(fileOf), join(dir, 'results.json')));
@@ -59,6 +60,7 @@ describe('README.md code blocks', () => {
     const work = mkdtempSync(join(tmpdir(), 'backprop-readme-sh-'));
     try {
       writeSmallData(work);
+      linkFixtures(work);
       const bin = join(work, 'bin');
       mkdirSync(bin);
       writeFileSync(join(bin, 'backprop'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/cli/main.js')}" "$@"\n`);
@@ -84,6 +86,12 @@ describe('README.md code blocks', () => {
     }
   }, 60_000);
 });
+
+/** README's examples read test/fixtures/ (the standard Iris file) as from the repository's root. */
+function linkFixtures(at: string) {
+  mkdirSync(join(at, 'test'));
+  symlinkSync(join(ROOT, 'test/fixtures'), join(at, 'test/fixtures'));
+}
 
 /** iris.csv (4 features, species 0/1/2 from the features) and new.csv (same features, no target). */
 function writeSmallData(work: string) {
