@@ -1,6 +1,7 @@
 // Saved models: the normalized spec plus parameters and optimizer state as little-endian f64
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
@@ -24,13 +25,19 @@ export interface ModelJSON {
   preprocessing?: PreprocessingJSON;
 }
 
-export function encodeF64(a: Float64Array): string {
-  const bytes = new Uint8Array(a.length * 8);
-  const dv = new DataView(bytes.buffer);
+/** Whether this engine stores numbers little-endian (every current one does), so bytes can be viewed, not swapped. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** The little-endian bytes of `a`, viewed in place where the engine is little-endian. */
+function littleEndianBytes(a: Float64Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const bytes = new Uint8Array(a.length * 8), dv = new DataView(bytes.buffer);
   a.forEach((v, i) => dv.setFloat64(i * 8, v, true));
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+  return bytes;
+}
+
+export function encodeF64(a: Float64Array): string {
+  return bytesToBase64(littleEndianBytes(a));
 }
 
 const invalid = (field: string, expected: string, got?: unknown): never => {
@@ -43,20 +50,16 @@ export function decodeF64(s: unknown, count: number, field: string): Float64Arra
   const str = s as string;
   const expectedChars = Math.ceil((count * 8) / 3) * 4;
   if (str.length !== expectedChars) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
-  let bin: string;
-  try {
-    bin = atob(str);
-  } catch {
-    return invalid(field, 'valid base64', words('invalid characters'));
-  }
-  // atob skips whitespace, so a string of the right length can still decode short.
-  if (bin.length !== count * 8) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${bin.length} bytes after decoding`));
-  const dv = new DataView(Uint8Array.from(bin, (c) => c.charCodeAt(0)).buffer);
+  const bytes = base64ToBytes(str);
+  if (bytes === null) return invalid(field, 'valid base64', words('invalid characters'));
+  if (bytes.length !== count * 8) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    out[i] = dv.getFloat64(i * 8, true);
-    if (!Number.isFinite(out[i])) invalid(`${field}[${i}]`, 'a finite number', out[i]);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
+  else {
+    const dv = new DataView(bytes.buffer);
+    for (let i = 0; i < count; i++) out[i] = dv.getFloat64(i * 8, true);
   }
+  for (let i = 0; i < count; i++) if (!Number.isFinite(out[i])) invalid(`${field}[${i}]`, 'a finite number', out[i]);
   return out;
 }
 
