@@ -84,6 +84,16 @@ function copyRow(row: unknown, width: number, out: Float64Array, at: number, fie
  * `rows` × width numbers. `copy`: never hand back the caller's memory (see typedNumbers).
  */
 export function toRows(v: unknown, width: number, field: string, rows?: number, copy = false): Rows {
+  try {
+    return readRows(v, width, field, rows, copy);
+  } catch (e) {
+    // A revoked Proxy or a throwing getter: the caller learns where, as for any other bad value.
+    if (e instanceof BackpropError) throw e;
+    throw new BackpropError('INVALID_DATA', field, 'numbers that can be read', words(`reading them threw ${e instanceof Error ? e.name : 'a value'}`));
+  }
+}
+
+function readRows(v: unknown, width: number, field: string, rows: number | undefined, copy: boolean): Rows {
   if (isTyped(v)) {
     const n = lengthOf.call(v);
     if (rows === undefined) {
@@ -166,13 +176,18 @@ export function checkDistributions(data: ArrayLike<number>, at: number, rows: nu
  * that the caller takes the general path (batches, and its error messages for wrong shapes).
  */
 export function copySample(v: unknown, width: number, field: string, h: Float64Array, at: number): boolean {
-  // Each element is read once; a Float64Array's shadowed `length` at worst sends it the general way.
-  if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;
-  for (let i = 0; i < width; i++) {
-    const x = v[i];
-    if (typeof x !== 'number') return false;
-    if (x - x !== 0) bad(`${field}[${i}]`, 'a finite number', x); // NaN and ±Infinity
-    h[at + i] = x;
+  try {
+    // Each element is read once; a Float64Array's shadowed `length` at worst sends it the general way.
+    if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;
+    for (let i = 0; i < width; i++) {
+      const x = v[i];
+      if (typeof x !== 'number') return false;
+      if (x - x !== 0) bad(`${field}[${i}]`, 'a finite number', x); // NaN and ±Infinity
+      h[at + i] = x;
+    }
+    return true;
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    return false; // unreadable (a revoked Proxy, a throwing getter): the general path says where
   }
-  return true;
 }

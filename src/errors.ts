@@ -31,6 +31,14 @@ const typedLength = Object.getOwnPropertyDescriptor(typedProto, 'length')!.get! 
 const typedKind = Object.getOwnPropertyDescriptor(typedProto, Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
 
 export function describe(v: unknown): string {
+  try {
+    return describeValue(v);
+  } catch {
+    return 'an object that cannot be read'; // a revoked Proxy, a throwing getter: the error still says where
+  }
+}
+
+function describeValue(v: unknown): string {
   if (v instanceof Described) return v.text;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);

@@ -118,3 +118,18 @@ describe('malformed saved models', () => {
     await expectRejects(Network.fromJSON({ ...m, params }), 'model.params[1]', /finite number, got NaN/);
   });
 });
+
+describe('values that cannot be read', () => {
+  it('a revoked Proxy or an array with a throwing element still gets a BackpropError naming the field', async () => {
+    const net = await Network.create({ inputs: 2, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', seed: 1 });
+    const { proxy, revoke } = Proxy.revocable([1, 2], {});
+    revoke();
+    const throwing = [1, 2];
+    Object.defineProperty(throwing, 0, { get: () => { throw new RangeError('no'); } });
+    for (const x of [proxy, throwing]) {
+      const e = (() => { try { net.predict(x as unknown as number[]); } catch (err) { return err; } })();
+      expect(e).toBeInstanceOf(BackpropError);
+      expect((e as BackpropError).field).toBe('inputs');
+    }
+  });
+});
