@@ -38,7 +38,10 @@ if (process.argv[2] === '--probe') {
       const row: string[] = [];
       for (let c = 0; c < COLUMNS; c++) row.push(((next() - 0.5) * 2000).toFixed(4));
       chunk.push(row.join(','));
-      if (chunk.length === 10_000) (writeSync(fd, chunk.join('\n') + '\n'), (chunk = []));
+      if (chunk.length === 10_000) {
+        writeSync(fd, chunk.join('\n') + '\n');
+        chunk = [];
+      }
     }
     closeSync(fd);
   }

@@ -37,7 +37,7 @@ async function loadOrRefuse(model: unknown, what: string): Promise<'loaded' | 'r
   try {
     net = await Network.fromJSON(model);
   } catch (e) {
-    if (!(e instanceof BackpropError)) throw new Error(`${what}: threw ${String(e)} instead of a BackpropError`);
+    if (!(e instanceof BackpropError)) throw new Error(`${what}: threw ${String(e)} instead of a BackpropError`, { cause: e });
     expect([e.code, e.field.startsWith('model')], `${what}: ${e.message}`).toEqual(['INVALID_MODEL', true]);
     expect(e.message.startsWith(`${e.field}: expected`), what).toBe(true);
     return 'refused';

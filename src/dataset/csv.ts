@@ -81,7 +81,7 @@ export function readCsv(input: string, o: CsvRead): Source {
   const D = delimiter.charCodeAt(0);
   const n = text.length;
   let i = 0, line = 1;
-  let cellLine = 1; // line where the current record started
+  let cellLine: number; // line where the current record started
   let quotedValue = ''; // the value of the last quoted cell (escapes resolved)
 
   /** Reads one cell from i; returns its [start, end) in `text`, or −1 when it was quoted (see quotedValue). */

@@ -239,7 +239,10 @@ function fitColumn(c: RawColumn, rows: Uint32Array, missing: Missing): Feature {
 /** The most frequent key; the smallest on a tie. */
 function modeOf<K>(counts: Map<K, number>, cmp: (a: K, b: K) => number): K {
   let best: K | undefined, most = -1;
-  for (const [k, n] of counts) if (n > most || (n === most && cmp(k, best as K) < 0)) (best = k), (most = n);
+  for (const [k, n] of counts) if (n > most || (n === most && cmp(k, best as K) < 0)) {
+    best = k;
+    most = n;
+  }
   return best as K;
 }
 

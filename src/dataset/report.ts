@@ -37,7 +37,10 @@ export function classificationReport(loss: number, probs: Float64Array, labels: 
   const perClass: ClassificationReport['perClass'] = {};
   classes.forEach((name, c) => {
     let predicted = 0, support = 0;
-    for (let i = 0; i < k; i++) (predicted += m[i][c]), (support += m[c][i]);
+    for (let i = 0; i < k; i++) {
+      predicted += m[i][c];
+      support += m[c][i];
+    }
     const tp = m[c][c];
     // 0 where undefined (no row predicted or present), as scikit-learn's zero_division default.
     const precision = predicted ? tp / predicted : 0, recall = support ? tp / support : 0;

@@ -34,7 +34,7 @@ export function makePoints(name: DatasetName, n: number, noise: number, seed: nu
   const normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const xy = new Float64Array(2 * n), label = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let x = 0, y = 0, l = 0;
+    let x: number, y: number, l: number;
     const half = i % 2; // alternate classes so any prefix is balanced
     if (name === 'circle') {
       const r = half ? uniform(0, 2.5) : uniform(3.5, 5), a = uniform(0, 2 * Math.PI);
