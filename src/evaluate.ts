@@ -9,13 +9,14 @@ export interface Metrics {
   mae?: number;
 }
 
-/** Turns a metric sum over `rows` samples into its mean, under its name. */
+/** Turns a metric sum over `rows` samples into its mean, under its name. @internal */
 export function metricMean(kind: number, sum: number, rows: number, outputs: number): { accuracy?: number; mae?: number } {
   if (kind === Metric.categoricalAccuracy) return { accuracy: sum / rows };
   if (kind === Metric.binaryAccuracy) return { accuracy: sum / (rows * outputs) };
   return { mae: sum / (rows * outputs) };
 }
 
+/** @internal */
 export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows: number, batchSize: number, field: string): Metrics {
   const { inputs } = core.spec;
   const outputs = core.outputs;

@@ -14,9 +14,9 @@ import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
 import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
-import { toONNX, fromONNX, type ImportOptions } from './exchange/onnx.js';
+import { toONNX, type ImportOptions } from './exchange/onnx.js';
 import { traceNetwork, type Trace } from './trace.js';
-import { toTFJS, fromTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
+import { toTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
@@ -67,7 +67,7 @@ export class Network {
   readonly core: Core;
   /** @internal the shuffling stream; saved with the model so a resumed fit shuffles the same way. */
   readonly rng: Rng;
-  /** How raw records become inputs, for a network created from a Dataset (else undefined). */
+  /** How raw records become inputs, for a network created from a Dataset (else undefined). @internal */
   preprocessing: Preprocessing | undefined;
 
   private constructor(core: Core) {
@@ -128,13 +128,14 @@ export class Network {
   }
 
   /** Reads an ONNX model of dense layers (as toONNX writes, or MatMul/Add graphs from elsewhere). */
-  static fromONNX(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network> {
-    return fromONNX(bytes, options);
+  static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network> {
+    // The readers load when first used: bundlers that split (Vite, webpack, Rollup) keep them out of the main chunk.
+    return (await import('./exchange/onnx-read.js')).fromONNX(bytes, options);
   }
 
   /** Reads a TF.js Layers Sequential model of Dense layers (model.json topology + weights). */
-  static fromTFJS(artifacts: unknown, options?: ImportOptions): Promise<Network> {
-    return fromTFJS(artifacts, options);
+  static async fromTFJS(artifacts: unknown, options?: ImportOptions): Promise<Network> {
+    return (await import('./exchange/tfjs-read.js')).fromTFJS(artifacts, options);
   }
 
   /** An ONNX model (opset 17, f64) that ONNX Runtime runs with the same outputs as predict(). */

@@ -39,8 +39,12 @@ interface Trained {
   explicit?: string | { name: string; code: string; field: string; message: string };
 }
 
-/** Gzipped bytes any one minified bundle may take (the page's, or the worker's); ~40 KiB now. */
-const BUDGET = 64 * 1024;
+/**
+ * Gzipped bytes any one minified bundle may take (the page's, or the worker's): 50–63 KiB now.
+ * esbuild inlines what the library loads on demand (the ONNX/TF.js readers, Dataset's model reader,
+ * weighted fits) unless `splitting` is on; the others put those in chunks of their own.
+ */
+const BUDGET = { vite: 64 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
 
 // Counts how pages compile Wasm: streaming (from a Response) or from bytes.
 function countCompiles() {
@@ -153,7 +157,7 @@ describe.skipIf(!HAVE_CHROMIUM)('in headless Chromium', () => {
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`${bundler}: ${sizes.map(([f, s]) => `${f} ${kib(s.raw)} (${kib(s.gzip)} gzipped)`).join(', ')}`);
     // Rollup has no minifier here (no plugin installed), so only the minified outputs have a budget.
-    if (bundler !== 'rollup') for (const [f, s] of sizes) expect(s.gzip, f).toBeLessThan(BUDGET);
+    for (const [f, s] of sizes) expect(s.gzip, f).toBeLessThan(BUDGET[bundler]);
 
     const normal = await open(`${bundler}/index.html`);
     expectXor(normal.page, 'wasm', wasmLoss);

@@ -4,6 +4,7 @@ import { WASM_BASE64 } from './bytes.generated.js';
 import type { Kernels } from '../backend.js';
 import { BackpropError } from '../../errors.js';
 
+/** @internal */
 export interface WasmExports extends Kernels {
   memory: WebAssembly.Memory;
   heapStart(): number;
@@ -40,6 +41,7 @@ const RELAXED_PROBE = new Uint8Array([
   253, 135, 2, 11,
 ]);
 
+/** @internal */
 export function relaxedSimdSupported(): boolean {
   try {
     return simdSupported() && WebAssembly.validate(RELAXED_PROBE);
@@ -51,22 +53,25 @@ export function relaxedSimdSupported(): boolean {
 let fmaBase64: string | undefined;
 let fma: Promise<WebAssembly.Module> | undefined;
 
-/** Called by enableFma() (src/fma.ts, the `backprop-wasm/fma` entry) with the fma build's bytes. */
+/** Called by enableFma() (src/fma.ts, the `backprop-wasm/fma` entry) with the fma build's bytes. @internal */
 export function provideFmaModule(base64: string): void {
   fmaBase64 = base64;
 }
+/** @internal */
 export const fmaEnabled = () => fmaBase64 !== undefined;
 
-/** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). */
+/** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). @internal */
 export function fmaModule(): Promise<WebAssembly.Module> {
   if (fmaBase64 === undefined) return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first"));
   return (fma ??= WebAssembly.compile(fromBase64(fmaBase64) as BufferSource));
 }
 
+/** @internal */
 export function embeddedBytes(): Uint8Array {
   return fromBase64(WASM_BASE64);
 }
 
+/** @internal */
 export function fromBase64(text: string): Uint8Array {
   // Node's Buffer decodes natively (≈ 0.1 ms); elsewhere atob and one pass.
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
@@ -83,6 +88,7 @@ const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
 const EXPECTED = 'a WebAssembly.Module, its bytes (ArrayBuffer or typed array), a URL, or a fetch Response';
 
+/** @internal */
 export function compile(source?: WasmSource): Promise<WebAssembly.Module> {
   if (source === undefined) return (embedded ??= WebAssembly.compile(embeddedBytes() as BufferSource));
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
@@ -137,6 +143,7 @@ async function compileResponse(response: Response): Promise<WebAssembly.Module> 
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
+/** @internal */
 export async function instantiate(source?: WasmSource): Promise<WasmExports> {
   const module = await compile(source);
   const imports = {
