@@ -19,6 +19,21 @@ export const MIN_NORMAL: f64 = 2.2250738585072014e-308;
   return v128.andnot(x, f64x2.lt(f64x2.abs(x), f64x2.splat(MIN_NORMAL)));
 }
 
+// Every optimizer kernel returns 1 when a new parameter or state value is NaN or ±Infinity (an
+// update that overflowed), else 0: the check rides along in registers on the pass that writes
+// them (x − x is 0 exactly when x is finite), so it costs no extra memory traffic. The values are
+// written either way; the caller restores the step's starting point (src/fit.ts, src/network.ts).
+
+/** All-ones lanes where x is NaN or ±Infinity. */
+@inline export function nonFinite2(x: v128): v128 {
+  return f64x2.ne(f64x2.sub(x, x), f64x2.splat(0));
+}
+
+/** 1 when either lane of a nonFinite2 accumulator is set. */
+@inline export function anyLane(bad: v128): i32 {
+  return v128.any_true(bad) ? 1 : 0;
+}
+
 // Optimizer kinds; the same numbers live in src/kinds.ts.
 export const SGD = 0;
 export const ADAM = 1;
@@ -29,39 +44,58 @@ export const ADAGRAD = 4;
 /**
  * SGD with optional (Nesterov) momentum over n parameters P, gradients G, velocity V:
  * μ = 0: P −= lr·G;  else V = flush(μV + G), P −= lr·V (Nesterov: P −= lr·(G + μV)).
+ * Returns 1 when a new P or V is not finite, else 0.
  */
-export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nesterov: i32): void {
+export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nesterov: i32): i32 {
   // Two lanes at a time; every lane does the scalar formula's operations, so the bits are the same.
   const lr2 = f64x2.splat(lr), mu2 = f64x2.splat(momentum);
+  let bad = f64x2.splat(0);
   let i = 0;
   if (momentum == 0) {
-    for (; i + 2 <= n; i += 2) st2(p + i, f64x2.sub(ld2(p + i), f64x2.mul(lr2, ld2(g + i))));
-    for (; i < n; i++) st(p + i, ld(p + i) - lr * ld(g + i));
-    return;
+    for (; i + 2 <= n; i += 2) {
+      const pi = f64x2.sub(ld2(p + i), f64x2.mul(lr2, ld2(g + i)));
+      st2(p + i, pi);
+      bad = v128.or(bad, nonFinite2(pi));
+    }
+    let tail: f64 = 0;
+    for (; i < n; i++) {
+      const pi = ld(p + i) - lr * ld(g + i);
+      st(p + i, pi);
+      tail += pi - pi;
+    }
+    return anyLane(bad) | (tail != 0 ? 1 : 0);
   }
   for (; i + 2 <= n; i += 2) {
     const gi = ld2(g + i);
     const vi = flush2(f64x2.add(f64x2.mul(mu2, ld2(v + i)), gi));
     st2(v + i, vi);
-    st2(p + i, f64x2.sub(ld2(p + i), f64x2.mul(lr2, nesterov ? f64x2.add(gi, f64x2.mul(mu2, vi)) : vi)));
+    const pi = f64x2.sub(ld2(p + i), f64x2.mul(lr2, nesterov ? f64x2.add(gi, f64x2.mul(mu2, vi)) : vi));
+    st2(p + i, pi);
+    bad = v128.or(bad, v128.or(nonFinite2(pi), nonFinite2(vi)));
   }
+  let tail: f64 = 0;
   for (; i < n; i++) {
     const gi = ld(g + i);
     const vi = flush(momentum * ld(v + i) + gi);
     st(v + i, vi);
-    st(p + i, ld(p + i) - lr * (nesterov ? gi + momentum * vi : vi));
+    const pi = ld(p + i) - lr * (nesterov ? gi + momentum * vi : vi);
+    st(p + i, pi);
+    tail += (pi - pi) + (vi - vi);
   }
+  return anyLane(bad) | (tail != 0 ? 1 : 0);
 }
 
 /**
  * Adam at step t ≥ 1 with moments M, V: M = flush(β1M + (1−β1)G), V = flush(β2V + (1−β2)G²),
  * P −= lr·(M/(1−β1ᵗ) / (√(V/(1−β2ᵗ)) + ε) + decay·P)   (decay > 0 is AdamW's decoupled decay).
+ * Returns 1 when a new P, M or V is not finite, else 0.
  */
-export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64, decay: f64): void {
+export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64, decay: f64): i32 {
   const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
   // Two lanes at a time (sqrt and division are correctly rounded per lane: the same bits as scalar).
   const b1 = f64x2.splat(beta1), nb1 = f64x2.splat(1 - beta1), b2 = f64x2.splat(beta2), nb2 = f64x2.splat(1 - beta2);
   const cc1 = f64x2.splat(c1), cc2 = f64x2.splat(c2), e = f64x2.splat(eps), lr2 = f64x2.splat(lr), d2 = f64x2.splat(decay);
+  let bad = f64x2.splat(0);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const gi = ld2(g + i);
@@ -71,8 +105,11 @@ export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64
     st2(v + i, vi);
     const pi = ld2(p + i);
     const step = f64x2.add(f64x2.div(f64x2.mul(mi, cc1), f64x2.add(f64x2.sqrt(f64x2.mul(vi, cc2)), e)), f64x2.mul(d2, pi));
-    st2(p + i, f64x2.sub(pi, f64x2.mul(lr2, step)));
+    const pn = f64x2.sub(pi, f64x2.mul(lr2, step));
+    st2(p + i, pn);
+    bad = v128.or(bad, v128.or(nonFinite2(pn), v128.or(nonFinite2(mi), nonFinite2(vi))));
   }
+  let tail: f64 = 0;
   for (; i < n; i++) {
     const gi = ld(g + i);
     const mi = flush(beta1 * ld(m + i) + (1 - beta1) * gi);
@@ -80,26 +117,37 @@ export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64
     st(m + i, mi);
     st(v + i, vi);
     const pi = ld(p + i);
-    st(p + i, pi - lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * pi));
+    const pn = pi - lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * pi);
+    st(p + i, pn);
+    tail += (pn - pn) + (mi - mi) + (vi - vi);
   }
+  return anyLane(bad) | (tail != 0 ? 1 : 0);
 }
 
-/** RMSprop: S = flush(ρS + (1−ρ)G²), P −= lr·G/(√S + ε). */
-export function rmsprop(n: i32, p: i32, g: i32, s: i32, lr: f64, rho: f64, eps: f64): void {
+/** RMSprop: S = flush(ρS + (1−ρ)G²), P −= lr·G/(√S + ε). Returns 1 when a new P or S is not finite, else 0. */
+export function rmsprop(n: i32, p: i32, g: i32, s: i32, lr: f64, rho: f64, eps: f64): i32 {
+  let bad: f64 = 0;
   for (let i = 0; i < n; i++) {
     const gi = ld(g + i);
     const si = flush(rho * ld(s + i) + (1 - rho) * gi * gi);
     st(s + i, si);
-    st(p + i, ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps));
+    const pn = ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps);
+    st(p + i, pn);
+    bad += (pn - pn) + (si - si);
   }
+  return bad != 0 ? 1 : 0;
 }
 
-/** Adagrad: S = flush(S + G²), P −= lr·G/(√S + ε). */
-export function adagrad(n: i32, p: i32, g: i32, s: i32, lr: f64, eps: f64): void {
+/** Adagrad: S = flush(S + G²), P −= lr·G/(√S + ε). Returns 1 when a new P or S is not finite, else 0. */
+export function adagrad(n: i32, p: i32, g: i32, s: i32, lr: f64, eps: f64): i32 {
+  let bad: f64 = 0;
   for (let i = 0; i < n; i++) {
     const gi = ld(g + i);
     const si = flush(ld(s + i) + gi * gi);
     st(s + i, si);
-    st(p + i, ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps));
+    const pn = ld(p + i) - (lr * gi) / (Math.sqrt(si) + eps);
+    st(p + i, pn);
+    bad += (pn - pn) + (si - si);
   }
+  return bad != 0 ? 1 : 0;
 }

@@ -84,14 +84,17 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   return t >= threads ? units : max(0, min((t * units) / threads, units - 4)) & ~3;
 }
 
-/** network.ts's optimizer step over parameters [from, to) at step t (no norm clipping: that needs all of them). */
-function stepSlice(plan: i32, from: i32, to: i32, t: f64): void {
+/**
+ * network.ts's optimizer step over parameters [from, to) at step t (no norm clipping: that needs
+ * all of them). Returns 1 when a new parameter or state value is not finite.
+ */
+function stepSlice(plan: i32, from: i32, to: i32, t: f64): i32 {
   const all = hdr(plan, P.N_PARAMS), n = to - from;
-  if (n <= 0) return;
+  if (n <= 0) return 0;
   const p = hdr(plan, P.PARAMS) + from, g = hdr(plan, P.GRADS) + from, s = hdr(plan, P.STATE) + from;
   const clip = ld(plan + P.CLIP_VALUE);
   if (clip > 0) clipValue(n, g, clip);
-  optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
+  return optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
 }
 
 /** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */
@@ -103,8 +106,12 @@ function l2Terms(plan: i32, terms: i32): void {
   }
 }
 
-/** Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their optimizer step t. */
+/**
+ * Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their
+ * optimizer step t, flagging the plan's DIVERGED when a new value is not finite.
+ */
 function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): void {
+  let bad = 0;
   const layers = hdr(plan, P.N_LAYERS), params = hdr(plan, P.PARAMS);
   for (let l = 0; l < layers; l++) {
     const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS);
@@ -113,17 +120,18 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, ti
     gradSlice(plan, dzs, l, u0, u1, rows, tmp);
     if (t > 0) {
       const w = lyr(plan, l, P.L_W) - params, b = lyr(plan, l, P.L_B);
-      stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
-      if (b >= 0) stepSlice(plan, b - params + u0, b - params + u1, t);
+      bad |= stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
+      if (b >= 0) bad |= stepSlice(plan, b - params + u0, b - params + u1, t);
     }
   }
+  if (bad) st(plan + P.DIVERGED, 1); // every thread reads it after the batch's last barrier
 }
 
 /**
  * Thread `tid`'s part of trainBatches (network.ts) over the chunk described in `ctl`; every thread
  * calls it with the same chunk. Thread 0 writes out[2b] (loss) and out[2b+1] (metric sum) and the
- * step counters. Returns the batches run (stopping after a non-finite loss), or −1 when another
- * thread aborted.
+ * step counters. Returns the batches run (stopping after a non-finite loss, or after a batch whose
+ * update was not finite: the plan's DIVERGED flag is then set), or −1 when another thread aborted.
  */
 export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
   const threads = ldi(ctl + C_THREADS), spin = ldi(ctl + C_SPIN);
@@ -180,6 +188,7 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
       st(counters + 1, d < 4294967296 ? d : 0);
     }
     if (!barrier(ctl, threads, canWait, spin)) return -1;
+    if (ld(plan + P.DIVERGED) != 0) break; // set by any thread's update (or step()) before the barrier
   }
   return b;
 }

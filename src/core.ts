@@ -137,6 +137,7 @@ export class Core {
       [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [F.fusable, fusable(spec) ? 1 : 0],
+      [F.snapshot, take(this.rel.grads)], // room for params | state | counters (see Kernels.trainStep)
     ];
     const plan = this.plan;
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);
@@ -158,6 +159,6 @@ export class Core {
 
   private workSize(cap: number): number {
     const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? pad(cap * l.units) : 0), 0);
-    return workSize(this.spec.layers, this.spec.inputs, cap) + masks;
+    return workSize(this.spec.layers, this.spec.inputs, cap) + masks + pad(this.rel.grads);
   }
 }

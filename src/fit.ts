@@ -1,7 +1,7 @@
 // The training loop: the data set goes into the heap once; each chunk of batches is one kernel
 // call (trainBatches), sized to keep the event loop responsive; callbacks run between chunks.
 import type { Network } from './network.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
 import { toPairs } from './data.js';
 import { pad } from './layout.js';
 import { F } from './plan.js';
@@ -61,7 +61,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     h.set(y, block + at.y);
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = new Float64Array(tc.grads - tc.params); // the last finite weights, should a chunk diverge
+    const before = new Float64Array(tc.grads - tc.params); // the chunk's start, replayed from should an update diverge
     const lrs = new Float64Array(batches);
     const lr0 = core.spec.optimizer.learningRate;
     const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
@@ -91,12 +91,29 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
         const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
           Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0] as const;
-        const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
+        const run = (batchCount: number) => {
+          const args = [...chunkArgs] as [number, number, number, number, number, number, number, number];
+          args[4] = Math.min(batchCount * batchSize, n - b0 * batchSize);
+          return par ? par.train(...args) : kernels.trainBatches(core.plan, ...args);
+        };
+        const done = run(count);
         const elapsed = performance.now() - t0;
         h = be.heap();
+        const where = `training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + done} of ${batches}, and kept the last finite weights`;
+        if (h[tc.plan + F.diverged] !== 0) {
+          // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
+          // back to the chunk's start, then the chunk's finite batches again (the same bits: every
+          // step is deterministic), so the network holds the last finite step, not the chunk's start.
+          h[tc.plan + F.diverged] = 0;
+          tc.restore(before);
+          if (done > 1) run(done - 1);
+          h = be.heap();
+          h[tc.plan + F.diverged] = 0;
+          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; ${where}`, words(`NaN or ±Infinity from that batch's update (loss before it: ${h[block + at.out + 2 * (b0 + done - 1)]})`));
+        }
         const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {
-          if (!tc.view(tc.params, tc.layout.size).every(Number.isFinite)) tc.restore(before);
+          // A non-finite loss stops its batch before backward: the steps before it were finite.
           throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[block + at.out + 2 * bad]);
         }
         if (done > 0) lr = lrs[b0 + done - 1];

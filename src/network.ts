@@ -1,7 +1,7 @@
 // The user-facing network: validates everything, then drives its Core's kernels.
 import { selectBackend } from './backends/select.js';
 import type { WasmSource } from './backends/wasm/loader.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
 import { normalizeSpec, optimizerSpec, checkKeys, type NetworkSpec, type Spec, type BackendChoice } from './spec.js';
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
@@ -175,6 +175,12 @@ export class Network {
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
     const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);
     if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
+    // The kernel undid an update that overflowed (parameters, state and counters as before) and said so here.
+    const h = this.core.be.heap(), flag = this.core.plan + F.diverged;
+    if (h[flag] !== 0) {
+      h[flag] = 0;
+      throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words(`NaN or ±Infinity from the update (loss before it: ${loss})`));
+    }
     return loss;
   }
 

@@ -13,7 +13,7 @@ import { Act, LossKind, metricFor } from '../../kinds.js';
 import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
 
@@ -64,7 +64,9 @@ function trainStep(s: Shape): Body {
   const xb = f.local(I32), yb = f.local(I32), yel = f.local(I32);
   f.get(plan).emit(...ldi(F.x)).i32(3).emit(op.i32Shl).set(xb);
   f.get(plan).emit(...ldi(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
+  f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
+  f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).emit(op.end);
   f.get(step.loss);
   return f;
 }
@@ -93,7 +95,7 @@ function trainBatches(s: Shape): Body {
   f.get(plan).i32(3).emit(op.i32Shl).get(lrs).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).load(0).tee(c.lr).store(8 * F.lr);
   f.emit(op.end);
   const step = emitStep(f, s, c, xb, yb, yel);
-  // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss.
+  // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss or update.
   f.get(out).get(b).get(b).emit(op.i32Add, op.i32Add).i32(3).emit(op.i32Shl).set(ob);
   f.get(ob).get(step.loss).store(0);
   f.get(ob);
@@ -101,7 +103,7 @@ function trainBatches(s: Shape): Body {
   f.store(8);
   f.get(b).i32(1).emit(op.i32Add).set(b);
   finite(f, step.loss);
-  f.emit(op.i32Eqz, op.if, VOID);
+  f.emit(op.i32Eqz).get(step.failed).emit(op.i32Or, op.if, VOID);
   if (s.fused) release(f, s, c);
   f.get(b).emit(op.return, op.end);
   f.br(0).emit(op.end, op.end);

@@ -26,9 +26,11 @@ export const IMPORTS: FuncImport[] = [
   { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
   { name: 'trainStep', params: [I32, I32], results: [F64] },
   { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
-  { name: 'step', params: [I32], results: [] },
+  { name: 'step', params: [I32], results: [I32] },
+  { name: 'keepStep', params: [I32], results: [] },
+  { name: 'undoStep', params: [I32], results: [] },
 ];
-export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP] = [0, 1, 2, 3, 4, 5, 6];
+export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
@@ -58,11 +60,15 @@ export interface Context {
   weights: Slot[][]; biases: Slot[][];
   zel: number[]; ael: number[]; // element offsets, for calls into the main module
   lr: number; mu: number; toState: number; toGrad: number; counters: number; plan: number;
+  /** Σ (x − x) over a fused step's new parameters and momenta: 0 while all are finite, else NaN. */
+  bad: number;
+  /** A new value, for that check. */
+  fresh: number;
 }
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 export function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan };
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64) };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
@@ -124,10 +130,14 @@ export function finite(f: Body, v: number): void {
  * One training step on the sample at x (bytes) → y (bytes; yel its element offset): forward (Z
  * and A stored as the generic pass stores them), loss; if finite, backward — fused (as fusedStep in
  * assembly/fused.ts: each weight updated right after it fed the previous layer's delta) or not (as
- * backward1 + step in assembly/network.ts's trainOnce) — then the counters.
+ * backward1 + step in assembly/network.ts's trainOnce) — then the counters. `failed` is set to 1
+ * when the update made a parameter or state value non-finite (and the plan's DIVERGED flag with
+ * it), as the optimizer kernels check theirs: fused, x − x summed over the new values in locals.
  */
-export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[] } {
-  const tmp = f.local(F64);
+export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[]; failed: number } {
+  const tmp = f.local(F64), failed = f.local(I32);
+  f.i32(0).set(failed);
+  if (s.fused) f.f64(0).set(c.bad);
   // Forward.
   let input: number[] = [];
   for (let i = 0; i < s.inputs; i++) input.push(f.local(F64)), f.get(xb).load(8 * i).set(input[i]);
@@ -231,12 +241,17 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     }
     if (l > 0) dz = derivative(f, s.layers[l - 1].act, zs[l - 1], as[l - 1], spare);
   }
-  // Counters: optimizer steps (step() counts its own), and the dropout stream modulo 2³².
-  if (s.fused) f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
-  else f.get(c.plan).call(STEP);
+  // Counters: optimizer steps (step() counts its own, and flags the plan itself), and the dropout
+  // stream modulo 2³².
+  if (s.fused) {
+    f.get(c.bad).f64(0).emit(op.f64Ne).tee(failed).emit(op.if, VOID);
+    f.get(c.plan).i32(3).emit(op.i32Shl).f64(1).store(8 * F.diverged);
+    f.emit(op.end);
+    f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+  } else f.get(c.plan).call(STEP).set(failed);
   f.get(c.counters).get(c.counters).load(8).f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select).store(8);
   f.emit(op.end);
-  return { loss, out };
+  return { loss, out, failed };
 }
 
 /** Pushes f(z) for an elementwise kind (assembly/activations.ts, element for element). */
@@ -298,9 +313,13 @@ function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number)
   if (!s.momentum) f.get(g);
   else if (s.nesterov) f.get(g).get(c.mu).get(v).emit(op.f64Mul, op.f64Add);
   else f.get(v);
-  f.emit(op.f64Mul, op.f64Sub);
+  f.emit(op.f64Mul, op.f64Sub).tee(c.fresh);
   if (inMemory) f.store(slot.at);
   else f.set(slot.p);
+  // The check: bad += (p − p) (+ (v − v)), 0 while finite.
+  f.get(c.bad).get(c.fresh).get(c.fresh).emit(op.f64Sub, op.f64Add);
+  if (s.momentum) f.get(v).get(v).emit(op.f64Sub, op.f64Add);
+  f.set(c.bad);
 }
 
 /** v = +0 where |v| < 2⁻¹⁰²² (assembly/optimizers.ts flush: momentum never sinks into subnormals). */
