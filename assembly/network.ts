@@ -179,14 +179,16 @@ export function trainStep(plan: i32, rows: i32): f64 {
   return hdr(plan, P.COUNTERS) + 2 - hdr(plan, P.PARAMS); // params | state | counters
 }
 
-/** Copies params | state | counters into the plan's snapshot area (before a step that may diverge). */
+/** Copies params | state | counters into the plan's snapshot area (before a step that may diverge; none when it is −1). */
 export function keepStep(plan: i32): void {
-  memory.copy(<usize>hdr(plan, P.SNAPSHOT) << 3, <usize>hdr(plan, P.PARAMS) << 3, <usize>persistentLength(plan) << 3);
+  const snap = hdr(plan, P.SNAPSHOT);
+  if (snap >= 0) memory.copy(<usize>snap << 3, <usize>hdr(plan, P.PARAMS) << 3, <usize>persistentLength(plan) << 3);
 }
 
 /** Puts back what keepStep copied: the step is undone, bit for bit. */
 export function undoStep(plan: i32): void {
-  memory.copy(<usize>hdr(plan, P.PARAMS) << 3, <usize>hdr(plan, P.SNAPSHOT) << 3, <usize>persistentLength(plan) << 3);
+  const snap = hdr(plan, P.SNAPSHOT);
+  if (snap >= 0) memory.copy(<usize>hdr(plan, P.PARAMS) << 3, <usize>snap << 3, <usize>persistentLength(plan) << 3);
 }
 
 /**

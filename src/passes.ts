@@ -99,9 +99,9 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
  */
 export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number): number {
   const p = h[plan + F.params], len = h[plan + F.counters] + 2 - p, snap = h[plan + F.snapshot];
-  h.copyWithin(snap, p, p + len);
+  if (snap >= 0) h.copyWithin(snap, p, p + len); // −1: no room asked for (Core.withUndoRoom)
   const l = trainStep(k, h, plan, rows);
-  if (updateFailed) h.copyWithin(p, snap, snap + len);
+  if (updateFailed && snap >= 0) h.copyWithin(p, snap, snap + len);
   return l;
 }
 
