@@ -31,7 +31,7 @@ export let fusedFailed: i32 = 0;
   st(v, vi);
   const pn = ld(p) - lr * (nesterov ? g + mu * vi : vi);
   st(p, pn);
-  return (pn - pn) + (vi - vi);
+  return pn - pn; // a non-finite momentum makes pn non-finite too
 }
 
 /**
@@ -61,7 +61,7 @@ export let fusedFailed: i32 = 0;
       st2(row + i + toState, v2);
       const pn = f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2));
       st2(row + i, pn);
-      bad = v128.or(bad, v128.or(nonFinite2(pn), nonFinite2(v2)));
+      bad = v128.or(bad, nonFinite2(pn)); // a non-finite momentum makes the weight non-finite too
     }
   }
   let tail: f64 = 0;

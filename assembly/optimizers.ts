@@ -44,7 +44,7 @@ export const ADAGRAD = 4;
 /**
  * SGD with optional (Nesterov) momentum over n parameters P, gradients G, velocity V:
  * μ = 0: P −= lr·G;  else V = flush(μV + G), P −= lr·V (Nesterov: P −= lr·(G + μV)).
- * Returns 1 when a new P or V is not finite, else 0.
+ * Returns 1 when a new P or V is not finite, else 0 (P alone is checked: a non-finite V makes it so).
  */
 export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nesterov: i32): i32 {
   // Two lanes at a time; every lane does the scalar formula's operations, so the bits are the same.
@@ -71,7 +71,7 @@ export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nest
     st2(v + i, vi);
     const pi = f64x2.sub(ld2(p + i), f64x2.mul(lr2, nesterov ? f64x2.add(gi, f64x2.mul(mu2, vi)) : vi));
     st2(p + i, pi);
-    bad = v128.or(bad, v128.or(nonFinite2(pi), nonFinite2(vi)));
+    bad = v128.or(bad, nonFinite2(pi)); // a non-finite V makes P non-finite too (lr·±∞ is ±∞ or NaN)
   }
   let tail: f64 = 0;
   for (; i < n; i++) {
@@ -80,7 +80,7 @@ export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nest
     st(v + i, vi);
     const pi = ld(p + i) - lr * (nesterov ? gi + momentum * vi : vi);
     st(p + i, pi);
-    tail += (pi - pi) + (vi - vi);
+    tail += pi - pi;
   }
   return anyLane(bad) | (tail != 0 ? 1 : 0);
 }
@@ -88,7 +88,7 @@ export function sgd(n: i32, p: i32, g: i32, v: i32, lr: f64, momentum: f64, nest
 /**
  * Adam at step t ≥ 1 with moments M, V: M = flush(β1M + (1−β1)G), V = flush(β2V + (1−β2)G²),
  * P −= lr·(M/(1−β1ᵗ) / (√(V/(1−β2ᵗ)) + ε) + decay·P)   (decay > 0 is AdamW's decoupled decay).
- * Returns 1 when a new P, M or V is not finite, else 0.
+ * Returns 1 when a new P, M or V is not finite, else 0 (P and V are checked: a non-finite M makes P so).
  */
 export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64, decay: f64): i32 {
   const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
@@ -107,7 +107,8 @@ export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64
     const step = f64x2.add(f64x2.div(f64x2.mul(mi, cc1), f64x2.add(f64x2.sqrt(f64x2.mul(vi, cc2)), e)), f64x2.mul(d2, pi));
     const pn = f64x2.sub(pi, f64x2.mul(lr2, step));
     st2(p + i, pn);
-    bad = v128.or(bad, v128.or(nonFinite2(pn), v128.or(nonFinite2(mi), nonFinite2(vi))));
+    // A non-finite M makes P non-finite; a V of +∞ need not (M/∞ = 0), so P and V are checked.
+    bad = v128.or(bad, f64x2.ne(f64x2.add(f64x2.sub(pn, pn), f64x2.sub(vi, vi)), f64x2.splat(0)));
   }
   let tail: f64 = 0;
   for (; i < n; i++) {
@@ -119,7 +120,7 @@ export function adam(n: i32, p: i32, g: i32, m: i32, v: i32, lr: f64, beta1: f64
     const pi = ld(p + i);
     const pn = pi - lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * pi);
     st(p + i, pn);
-    tail += (pn - pn) + (mi - mi) + (vi - vi);
+    tail += (pn - pn) + (vi - vi);
   }
   return anyLane(bad) | (tail != 0 ? 1 : 0);
 }

@@ -89,27 +89,24 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         else core.enter(batchSize); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
-        const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0] as const;
-        const run = (batchCount: number) => {
-          const args = [...chunkArgs] as [number, number, number, number, number, number, number, number];
-          args[4] = Math.min(batchCount * batchSize, n - b0 * batchSize);
-          return par ? par.train(...args) : kernels.trainBatches(core.plan, ...args);
-        };
-        const done = run(count);
+        const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0];
+        const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
-        const where = `training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + done} of ${batches}, and kept the last finite weights`;
         if (h[tc.plan + F.diverged] !== 0) {
           // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
           // back to the chunk's start, then the chunk's finite batches again (the same bits: every
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
           h[tc.plan + F.diverged] = 0;
           tc.restore(before);
-          if (done > 1) run(done - 1);
+          chunkArgs[4] = (done - 1) * batchSize; // the batches before the last one of a chunk are whole
+          if (done > 1 && par) par.train(...chunkArgs);
+          else if (done > 1) kernels.trainBatches(core.plan, ...chunkArgs);
           h = be.heap();
           h[tc.plan + F.diverged] = 0;
-          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; ${where}`, words(`NaN or ±Infinity from that batch's update (loss before it: ${h[block + at.out + 2 * (b0 + done - 1)]})`));
+          const loss = h[block + at.out + 2 * (b0 + done - 1)];
+          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + done} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }
         const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {

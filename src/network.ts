@@ -172,7 +172,6 @@ export class Network {
 
   /** One forward + backward + update on one batch; returns the loss before the update. */
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
-    this.alive();
     this.core.withUndoRoom(); // before loading: making room may move the batch buffers
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
     const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);

@@ -16,7 +16,7 @@ export function sgd(h: Float64Array, n: number, p: number, g: number, v: number,
     }
     const vi = (h[v + i] = flush(momentum * h[v + i] + h[g + i]));
     const pn = (h[p + i] -= lr * (nesterov ? h[g + i] + momentum * vi : vi));
-    bad += pn - pn + (vi - vi);
+    bad += pn - pn; // a non-finite V makes P non-finite too
   }
   return bad === 0 ? 0 : 1;
 }
@@ -30,7 +30,7 @@ export function adam(h: Float64Array, n: number, p: number, g: number, m: number
     const mi = (h[m + i] = flush(beta1 * h[m + i] + (1 - beta1) * gi));
     const vi = (h[v + i] = flush(beta2 * h[v + i] + (1 - beta2) * gi * gi));
     const pn = (h[p + i] -= lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + decay * h[p + i]));
-    bad += pn - pn + (mi - mi) + (vi - vi);
+    bad += pn - pn + (vi - vi); // a non-finite M makes P non-finite; V = +∞ need not (M/∞ = 0)
   }
   return bad === 0 ? 0 : 1;
 }

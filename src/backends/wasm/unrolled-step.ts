@@ -60,7 +60,7 @@ export interface Context {
   weights: Slot[][]; biases: Slot[][];
   zel: number[]; ael: number[]; // element offsets, for calls into the main module
   lr: number; mu: number; toState: number; toGrad: number; counters: number; plan: number;
-  /** Σ (x − x) over a fused step's new parameters and momenta: 0 while all are finite, else NaN. */
+  /** Σ (p − p) over a fused step's new parameters: 0 while all are finite, else NaN. */
   bad: number;
   /** A new value, for that check. */
   fresh: number;
@@ -316,10 +316,8 @@ function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number)
   f.emit(op.f64Mul, op.f64Sub).tee(c.fresh);
   if (inMemory) f.store(slot.at);
   else f.set(slot.p);
-  // The check: bad += (p − p) (+ (v − v)), 0 while finite.
-  f.get(c.bad).get(c.fresh).get(c.fresh).emit(op.f64Sub, op.f64Add);
-  if (s.momentum) f.get(v).get(v).emit(op.f64Sub, op.f64Add);
-  f.set(c.bad);
+  // The check: bad += p − p, 0 while finite (a non-finite momentum makes p non-finite too).
+  f.get(c.bad).get(c.fresh).get(c.fresh).emit(op.f64Sub, op.f64Add).set(c.bad);
 }
 
 /** v = +0 where |v| < 2⁻¹⁰²² (assembly/optimizers.ts flush: momentum never sinks into subnormals). */
