@@ -4,34 +4,34 @@ import { hdr, lyr } from './plan';
 import { activateBackward } from './activations';
 import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { flush, flush2, nonFinite2, anyLane } from './optimizers';
+import { flush, flush2, verdict } from './optimizers';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
 // feeds the previous layer's delta, and is updated in place — no gradient block, no gather, no
 // separate optimizer pass. This is what makes per-sample training of small networks cheap. The
 // arithmetic is that of forward1/backward1 + sgd, operation for operation (tested bit for bit).
 // It applies when the plan's FUSABLE flag is set: plain or momentum SGD, no clipping, L2 or dropout.
-// As the optimizer kernels do, each update checks its new values in registers (x − x ≠ 0 when x
-// is not finite); a step with a non-finite one sets the plan's DIVERGED flag and `fusedFailed`.
+// As the optimizer kernels do, each update checks its new values in registers (optimizers.ts
+// verdict); a step with a non-finite one sets the plan's DIVERGED flag and `fusedFailed`.
 
 /** 1 after a fusedStep whose update made a parameter or momentum non-finite, else 0. */
 export let fusedFailed: i32 = 0;
 
 /**
  * p − lr·g for plain SGD; with momentum μ: v = flush(μv + g), p − lr·v (Nesterov: p − lr·(g + μv)).
- * Returns 0 when the new values are finite, else NaN.
+ * Returns the new p, for the caller's running sum (see optimizers.ts verdict).
  */
 @inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): f64 {
   if (mu == 0) {
     const pn = ld(p) - lr * g;
     st(p, pn);
-    return pn - pn;
+    return pn;
   }
   const vi = flush(mu * ld(v) + g); // as optimizers.ts sgd
   st(v, vi);
   const pn = ld(p) - lr * (nesterov ? g + mu * vi : vi);
   st(p, pn);
-  return pn - pn; // a non-finite momentum makes pn non-finite too
+  return pn; // a non-finite momentum makes pn non-finite too
 }
 
 /**
@@ -42,7 +42,7 @@ export let fusedFailed: i32 = 0;
  */
 @inline function updateRow(row: i32, n: i32, d: f64, prev: i32, spare: i32, toState: i32, lr: f64, mu: f64, nesterov: i32, back: bool): i32 {
   const d2 = f64x2.splat(d), lr2 = f64x2.splat(lr), mu2 = f64x2.splat(mu);
-  let bad = f64x2.splat(0);
+  let sum = f64x2.splat(0);
   let i = 0;
   if (mu == 0) {
     for (; i + 2 <= n; i += 2) {
@@ -50,7 +50,7 @@ export let fusedFailed: i32 = 0;
       if (back) st2(spare + i, f64x2.add(ld2(spare + i), f64x2.mul(w2, d2)));
       const pn = f64x2.sub(w2, f64x2.mul(lr2, f64x2.mul(d2, ld2(prev + i))));
       st2(row + i, pn);
-      bad = v128.or(bad, nonFinite2(pn));
+      sum = f64x2.add(sum, pn);
     }
   } else {
     for (; i + 2 <= n; i += 2) {
@@ -61,7 +61,7 @@ export let fusedFailed: i32 = 0;
       st2(row + i + toState, v2);
       const pn = f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2));
       st2(row + i, pn);
-      bad = v128.or(bad, nonFinite2(pn)); // a non-finite momentum makes the weight non-finite too
+      sum = f64x2.add(sum, pn); // a non-finite momentum makes the weight non-finite too
     }
   }
   let tail: f64 = 0;
@@ -69,7 +69,7 @@ export let fusedFailed: i32 = 0;
     if (back) st(spare + i, ld(spare + i) + ld(row + i) * d);
     tail += update(row + i, d * ld(prev + i), row + i + toState, lr, mu, nesterov);
   }
-  return anyLane(bad) | (tail != 0 ? 1 : 0);
+  return verdict(sum, tail, n, row, row);
 }
 
 /**
@@ -100,7 +100,10 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
       const d = ld(dz + o), row = w + o * inputs;
       if (l > 0) bad |= updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, true);
       else bad |= updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, false);
-      if (b >= 0) biasBad += update(b + o, d, b + o + toState, lr, mu, nesterov);
+      if (b >= 0) {
+        const nb = update(b + o, d, b + o + toState, lr, mu, nesterov);
+        biasBad += nb - nb; // few: checked exactly, x − x ≠ 0
+      }
     }
     if (l > 0) {
       activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), prev, spare, spare);

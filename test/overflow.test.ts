@@ -173,6 +173,18 @@ describe('the optimizer kernels report a non-finite result from their own pass',
     expect(run(0.1, () => be.k.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0.01))).toBe(0);
     expect(run(0.1, () => be.k.rmsprop(n, p, g, s1, 0.001, 0.9, 1e-8))).toBe(0);
     expect(run(0.1, () => be.k.adagrad(n, p, g, s1, 0.01, 1e-10))).toBe(0);
+    // Large but finite values whose sum overflows (the kernels' running sum): still 0.
+    const huge = () => {
+      const h = be.heap();
+      for (let i = 0; i < n; i++) [h[p + i], h[g + i], h[s1 + i], h[s2 + i]] = [1.7e308, 0, 0, 0];
+    };
+    huge();
+    expect(be.k.sgd(n, p, g, s1, 0.1, 0, 0)).toBe(0);
+    huge();
+    expect(be.k.sgd(n, p, g, s1, 0.1, 0.9, 0)).toBe(0);
+    huge();
+    expect(be.k.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0)).toBe(0);
+    expect(Array.from(be.heap().subarray(p, p + n))).toEqual(Array(n).fill(1.7e308));
     for (const at of [p, g, s1, s2]) be.free(at);
   });
 });
