@@ -4,7 +4,7 @@ import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { sgd, adam, rmsprop, adagrad, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
+import { sgd, adam, rmsprop, adagrad, anyNonFinite, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 import { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -169,6 +169,17 @@ export function trainStep(plan: i32, rows: i32): f64 {
   }
   if (failed) undoStep(plan);
   return l;
+}
+
+/**
+ * 1 (and the plan's DIVERGED flag set) when a parameter is NaN or ±Infinity, else 0: the exact
+ * check behind the per-shape modules' cheaper ones (src/backends/wasm/unrolled-step.ts).
+ */
+export function paramsNonFinite(plan: i32): i32 {
+  const p = hdr(plan, P.PARAMS);
+  if (!anyNonFinite(hdr(plan, P.N_PARAMS), p, p)) return 0;
+  st(plan + P.DIVERGED, 1);
+  return 1;
 }
 
 // A step whose update overflowed is detected only once its values are written (the check rides

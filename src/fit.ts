@@ -100,13 +100,22 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
           h[tc.plan + F.diverged] = 0;
           tc.restore(before);
-          chunkArgs[4] = (done - 1) * batchSize; // the batches before the last one of a chunk are whole
-          if (done > 1 && par) par.train(...chunkArgs);
-          else if (done > 1) kernels.trainBatches(core.plan, ...chunkArgs);
+          let last = done; // 1 + the batch whose update overflowed
+          if (!par && kernels !== be.k) {
+            // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
+            // which check every step and give the same bits, find the batch.
+            last = be.k.trainBatches(core.plan, ...chunkArgs);
+            h = be.heap();
+            h[tc.plan + F.diverged] = 0;
+            tc.restore(before);
+          }
+          chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
+          if (last > 1 && par) par.train(...chunkArgs);
+          else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
           h = be.heap();
           h[tc.plan + F.diverged] = 0;
-          const loss = h[block + at.out + 2 * (b0 + done - 1)];
-          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + done} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
+          const loss = h[block + at.out + 2 * (b0 + last - 1)];
+          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }
         const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {

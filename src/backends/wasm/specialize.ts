@@ -13,7 +13,7 @@ import { Act, LossKind, metricFor } from '../../kinds.js';
 import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
 
@@ -81,9 +81,10 @@ function trainBatches(s: Shape): Body {
   for (let i = 0; i < 9; i++) f.get(i);
   f.call(TRAIN_BATCHES).emit(op.return, op.end);
   const c = prologue(f, s, plan);
+  c.eachStep = false; // fused steps: the parameters are checked once, when the chunk ends (see end())
   if (s.fused) hold(f, s, c);
   const outputs = s.layers[s.layers.length - 1].units;
-  const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32);
+  const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32), checked = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
   f.get(b).get(count).emit(op.i32GeS).br(1, true);
   // r = perm[start + b]; the sample's rows are read in place.
@@ -104,12 +105,19 @@ function trainBatches(s: Shape): Body {
   f.get(b).i32(1).emit(op.i32Add).set(b);
   finite(f, step.loss);
   f.emit(op.i32Eqz).get(step.failed).emit(op.i32Or, op.if, VOID);
-  if (s.fused) release(f, s, c);
+  end();
   f.get(b).emit(op.return, op.end);
   f.br(0).emit(op.end, op.end);
-  if (s.fused) release(f, s, c);
+  end();
   f.get(b);
   return f;
+
+  /** Parameters back to memory, then (fused) the chunk's check: flags the plan if one is not finite. */
+  function end() {
+    if (!s.fused) return;
+    release(f, s, c);
+    f.get(plan).call(PARAMS_NON_FINITE).set(checked);
+  }
 }
 
 /** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */
