@@ -154,8 +154,8 @@ export function step(plan: i32): i32 {
  * One training step on the batch in the plan's X/Y buffers: forward (with dropout), loss, backward,
  * update. Returns the loss before the update; a non-finite loss stops before backward, leaving the
  * parameters untouched. An update that makes a parameter or state value non-finite is undone (from
- * the copy keepStep takes) and sets the plan's DIVERGED flag: parameters, state and counters are
- * then as before the call.
+ * the copy keepStep takes), sets the plan's DIVERGED flag and returns NaN: parameters, state and
+ * counters are then as before the call.
  */
 export function trainStep(plan: i32, rows: i32): f64 {
   keepStep(plan);
@@ -167,8 +167,9 @@ export function trainStep(plan: i32, rows: i32): f64 {
     l = trainOnce(plan, rows);
     failed = updateFailed;
   }
-  if (failed) undoStep(plan);
-  return l;
+  if (!failed) return l;
+  undoStep(plan);
+  return NaN; // with the plan's DIVERGED flag set: the update, not the loss, was not finite
 }
 
 /**

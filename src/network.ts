@@ -175,12 +175,15 @@ export class Network {
     this.core.withUndoRoom(); // before loading: making room may move the batch buffers
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
     const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);
-    if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
-    // The kernel undid an update that overflowed (parameters, state and counters as before) and said so here.
-    const h = this.core.be.heap(), flag = this.core.plan + F.diverged;
-    if (h[flag] !== 0) {
-      h[flag] = 0;
-      throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words(`NaN or ±Infinity from the update (loss before it: ${loss})`));
+    if (!Number.isFinite(loss)) {
+      // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
+      // state and counters as before the call).
+      const h = this.core.be.heap(), flag = this.core.plan + F.diverged;
+      if (h[flag] !== 0) {
+        h[flag] = 0;
+        throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
+      }
+      throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
     }
     return loss;
   }

@@ -93,7 +93,7 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
 }
 
 /**
- * trainStep, undone when its update made a value non-finite (F.diverged is then set): the
+ * trainStep, undone when its update made a value non-finite (then F.diverged is set and NaN returned): the
  * Kernels.trainStep behind Network#trainStep, as assembly/network.ts's. fit's batches take the
  * plain trainStep and undo a diverged chunk themselves (src/fit.ts).
  */
@@ -101,8 +101,9 @@ export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows:
   const p = h[plan + F.params], len = h[plan + F.counters] + 2 - p, snap = h[plan + F.snapshot];
   if (snap >= 0) h.copyWithin(snap, p, p + len); // −1: no room asked for (Core.withUndoRoom)
   const l = trainStep(k, h, plan, rows);
-  if (updateFailed && snap >= 0) h.copyWithin(p, snap, snap + len);
-  return l;
+  if (!updateFailed) return l;
+  if (snap >= 0) h.copyWithin(p, snap, snap + len);
+  return NaN; // with F.diverged set: the update, not the loss, was not finite
 }
 
 export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: number, dataY: number, perm: number,

@@ -58,7 +58,7 @@ describe.each(['wasm', 'js'] as const)('%s backend: trainStep whose update overf
       expect(err).toBeInstanceOf(BackpropError);
       expect(err.code).toBe('DIVERGED');
       expect(err.field).toBe('parameters');
-      expect(err.message).toBe('parameters: expected finite parameters and optimizer state after the update (parameters left unchanged), got NaN or ±Infinity from the update (loss before it: 0.5)');
+      expect(err.message).toBe('parameters: expected finite parameters and optimizer state after the update (parameters left unchanged), got NaN or ±Infinity from the update');
       expect(JSON.stringify(net)).toBe(before); // weights, momentum, step counter, dropout stream
       await expectRoundTrip(net, backend);
     }

@@ -66,7 +66,7 @@ function trainStep(s: Shape): Body {
   f.get(plan).emit(...ldi(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
-  f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).emit(op.end);
+  f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).f64(NaN).set(step.loss).emit(op.end);
   f.get(step.loss);
   return f;
 }
