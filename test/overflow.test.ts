@@ -124,8 +124,8 @@ describe.each(['wasm', 'js'] as const)('%s backend: fit whose update overflows',
 });
 
 describe('threads: an update that overflows', () => {
-  it('stops every thread at that batch; the network equals a one-thread twin that ran only the finite batches, bit for bit', async () => {
-    const spec: NetworkSpec = { ...linear({ type: 'sgd', learningRate: 1e308 }), backend: 'wasm' };
+  it.each([[{}], [{ clipNorm: 10 }]])('stops every thread at that batch (%j: with clipNorm thread 0 steps all); the network equals a one-thread twin that ran only the finite batches, bit for bit', async (clip) => {
+    const spec: NetworkSpec = { ...linear({ type: 'sgd', learningRate: 1e308, ...clip }), backend: 'wasm' };
     const data = sgdData(24, 15); // batches of 8: three finite, the fourth overflows
     const net = await Network.create(spec), twin = await Network.create(spec);
     const warn = vi.spyOn(console, 'warn');
