@@ -4,38 +4,53 @@ import { hdr, lyr } from './plan';
 import { activateBackward } from './activations';
 import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { flush, flush2 } from './optimizers';
+import { flush, flush2, verdict } from './optimizers';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
 // feeds the previous layer's delta, and is updated in place — no gradient block, no gather, no
 // separate optimizer pass. This is what makes per-sample training of small networks cheap. The
 // arithmetic is that of forward1/backward1 + sgd, operation for operation (tested bit for bit).
 // It applies when the plan's FUSABLE flag is set: plain or momentum SGD, no clipping, L2 or dropout.
+// As the optimizer kernels do, each update checks its new values in registers (optimizers.ts
+// verdict); a step with a non-finite one sets the plan's DIVERGED flag and `fusedFailed`.
 
-/** p − lr·g for plain SGD; with momentum μ: v = flush(μv + g), p − lr·v (Nesterov: p − lr·(g + μv)). */
-@inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): void {
+/** 1 after a fusedStep whose update made a parameter or momentum non-finite, else 0. */
+export let fusedFailed: i32 = 0;
+
+/**
+ * p − lr·g for plain SGD; with momentum μ: v = flush(μv + g), p − lr·v (Nesterov: p − lr·(g + μv)).
+ * Returns the new p, for the caller's running sum (see optimizers.ts verdict).
+ */
+@inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): f64 {
   if (mu == 0) {
-    st(p, ld(p) - lr * g);
-    return;
+    const pn = ld(p) - lr * g;
+    st(p, pn);
+    return pn;
   }
   const vi = flush(mu * ld(v) + g); // as optimizers.ts sgd
   st(v, vi);
-  st(p, ld(p) - lr * (nesterov ? g + mu * vi : vi));
+  const pn = ld(p) - lr * (nesterov ? g + mu * vi : vi);
+  st(p, pn);
+  return pn; // a non-finite momentum makes pn non-finite too
 }
 
 /**
  * One row of weights W[o, 0..n) with its delta d: spare[i] += W[o,i]·d (with the weight before
  * its update, when `back`), then W[o,i] updated with g = d·prev[i]. Two weights per f64x2 step:
- * the same operations on each element as the scalar tail, so the same bits.
+ * the same operations on each element as the scalar tail, so the same bits. Returns 1 when a new
+ * weight or momentum is not finite, else 0.
  */
-@inline function updateRow(row: i32, n: i32, d: f64, prev: i32, spare: i32, toState: i32, lr: f64, mu: f64, nesterov: i32, back: bool): void {
+@inline function updateRow(row: i32, n: i32, d: f64, prev: i32, spare: i32, toState: i32, lr: f64, mu: f64, nesterov: i32, back: bool): i32 {
   const d2 = f64x2.splat(d), lr2 = f64x2.splat(lr), mu2 = f64x2.splat(mu);
+  let sum = f64x2.splat(0);
   let i = 0;
   if (mu == 0) {
     for (; i + 2 <= n; i += 2) {
       const w2 = ld2(row + i);
       if (back) st2(spare + i, f64x2.add(ld2(spare + i), f64x2.mul(w2, d2)));
-      st2(row + i, f64x2.sub(w2, f64x2.mul(lr2, f64x2.mul(d2, ld2(prev + i)))));
+      const pn = f64x2.sub(w2, f64x2.mul(lr2, f64x2.mul(d2, ld2(prev + i))));
+      st2(row + i, pn);
+      sum = f64x2.add(sum, pn);
     }
   } else {
     for (; i + 2 <= n; i += 2) {
@@ -44,17 +59,25 @@ import { flush, flush2 } from './optimizers';
       const g2 = f64x2.mul(d2, ld2(prev + i));
       const v2 = flush2(f64x2.add(f64x2.mul(mu2, ld2(row + i + toState)), g2));
       st2(row + i + toState, v2);
-      st2(row + i, f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2)));
+      const pn = f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2));
+      st2(row + i, pn);
+      sum = f64x2.add(sum, pn); // a non-finite momentum makes the weight non-finite too
     }
   }
+  let tail: f64 = 0;
   for (; i < n; i++) {
     if (back) st(spare + i, ld(spare + i) + ld(row + i) * d);
-    update(row + i, d * ld(prev + i), row + i + toState, lr, mu, nesterov);
+    tail += update(row + i, d * ld(prev + i), row + i + toState, lr, mu, nesterov);
   }
+  return verdict(sum, tail, n, row, row);
 }
 
-/** One fused step on sample x → target y (offsets of their rows). Returns the loss before the update. */
+/**
+ * One fused step on sample x → target y (offsets of their rows). Returns the loss before the
+ * update; an update that made a value non-finite sets fusedFailed and the plan's DIVERGED flag.
+ */
 export function fusedStep(plan: i32, x: i32, y: i32): f64 {
+  fusedFailed = 0;
   const layers = hdr(plan, P.N_LAYERS), last = layers - 1;
   let input = x;
   for (let l = 0; l < layers; l++) input = layer1(plan, l, input);
@@ -65,6 +88,7 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   const lr = ld(plan + P.LR), mu = ld(plan + P.BETA1), nesterov = hdr(plan, P.NESTEROV);
   const toState = hdr(plan, P.STATE) - hdr(plan, P.PARAMS);
   let dz = hdr(plan, P.D0), spare = hdr(plan, P.D1);
+  let bad = 0, biasBad: f64 = 0;
   lossBackward(lossKind, 1, outUnits, out, y, dz);
   if (!fusedWithOutput(lossKind)) activateBackward(lyr(plan, last, P.L_ACT), 1, outUnits, lyr(plan, last, P.L_Z), out, dz, dz);
   for (let l = last; l >= 0; l--) {
@@ -74,14 +98,21 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
     if (l > 0) for (let i = 0; i < inputs; i++) st(spare + i, 0);
     for (let o = 0; o < units; o++) {
       const d = ld(dz + o), row = w + o * inputs;
-      if (l > 0) updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, true);
-      else updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, false);
-      if (b >= 0) update(b + o, d, b + o + toState, lr, mu, nesterov);
+      if (l > 0) bad |= updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, true);
+      else bad |= updateRow(row, inputs, d, prev, spare, toState, lr, mu, nesterov, false);
+      if (b >= 0) {
+        const nb = update(b + o, d, b + o + toState, lr, mu, nesterov);
+        biasBad += nb - nb; // few: checked exactly, x − x ≠ 0
+      }
     }
     if (l > 0) {
       activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), prev, spare, spare);
       const t = dz; dz = spare; spare = t;
     }
+  }
+  if (bad | (biasBad != 0 ? 1 : 0)) {
+    fusedFailed = 1;
+    st(plan + P.DIVERGED, 1);
   }
   const c = hdr(plan, P.COUNTERS);
   st(c, ld(c) + 1); // optimizer steps

@@ -6,7 +6,7 @@ export { sgd, adam, rmsprop, adagrad } from './optimizers';
 export { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';
 export { metric } from './metrics';
 export { gather } from './gather';
-export { forward, batchLoss, backward, step, trainStep, trainBatches } from './network';
+export { forward, batchLoss, backward, step, trainStep, trainBatches, keepStep, undoStep, paramsNonFinite } from './network';
 
 /** First f64 element index free for the host's allocator (above static data). */
 export function heapStart(): i32 {

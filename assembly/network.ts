@@ -1,15 +1,15 @@
-import { ld, st, ldi } from './mem';
+import { ld, st, ldi, ld2, st2 } from './mem';
 import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { sgd, adam, rmsprop, adagrad, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
+import { sgd, adam, rmsprop, adagrad, anyNonFinite, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 import { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
 import { forward1, backward1 } from './sample';
-import { fusedStep } from './fused';
+import { fusedStep, fusedFailed } from './fused';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
 // whole batch (or many) costs one call from JS. Integer fields come from the plan through hdr/lyr
@@ -82,7 +82,11 @@ function backwardPass(plan: i32, rows: i32): void {
   }
 }
 
-function stepOnce(plan: i32): void {
+// Set by stepOnce: the last update made a parameter or state value non-finite.
+let updateFailed: i32 = 0;
+
+/** Clipping and the optimizer; on a non-finite result flags the plan (P.DIVERGED) and returns 1. */
+function stepOnce(plan: i32): i32 {
   const n = hdr(plan, P.N_PARAMS), p = hdr(plan, P.PARAMS), g = hdr(plan, P.GRADS), s = hdr(plan, P.STATE);
   const clipNorm = ld(plan + P.CLIP_NORM), clip = ld(plan + P.CLIP_VALUE);
   if (clipNorm > 0) {
@@ -93,24 +97,30 @@ function stepOnce(plan: i32): void {
   const counters = hdr(plan, P.COUNTERS);
   const t = ld(counters) + 1;
   st(counters, t);
-  optimize(plan, n, p, g, s, s + ((n + 1) & ~1), t);
+  const bad = optimize(plan, n, p, g, s, s + ((n + 1) & ~1), t);
+  if (bad) st(plan + P.DIVERGED, 1);
+  return bad;
 }
 
-/** The plan's optimizer over n parameters at p (gradients g, state s, Adam's second moments s2), step t. */
-export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): void {
+/**
+ * The plan's optimizer over n parameters at p (gradients g, state s, Adam's second moments s2),
+ * step t. Returns 1 when a new parameter or state value is not finite (the kernel's own check).
+ */
+export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): i32 {
   const kind = hdr(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
-  if (kind == ADAM || kind == ADAMW) adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
-  else if (kind == RMSPROP) rmsprop(n, p, g, s, lr, beta1, eps);
-  else if (kind == ADAGRAD) adagrad(n, p, g, s, lr, eps);
-  else sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
+  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
+  if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
+  if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
+  return sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
 }
 
 function trainOnce(plan: i32, rows: i32): f64 {
+  updateFailed = 0;
   forwardPass(plan, rows, 1);
   const l = lossOf(plan, rows);
   if (!isFinite(l)) return l;
   backwardPass(plan, rows);
-  stepOnce(plan);
+  updateFailed = stepOnce(plan);
   const c = hdr(plan, P.COUNTERS) + 1;
   const d = ld(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
   st(c, d < 4294967296 ? d : 0);
@@ -132,25 +142,81 @@ export function backward(plan: i32, rows: i32): void {
   backwardPass(plan, rows);
 }
 
-/** Gradient clipping (global norm, then value) and one optimizer update; advances the step counter. */
-export function step(plan: i32): void {
-  stepOnce(plan);
+/**
+ * Gradient clipping (global norm, then value) and one optimizer update; advances the step counter.
+ * Returns 1 (and sets the plan's DIVERGED flag) when a new parameter or state value is not finite.
+ */
+export function step(plan: i32): i32 {
+  return stepOnce(plan);
 }
 
 /**
  * One training step on the batch in the plan's X/Y buffers: forward (with dropout), loss, backward,
  * update. Returns the loss before the update; a non-finite loss stops before backward, leaving the
- * parameters untouched.
+ * parameters untouched. An update that makes a parameter or state value non-finite is undone (from
+ * the copy keepStep takes), sets the plan's DIVERGED flag and returns NaN: parameters, state and
+ * counters are then as before the call.
  */
 export function trainStep(plan: i32, rows: i32): f64 {
-  if (rows == 1 && hdr(plan, P.FUSABLE)) return fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
-  return trainOnce(plan, rows);
+  keepStep(plan);
+  let l: f64, failed: i32;
+  if (rows == 1 && hdr(plan, P.FUSABLE)) {
+    l = fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
+    failed = fusedFailed;
+  } else {
+    l = trainOnce(plan, rows);
+    failed = updateFailed;
+  }
+  if (!failed) return l;
+  undoStep(plan);
+  return NaN; // with the plan's DIVERGED flag set: the update, not the loss, was not finite
+}
+
+/**
+ * 1 (and the plan's DIVERGED flag set) when a parameter is NaN or ±Infinity, else 0: the exact
+ * check behind the per-shape modules' cheaper ones (src/backends/wasm/unrolled-step.ts).
+ */
+export function paramsNonFinite(plan: i32): i32 {
+  const p = hdr(plan, P.PARAMS);
+  if (!anyNonFinite(hdr(plan, P.N_PARAMS), p, p)) return 0;
+  st(plan + P.DIVERGED, 1);
+  return 1;
+}
+
+// A step whose update overflowed is detected only once its values are written (the check rides
+// along in the optimizer's pass), so trainStep keeps a copy of what the step may change and puts
+// it back then. fit needs no per-step copy: it restores its chunk's copy and replays (src/fit.ts).
+
+@inline function persistentLength(plan: i32): i32 {
+  return hdr(plan, P.COUNTERS) + 2 - hdr(plan, P.PARAMS); // params | state | counters
+}
+
+/**
+ * n elements from `from` to `to` (both 16-byte aligned, n even: every block is padded), two at a
+ * time: for the few dozen values of a small network this loop costs a fraction of memory.copy,
+ * which V8 runs as a call out of the generated code.
+ */
+@inline function copyPairs(to: i32, from: i32, n: i32): void {
+  for (let i = 0; i < n; i += 2) st2(to + i, ld2(from + i));
+}
+
+/** Copies params | state | counters into the plan's snapshot area (before a step that may diverge; none when it is −1). */
+export function keepStep(plan: i32): void {
+  const snap = hdr(plan, P.SNAPSHOT);
+  if (snap >= 0) copyPairs(snap, hdr(plan, P.PARAMS), persistentLength(plan));
+}
+
+/** Puts back what keepStep copied: the step is undone, bit for bit. */
+export function undoStep(plan: i32): void {
+  const snap = hdr(plan, P.SNAPSHOT);
+  if (snap >= 0) copyPairs(hdr(plan, P.PARAMS), snap, persistentLength(plan));
 }
 
 /**
  * Trains on samples perm[start..start+count) of data set (dataX, dataY) in batches of batchSize
  * (the last may be smaller). For batch b, lr = lrs[b] when lrs ≥ 0; writes out[2b] = loss before
- * the update and out[2b+1] = the metric sum. Stops after a non-finite loss; returns batches run.
+ * the update and out[2b+1] = the metric sum. Stops after a non-finite loss, or after a batch whose
+ * update was not finite (the plan's DIVERGED flag is then set); returns batches run.
  */
 export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start: i32, count: i32,
   batchSize: i32, out: i32, lrs: i32): i32 {
@@ -166,7 +232,7 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
       const l = fusedStep(plan, dataX + r * inputs, yr);
       st(out + 2 * b, l);
       st(out + 2 * b + 1, metric(kind, 1, outputs, a, yr));
-      if (!isFinite(l)) return b + 1;
+      if (!isFinite(l) || fusedFailed) return b + 1;
     }
     return b;
   }
@@ -179,7 +245,7 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
     st(out + 2 * b, l);
     st(out + 2 * b + 1, metric(kind, rows, outputs, a, y));
     b++;
-    if (!isFinite(l)) break;
+    if (!isFinite(l) || updateFailed) break;
   }
   return b;
 }

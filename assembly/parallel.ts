@@ -27,11 +27,13 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 //
 // The control block `ctl` (f64 element offset; src/parallel/control.ts holds the same numbers):
 // i32 words at byte ctl·8: [0] barrier count, [1] barrier generation, [2] go (workers' wake-up
-// generation), [3] command, [4] abort; then f64 fields from element ctl + C_THREADS on.
+// generation), [3] command, [4] abort, [5] and [6] the votes of even and odd barrier generations
+// (the OR of the threads' "my update was not finite"); then f64 fields from element ctl + C_THREADS on.
 
 const W_COUNT = 0;
 const W_GEN = 1;
 const W_ABORT = 4;
+const W_VOTE = 5; // + (generation & 1)
 const C_THREADS = 4;
 const C_SPIN = 5;
 const C_DATA_X = 6;
@@ -55,6 +57,9 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   const g = atomic.load<i32>(gen);
   if (atomic.add<i32>(word(ctl, W_COUNT), 1) == threads - 1) {
     atomic.store<i32>(word(ctl, W_COUNT), 0);
+    // The next generation's vote starts at 0. Its slot last served generation g − 1, whose voters
+    // all read it before arriving here.
+    atomic.store<i32>(word(ctl, W_VOTE + ((g + 1) & 1)), 0);
     atomic.store<i32>(gen, g + 1);
     atomic.notify(gen, threads);
     return atomic.load<i32>(abort) == 0;
@@ -84,14 +89,17 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   return t >= threads ? units : max(0, min((t * units) / threads, units - 4)) & ~3;
 }
 
-/** network.ts's optimizer step over parameters [from, to) at step t (no norm clipping: that needs all of them). */
-function stepSlice(plan: i32, from: i32, to: i32, t: f64): void {
+/**
+ * network.ts's optimizer step over parameters [from, to) at step t (no norm clipping: that needs
+ * all of them). Returns 1 when a new parameter or state value is not finite.
+ */
+function stepSlice(plan: i32, from: i32, to: i32, t: f64): i32 {
   const all = hdr(plan, P.N_PARAMS), n = to - from;
-  if (n <= 0) return;
+  if (n <= 0) return 0;
   const p = hdr(plan, P.PARAMS) + from, g = hdr(plan, P.GRADS) + from, s = hdr(plan, P.STATE) + from;
   const clip = ld(plan + P.CLIP_VALUE);
   if (clip > 0) clipValue(n, g, clip);
-  optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
+  return optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
 }
 
 /** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */
@@ -103,8 +111,12 @@ function l2Terms(plan: i32, terms: i32): void {
   }
 }
 
-/** Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their optimizer step t. */
-function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): void {
+/**
+ * Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their
+ * optimizer step t. Returns 1 when a new parameter or state value is not finite.
+ */
+function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): i32 {
+  let bad = 0;
   const layers = hdr(plan, P.N_LAYERS), params = hdr(plan, P.PARAMS);
   for (let l = 0; l < layers; l++) {
     const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS);
@@ -113,17 +125,18 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, ti
     gradSlice(plan, dzs, l, u0, u1, rows, tmp);
     if (t > 0) {
       const w = lyr(plan, l, P.L_W) - params, b = lyr(plan, l, P.L_B);
-      stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
-      if (b >= 0) stepSlice(plan, b - params + u0, b - params + u1, t);
+      bad |= stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
+      if (b >= 0) bad |= stepSlice(plan, b - params + u0, b - params + u1, t);
     }
   }
+  return bad;
 }
 
 /**
  * Thread `tid`'s part of trainBatches (network.ts) over the chunk described in `ctl`; every thread
  * calls it with the same chunk. Thread 0 writes out[2b] (loss) and out[2b+1] (metric sum) and the
- * step counters. Returns the batches run (stopping after a non-finite loss), or −1 when another
- * thread aborted.
+ * step counters. Returns the batches run (stopping after a non-finite loss, or after a batch whose
+ * update was not finite: the plan's DIVERGED flag is then set), or −1 when another thread aborted.
  */
 export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
   const threads = ldi(ctl + C_THREADS), spin = ldi(ctl + C_SPIN);
@@ -167,19 +180,28 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
       st(out + 2 * (b - 1) + 1, metric(kind, rows, outputs, a, y));
     }
     if (!isFinite(loss)) break;
+    let failed = 0;
     if (serialStep) {
       gradsAndStep(plan, dzs, tmp, rows, threads, tid, 0);
       if (!barrier(ctl, threads, canWait, spin)) return -1;
-      if (tid == 0) step(plan);
+      if (tid == 0) failed = step(plan);
     } else {
-      gradsAndStep(plan, dzs, tmp, rows, threads, tid, t);
+      failed = gradsAndStep(plan, dzs, tmp, rows, threads, tid, t);
       if (tid == 0) st(counters, t);
     }
     if (tid == 0) {
       const d = stream + 1; // modulo 2³² without f64 %
       st(counters + 1, d < 4294967296 ? d : 0);
     }
+    // All threads stop after a batch whose update was not finite anywhere: each votes before the
+    // batch's last barrier and reads the OR after it (gen cannot move before this thread arrives).
+    const vote = word(ctl, W_VOTE + (atomic.load<i32>(word(ctl, W_GEN)) & 1));
+    if (failed) atomic.or<i32>(vote, 1);
     if (!barrier(ctl, threads, canWait, spin)) return -1;
+    if (atomic.load<i32>(vote) != 0) {
+      if (tid == 0) st(plan + P.DIVERGED, 1); // for the host (src/fit.ts), which clears it
+      break;
+    }
   }
   return b;
 }

@@ -25,7 +25,9 @@ export const CLIP_VALUE = 19;
 export const COUNTERS = 20; // offset of [optimizer step t, dropout stream]
 export const METRIC = 21;
 export const FUSABLE = 22; // 1 when one-sample steps may take the fused path (see fused.ts)
-export const HEADER = 24;
+export const DIVERGED = 23; // set to 1 when an update made a parameter or state value non-finite (cleared by the host)
+export const SNAPSHOT = 24; // trainStep's copy of params | state | counters (work block), to undo a diverged update
+export const HEADER = 26;
 
 export const L_INPUTS = 0;
 export const L_UNITS = 1;

@@ -77,6 +77,19 @@ export class Core {
     return this.be.heap()[layerAt(this.plan, this.spec.layers.length - 1) + L.a];
   }
 
+  /**
+   * Gives the work block room for the copy of params | state | counters that the kernels'
+   * trainStep keeps to undo an update that overflows (assembly/network.ts keepStep). Asked for by
+   * the first trainStep, so networks that only fit or predict do not carry it.
+   */
+  withUndoRoom(): void {
+    if (this.undoRoom) return;
+    this.undoRoom = this.relayout = true;
+  }
+  private undoRoom = false;
+  /** The work block must be laid out again (it grows: settle() moves it, and the plan is rewritten). */
+  private relayout = false;
+
   /** Puts back a copy of the persistent part (params | state | counters), e.g. fit's last finite weights. */
   restore(saved: Float64Array): void {
     this.enter(1);
@@ -122,7 +135,7 @@ export class Core {
    */
   enter(rows: number, field = 'network'): void {
     if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
-    if (rows <= this.capacity && this.home.model >= 0) {
+    if (rows <= this.capacity && this.home.model >= 0 && !this.relayout) {
       this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
       return;
     }
@@ -160,7 +173,9 @@ export class Core {
       [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [F.fusable, fusable(spec) ? 1 : 0],
+      [F.snapshot, this.undoRoom ? take(this.rel.grads) : -1], // room for trainStep's copy of params | state | counters
     ];
+    this.relayout = false;
     const plan = this.plan;
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);
     for (const [f, v] of header) h[plan + f] = v;
@@ -191,6 +206,6 @@ export class Core {
 
   private workSize(cap: number): number {
     const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? pad(cap * l.units) : 0), 0);
-    return workSize(this.spec.layers, this.spec.inputs, cap) + masks;
+    return workSize(this.spec.layers, this.spec.inputs, cap) + masks + (this.undoRoom ? pad(this.rel.grads) : 0);
   }
 }

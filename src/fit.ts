@@ -57,7 +57,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     h.set(y, block + at.y);
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = new Float64Array(tc.grads - tc.params); // the last finite weights, should a chunk diverge
+    const before = new Float64Array(tc.grads - tc.params); // the chunk's start, replayed from should an update diverge
     const lrs = new Float64Array(batches);
     const lr0 = core.spec.optimizer.learningRate;
     const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
@@ -89,14 +89,37 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
         if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
-        const chunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0] as const;
+        const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0];
         const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
+        if (h[tc.plan + F.diverged] !== 0) {
+          // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
+          // back to the chunk's start, then the chunk's finite batches again (the same bits: every
+          // step is deterministic), so the network holds the last finite step, not the chunk's start.
+          h[tc.plan + F.diverged] = 0;
+          tc.restore(before);
+          let last = done; // 1 + the batch whose update overflowed
+          if (!par && kernels !== be.k) {
+            // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
+            // which check every step and give the same bits, find the batch.
+            last = be.k.trainBatches(core.plan, ...chunkArgs);
+            h = be.heap();
+            h[tc.plan + F.diverged] = 0;
+            tc.restore(before);
+          }
+          chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
+          if (last > 1 && par) par.train(...chunkArgs);
+          else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
+          h = be.heap();
+          h[tc.plan + F.diverged] = 0;
+          const loss = h[block + at.out + 2 * (b0 + last - 1)];
+          throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
+        }
         const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {
-          if (!tc.view(tc.params, tc.layout.size).every(Number.isFinite)) tc.restore(before);
+          // A non-finite loss stops its batch before backward: the steps before it were finite.
           throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[block + at.out + 2 * bad]);
         }
         if (done > 0) lr = lrs[b0 + done - 1];

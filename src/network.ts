@@ -1,7 +1,7 @@
 // The user-facing network: validates everything, then drives its Core's kernels.
 import { selectBackend } from './backends/select.js';
 import type { WasmSource } from './backends/wasm/loader.js';
-import { BackpropError } from './errors.js';
+import { BackpropError, words } from './errors.js';
 import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
@@ -248,9 +248,19 @@ export class Network {
 
   /** One forward + backward + update on one batch; returns the loss before the update. */
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
+    this.core.withUndoRoom(); // before loading: making room may move the batch buffers
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
     const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);
-    if (!Number.isFinite(loss)) throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
+    if (!Number.isFinite(loss)) {
+      // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
+      // state and counters as before the call).
+      const h = this.core.be.heap(), flag = this.core.plan + F.diverged;
+      if (h[flag] !== 0) {
+        h[flag] = 0;
+        throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
+      }
+      throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
+    }
     return loss;
   }
 

@@ -57,7 +57,8 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
   }
 }
 
-export function step(k: Kernels, h: Float64Array, plan: number): void {
+/** Clipping and one optimizer update; on a non-finite new value flags the plan (F.diverged) and returns 1. */
+export function step(k: Kernels, h: Float64Array, plan: number): number {
   const [n, p, g, s] = [h[plan + F.nParams], h[plan + F.params], h[plan + F.grads], h[plan + F.state]];
   if (h[plan + F.clipNorm] > 0) {
     const norm = Math.sqrt(k.sumSquares(n, g));
@@ -66,22 +67,43 @@ export function step(k: Kernels, h: Float64Array, plan: number): void {
   if (h[plan + F.clipValue] > 0) k.clipValue(n, g, h[plan + F.clipValue]);
   const t = (h[h[plan + F.counters]] += 1);
   const [kind, lr, beta1, eps] = [h[plan + F.optimizer], h[plan + F.lr], h[plan + F.beta1], h[plan + F.eps]];
-  if (kind === Opt.adam || kind === Opt.adamw) k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
-  else if (kind === Opt.rmsprop) k.rmsprop(n, p, g, s, lr, beta1, eps);
-  else if (kind === Opt.adagrad) k.adagrad(n, p, g, s, lr, eps);
-  else k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
+  let bad: number;
+  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
+  else if (kind === Opt.rmsprop) bad = k.rmsprop(n, p, g, s, lr, beta1, eps);
+  else if (kind === Opt.adagrad) bad = k.adagrad(n, p, g, s, lr, eps);
+  else bad = k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
+  if (bad) h[plan + F.diverged] = 1;
+  return bad;
 }
 
+/** Set by trainStep: its update made a value non-finite (the plan's flag may be older). */
+let updateFailed = 0;
+
 export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: number): number {
+  updateFailed = 0;
   k.forward(plan, rows, 1);
   const l = k.batchLoss(plan, rows);
   if (!Number.isFinite(l)) return l;
   k.backward(plan, rows);
-  k.step(plan);
+  updateFailed = k.step(plan);
   const c = h[plan + F.counters] + 1;
   const d = h[c] + 1;
   h[c] = d < 4294967296 ? d : 0;
   return l;
+}
+
+/**
+ * trainStep, undone when its update made a value non-finite (then F.diverged is set and NaN returned): the
+ * Kernels.trainStep behind Network#trainStep, as assembly/network.ts's. fit's batches take the
+ * plain trainStep and undo a diverged chunk themselves (src/fit.ts).
+ */
+export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number): number {
+  const p = h[plan + F.params], len = h[plan + F.counters] + 2 - p, snap = h[plan + F.snapshot];
+  if (snap >= 0) h.copyWithin(snap, p, p + len); // −1: no room asked for (Core.withUndoRoom)
+  const l = trainStep(k, h, plan, rows);
+  if (!updateFailed) return l;
+  if (snap >= 0) h.copyWithin(p, snap, snap + len);
+  return NaN; // with F.diverged set: the update, not the loss, was not finite
 }
 
 export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: number, dataY: number, perm: number,
@@ -94,11 +116,11 @@ export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: n
     k.gather(rows, h[plan + F.inputs], dataX, perm, start + done, h[plan + F.x]);
     k.gather(rows, outputs, dataY, perm, start + done, h[plan + F.y]);
     if (lrs >= 0) h[plan + F.lr] = h[lrs + b];
-    const l = k.trainStep(plan, rows);
+    const l = trainStep(k, h, plan, rows);
     h[out + 2 * b] = l;
     h[out + 2 * b + 1] = k.metric(h[plan + F.metric], rows, outputs, h[last + L.a], h[plan + F.y]);
     b++;
-    if (!Number.isFinite(l)) break;
+    if (!Number.isFinite(l) || updateFailed) break;
   }
   return b;
 }

@@ -21,7 +21,7 @@ export function composeKernels(p: Primitives, heap: () => Float64Array): Kernels
     batchLoss: (plan, rows) => passes.batchLoss(k, heap(), plan, rows),
     backward: (plan, rows) => passes.backward(k, heap(), plan, rows),
     step: (plan) => passes.step(k, heap(), plan),
-    trainStep: (plan, rows) => passes.trainStep(k, heap(), plan, rows),
+    trainStep: (plan, rows) => passes.trainStepOrUndo(k, heap(), plan, rows),
     trainBatches: (plan, x, y, perm, start, count, batch, out, lrs) =>
       passes.trainBatches(k, heap(), plan, x, y, perm, start, count, batch, out, lrs),
   };

@@ -6,15 +6,26 @@ export function loss(h: Float64Array, kind: number, rows: number, cols: number, 
   const n = rows * cols;
   let s = 0;
   if (kind === LossKind.crossEntropy) {
-    // Σ_c y_c (logsumexp(z) − z_c): from logits, so a zero probability never reaches log.
+    // From logits, so a zero probability never reaches log; with k the first largest logit,
+    // Σ_c y_c (z_k − z_c) + (Σ_c y_c)·log1p(Σ_{j≠k} e^(z_j − z_k)): exact for confident rows
+    // (see assembly/losses.ts), where z_k + log Σ e^(z − z_k) − z_c rounds the tiny term away.
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let m = -Infinity;
-      for (let c = 0; c < cols; c++) m = Math.max(m, h[z + o + c]);
+      let k = 0;
+      let m = h[z + o];
+      for (let c = 1; c < cols; c++) {
+        const v = h[z + o + c];
+        if (v > m || v !== v) [m, k] = [v, c]; // NaN wins, so that it reaches the loss
+      }
       let e = 0;
-      for (let c = 0; c < cols; c++) e += Math.exp(h[z + o + c] - m);
-      const lse = m + Math.log(e);
-      for (let c = 0; c < cols; c++) if (h[y + o + c] !== 0) s += h[y + o + c] * (lse - h[z + o + c]);
+      for (let c = 0; c < cols; c++) if (c !== k) e += Math.exp(h[z + o + c] - m);
+      let margins = 0, weight = 0;
+      for (let c = 0; c < cols; c++) {
+        const t = h[y + o + c];
+        weight += t;
+        if (t !== 0) margins += t * (m - h[z + o + c]);
+      }
+      s += margins + weight * Math.log1p(e);
     }
     return s / rows;
   }

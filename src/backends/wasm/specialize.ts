@@ -14,7 +14,7 @@ import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
 
@@ -65,7 +65,9 @@ function trainStep(s: Shape): Body {
   const xb = f.local(I32), yb = f.local(I32), yel = f.local(I32);
   f.get(plan).emit(...ldi(F.x)).i32(3).emit(op.i32Shl).set(xb);
   f.get(plan).emit(...ldi(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
+  f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
+  f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).f64(NaN).set(step.loss).emit(op.end);
   f.get(step.loss);
   return f;
 }
@@ -80,9 +82,10 @@ function trainBatches(s: Shape): Body {
   for (let i = 0; i < 9; i++) f.get(i);
   f.call(TRAIN_BATCHES).emit(op.return, op.end);
   const c = prologue(f, s, plan);
+  c.eachStep = false; // fused steps: the parameters are checked once, when the chunk ends (see end())
   if (s.fused) hold(f, s, c);
   const outputs = s.layers[s.layers.length - 1].units;
-  const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32);
+  const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32), checked = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
   f.get(b).get(count).emit(op.i32GeS).br(1, true);
   // r = perm[start + b]; the sample's rows are read in place.
@@ -94,7 +97,7 @@ function trainBatches(s: Shape): Body {
   f.get(plan).i32(3).emit(op.i32Shl).get(lrs).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).load(0).tee(c.lr).store(8 * F.lr);
   f.emit(op.end);
   const step = emitStep(f, s, c, xb, yb, yel);
-  // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss.
+  // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss or update.
   f.get(out).get(b).get(b).emit(op.i32Add, op.i32Add).i32(3).emit(op.i32Shl).set(ob);
   f.get(ob).get(step.loss).store(0);
   f.get(ob);
@@ -102,13 +105,20 @@ function trainBatches(s: Shape): Body {
   f.store(8);
   f.get(b).i32(1).emit(op.i32Add).set(b);
   finite(f, step.loss);
-  f.emit(op.i32Eqz, op.if, VOID);
-  if (s.fused) release(f, s, c);
+  f.emit(op.i32Eqz).get(step.failed).emit(op.i32Or, op.if, VOID);
+  end();
   f.get(b).emit(op.return, op.end);
   f.br(0).emit(op.end, op.end);
-  if (s.fused) release(f, s, c);
+  end();
   f.get(b);
   return f;
+
+  /** Parameters back to memory, then (fused) the chunk's check: flags the plan if one is not finite. */
+  function end() {
+    if (!s.fused) return;
+    release(f, s, c);
+    f.get(plan).call(PARAMS_NON_FINITE).set(checked);
+  }
 }
 
 /** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */

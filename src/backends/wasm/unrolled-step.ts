@@ -26,9 +26,12 @@ export const IMPORTS: FuncImport[] = [
   { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
   { name: 'trainStep', params: [I32, I32], results: [F64] },
   { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
-  { name: 'step', params: [I32], results: [] },
+  { name: 'step', params: [I32], results: [I32] },
+  { name: 'keepStep', params: [I32], results: [] },
+  { name: 'undoStep', params: [I32], results: [] },
+  { name: 'paramsNonFinite', params: [I32], results: [I32] },
 ];
-export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP] = [0, 1, 2, 3, 4, 5, 6];
+export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
@@ -58,11 +61,17 @@ export interface Context {
   weights: Slot[][]; biases: Slot[][];
   zel: number[]; ael: number[]; // element offsets, for calls into the main module
   lr: number; mu: number; toState: number; toGrad: number; counters: number; plan: number;
+  /** Fused steps checked one by one (trainStep): Σ of the step's new parameters, finite while they are (see assembly/optimizers.ts verdict). */
+  bad: number;
+  /** A new value, for that sum. */
+  fresh: number;
+  /** Whether emitStep checks each fused step (trainStep) or the caller checks a chunk at its end (trainBatches). */
+  eachStep: boolean;
 }
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 export function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan };
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64), eachStep: true };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
@@ -124,10 +133,16 @@ export function finite(f: Body, v: number): void {
  * One training step on the sample at x (bytes) → y (bytes; yel its element offset): forward (Z
  * and A stored as the generic pass stores them), loss; if finite, backward — fused (as fusedStep in
  * assembly/fused.ts: each weight updated right after it fed the previous layer's delta) or not (as
- * backward1 + step in assembly/network.ts's trainOnce) — then the counters.
+ * backward1 + step in assembly/network.ts's trainOnce) — then the counters. `failed` is set to 1
+ * when the update made a parameter or state value non-finite (and the plan's DIVERGED flag with
+ * it): step() says so for the unfused steps; a fused step sums its new parameters, as the
+ * optimizer kernels do, when c.eachStep (trainStep). trainBatches checks its chunk at the end
+ * instead: a non-finite parameter stays non-finite, and fit then finds the batch (src/fit.ts).
  */
-export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[] } {
-  const tmp = f.local(F64);
+export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[]; failed: number } {
+  const tmp = f.local(F64), failed = f.local(I32);
+  f.i32(0).set(failed);
+  if (s.fused && c.eachStep) f.f64(0).set(c.bad);
   // Forward.
   let input: number[] = [];
   for (let i = 0; i < s.inputs; i++) input.push(f.local(F64)), f.get(xb).load(8 * i).set(input[i]);
@@ -231,12 +246,20 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     }
     if (l > 0) dz = derivative(f, s.layers[l - 1].act, zs[l - 1], as[l - 1], spare);
   }
-  // Counters: optimizer steps (step() counts its own), and the dropout stream modulo 2³².
-  if (s.fused) f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
-  else f.get(c.plan).call(STEP);
+  // Counters: optimizer steps (step() counts its own, and flags the plan itself), and the dropout
+  // stream modulo 2³².
+  if (s.fused) {
+    // A sum that is not finite: the exact check (which also flags the plan) says whether a parameter is.
+    if (c.eachStep) {
+      f.get(c.bad).get(c.bad).emit(op.f64Sub).f64(0).emit(op.f64Ne, op.if, VOID);
+      f.get(c.plan).call(PARAMS_NON_FINITE).set(failed);
+      f.emit(op.end);
+    }
+    f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+  } else f.get(c.plan).call(STEP).set(failed);
   f.get(c.counters).get(c.counters).load(8).f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select).store(8);
   f.emit(op.end);
-  return { loss, out };
+  return { loss, out, failed };
 }
 
 /** Pushes f(z) for an elementwise kind (assembly/activations.ts, element for element). */
@@ -299,8 +322,11 @@ function update(f: Body, s: Shape, c: Context, slot: Slot, w: number, g: number)
   else if (s.nesterov) f.get(g).get(c.mu).get(v).emit(op.f64Mul, op.f64Add);
   else f.get(v);
   f.emit(op.f64Mul, op.f64Sub);
+  if (c.eachStep) f.tee(c.fresh);
   if (inMemory) f.store(slot.at);
   else f.set(slot.p);
+  // trainStep's check: bad += p (a non-finite momentum makes p non-finite too).
+  if (c.eachStep) f.get(c.bad).get(c.fresh).emit(op.f64Add).set(c.bad);
 }
 
 /** v = +0 where |v| < 2⁻¹⁰²² (assembly/optimizers.ts flush: momentum never sinks into subnormals). */
