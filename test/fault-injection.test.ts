@@ -150,7 +150,7 @@ describe.each(['wasm', 'js'] as const)('an allocation that fails changes nothing
 
   it('one-sample training (per-shape modules on wasm)', async () => {
     expect(await injectEach(s, (n) => n.fit(DATA, { epochs: 2, batchSize: 1 }), /^data\.inputs$/)).toBeGreaterThanOrEqual(backend === 'wasm' ? 2 : 1);
-    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs[0], DATA.targets[0]), /^$/)).toBeGreaterThanOrEqual(backend === 'wasm' ? 1 : 0);
+    expect(await injectEach(s, (n) => n.trainStep(DATA.inputs[0], DATA.targets[0]), /^inputs$/)).toBeGreaterThanOrEqual(backend === 'wasm' ? 1 : 0); // the undo copy's room (first trainStep)
   });
 });
 
