@@ -198,7 +198,9 @@ function tally(h: Float64Array, out: number, from: number, to: number, batchSize
       metric += h[out + 2 * b + 1];
     }
   }
-  sums[0] = loss, sums[1] = metric, sums[2] = seen;
+  sums[0] = loss;
+  sums[1] = metric;
+  sums[2] = seen;
   return -1;
 }
 
