@@ -55,8 +55,8 @@ function lossOf(plan: i32, rows: i32): f64 {
   return s;
 }
 
-function backwardPass(plan: i32, rows: i32): void {
-  if (rows == 1) return backward1(plan);
+function backwardPass(plan: i32, rows: i32, training: i32): void {
+  if (rows == 1) return backward1(plan, training);
   const last = hdr(plan, P.N_LAYERS) - 1;
   const lossKind = hdr(plan, P.LOSS);
   const toGrad = hdr(plan, P.GRADS) - hdr(plan, P.PARAMS);
@@ -75,7 +75,7 @@ function backwardPass(plan: i32, rows: i32): void {
     if (b >= 0) sumRows(rows, units, dz, b + toGrad);
     if (l > 0) {
       gemmAB(rows, inputs, units, dz, w, spare, 0);
-      if (layerValue(plan, l - 1, P.L_DROPOUT) > 0) multiply(rows * inputs, spare, lyr(plan, l - 1, P.L_MASK));
+      if (training && layerValue(plan, l - 1, P.L_DROPOUT) > 0) multiply(rows * inputs, spare, lyr(plan, l - 1, P.L_MASK));
       activateBackward(lyr(plan, l - 1, P.L_ACT), rows, inputs, lyr(plan, l - 1, P.L_Z), lyr(plan, l - 1, P.L_A), spare, spare);
       const t = dz; dz = spare; spare = t;
     }
@@ -119,7 +119,7 @@ function trainOnce(plan: i32, rows: i32): f64 {
   forwardPass(plan, rows, 1);
   const l = lossOf(plan, rows);
   if (!isFinite(l)) return l;
-  backwardPass(plan, rows);
+  backwardPass(plan, rows, 1);
   updateFailed = stepOnce(plan);
   const c = hdr(plan, P.COUNTERS) + 1;
   const d = ld(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
@@ -137,9 +137,13 @@ export function batchLoss(plan: i32, rows: i32): f64 {
   return lossOf(plan, rows);
 }
 
-/** Backward pass after forward: writes dL/dparams into the gradient block (overwrites). */
-export function backward(plan: i32, rows: i32): void {
-  backwardPass(plan, rows);
+/**
+ * Backward pass after forward: writes dL/dparams into the gradient block (overwrites). `training`
+ * as the forward pass had it: only a training pass drew dropout masks, which the gradient then
+ * goes through.
+ */
+export function backward(plan: i32, rows: i32, training: i32): void {
+  backwardPass(plan, rows, training);
 }
 
 /**

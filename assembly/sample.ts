@@ -67,7 +67,7 @@ export function forward1(plan: i32, training: i32, seed: u32): void {
 }
 
 /** Backward pass of one sample after forward1: dL/dparams into the gradient block. */
-export function backward1(plan: i32): void {
+export function backward1(plan: i32, training: i32): void {
   const last = hdr(plan, P.N_LAYERS) - 1;
   const lossKind = hdr(plan, P.LOSS);
   const toGrad = hdr(plan, P.GRADS) - hdr(plan, P.PARAMS);
@@ -91,7 +91,7 @@ export function backward1(plan: i32): void {
     if (l > 0) {
       for (let i = 0; i < inputs; i++) st(spare + i, 0);
       for (let o = 0; o < units; o++) addScaled(inputs, ld(dz + o), w + o * inputs, spare);
-      if (ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, lyr(plan, l - 1, P.L_MASK));
+      if (training && ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, lyr(plan, l - 1, P.L_MASK));
       activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), lyr(plan, l - 1, P.L_A), spare, spare);
       const s = dz; dz = spare; spare = s;
     }

@@ -42,7 +42,7 @@ async function passes(label: string, spec: NetworkSpec, batch: number, maxTime: 
   const [w, j] = [await loaded(spec, 'wasm', batch), await loaded(spec, 'js', batch)];
   for (const [name, run] of [
     ['forward', (n: typeof w) => () => n.k.forward(n.plan, batch, 0)],
-    ['forward + backward', (n: typeof w) => () => (n.k.forward(n.plan, batch, 0), n.k.backward(n.plan, batch))],
+    ['forward + backward', (n: typeof w) => () => (n.k.forward(n.plan, batch, 0), n.k.backward(n.plan, batch, 0))],
     ['training step (generic kernels)', (n: typeof w) => () => n.k.trainStep(n.plan, batch)],
   ] as const) {
     rows.push({ name: `${label}: ${name}`, wasm: time(`wasm ${label} ${name}`, run(w), maxTime), js: time(`js ${label} ${name}`, run(j), maxTime) });

@@ -232,7 +232,7 @@ export class Network {
   gradients(x: Sample | Batch, y: Sample | Batch): LayerWeights[] {
     const rows = this.loadPair(x, y);
     this.core.be.k.forward(this.core.plan, rows, 0);
-    this.core.be.k.backward(this.core.plan, rows);
+    this.core.be.k.backward(this.core.plan, rows, 0);
     return this.unpack(this.core.grads);
   }
 

@@ -33,7 +33,8 @@ export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: numbe
   return s;
 }
 
-export function backward(k: Kernels, h: Float64Array, plan: number, rows: number): void {
+/** After forward(training): the dropout masks apply only when that pass drew them (training). */
+export function backward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number): void {
   const last = h[plan + F.nLayers] - 1;
   const lossKind = h[plan + F.loss];
   const toGrad = h[plan + F.grads] - h[plan + F.params];
@@ -50,7 +51,7 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
     if (b >= 0) k.sumRows(rows, units, dz, b + toGrad);
     if (l > 0) {
       k.gemmAB(rows, inputs, units, dz, w, spare, 0);
-      if (h[prev + L.dropout] > 0) k.multiply(rows * inputs, spare, h[prev + L.mask]);
+      if (training && h[prev + L.dropout] > 0) k.multiply(rows * inputs, spare, h[prev + L.mask]);
       k.activateBackward(h[prev + L.act], rows, inputs, h[prev + L.z], h[prev + L.a], spare, spare);
       [dz, spare] = [spare, dz];
     }
@@ -84,7 +85,7 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
   k.forward(plan, rows, 1);
   const l = k.batchLoss(plan, rows);
   if (!Number.isFinite(l)) return l;
-  k.backward(plan, rows);
+  k.backward(plan, rows, 1);
   updateFailed = k.step(plan);
   const c = h[plan + F.counters] + 1;
   const d = h[c] + 1;

@@ -62,7 +62,7 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
       k.gemmAtB(m, n, kk, a, b, c, acc);
     },
   };
-  backward(observed, core.be.heap(), plan, rows);
+  backward(observed, core.be.heap(), plan, rows, 0);
   const g = core.be.heap(), grads = core.grads, layout = core.layout;
   core.spec.layers.forEach((l, i) => {
     const s = layout.layers[i], layer = layers[i];

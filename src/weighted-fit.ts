@@ -59,7 +59,7 @@ function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, r
     loss += c * (k.batchLoss(core.plan, 1) - pen);
     metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + F.y]);
     if (c !== 0) {
-      k.backward(core.plan, 1); // ∇ℓ_r + the penalty's gradient
+      k.backward(core.plan, 1, 1); // ∇ℓ_r + the penalty's gradient
       k.axpy(n, c, core.grads, acc);
       share += c;
     }

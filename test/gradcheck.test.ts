@@ -48,6 +48,16 @@ describe.each(['wasm', 'js'] as const)('gradients on %s', (backend) => {
     }
   });
 
+  it('dropout layers: gradients are those of the deterministic network (dropout off), before and after training drew masks', async () => {
+    const rng = new Rng(31);
+    const net = await Network.create({ inputs: 3, l2: 0.01, seed: 5, backend, loss: 'mse', layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'leakyRelu', dropout: 0.5 }, { units: 2, activation: 'linear' }] });
+    const x = randomRows(rng, 3, 3), y = randomTargets(rng, 'mse', 3, 2);
+    expect(gradCheckError(net, x, y), 'masks never drawn').toBeLessThan(TOLERANCE);
+    await net.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 3 }); // leaves masks of a training pass behind
+    expect(gradCheckError(net, x, y), 'after training').toBeLessThan(TOLERANCE);
+    expect(gradCheckError(net, [x[0]], [y[0]]), 'one row').toBeLessThan(TOLERANCE);
+  });
+
   it('negative control: a perturbed gradient fails the check', async () => {
     const rng = new Rng(99);
     const net = await randomNet(backend, 'tanh', 'softmax', 'crossEntropy', true, 3);

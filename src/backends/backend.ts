@@ -27,7 +27,7 @@ export interface Kernels {
   // The fused passes over a plan table (see src/plan.ts and src/passes.ts).
   forward(plan: number, rows: number, training: number): void;
   batchLoss(plan: number, rows: number): number;
-  backward(plan: number, rows: number): void;
+  backward(plan: number, rows: number, training: number): void;
   step(plan: number): number;
   trainStep(plan: number, rows: number): number;
   trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number;

@@ -19,7 +19,7 @@ export function composeKernels(p: Primitives, heap: () => Float64Array): Kernels
     ...p,
     forward: (plan, rows, training) => passes.forward(k, heap(), plan, rows, training),
     batchLoss: (plan, rows) => passes.batchLoss(k, heap(), plan, rows),
-    backward: (plan, rows) => passes.backward(k, heap(), plan, rows),
+    backward: (plan, rows, training) => passes.backward(k, heap(), plan, rows, training),
     step: (plan) => passes.step(k, heap(), plan),
     trainStep: (plan, rows) => passes.trainStepOrUndo(k, heap(), plan, rows),
     trainBatches: (plan, x, y, perm, start, count, batch, out, lrs) =>
