@@ -4,7 +4,7 @@ import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { sgd, adam, rmsprop, adagrad, anyNonFinite, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
+import { sgd, adam, rmsprop, adagrad, anyNonFinite, SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 import { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -191,29 +191,38 @@ export function paramsNonFinite(plan: i32): i32 {
 // along in the optimizer's pass), so trainStep keeps a copy of what the step may change and puts
 // it back then. fit needs no per-step copy: it restores its chunk's copy and replays (src/fit.ts).
 
-@inline function persistentLength(plan: i32): i32 {
-  return hdr(plan, P.COUNTERS) + 2 - hdr(plan, P.PARAMS); // params | state | counters
-}
-
 /**
- * n elements from `from` to `to` (both 16-byte aligned, n even: every block is padded), two at a
- * time: for the few dozen values of a small network this loop costs a fraction of memory.copy,
- * which V8 runs as a call out of the generated code.
+ * Copies what one step can change between the model block and the snapshot area (`back`: from the
+ * snapshot): the parameters, the counters, and the optimizer state unless the optimizer keeps none
+ * (plain SGD: momentum 0 leaves its velocity block untouched, so copying it would double the cost).
  */
-@inline function copyPairs(to: i32, from: i32, n: i32): void {
-  for (let i = 0; i < n; i += 2) st2(to + i, ld2(from + i));
+function copyStep(plan: i32, snap: i32, back: bool): void {
+  const p = hdr(plan, P.PARAMS), counters = hdr(plan, P.COUNTERS);
+  const stateless = hdr(plan, P.OPTIMIZER) == SGD && ld(plan + P.BETA1) == 0;
+  const n = stateless ? ((hdr(plan, P.N_PARAMS) + 1) & ~1) : counters - p; // params (| state)
+  if (back) copyPairs(p, snap, n);
+  else copyPairs(snap, p, n);
+  const at = snap + (counters - p); // the counters keep their place in the snapshot
+  if (back) copyPairs(counters, at, 2);
+  else copyPairs(at, counters, 2);
 }
 
-/** Copies params | state | counters into the plan's snapshot area (before a step that may diverge; none when it is −1). */
+/** Two f64 at a time for the few dozen values of a small network (memory.copy is a call out of V8's code), bulk above. */
+@inline function copyPairs(to: i32, from: i32, n: i32): void {
+  if (n > 512) memory.copy(<usize>to << 3, <usize>from << 3, <usize>n << 3);
+  else for (let i = 0; i < n; i += 2) st2(to + i, ld2(from + i));
+}
+
+/** Copies what a step may change into the plan's snapshot area (before a step that may diverge; none when it is −1). */
 export function keepStep(plan: i32): void {
   const snap = hdr(plan, P.SNAPSHOT);
-  if (snap >= 0) copyPairs(snap, hdr(plan, P.PARAMS), persistentLength(plan));
+  if (snap >= 0) copyStep(plan, snap, false);
 }
 
 /** Puts back what keepStep copied: the step is undone, bit for bit. */
 export function undoStep(plan: i32): void {
   const snap = hdr(plan, P.SNAPSHOT);
-  if (snap >= 0) copyPairs(hdr(plan, P.PARAMS), snap, persistentLength(plan));
+  if (snap >= 0) copyStep(plan, snap, true);
 }
 
 /**
