@@ -1,6 +1,7 @@
 // A small line chart on a canvas: one series, a few labelled grid lines, redrawn in full. Charts
 // that share an x axis get the same range through setXMax, so their points line up. Empty, it
 // says so instead of drawing axes for data that does not exist yet.
+import { hiDpiContext } from './canvas.js';
 export interface ChartOptions {
   title: string;
   color: string;
@@ -19,13 +20,7 @@ export class LineChart {
   private readonly w: number;
   private readonly h: number;
   constructor(canvas: HTMLCanvasElement, private readonly o: ChartOptions) {
-    const ratio = window.devicePixelRatio || 1;
-    this.w = canvas.width;
-    this.h = canvas.height;
-    canvas.width = this.w * ratio;
-    canvas.height = this.h * ratio;
-    this.ctx = canvas.getContext('2d')!;
-    this.ctx.scale(ratio, ratio);
+    ({ ctx: this.ctx, width: this.w, height: this.h } = hiDpiContext(canvas));
     this.draw();
   }
 

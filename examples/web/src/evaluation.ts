@@ -35,13 +35,3 @@ export function evaluate(net: Network, x: Float64Array, labels: Uint8Array): Eva
   return { accuracy: right / labels.length, confusion, mistakes, mistakeCount: wrong };
 }
 
-/** mulberry32, for the order of the training slices. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,7 +4,8 @@
 // (toJSON → fromJSON: the network resumes exactly where it was), saves, loads or stops.
 import { Network } from '../../../src/index.js'; // this repository's source: edits show up live
 import { decodeDigits, type Digits } from './digits.js';
-import { evaluate, accuracyOn, seededRandom } from './evaluation.js';
+import { evaluate, accuracyOn } from './evaluation.js';
+import { seededRandom } from './random.js';
 import type { BackendName, FromWorker, ToWorker } from './messages.js';
 
 const PIXELS = 784, CLASSES = 10, BATCH = 32;

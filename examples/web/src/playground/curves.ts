@@ -1,5 +1,6 @@
 // Train and test loss against epochs, on one small canvas. Keeps at most MAX points (every other
 // one is dropped when full) so a long run costs the same to draw as a short one.
+import { hiDpiContext } from '../canvas.js';
 const MAX = 400;
 
 export class LossCurves {
@@ -11,13 +12,7 @@ export class LossCurves {
   private readonly h: number;
 
   constructor(canvas: HTMLCanvasElement) {
-    const ratio = window.devicePixelRatio || 1;
-    this.w = canvas.width;
-    this.h = canvas.height;
-    canvas.width = this.w * ratio;
-    canvas.height = this.h * ratio;
-    this.ctx = canvas.getContext('2d')!;
-    this.ctx.scale(ratio, ratio);
+    ({ ctx: this.ctx, width: this.w, height: this.h } = hiDpiContext(canvas));
     this.draw();
   }
 

@@ -1,5 +1,6 @@
 // The 2-D data sets: points in [−6, 6]², a label for each (0/1 for classes, a value in [−1, 1]
 // for the regression surface), made from a seed so that a link reproduces them exactly.
+import { seededRandom } from '../random.js';
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'surface'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const DATASET_LABELS: Record<DatasetName, string> = { circle: 'Circle', xor: 'XOR', gauss: 'Two Gaussians', spiral: 'Spiral', surface: 'Regression surface' };
@@ -7,16 +8,6 @@ export const DOMAIN = 6;
 
 export const isRegression = (d: DatasetName) => d === 'surface';
 
-/** mulberry32: a small seeded generator (page code; the library keeps its own). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Points {
   xy: Float64Array; // n × 2

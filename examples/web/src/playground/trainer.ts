@@ -2,7 +2,7 @@
 // no await between steps (so no event-loop hop per epoch), and the same seed gives the same
 // order, so the weights after N epochs depend only on the URL and N.
 import type { Network } from '../../../../src/index.js';
-import { seededRandom } from './datasets.js';
+import { seededRandom } from '../random.js';
 
 export class EpochTrainer {
   private readonly order: Uint32Array;
