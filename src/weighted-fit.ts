@@ -26,6 +26,8 @@ export interface WeightedRun {
   shuffle: boolean;
   callbacks: Callback[];
   signal?: AbortSignal;
+  /** Yield to the event loop when a run of batches has taken this long (as fit does). */
+  yieldEveryMs?: number;
 }
 
 /** ½λ‖W‖² over the layers, and the penalty's gradient scaled by `alpha` added into `into`. */
@@ -91,7 +93,7 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
   // rows, and 'balanced' class weights count the training rows.
   const given = n + (val?.field === 'options.validationSplit' ? val.rows : 0);
   const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, metricFor(net.spec.loss) !== Metric.mae, given)!;
-  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal });
+  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal, yieldEveryMs: o.yieldEveryMs });
 }
 
 export async function runWeightedFit(net: Network, run: WeightedRun): Promise<History> {
@@ -115,7 +117,12 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
       for (let i = 0; i < rows; i++) order[i] = i;
       if (run.shuffle) net.rng.shuffle(order);
       let loss = 0, metric = 0;
+      let ranSince = performance.now();
       for (let b = 0; b < batches; b++) {
+        if (performance.now() - ranSince > (run.yieldEveryMs ?? 25)) {
+          await yieldToEventLoop(); // a page stays responsive and timers fire, as in fit's chunks
+          ranSince = performance.now();
+        }
         if (run.signal?.aborted) throw run.signal.reason ?? new Error('aborted');
         core.enter(1);
         before.set(core.view(core.params, before.length));

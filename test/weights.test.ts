@@ -104,3 +104,25 @@ describe('classWeights', () => {
     expect(JSON.stringify(net)).toBe(saved);
   });
 });
+
+describe('a weighted fit stays responsive', () => {
+  it('timers fire during an epoch (it yields every yieldEveryMs, as fit does)', async () => {
+    const rows = 40_000;
+    const inputs = Array.from({ length: rows }, (_, r) => [Math.sin(r), Math.cos(r * 0.7)]);
+    const targets = inputs.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1]));
+    const net = await Network.create({ inputs: 2, layers: [{ units: 32, activation: 'tanh' }, { units: 2, activation: 'softmax' }], loss: 'crossEntropy', seed: 4 });
+    const turns: number[] = [], epochEnds: number[] = [];
+    const timer = setInterval(() => turns.push(performance.now()), 1);
+    await net.fit({ inputs, targets }, {
+      epochs: 2, batchSize: 4, sampleWeights: inputs.map((_, r) => 1 + (r % 3)), yieldEveryMs: 10,
+      onEpochEnd: () => void epochEnds.push(performance.now()),
+    });
+    clearInterval(timer);
+    // The second epoch runs between the two epoch ends: a loop that never yields inside an epoch
+    // lets at most the one turn that follows the first epoch's callbacks in.
+    const during = turns.filter((t) => t > epochEnds[0] && t < epochEnds[1]).length;
+    console.log(`weighted epoch of ${rows} rows: ${(epochEnds[1] - epochEnds[0]).toFixed(0)} ms, ${during} timer turns during it`);
+    expect(epochEnds[1] - epochEnds[0]).toBeGreaterThan(40);
+    expect(during).toBeGreaterThan(2);
+  });
+});
