@@ -1,13 +1,6 @@
 import { ld, st } from './mem';
-
-// Activation kinds; the same numbers live in src/kinds.ts.
-export const LINEAR = 0;
-export const SIGMOID = 1;
-export const TANH = 2;
-export const RELU = 3;
-export const LEAKY_RELU = 4;
-export const SOFTMAX = 5;
-export const LEAKY_SLOPE: f64 = 0.01;
+// The codes, written from src/kinds/activations.ts by scripts/kinds.ts before asc runs.
+import { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, LEAKY_SLOPE } from './kinds.generated';
 
 /** σ(z) = 1/(1+e^−z), evaluated so that e^x never overflows. */
 @inline export function sigmoid(z: f64): f64 {
@@ -73,9 +66,9 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : LEAKY_SLOPE * v); }
-  } else {
+  } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(a + i, ld(z + i));
-  }
+  } else unreachable(); // an unknown code traps: it never trains silently as another function
 }
 
 /**
@@ -99,7 +92,29 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : LEAKY_SLOPE * ld(da + i));
-  } else {
+  } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i));
-  }
+  } else unreachable();
+}
+
+/** f(z) of one value of an elementwise kind, for the per-shape modules (src/backends/wasm/activation-emit.ts): activate's element formulas. */
+export function activationOne(kind: i32, z: f64): f64 {
+  if (kind == LINEAR) return z;
+  if (kind == SIGMOID) return sigmoid(z);
+  if (kind == TANH) return Math.tanh(z);
+  if (kind == RELU) return z > 0 ? z : 0;
+  if (kind == LEAKY_RELU) return z > 0 ? z : LEAKY_SLOPE * z;
+  unreachable();
+  return 0;
+}
+
+/** f′(z) of one value from z and a = f(z), for the same modules: activateBackward's element factors. */
+export function derivativeOne(kind: i32, z: f64, a: f64): f64 {
+  if (kind == LINEAR) return 1;
+  if (kind == SIGMOID) return a * (1 - a);
+  if (kind == TANH) return 1 - a * a;
+  if (kind == RELU) return z > 0 ? 1 : 0;
+  if (kind == LEAKY_RELU) return z > 0 ? 1 : LEAKY_SLOPE;
+  unreachable();
+  return 0;
 }

@@ -1,6 +1,6 @@
 // The ABI: every export takes and returns numbers only (f64 element offsets, sizes, kinds).
 export { gemmABt, gemmAtB, gemmAB } from './gemm';
-export { addBias, sumRows, activate, activateBackward, sigmoidOne as sigmoid, tanhOne as tanh, expOne as exp } from './activations';
+export { addBias, sumRows, activate, activateBackward, sigmoidOne as sigmoid, tanhOne as tanh, expOne as exp, activationOne, derivativeOne } from './activations';
 export { loss, lossBackward } from './losses';
 export { sgd, adam, rmsprop, adagrad } from './optimizers';
 export { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';

@@ -2,7 +2,7 @@
 // write (MatMul + Add, float32 tensors, LeakyRelu, Identity/Dropout, Constant weights).
 import type { Network } from '../network.js';
 import { words } from '../errors.js';
-import { LEAKY_SLOPE, type Activation } from '../kinds.js';
+import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type OnnxNode } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
 import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
 import { DOUBLE, FLOAT, META_KEY } from './onnx-proto.js';
@@ -46,7 +46,13 @@ function readNode(f: Field, field: string): Node {
   return { op: str(m, 4, `${field}.op_type`), name: str(m, 3, `${field}.name`), inputs: strs(m, 1, `${field}.input`), outputs: strs(m, 2, `${field}.output`), attrs, field };
 }
 
-const ELEMENTWISE = new Map<string, Activation>([['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Relu', 'relu']]);
+/** The activations whose ONNX form is one node on Z with no other input (Sigmoid, Tanh, Relu…), by op. */
+const ONE_NODE = new Map<string, Activation>(
+  ACTIVATIONS.flatMap((name) => {
+    const form: readonly OnnxNode[] = ACTIVATION_KINDS[name].onnx;
+    return form.length === 1 && form[0].inputs.length === 1 && !form[0].ints ? [[form[0].op, name] as const] : [];
+  }),
+);
 
 /** The data input's declared width, if its type says one: [batch, width]. */
 function inputWidth(input: Message, field: string): number | undefined {
@@ -157,7 +163,7 @@ function readGraph(g: Message, opset: number): Imported {
     } else if (n.op === 'Identity' || n.op === 'Dropout') {
       if (n.op === 'Dropout' && n.inputs.length > 2 && n.inputs[2]) bad(`${n.field}.input[2]`, 'no training_mode input (inference Dropout only)', n.inputs[2]);
     } else {
-      let activation = ELEMENTWISE.get(n.op);
+      let activation = ONE_NODE.get(n.op);
       if (n.op === 'Softmax') {
         // Before opset 13, Softmax flattened from `axis` (default 1) on; for rank 2 that is the last axis.
         attr(n, 'axis', opset >= 13 ? -1 : 1, [-1, 1]);
@@ -171,7 +177,7 @@ function readGraph(g: Message, opset: number): Imported {
         if (s.values.length === 0 || s.values.some((v) => v !== LEAKY_SLOPE && v !== Math.fround(LEAKY_SLOPE))) bad(`${n.field}.input[1]`, `slopes all ${LEAKY_SLOPE} (backprop's leakyRelu)`, words(`[${Array.from(s.values.slice(0, 4)).join(', ')}${s.values.length > 4 ? ', …' : ''}]`));
         activation = 'leakyRelu';
       }
-      if (activation === undefined) bad(n.field, 'one of Gemm, MatMul, Add, Sigmoid, Tanh, Relu, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant', about);
+      if (activation === undefined) bad(n.field, `one of Gemm, MatMul, Add, ${[...ONE_NODE.keys()].join(', ')}, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant`, about);
       if (stage !== 'product' && stage !== 'biased') bad(n.field, 'an activation only right after a layer’s Gemm/MatMul (and bias)', about);
       built.layers[built.layers.length - 1].activation = activation!;
       stage = 'activated';

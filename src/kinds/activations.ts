@@ -1,0 +1,64 @@
+// Every activation, described once. Validation (src/spec.ts), initialization (src/init.ts), the
+// kernels' codes (assembly/kinds.generated.ts is written from this table before asc runs), the
+// per-shape modules (src/backends/wasm/activation-emit.ts), ONNX and TF.js (src/exchange/), the
+// summary, the names list and the tests all read this table; adding an activation starts here.
+
+/** How a layer's initial weights are drawn (src/init.ts): U(±√(6/in)), U(±√(3/in)) or U(±√(6/(in+out))). */
+export type InitScheme = 'he' | 'lecun' | 'glorot';
+
+/**
+ * An activation's ONNX form, as nodes after the layer's Gemm: each input is 'x' (the layer's
+ * pre-activation Z), '#k' (the output of node k of this list) or a number (a double scalar
+ * initializer); the last node's output is the layer's output. Empty: no node (linear).
+ */
+export interface OnnxNode {
+  op: string;
+  inputs: (string | number)[];
+  ints?: Record<string, number>;
+}
+
+export interface ActivationKind {
+  /** The number kernels take (assembly/activations.ts, src/backends/js/activations.ts). */
+  code: number;
+  init: InitScheme;
+  /** False for softmax (per row); elementwise kinds may sit on any layer. */
+  elementwise: boolean;
+  onnx: OnnxNode[];
+  /** TF.js Layers: a Dense `activation` string, a layer after a linear Dense, or null (export refused). */
+  tfjs: { activation: string } | { layer: string; config: Record<string, number> } | null;
+  doc: string;
+}
+
+/** leakyRelu's slope for z ≤ 0. */
+export const LEAKY_SLOPE = 0.01;
+/** selu's α and λ (Klambauer et al. 2017): the fixed point mean 0, variance 1. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+
+export const ACTIVATION_KINDS = {
+  linear: { code: 0, init: 'glorot', elementwise: true, onnx: [], tfjs: { activation: 'linear' }, doc: 'f(z) = z' },
+  sigmoid: { code: 1, init: 'glorot', elementwise: true, onnx: [{ op: 'Sigmoid', inputs: ['x'] }], tfjs: { activation: 'sigmoid' }, doc: 'f(z) = 1/(1+e^−z)' },
+  tanh: { code: 2, init: 'glorot', elementwise: true, onnx: [{ op: 'Tanh', inputs: ['x'] }], tfjs: { activation: 'tanh' }, doc: 'f(z) = tanh z' },
+  relu: { code: 3, init: 'he', elementwise: true, onnx: [{ op: 'Relu', inputs: ['x'] }], tfjs: { activation: 'relu' }, doc: 'f(z) = max(z, 0)' },
+  leakyRelu: {
+    code: 4, init: 'he', elementwise: true,
+    // PRelu takes its slope as a double tensor; LeakyRelu's float32 alpha would not give predict()'s bits.
+    onnx: [{ op: 'PRelu', inputs: ['x', LEAKY_SLOPE] }],
+    tfjs: { layer: 'LeakyReLU', config: { alpha: LEAKY_SLOPE } },
+    doc: `f(z) = z for z > 0, ${LEAKY_SLOPE}·z otherwise`,
+  },
+  softmax: { code: 5, init: 'glorot', elementwise: false, onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }], tfjs: { activation: 'softmax' }, doc: 'f(z)_i = e^z_i / Σ_j e^z_j, per row (output layers only)' },
+} as const satisfies Record<string, ActivationKind>;
+
+export type Activation = keyof typeof ACTIVATION_KINDS;
+/** Every activation, in code order. */
+export const ACTIVATIONS = Object.keys(ACTIVATION_KINDS) as Activation[];
+/** The activation with each code: ACTIVATION_BY_CODE[kind.code] = its name. */
+export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Activation[]>((list, name) => {
+  list[ACTIVATION_KINDS[name].code] = name;
+  return list;
+}, []);
+/** name → code, for plans and per-shape modules. */
+export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as { readonly [K in Activation]: (typeof ACTIVATION_KINDS)[K]['code'] };
+/** The kinds applied element by element (all but softmax). */
+export type ElementwiseActivation = { [K in Activation]: (typeof ACTIVATION_KINDS)[K]['elementwise'] extends true ? K : never }[Activation];

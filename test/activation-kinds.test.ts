@@ -1,0 +1,54 @@
+// The activation table (src/kinds/activations.ts) is the one source: codes are 0…n−1 and distinct,
+// the AssemblyScript constants generated from it match it, and a code the kernels do not know traps
+// (Wasm) or throws (TS twin, per-shape emitter) instead of running as some other function.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { wasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
+import * as act from '../src/backends/js/activations.js';
+import { emitterOf } from '../src/backends/wasm/activation-emit.js';
+import { ACTIVATIONS, ACTIVATION_KINDS, ACTIVATION_BY_CODE } from '../src/kinds/activations.js';
+import { ACTIVATIONS as publicNames } from '../src/names.js';
+
+const UNKNOWN = 99;
+
+describe('the activation table', () => {
+  it('codes are 0…n−1, each once; the public names list is the table', () => {
+    expect(ACTIVATIONS.map((a) => ACTIVATION_KINDS[a].code).sort((x, y) => x - y)).toEqual(ACTIVATIONS.map((_, i) => i));
+    expect(ACTIVATION_BY_CODE.map((name) => ACTIVATION_KINDS[name].code)).toEqual(ACTIVATIONS.map((_, i) => i));
+    expect([...publicNames]).toEqual(ACTIVATIONS);
+  });
+
+  it('assembly/kinds.generated.ts (what asc compiled) holds the table’s codes', () => {
+    const source = readFileSync(new URL('../assembly/kinds.generated.ts', import.meta.url), 'utf8');
+    const consts = new Map([...source.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]));
+    const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+    expect(new Map(ACTIVATIONS.map((a) => [constName(a), ACTIVATION_KINDS[a].code]))).toEqual(consts);
+  });
+});
+
+describe('an unknown activation code fails loudly', () => {
+  const builds: [string, () => Promise<WasmBackend>][] = [
+    ['release', () => wasmBackend()],
+    ['debug', () => wasmBackend(readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url)))],
+  ];
+  it.each(builds)('%s Wasm: activate, activateBackward and the per-shape element functions trap', async (_name, load) => {
+    const be = await load();
+    const at = be.alloc(8);
+    const k = be.k as unknown as Record<string, (...args: number[]) => number>;
+    expect(() => k.activate(UNKNOWN, 2, 2, at, at)).toThrow(WebAssembly.RuntimeError);
+    expect(() => k.activateBackward(UNKNOWN, 2, 2, at, at, at, at)).toThrow(WebAssembly.RuntimeError);
+    expect(() => k.activationOne(UNKNOWN, 0.5)).toThrow(WebAssembly.RuntimeError);
+    expect(() => k.derivativeOne(UNKNOWN, 0.5, 0.5)).toThrow(WebAssembly.RuntimeError);
+    // The known codes run (the check above is not a trap on every call).
+    for (const name of ACTIVATIONS) expect(() => k.activate(ACTIVATION_KINDS[name].code, 2, 2, at, at)).not.toThrow();
+    be.free(at);
+  });
+
+  it('TS twin and per-shape emitter: throw', () => {
+    const h = new Float64Array(8);
+    expect(() => act.activate(h, UNKNOWN, 2, 2, 0, 4)).toThrow(/activation code 99/);
+    expect(() => act.activateBackward(h, UNKNOWN, 2, 2, 0, 0, 0, 4)).toThrow(/activation code 99/);
+    expect(() => emitterOf(UNKNOWN)).toThrow(/activation code 99/);
+    for (const name of ACTIVATIONS) expect(() => act.activate(h, ACTIVATION_KINDS[name].code, 2, 2, 0, 4)).not.toThrow();
+  });
+});
