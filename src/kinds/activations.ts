@@ -62,3 +62,5 @@ export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Acti
 export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as { readonly [K in Activation]: (typeof ACTIVATION_KINDS)[K]['code'] };
 /** The kinds applied element by element (all but softmax). */
 export type ElementwiseActivation = { [K in Activation]: (typeof ACTIVATION_KINDS)[K]['elementwise'] extends true ? K : never }[Activation];
+/** The elementwise kinds, in code order (the hidden-layer choices). */
+export const ELEMENTWISE_ACTIVATIONS = ACTIVATIONS.filter((name): name is ElementwiseActivation => ACTIVATION_KINDS[name].elementwise);
