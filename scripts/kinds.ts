@@ -1,7 +1,7 @@
 // Writes assembly/kinds.generated.ts from the TS kind tables, so the codes AssemblyScript compiles
 // cannot drift from the ones src/ writes into plans. Run by `npm run asbuild` before asc.
 import { writeFileSync } from 'node:fs';
-import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE } from '../src/kinds/activations.js';
+import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA } from '../src/kinds/activations.js';
 
 const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 const lines = [
@@ -9,7 +9,7 @@ const lines = [
   '// Activation codes:',
   ...ACTIVATIONS.map((name) => `export const ${constName(name)}: i32 = ${ACTIVATION_KINDS[name].code};`),
   `export const LEAKY_SLOPE: f64 = ${LEAKY_SLOPE};`,
-  `export const SELU_ALPHA: f64 = ${SELU_ALPHA};`,
+  `export const SELU_SCALE_ALPHA: f64 = ${SELU_SCALE_ALPHA};`,
   `export const SELU_SCALE: f64 = ${SELU_SCALE};`,
   '',
 ];

@@ -2,6 +2,7 @@
 // write (MatMul + Add, float32 tensors, LeakyRelu, Identity/Dropout, Constant weights).
 import type { Network } from '../network.js';
 import { words } from '../errors.js';
+import { matchForm } from './onnx-forms.js';
 import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type OnnxNode } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
 import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
@@ -111,14 +112,15 @@ function readGraph(g: Message, opset: number): Imported {
     built.weights[built.weights.length - 1].bias = t.values; // read only: a shared bias is not copied
   };
 
-  (g.get(1) ?? []).forEach((f, k) => {
-    const n = readNode(f, `graph.node[${k}]`);
+  const nodes = (g.get(1) ?? []).map((f, k) => readNode(f, `graph.node[${k}]`));
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k];
     const about = words(`op_type "${n.op}"${n.name ? ` (node "${n.name}")` : ''}`);
     if (n.op === 'Constant') {
       const t = n.attrs.get('value')?.t;
       if (!t || n.outputs.length !== 1) bad(`${n.field}.attribute.value`, 'a tensor value', about);
       consts.set(n.outputs[0], readTensor(msg(t, `${n.field}.attribute.value`, KEEP.tensor), `${n.field}.attribute.value`));
-      return;
+      continue;
     }
     if (n.outputs.length !== 1) bad(`${n.field}.output`, 'one output', n.outputs.length);
     const dataAt = n.op === 'Add' && n.inputs[1] === cur ? 1 : 0;
@@ -163,7 +165,17 @@ function readGraph(g: Message, opset: number): Imported {
     } else if (n.op === 'Identity' || n.op === 'Dropout') {
       if (n.op === 'Dropout' && n.inputs.length > 2 && n.inputs[2]) bad(`${n.field}.input[2]`, 'no training_mode input (inference Dropout only)', n.inputs[2]);
     } else {
+      // An activation of several nodes (swish, gelu, selu as toONNX writes them) spans the next nodes.
+      const form = stage === 'product' || stage === 'biased' ? matchForm(nodes, k, cur, (name) => consts.get(name)) : undefined;
+      if (form) {
+        built.layers[built.layers.length - 1].activation = form.activation;
+        stage = 'activated';
+        k += form.count - 1;
+        cur = nodes[k].outputs[0];
+        continue;
+      }
       let activation = ONE_NODE.get(n.op);
+      if (n.op === 'Elu') attr(n, 'alpha', 1, [1]); // backprop's elu has α = 1 (the ONNX default)
       if (n.op === 'Softmax') {
         // Before opset 13, Softmax flattened from `axis` (default 1) on; for rank 2 that is the last axis.
         attr(n, 'axis', opset >= 13 ? -1 : 1, [-1, 1]);
@@ -183,7 +195,7 @@ function readGraph(g: Message, opset: number): Imported {
       stage = 'activated';
     }
     cur = n.outputs[0];
-  });
+  }
   if (built.layers.length === 0) bad('graph.node', 'at least one Gemm or MatMul layer', words('none'));
   if (cur !== outName) bad('graph.output[0].name', `"${cur}", the end of the node chain`, outName);
   return built;

@@ -34,6 +34,8 @@ export const LEAKY_SLOPE = 0.01;
 /** selu's α and λ (Klambauer et al. 2017): the fixed point mean 0, variance 1. */
 export const SELU_ALPHA = 1.6732632423543772;
 export const SELU_SCALE = 1.0507009873554805;
+/** λα, selu's value as z → −∞. */
+export const SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
 
 export const ACTIVATION_KINDS = {
   linear: { code: 0, init: 'glorot', elementwise: true, onnx: [], tfjs: { activation: 'linear' }, doc: 'f(z) = z' },
@@ -47,11 +49,55 @@ export const ACTIVATION_KINDS = {
     tfjs: { layer: 'LeakyReLU', config: { alpha: LEAKY_SLOPE } },
     doc: `f(z) = z for z > 0, ${LEAKY_SLOPE}·z otherwise`,
   },
+  elu: {
+    code: 6, init: 'he', elementwise: true,
+    onnx: [{ op: 'Elu', inputs: ['x'] }], // alpha defaults to 1.0
+    tfjs: { activation: 'elu' },
+    doc: "f(z) = z for z > 0, e^z − 1 otherwise (α = 1); f′ = 1, or f + 1. He init: relu's positive side",
+  },
+  selu: {
+    code: 7, init: 'lecun', elementwise: true,
+    // λ·relu(x) + λα·(elu(x) − relu(x)): selu's bits with double constants (Selu's α, λ are float32 attributes).
+    onnx: [
+      { op: 'Relu', inputs: ['x'] },
+      { op: 'Elu', inputs: ['x'] },
+      { op: 'Sub', inputs: ['#1', '#0'] },
+      { op: 'Mul', inputs: ['#0', SELU_SCALE] },
+      { op: 'Mul', inputs: ['#2', SELU_SCALE_ALPHA] },
+      { op: 'Add', inputs: ['#3', '#4'] },
+    ],
+    tfjs: { activation: 'selu' },
+    doc: `f(z) = λz for z > 0, λα(e^z − 1) otherwise (α = ${SELU_ALPHA}, λ = ${SELU_SCALE}). LeCun init: the self-normalizing fixed point assumes Var(w) = 1/in`,
+  },
+  softplus: {
+    code: 8, init: 'he', elementwise: true,
+    onnx: [{ op: 'Softplus', inputs: ['x'] }],
+    tfjs: { activation: 'softplus' },
+    doc: 'f(z) = ln(1 + e^z), as log1p(e^z) for z ≤ 0 and z + log1p(e^−z) above (exact everywhere, no switch to linear); f′ = σ(z). He init: a smooth relu',
+  },
+  swish: {
+    code: 9, init: 'he', elementwise: true,
+    onnx: [{ op: 'Sigmoid', inputs: ['x'] }, { op: 'Mul', inputs: ['x', '#0'] }],
+    tfjs: { activation: 'swish' },
+    doc: 'f(z) = z·σ(z) (SiLU); f′ = σ(z)(1 + z(1 − σ(z))). He init: relu-like',
+  },
+  gelu: {
+    code: 10, init: 'he', elementwise: true,
+    onnx: [
+      { op: 'Mul', inputs: ['x', Math.SQRT1_2] },
+      { op: 'Erf', inputs: ['#0'] },
+      { op: 'Add', inputs: ['#1', 1] },
+      { op: 'Mul', inputs: ['x', 0.5] },
+      { op: 'Mul', inputs: ['#3', '#2'] },
+    ],
+    tfjs: { activation: 'gelu' },
+    doc: 'f(z) = ½z(1 + erf(z/√2)) = z·Φ(z), the exact form (erf in src/detmath.ts); f′ = Φ(z) + z·φ(z). He init: relu-like',
+  },
   softmax: { code: 5, init: 'glorot', elementwise: false, onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }], tfjs: { activation: 'softmax' }, doc: 'f(z)_i = e^z_i / Σ_j e^z_j, per row (output layers only)' },
 } as const satisfies Record<string, ActivationKind>;
 
 export type Activation = keyof typeof ACTIVATION_KINDS;
-/** Every activation, in code order. */
+/** Every activation, in table order (the hidden kinds, then softmax). */
 export const ACTIVATIONS = Object.keys(ACTIVATION_KINDS) as Activation[];
 /** The activation with each code: ACTIVATION_BY_CODE[kind.code] = its name. */
 export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Activation[]>((list, name) => {
@@ -62,5 +108,5 @@ export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Acti
 export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as { readonly [K in Activation]: (typeof ACTIVATION_KINDS)[K]['code'] };
 /** The kinds applied element by element (all but softmax). */
 export type ElementwiseActivation = { [K in Activation]: (typeof ACTIVATION_KINDS)[K]['elementwise'] extends true ? K : never }[Activation];
-/** The elementwise kinds, in code order (the hidden-layer choices). */
+/** The elementwise kinds, in table order (the hidden-layer choices). */
 export const ELEMENTWISE_ACTIVATIONS = ACTIVATIONS.filter((name): name is ElementwiseActivation => ACTIVATION_KINDS[name].elementwise);

@@ -1,5 +1,6 @@
 // Plain twins of assembly/activations.ts. Each activation's forward and derivative side by side.
-import { Act, ACTIVATION_BY_CODE, LEAKY_SLOPE, type ElementwiseActivation } from '../../kinds/activations.js';
+import { Act, ACTIVATION_BY_CODE, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA, type ElementwiseActivation } from '../../kinds/activations.js';
+import { erf } from '../../detmath.js';
 
 /** σ(z) = 1/(1+e^−z), evaluated so that e^x never overflows. */
 export function sigmoid(z: number): number {
@@ -25,12 +26,29 @@ interface Elementwise {
   fPrime(z: number, a: number): number;
 }
 
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/** z·σ(z) and σ(z)(1 + z(1 − σ(z))). */
+const swishPrime = (z: number) => {
+  const s = sigmoid(z);
+  return s * (1 + z * (1 - s));
+};
+
 const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
   linear: { f: (z) => z, fPrime: () => 1 },
   sigmoid: { f: sigmoid, fPrime: (_z, a) => a * (1 - a) },
   tanh: { f: Math.tanh, fPrime: (_z, a) => 1 - a * a },
   relu: { f: (z) => (z > 0 ? z : 0), fPrime: (z) => (z > 0 ? 1 : 0) },
   leakyRelu: { f: (z) => (z > 0 ? z : LEAKY_SLOPE * z), fPrime: (z) => (z > 0 ? 1 : LEAKY_SLOPE) },
+  elu: { f: (z) => (z > 0 ? z : Math.expm1(z)), fPrime: (z, a) => (z > 0 ? 1 : a + 1) },
+  selu: { f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE_ALPHA * Math.expm1(z)), fPrime: (z, a) => (z > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA) },
+  // ln(1 + e^z) in the form that neither overflows nor loses digits, on both sides of 0.
+  softplus: { f: (z) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))), fPrime: (z) => sigmoid(z) },
+  swish: { f: (z) => z * sigmoid(z), fPrime: swishPrime },
+  gelu: {
+    f: (z) => 0.5 * z * (1 + erf(z * Math.SQRT1_2)),
+    fPrime: (z) => 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * (INV_SQRT_2PI * Math.exp(-0.5 * z * z)),
+  },
 };
 
 const BY_CODE = ACTIVATION_BY_CODE.map((name) => (name === 'softmax' ? undefined : ELEMENTWISE[name]));

@@ -2,7 +2,7 @@
 // operations, in the same order, as assembly/activations.ts, so a generated step's bits equal the
 // generic kernels' (test/specialize.test.ts checks every kind of src/kinds/activations.ts).
 // Keyed by name: a kind missing here does not compile.
-import { ACTIVATION_BY_CODE, LEAKY_SLOPE, type ElementwiseActivation } from '../../kinds/activations.js';
+import { Act, ACTIVATION_BY_CODE, LEAKY_SLOPE, type ElementwiseActivation } from '../../kinds/activations.js';
 import { Body, op, F64, I32, type FuncImport } from './encode.js';
 
 /** What a generated module imports from the main module, in this order (function indices 0…). */
@@ -34,7 +34,6 @@ const byCall = (code: number): ActivationEmitter => ({
   forward: (f, z) => f.i32(code).get(z).call(ACTIVATION_ONE),
   derivative: (f, da, z, a) => f.get(da).i32(code).get(z).get(a).call(DERIVATIVE_ONE).emit(op.f64Mul),
 });
-void byCall; // used by the kinds whose formula is not inlined
 
 export const EMITTERS: Record<ElementwiseActivation, ActivationEmitter> = {
   linear: { signBlind: false, forward: (f, z) => f.get(z), derivative: (f, da) => f.get(da) },
@@ -66,6 +65,11 @@ export const EMITTERS: Record<ElementwiseActivation, ActivationEmitter> = {
     forward: (f, z) => f.get(z).f64(LEAKY_SLOPE).get(z).emit(op.f64Mul).get(z).f64(0).emit(op.f64Gt, op.select),
     derivative: (f, da, z) => f.get(da).f64(LEAKY_SLOPE).get(da).emit(op.f64Mul).get(z).f64(0).emit(op.f64Gt, op.select),
   },
+  elu: byCall(Act.elu),
+  selu: byCall(Act.selu),
+  softplus: byCall(Act.softplus),
+  swish: byCall(Act.swish),
+  gelu: byCall(Act.gelu),
 };
 
 /** The emitter of an elementwise code; an unknown code (or softmax) throws while generating, never emits another function. */
