@@ -27,7 +27,10 @@ function sqrtFixed(v: bigint): bigint {
 const SQRT_PI = sqrtFixed(PI << P);
 function referenceErf(x: number): number {
   let m = Math.abs(x), e = 0;
-  while (!Number.isInteger(m)) (m *= 2), e--; // |x| = m·2^e exactly
+  while (!Number.isInteger(m)) {
+    m *= 2; // |x| = m·2^e exactly
+    e--;
+  }
   const X = (BigInt(m) << P) >> BigInt(-e), X2 = (X * X) >> P;
   let term = X, sum = 0n;
   for (let n = 0n; term !== 0n; n++) {
