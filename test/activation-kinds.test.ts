@@ -8,6 +8,7 @@ import * as act from '../src/backends/js/activations.js';
 import { emitterOf } from '../src/backends/wasm/activation-emit.js';
 import { ACTIVATIONS, ACTIVATION_KINDS, ACTIVATION_BY_CODE } from '../src/kinds/activations.js';
 import { ACTIVATIONS as publicNames } from '../src/names.js';
+import { Network } from '../src/index.js';
 
 const UNKNOWN = 99;
 
@@ -50,5 +51,25 @@ describe('an unknown activation code fails loudly', () => {
     expect(() => act.activateBackward(h, UNKNOWN, 2, 2, 0, 0, 0, 4)).toThrow(/activation code 99/);
     expect(() => emitterOf(UNKNOWN)).toThrow(/activation code 99/);
     for (const name of ACTIVATIONS) expect(() => act.activate(h, ACTIVATION_KINDS[name].code, 2, 2, 0, 4)).not.toThrow();
+  });
+});
+
+describe('README', () => {
+  it('lists every activation of the table, in its order, with its init scheme', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^ {2}\| `(\w+)` \| .* \| (He|LeCun|Glorot) \|$/gm)].map((m) => [m[1], m[2].toLowerCase()]);
+    expect(rows).toEqual(ACTIVATIONS.map((a) => [a, ACTIVATION_KINDS[a].init]));
+  });
+});
+
+describe('initial weights follow each descriptor’s scheme', () => {
+  const limits = { he: (i: number) => Math.sqrt(6 / i), lecun: (i: number) => Math.sqrt(3 / i), glorot: (i: number, o: number) => Math.sqrt(6 / (i + o)) };
+  it.each(ACTIVATIONS)('%s', async (a) => {
+    const net = await Network.create({ inputs: 60, layers: [{ units: 40, activation: a }], loss: a === 'softmax' ? 'crossEntropy' : 'mse', seed: 3 }, { backend: 'js' });
+    const w = net.getWeights()[0].weights.flat();
+    const limit = limits[ACTIVATION_KINDS[a].init](60, 40);
+    const largest = Math.max(...w.map(Math.abs));
+    expect(largest).toBeLessThanOrEqual(limit);
+    expect(largest).toBeGreaterThan(0.99 * limit); // 2,400 uniform draws reach the edge
   });
 });
