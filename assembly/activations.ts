@@ -86,16 +86,9 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : LEAKY_SLOPE * v); }
-  } else if (kind == ELU) {
-    for (let i = 0; i < n; i++) st(a + i, elu(ld(z + i)));
-  } else if (kind == SELU) {
-    for (let i = 0; i < n; i++) st(a + i, selu(ld(z + i)));
-  } else if (kind == SOFTPLUS) {
-    for (let i = 0; i < n; i++) st(a + i, softplus(ld(z + i)));
-  } else if (kind == SWISH) {
-    for (let i = 0; i < n; i++) st(a + i, swish(ld(z + i)));
-  } else if (kind == GELU) {
-    for (let i = 0; i < n; i++) st(a + i, gelu(ld(z + i)));
+  } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
+    // The newer kinds share one loop through activationOne (one copy of each formula in the module).
+    for (let i = 0; i < n; i++) st(a + i, activationOne(kind, ld(z + i)));
   } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(a + i, ld(z + i));
   } else unreachable(); // an unknown code traps: it never trains silently as another function
@@ -122,16 +115,8 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : LEAKY_SLOPE * ld(da + i));
-  } else if (kind == ELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * eluPrime(ld(z + i), ld(a + i)));
-  } else if (kind == SELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * seluPrime(ld(z + i), ld(a + i)));
-  } else if (kind == SOFTPLUS) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * sigmoid(ld(z + i)));
-  } else if (kind == SWISH) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * swishPrime(ld(z + i)));
-  } else if (kind == GELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * geluPrime(ld(z + i)));
+  } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
+    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * derivativeOne(kind, ld(z + i), ld(a + i)));
   } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i));
   } else unreachable();

@@ -55,10 +55,10 @@ describe('an unknown activation code fails loudly', () => {
 });
 
 describe('README', () => {
-  it('lists every activation of the table, in its order, with its init scheme', () => {
+  it('lists every activation of the table, in its order, with its formula and init scheme', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^ {2}\| `(\w+)` \| .* \| (He|LeCun|Glorot) \|$/gm)].map((m) => [m[1], m[2].toLowerCase()]);
-    expect(rows).toEqual(ACTIVATIONS.map((a) => [a, ACTIVATION_KINDS[a].init]));
+    const rows = [...readme.matchAll(/^ {2}\| `(\w+)` \| (.*) \| (He|LeCun|Glorot) \|$/gm)].map((m) => [m[1], m[2], m[3].toLowerCase()]);
+    expect(rows).toEqual(ACTIVATIONS.map((a) => [a, ACTIVATION_KINDS[a].doc, ACTIVATION_KINDS[a].init]));
   });
 });
 

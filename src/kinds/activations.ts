@@ -3,13 +3,13 @@
 // per-shape modules (src/backends/wasm/activation-emit.ts), ONNX and TF.js (src/exchange/), the
 // summary, the names list and the tests all read this table; adding an activation starts here.
 
-/** How a layer's initial weights are drawn (src/init.ts): U(±√(6/in)), U(±√(3/in)) or U(±√(6/(in+out))). */
+/** How a layer's initial weights are drawn (src/init.ts): U(±√(6/in)), U(±√(3/in)) or U(±√(6/(in+out))). @internal */
 export type InitScheme = 'he' | 'lecun' | 'glorot';
 
 /**
  * An activation's ONNX form, as nodes after the layer's Gemm: each input is 'x' (the layer's
  * pre-activation Z), '#k' (the output of node k of this list) or a number (a double scalar
- * initializer); the last node's output is the layer's output. Empty: no node (linear).
+ * initializer); the last node's output is the layer's output. Empty: no node (linear). @internal
  */
 export interface OnnxNode {
   op: string;
@@ -17,6 +17,7 @@ export interface OnnxNode {
   ints?: Record<string, number>;
 }
 
+/** @internal */
 export interface ActivationKind {
   /** The number kernels take (assembly/activations.ts, src/backends/js/activations.ts). */
   code: number;
@@ -26,34 +27,43 @@ export interface ActivationKind {
   onnx: OnnxNode[];
   /** TF.js Layers: a Dense `activation` string, a layer after a linear Dense, or null (export refused). */
   tfjs: { activation: string } | { layer: string; config: Record<string, number> } | null;
+  /** f(z), as README's activation table shows it. */
   doc: string;
 }
 
 /** leakyRelu's slope for z ≤ 0. */
 export const LEAKY_SLOPE = 0.01;
-/** selu's α and λ (Klambauer et al. 2017): the fixed point mean 0, variance 1. */
+/** selu's α and λ (Klambauer et al. 2017): the fixed point mean 0, variance 1. @internal */
 export const SELU_ALPHA = 1.6732632423543772;
+/** @internal */
 export const SELU_SCALE = 1.0507009873554805;
-/** λα, selu's value as z → −∞. */
+/** λα, selu's value as z → −∞. @internal */
 export const SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
 
+/** Every activation's name (the table below must have exactly these keys: `satisfies` checks it). */
+export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu' | 'softplus' | 'swish' | 'gelu' | 'softmax';
+
+/** @internal */
 export const ACTIVATION_KINDS = {
-  linear: { code: 0, init: 'glorot', elementwise: true, onnx: [], tfjs: { activation: 'linear' }, doc: 'f(z) = z' },
-  sigmoid: { code: 1, init: 'glorot', elementwise: true, onnx: [{ op: 'Sigmoid', inputs: ['x'] }], tfjs: { activation: 'sigmoid' }, doc: 'f(z) = 1/(1+e^−z)' },
-  tanh: { code: 2, init: 'glorot', elementwise: true, onnx: [{ op: 'Tanh', inputs: ['x'] }], tfjs: { activation: 'tanh' }, doc: 'f(z) = tanh z' },
-  relu: { code: 3, init: 'he', elementwise: true, onnx: [{ op: 'Relu', inputs: ['x'] }], tfjs: { activation: 'relu' }, doc: 'f(z) = max(z, 0)' },
+  linear: { code: 0, init: 'glorot', elementwise: true, onnx: [], tfjs: { activation: 'linear' }, doc: 'z' },
+  sigmoid: { code: 1, init: 'glorot', elementwise: true, onnx: [{ op: 'Sigmoid', inputs: ['x'] }], tfjs: { activation: 'sigmoid' }, doc: '1/(1+e^−z)' },
+  tanh: { code: 2, init: 'glorot', elementwise: true, onnx: [{ op: 'Tanh', inputs: ['x'] }], tfjs: { activation: 'tanh' }, doc: 'tanh z' },
+  relu: { code: 3, init: 'he', elementwise: true, onnx: [{ op: 'Relu', inputs: ['x'] }], tfjs: { activation: 'relu' }, doc: 'max(z, 0)' },
   leakyRelu: {
     code: 4, init: 'he', elementwise: true,
     // PRelu takes its slope as a double tensor; LeakyRelu's float32 alpha would not give predict()'s bits.
     onnx: [{ op: 'PRelu', inputs: ['x', LEAKY_SLOPE] }],
     tfjs: { layer: 'LeakyReLU', config: { alpha: LEAKY_SLOPE } },
-    doc: `f(z) = z for z > 0, ${LEAKY_SLOPE}·z otherwise`,
+    doc: `z for z > 0, ${LEAKY_SLOPE}·z otherwise`,
   },
+  // He init for elu, softplus, swish and gelu: near 0 and above they follow relu (slope ½–1), so
+  // relu's variance 2/in keeps the activations' scale; selu takes LeCun's 1/in, which its
+  // self-normalizing fixed point (mean 0, variance 1) assumes. f′ for each: assembly/activations.ts.
   elu: {
     code: 6, init: 'he', elementwise: true,
     onnx: [{ op: 'Elu', inputs: ['x'] }], // alpha defaults to 1.0
     tfjs: { activation: 'elu' },
-    doc: "f(z) = z for z > 0, e^z − 1 otherwise (α = 1); f′ = 1, or f + 1. He init: relu's positive side",
+    doc: 'z for z > 0, e^z − 1 otherwise (α = 1)',
   },
   selu: {
     code: 7, init: 'lecun', elementwise: true,
@@ -67,19 +77,19 @@ export const ACTIVATION_KINDS = {
       { op: 'Add', inputs: ['#3', '#4'] },
     ],
     tfjs: { activation: 'selu' },
-    doc: `f(z) = λz for z > 0, λα(e^z − 1) otherwise (α = ${SELU_ALPHA}, λ = ${SELU_SCALE}). LeCun init: the self-normalizing fixed point assumes Var(w) = 1/in`,
+    doc: 'λz for z > 0, λα(e^z − 1) otherwise (α ≈ 1.6733, λ ≈ 1.0507)',
   },
   softplus: {
     code: 8, init: 'he', elementwise: true,
     onnx: [{ op: 'Softplus', inputs: ['x'] }],
     tfjs: { activation: 'softplus' },
-    doc: 'f(z) = ln(1 + e^z), as log1p(e^z) for z ≤ 0 and z + log1p(e^−z) above (exact everywhere, no switch to linear); f′ = σ(z). He init: a smooth relu',
+    doc: 'ln(1 + e^z), exact for every z (no switch to linear)',
   },
   swish: {
     code: 9, init: 'he', elementwise: true,
     onnx: [{ op: 'Sigmoid', inputs: ['x'] }, { op: 'Mul', inputs: ['x', '#0'] }],
     tfjs: { activation: 'swish' },
-    doc: 'f(z) = z·σ(z) (SiLU); f′ = σ(z)(1 + z(1 − σ(z))). He init: relu-like',
+    doc: 'z·σ(z) (SiLU)',
   },
   gelu: {
     code: 10, init: 'he', elementwise: true,
@@ -91,22 +101,21 @@ export const ACTIVATION_KINDS = {
       { op: 'Mul', inputs: ['#3', '#2'] },
     ],
     tfjs: { activation: 'gelu' },
-    doc: 'f(z) = ½z(1 + erf(z/√2)) = z·Φ(z), the exact form (erf in src/detmath.ts); f′ = Φ(z) + z·φ(z). He init: relu-like',
+    doc: '½z(1 + erf(z/√2)), the exact form',
   },
-  softmax: { code: 5, init: 'glorot', elementwise: false, onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }], tfjs: { activation: 'softmax' }, doc: 'f(z)_i = e^z_i / Σ_j e^z_j, per row (output layers only)' },
-} as const satisfies Record<string, ActivationKind>;
+  softmax: { code: 5, init: 'glorot', elementwise: false, onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }], tfjs: { activation: 'softmax' }, doc: 'e^z_i / Σ_j e^z_j per row (output layer only)' },
+} as const satisfies Record<Activation, ActivationKind>;
 
-export type Activation = keyof typeof ACTIVATION_KINDS;
 /** Every activation, in table order (the hidden kinds, then softmax). */
 export const ACTIVATIONS = Object.keys(ACTIVATION_KINDS) as Activation[];
-/** The activation with each code: ACTIVATION_BY_CODE[kind.code] = its name. */
+/** The activation with each code: ACTIVATION_BY_CODE[kind.code] = its name. @internal */
 export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Activation[]>((list, name) => {
   list[ACTIVATION_KINDS[name].code] = name;
   return list;
 }, []);
 /** name → code, for plans and per-shape modules. */
-export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as { readonly [K in Activation]: (typeof ACTIVATION_KINDS)[K]['code'] };
-/** The kinds applied element by element (all but softmax). */
+export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as Readonly<Record<Activation, number>>;
+/** The kinds applied element by element (all but softmax). @internal */
 export type ElementwiseActivation = { [K in Activation]: (typeof ACTIVATION_KINDS)[K]['elementwise'] extends true ? K : never }[Activation];
-/** The elementwise kinds, in table order (the hidden-layer choices). */
+/** The elementwise kinds, in table order (the hidden-layer choices). @internal */
 export const ELEMENTWISE_ACTIVATIONS = ACTIVATIONS.filter((name): name is ElementwiseActivation => ACTIVATION_KINDS[name].elementwise);
