@@ -122,13 +122,12 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
   } else unreachable();
 }
 
-/** f(z) of one value of an elementwise kind, for the per-shape modules (src/backends/wasm/activation-emit.ts): activate's element formulas. */
+/**
+ * f(z) of one value, for the kinds whose formula lives only here: activate's loop for them, and the
+ * per-shape modules' calls (src/backends/wasm/activation-emit.ts byCall). The older kinds are
+ * inlined in both places instead; any other code traps.
+ */
 export function activationOne(kind: i32, z: f64): f64 {
-  if (kind == LINEAR) return z;
-  if (kind == SIGMOID) return sigmoid(z);
-  if (kind == TANH) return Math.tanh(z);
-  if (kind == RELU) return z > 0 ? z : 0;
-  if (kind == LEAKY_RELU) return z > 0 ? z : LEAKY_SLOPE * z;
   if (kind == ELU) return elu(z);
   if (kind == SELU) return selu(z);
   if (kind == SOFTPLUS) return softplus(z);
@@ -138,13 +137,8 @@ export function activationOne(kind: i32, z: f64): f64 {
   return 0;
 }
 
-/** f′(z) of one value from z and a = f(z), for the same modules: activateBackward's element factors (dZ = dA·f′ for the kinds below leakyRelu). */
+/** f′(z) of one value from z and a = f(z), for the same kinds: activateBackward's factor (dZ = dA·f′). */
 export function derivativeOne(kind: i32, z: f64, a: f64): f64 {
-  if (kind == LINEAR) return 1;
-  if (kind == SIGMOID) return a * (1 - a);
-  if (kind == TANH) return 1 - a * a;
-  if (kind == RELU) return z > 0 ? 1 : 0;
-  if (kind == LEAKY_RELU) return z > 0 ? 1 : LEAKY_SLOPE;
   if (kind == ELU) return eluPrime(z, a);
   if (kind == SELU) return seluPrime(z, a);
   if (kind == SOFTPLUS) return sigmoid(z);
