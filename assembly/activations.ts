@@ -1,13 +1,7 @@
 import { ld, st } from './mem';
-
-// Activation kinds; the same numbers live in src/kinds.ts.
-export const LINEAR = 0;
-export const SIGMOID = 1;
-export const TANH = 2;
-export const RELU = 3;
-export const LEAKY_RELU = 4;
-export const SOFTMAX = 5;
-export const LEAKY_SLOPE: f64 = 0.01;
+// The codes, written from src/kinds/activations.ts by scripts/kinds.ts before asc runs.
+import { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SWISH, GELU, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA } from './kinds.generated';
+import { erf } from './detmath';
 
 /** σ(z) = 1/(1+e^−z), evaluated so that e^x never overflows. */
 @inline export function sigmoid(z: f64): f64 {
@@ -30,6 +24,25 @@ export function expOne(x: f64): f64 {
 export function tanhOne(z: f64): f64 {
   return Math.tanh(z);
 }
+
+// The newer kinds' element functions: f(z), and f′ from z and a = f(z). The batch kernels and the
+// per-shape modules' calls (activationOne, derivativeOne) use these, so both give the same bits;
+// src/backends/js/activations.ts has the same formulas.
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+/** elu: z > 0 ? z : e^z − 1; f′ = 1 or a + 1. */
+@inline function elu(z: f64): f64 { return z > 0 ? z : Math.expm1(z); }
+@inline function eluPrime(z: f64, a: f64): f64 { return z > 0 ? 1 : a + 1; }
+/** selu: z > 0 ? λz : λα(e^z − 1); f′ = λ or a + λα. */
+@inline function selu(z: f64): f64 { return z > 0 ? SELU_SCALE * z : SELU_SCALE_ALPHA * Math.expm1(z); }
+@inline function seluPrime(z: f64, a: f64): f64 { return z > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA; }
+/** softplus: ln(1 + e^z) = log1p(e^z) (z ≤ 0), z + log1p(e^−z) (z > 0); f′ = σ(z). */
+@inline function softplus(z: f64): f64 { return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)); }
+/** swish: z·σ(z); f′ = σ(z)(1 + z(1 − σ(z))). */
+@inline function swish(z: f64): f64 { return z * sigmoid(z); }
+@inline function swishPrime(z: f64): f64 { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
+/** gelu: ½z(1 + erf(z/√2)); f′ = Φ(z) + z·φ(z) = ½(1 + erf(z/√2)) + z·e^{−z²/2}/√(2π). */
+@inline function gelu(z: f64): f64 { return 0.5 * z * (1 + erf(z * Math.SQRT1_2)); }
+@inline function geluPrime(z: f64): f64 { return 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * (INV_SQRT_2PI * Math.exp(-0.5 * z * z)); }
 
 /** Z[rows×cols] += 1·b[cols]ᵀ (bias broadcast over rows). */
 export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
@@ -73,9 +86,12 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : LEAKY_SLOPE * v); }
-  } else {
+  } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
+    // The newer kinds share one loop through activationOne (one copy of each formula in the module).
+    for (let i = 0; i < n; i++) st(a + i, activationOne(kind, ld(z + i)));
+  } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(a + i, ld(z + i));
-  }
+  } else unreachable(); // an unknown code traps: it never trains silently as another function
 }
 
 /**
@@ -99,7 +115,35 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
   } else if (kind == LEAKY_RELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : LEAKY_SLOPE * ld(da + i));
-  } else {
+  } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
+    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * derivativeOne(kind, ld(z + i), ld(a + i)));
+  } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i));
-  }
+  } else unreachable();
+}
+
+/**
+ * f(z) of one value, for the kinds whose formula lives only here: activate's loop for them, and the
+ * per-shape modules' calls (src/backends/wasm/activation-emit.ts byCall). The older kinds are
+ * inlined in both places instead; any other code traps.
+ */
+export function activationOne(kind: i32, z: f64): f64 {
+  if (kind == ELU) return elu(z);
+  if (kind == SELU) return selu(z);
+  if (kind == SOFTPLUS) return softplus(z);
+  if (kind == SWISH) return swish(z);
+  if (kind == GELU) return gelu(z);
+  unreachable();
+  return 0;
+}
+
+/** f′(z) of one value from z and a = f(z), for the same kinds: activateBackward's factor (dZ = dA·f′). */
+export function derivativeOne(kind: i32, z: f64, a: f64): f64 {
+  if (kind == ELU) return eluPrime(z, a);
+  if (kind == SELU) return seluPrime(z, a);
+  if (kind == SOFTPLUS) return sigmoid(z);
+  if (kind == SWISH) return swishPrime(z);
+  if (kind == GELU) return geluPrime(z);
+  unreachable();
+  return 0;
 }

@@ -1,6 +1,7 @@
 // The ABI: every export takes and returns numbers only (f64 element offsets, sizes, kinds).
 export { gemmABt, gemmAtB, gemmAB } from './gemm';
-export { addBias, sumRows, activate, activateBackward, sigmoidOne as sigmoid, tanhOne as tanh, expOne as exp } from './activations';
+export { addBias, sumRows, activate, activateBackward, sigmoidOne as sigmoid, tanhOne as tanh, expOne as exp, activationOne, derivativeOne } from './activations';
+export { erf } from './detmath'; // gelu's erf, exported so a test can hold it to src/detmath.ts bit for bit
 export { loss, lossBackward } from './losses';
 export { sgd, adam, rmsprop, adagrad } from './optimizers';
 export { axpy, sumSquares, scale, clipValue, multiply, dropoutMask } from './regularize';

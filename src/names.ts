@@ -2,7 +2,7 @@
 // them cannot change what the library accepts.
 import { ACTIVATIONS as activations, LOSSES as losses, OPTIMIZERS as optimizers, type Activation, type Loss, type OptimizerName } from './kinds.js';
 
-/** Every activation: 'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax' (output layers only). */
+/** Every activation (src/kinds/activations.ts describes each; softmax on output layers only). */
 export const ACTIVATIONS: readonly Activation[] = Object.freeze([...activations]);
 /** Every loss. */
 export const LOSSES: readonly Loss[] = Object.freeze([...losses]);

@@ -1,4 +1,5 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
+import { ACTIVATION_KINDS } from './kinds/activations.js';
 import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 
@@ -170,7 +171,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
     const last = i === raw.length - 1;
     const activation = (o.activation ?? (last ? defaultOutput(loss) : 'relu')) as Activation;
     if (!ACTIVATIONS.includes(activation)) fail(`${f}.activation`, `one of ${ACTIVATIONS.join(', ')}`, o.activation);
-    if (activation === 'softmax' && !last) fail(`${f}.activation`, 'softmax only on the output layer', activation);
+    if (!ACTIVATION_KINDS[activation].elementwise && !last) fail(`${f}.activation`, `${activation} only on the output layer`, activation);
     if (o.bias !== undefined && typeof o.bias !== 'boolean') fail(`${f}.bias`, 'true or false', o.bias);
     const dropout = o.dropout === undefined ? 0 : finite(o.dropout, `${f}.dropout`, 0);
     if (dropout >= 1) fail(`${f}.dropout`, 'a rate in [0, 1)', dropout);

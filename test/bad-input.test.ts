@@ -30,7 +30,7 @@ describe('bad specs', () => {
     [{ ...spec, inputs: 2.5 }, 'inputs', /positive integer, got 2.5/],
     [{ ...spec, layers: [] }, 'layers', /non-empty array/],
     [{ ...spec, layers: [{ units: -1 }] }, 'layers[0].units', /positive integer, got -1/],
-    [{ ...spec, layers: [{ units: 3, activation: 'swish' }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].activation', /one of linear, sigmoid, tanh, relu, leakyRelu, softmax, got "swish"/],
+    [{ ...spec, layers: [{ units: 3, activation: 'mish' }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].activation', /one of linear, sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, swish, gelu, softmax, got "mish"/],
     [{ ...spec, layers: [{ units: 3, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].activation', /softmax only on the output layer/],
     [{ ...spec, layers: [{ units: 3, dropoutRate: 0.5 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].dropoutRate', /one of the options units, activation, bias, l2, dropout, got an unknown option/],
     [{ ...spec, layers: [{ units: 3, dropout: 1 }, { units: 1, activation: 'sigmoid' }] }, 'layers[0].dropout', /rate in \[0, 1\), got 1/],

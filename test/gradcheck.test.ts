@@ -3,13 +3,15 @@
 import { describe, it, expect } from 'vitest';
 import { Network, type Activation, type Loss } from '../src/index.js';
 import { Rng } from '../src/rng.js';
+import { ACTIVATIONS, ELEMENTWISE_ACTIVATIONS } from '../src/kinds/activations.js';
 import { gradCheckError } from './helpers/gradcheck.js';
 import { randomRows, randomTargets } from './helpers/random.js';
 
-const HIDDEN: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'];
+// Every kind of the activation table (src/kinds/activations.ts): a new activation is checked here unlisted.
+const HIDDEN: Activation[] = ELEMENTWISE_ACTIVATIONS;
 const OUTPUTS: Record<Loss, Activation[]> = {
-  halfSquaredError: ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'],
-  mse: ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'],
+  halfSquaredError: ACTIVATIONS,
+  mse: ACTIVATIONS,
   crossEntropy: ['softmax'],
   binaryCrossEntropy: ['sigmoid'],
 };

@@ -6,6 +6,7 @@
 // a one-ulp change.
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
+import { ACTIVATIONS, ELEMENTWISE_ACTIVATIONS, type Activation } from '../src/kinds/activations.js';
 import { F, L, layerAt } from '../src/plan.js';
 import { Bytes } from '../src/backends/wasm/encode.js';
 import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
@@ -15,7 +16,7 @@ import { sigmoid as sigmoidTwin } from '../src/backends/js/activations.js';
 import { Rng } from '../src/rng.js';
 import { randomRows, randomTargets, maxRelDiff } from './helpers/random.js';
 
-type Act = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
+type Act = Activation;
 
 /** Two networks from one spec: `fast` on its generated kernels, `generic` forced onto the main module's. */
 async function pair(spec: NetworkSpec) {
@@ -61,8 +62,8 @@ const base = (act: Act, out: Act, loss: NetworkSpec['loss'], extra: Partial<Netw
 });
 
 describe('generated per-shape kernels equal the generic fused step, bit for bit', () => {
-  it.each(['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const)('hidden %s, every output activation with halfSquaredError and mse', async (act) => {
-    for (const out of ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'] as const) {
+  it.each(ELEMENTWISE_ACTIVATIONS)('hidden %s, every output activation with halfSquaredError and mse', async (act) => {
+    for (const out of ACTIVATIONS) {
       await expectSameBits(base(act, out, 'halfSquaredError'), 1);
       await expectSameBits(base(act, out, 'mse'), 2);
     }
@@ -102,12 +103,12 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
 
   it('150 random small shapes and optimizers: the module validates and trains to the same bits', async () => {
     const rng = new Rng(2026);
-    const acts = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
+    const acts = ELEMENTWISE_ACTIVATIONS;
     for (let n = 0; n < 150; n++) {
       const depth = 1 + rng.int(3), loss = (['halfSquaredError', 'mse', 'crossEntropy', 'binaryCrossEntropy'] as const)[rng.int(4)];
       const layers = Array.from({ length: depth }, (_, i) => {
         const last = i === depth - 1;
-        const activation = last ? (loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : acts[rng.int(5)]) : acts[rng.int(5)];
+        const activation = last ? (loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : acts[rng.int(acts.length)]) : acts[rng.int(acts.length)];
         return { units: 1 + rng.int(last && loss === 'crossEntropy' ? 5 : 6), activation, bias: rng.int(4) > 0 } as const;
       });
       if (loss === 'crossEntropy') layers[depth - 1] = { ...layers[depth - 1], units: Math.max(2, layers[depth - 1].units) };
@@ -131,7 +132,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
   });
 
   it('sums whose terms are all −0 (the generic z is +0 there): every activation, same bits', async () => {
-    for (const act of ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const) {
+    for (const act of ELEMENTWISE_ACTIVATIONS) {
       for (const momentum of [0, 0.9]) {
         const spec: NetworkSpec = { inputs: 3, layers: [{ units: 2, activation: act, bias: false }, { units: 2, activation: act, bias: false }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.1, momentum } };
         const { fast, generic } = await pair(spec);

@@ -4,6 +4,7 @@
 // one-thread kernels on row and unit blocks: only blocks thinner than a GEMM tile sum in another
 // order); threads: 1 is today's path, bit for bit; bad values are refused; where threads cannot run,
 // fit falls back to one thread and says so; workers never keep a process alive.
+import { ELEMENTWISE_ACTIVATIONS } from '../src/kinds/activations.js';
 import { describe, it, expect, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { Network, BackpropError, earlyStopping, type NetworkSpec } from '../src/index.js';
@@ -122,6 +123,8 @@ const exact: [string, NetworkSpec, FitOptions, 'class' | 'reg', number][] = [
   ['adam, dropout and L2 on every layer, crossEntropy, validation; 3 threads', { ...cases[1][1], seed: 22 }, { epochs: 4, batchSize: 24, validationSplit: 0.2 }, 'class', 3],
   ['adamw with clipNorm (the serial step), binaryCrossEntropy; 2 threads', { ...cases[2][1], seed: 23 }, { epochs: 4, batchSize: 16 }, 'class', 2],
   ['rmsprop with clipValue, halfSquaredError, cosine schedule; 2 threads', { ...cases[3][1], seed: 24 }, { epochs: 3, batchSize: 8, schedule: { type: 'cosine', minFactor: 0.1 } }, 'reg', 2],
+  // Every hidden activation of the table (src/kinds/activations.ts), one layer each: a new kind is held to the one-thread bits unlisted.
+  ['every elementwise activation, one hidden layer each, mse; 2 threads', { inputs: 4, layers: [...ELEMENTWISE_ACTIVATIONS.map((activation) => ({ units: 8, activation })), { units: 2, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 }, seed: 26 }, { epochs: 3, batchSize: 16 }, 'reg', 2],
   ['adagrad, no hidden layer, its 5 units all on one thread (thinner slices would not be bit for bit); 4 threads', { inputs: 7, layers: [{ units: 5, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adagrad', learningRate: 0.1 }, seed: 25 }, { epochs: 3, batchSize: 20 }, 'class', 4],
 ];
 

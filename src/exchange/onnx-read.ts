@@ -2,7 +2,8 @@
 // write (MatMul + Add, float32 tensors, LeakyRelu, Identity/Dropout, Constant weights).
 import type { Network } from '../network.js';
 import { words } from '../errors.js';
-import { LEAKY_SLOPE, type Activation } from '../kinds.js';
+import { matchForm } from './onnx-forms.js';
+import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type OnnxNode } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
 import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
 import { DOUBLE, FLOAT, META_KEY } from './onnx-proto.js';
@@ -46,7 +47,13 @@ function readNode(f: Field, field: string): Node {
   return { op: str(m, 4, `${field}.op_type`), name: str(m, 3, `${field}.name`), inputs: strs(m, 1, `${field}.input`), outputs: strs(m, 2, `${field}.output`), attrs, field };
 }
 
-const ELEMENTWISE = new Map<string, Activation>([['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Relu', 'relu']]);
+/** The activations whose ONNX form is one node on Z with no other input (Sigmoid, Tanh, Relu…), by op. */
+const ONE_NODE = new Map<string, Activation>(
+  ACTIVATIONS.flatMap((name) => {
+    const form: readonly OnnxNode[] = ACTIVATION_KINDS[name].onnx;
+    return form.length === 1 && form[0].inputs.length === 1 && !form[0].ints ? [[form[0].op, name] as const] : [];
+  }),
+);
 
 /** The data input's declared width, if its type says one: [batch, width]. */
 function inputWidth(input: Message, field: string): number | undefined {
@@ -105,14 +112,15 @@ function readGraph(g: Message, opset: number): Imported {
     built.weights[built.weights.length - 1].bias = t.values; // read only: a shared bias is not copied
   };
 
-  (g.get(1) ?? []).forEach((f, k) => {
-    const n = readNode(f, `graph.node[${k}]`);
+  const nodes = (g.get(1) ?? []).map((f, k) => readNode(f, `graph.node[${k}]`));
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k];
     const about = words(`op_type "${n.op}"${n.name ? ` (node "${n.name}")` : ''}`);
     if (n.op === 'Constant') {
       const t = n.attrs.get('value')?.t;
       if (!t || n.outputs.length !== 1) bad(`${n.field}.attribute.value`, 'a tensor value', about);
       consts.set(n.outputs[0], readTensor(msg(t, `${n.field}.attribute.value`, KEEP.tensor), `${n.field}.attribute.value`));
-      return;
+      continue;
     }
     if (n.outputs.length !== 1) bad(`${n.field}.output`, 'one output', n.outputs.length);
     const dataAt = n.op === 'Add' && n.inputs[1] === cur ? 1 : 0;
@@ -157,7 +165,17 @@ function readGraph(g: Message, opset: number): Imported {
     } else if (n.op === 'Identity' || n.op === 'Dropout') {
       if (n.op === 'Dropout' && n.inputs.length > 2 && n.inputs[2]) bad(`${n.field}.input[2]`, 'no training_mode input (inference Dropout only)', n.inputs[2]);
     } else {
-      let activation = ELEMENTWISE.get(n.op);
+      // An activation of several nodes (swish, gelu, selu as toONNX writes them) spans the next nodes.
+      const form = stage === 'product' || stage === 'biased' ? matchForm(nodes, k, cur, (name) => consts.get(name)) : undefined;
+      if (form) {
+        built.layers[built.layers.length - 1].activation = form.activation;
+        stage = 'activated';
+        k += form.count - 1;
+        cur = nodes[k].outputs[0];
+        continue;
+      }
+      let activation = ONE_NODE.get(n.op);
+      if (n.op === 'Elu') attr(n, 'alpha', 1, [1]); // backprop's elu has α = 1 (the ONNX default)
       if (n.op === 'Softmax') {
         // Before opset 13, Softmax flattened from `axis` (default 1) on; for rank 2 that is the last axis.
         attr(n, 'axis', opset >= 13 ? -1 : 1, [-1, 1]);
@@ -171,13 +189,13 @@ function readGraph(g: Message, opset: number): Imported {
         if (s.values.length === 0 || s.values.some((v) => v !== LEAKY_SLOPE && v !== Math.fround(LEAKY_SLOPE))) bad(`${n.field}.input[1]`, `slopes all ${LEAKY_SLOPE} (backprop's leakyRelu)`, words(`[${Array.from(s.values.slice(0, 4)).join(', ')}${s.values.length > 4 ? ', …' : ''}]`));
         activation = 'leakyRelu';
       }
-      if (activation === undefined) bad(n.field, 'one of Gemm, MatMul, Add, Sigmoid, Tanh, Relu, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant', about);
+      if (activation === undefined) bad(n.field, `one of Gemm, MatMul, Add, ${[...ONE_NODE.keys()].join(', ')}, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant`, about);
       if (stage !== 'product' && stage !== 'biased') bad(n.field, 'an activation only right after a layer’s Gemm/MatMul (and bias)', about);
       built.layers[built.layers.length - 1].activation = activation!;
       stage = 'activated';
     }
     cur = n.outputs[0];
-  });
+  }
   if (built.layers.length === 0) bad('graph.node', 'at least one Gemm or MatMul layer', words('none'));
   if (cur !== outName) bad('graph.output[0].name', `"${cur}", the end of the node chain`, outName);
   return built;

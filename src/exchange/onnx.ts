@@ -2,10 +2,10 @@
 // as its C input) then the activation node, all in f64 (tensor(double)) so an ONNX runtime
 // reproduces predict() to rounding. Reading them back: onnx-read.ts.
 import type { Network } from '../network.js';
-import { LEAKY_SLOPE } from '../kinds.js';
+import { ACTIVATION_KINDS, type OnnxNode } from '../kinds/activations.js';
 import { savedSpec } from './build.js';
 import { Writer } from './protobuf.js';
-import { ONNX_OPSET, ONNX_IR_VERSION, DOUBLE, ATTR_INT, META_KEY, OP_OF } from './onnx-proto.js';
+import { ONNX_OPSET, ONNX_IR_VERSION, DOUBLE, ATTR_INT, META_KEY } from './onnx-proto.js';
 
 export { fromONNX, type ImportOptions } from './onnx-read.js';
 
@@ -45,19 +45,24 @@ export function toONNX(net: Network): Uint8Array {
   spec.layers.forEach((l, i) => {
     const w = `layer${i}.weight`, b = `layer${i}.bias`;
     const out = i === n - 1 ? 'output' : `layer${i}.a`;
-    const z = l.activation === 'linear' ? out : `layer${i}.z`;
+    const form = ACTIVATION_KINDS[l.activation].onnx;
+    const z = form.length === 0 ? out : `layer${i}.z`;
     graph.message(5, tensor(w, [l.units, l.inputs], weights[i].weights.flat()));
     if (l.bias) graph.message(5, tensor(b, [l.units], weights[i].bias!));
     graph.message(1, node('Gemm', `layer${i}.gemm`, l.bias ? [x, w, b] : [x, w], z, [intAttr('transB', 1)]));
-    if (l.activation === 'leakyRelu') {
-      // LeakyRelu's alpha is a float32 attribute (0.01 → 0.0099999998); PRelu takes its slope as a
-      // tensor, so a double 0.01 gives the same bits as predict().
-      graph.message(5, tensor(`layer${i}.slope`, [], [LEAKY_SLOPE]));
-      graph.message(1, node('PRelu', `layer${i}.leakyRelu`, [z, `layer${i}.slope`], out));
-    } else if (l.activation !== 'linear') {
-      const attrs = l.activation === 'softmax' ? [intAttr('axis', -1)] : [];
-      graph.message(1, node(OP_OF[l.activation], `layer${i}.${l.activation}`, [z], out, attrs));
-    }
+    // The activation's nodes (src/kinds/activations.ts); numbers become double scalar initializers,
+    // so constants keep predict()'s bits (LeakyRelu's float32 alpha would not).
+    const name = (k: number) => (k === form.length - 1 ? out : `layer${i}.${l.activation}.${k}`);
+    form.forEach((step: OnnxNode, k) => {
+      const inputs = step.inputs.map((v, j) => {
+        if (v === 'x') return z;
+        if (typeof v === 'string') return name(Number(v.slice(1)));
+        const c = `layer${i}.${l.activation}.${k}.c${j}`;
+        graph.message(5, tensor(c, [], [v]));
+        return c;
+      });
+      graph.message(1, node(step.op, `layer${i}.${l.activation}${form.length > 1 ? `.${k}` : ''}`, inputs, name(k), Object.entries(step.ints ?? {}).map(([a, v]) => intAttr(a, v))));
+    });
     x = out;
   });
   graph.string(2, 'backprop-wasm').message(11, valueInfo('input', spec.inputs)).message(12, valueInfo('output', net.outputs));

@@ -5,7 +5,7 @@
 // from the weight bytes into the layer's [out][in] block.
 import type { Network } from '../network.js';
 import { BackpropError, words } from '../errors.js';
-import { LEAKY_SLOPE, type Activation } from '../kinds.js';
+import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type ActivationKind } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
 import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
 import { plainCopy, isBuffer, isBytes } from './plain-data.js';
@@ -17,7 +17,13 @@ import { firstWithSuffix } from './suffix-match.js';
  */
 const MAX_JSON_CHARS = 2 * 2 ** 20;
 
-const TF_ACTIVATIONS = new Map<unknown, Activation>([['linear', 'linear'], ['sigmoid', 'sigmoid'], ['tanh', 'tanh'], ['relu', 'relu'], ['softmax', 'softmax']]);
+/** TF.js activation names → ours (src/kinds/activations.ts); leakyRelu comes as a LeakyReLU layer. */
+const TF_ACTIVATIONS = new Map<unknown, Activation>(
+  ACTIVATIONS.flatMap((name) => {
+    const form: ActivationKind['tfjs'] = ACTIVATION_KINDS[name].tfjs;
+    return form !== null && 'activation' in form ? [[form.activation, name] as const] : [];
+  }),
+);
 
 const bad = (field: string, expected: string, got?: unknown): never => {
   throw got === undefined ? new BackpropError('INVALID_MODEL', field, expected) : new BackpropError('INVALID_MODEL', field, expected, got);

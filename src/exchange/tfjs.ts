@@ -2,10 +2,14 @@
 // weights) plus a LeakyReLU layer where we use leakyRelu, since TF.js has no such activation name.
 // TF.js keeps weights in float32, so export rounds each weight to f32; import (tfjs-read.ts) widens exactly.
 import type { Network } from '../network.js';
-import { LEAKY_SLOPE } from '../kinds.js';
+import { ACTIVATION_KINDS, type ActivationKind } from '../kinds/activations.js';
+import { BackpropError } from '../errors.js';
 import { savedSpec } from './build.js';
 
 export { fromTFJS } from './tfjs-read.js';
+
+/** LeakyReLU → leaky_re_lu, as TF.js names its layers. */
+const snakeCase = (name: string) => name.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toLowerCase();
 
 export interface TFJSWeightSpec {
   name: string;
@@ -41,9 +45,12 @@ export function toTFJS(net: Network): TFJSArtifacts {
   const values: number[] = [];
   spec.layers.forEach((l, i) => {
     const name = `dense_${i + 1}`;
+    // Each activation's TF.js form is in src/kinds/activations.ts: a Dense activation name, or a layer after a linear Dense.
+    const form: ActivationKind['tfjs'] = ACTIVATION_KINDS[l.activation].tfjs;
+    if (form === null) throw new BackpropError('INVALID_MODEL', `spec.layers[${i}].activation`, 'an activation TF.js Layers has', l.activation);
     const dense: Record<string, unknown> = {
       units: l.units,
-      activation: l.activation === 'leakyRelu' ? 'linear' : l.activation,
+      activation: 'activation' in form ? form.activation : 'linear',
       use_bias: l.bias,
       name,
       trainable: true,
@@ -51,7 +58,7 @@ export function toTFJS(net: Network): TFJSArtifacts {
     };
     if (i === 0) dense.batch_input_shape = [null, spec.inputs];
     layers.push({ class_name: 'Dense', config: dense });
-    if (l.activation === 'leakyRelu') layers.push({ class_name: 'LeakyReLU', config: { alpha: LEAKY_SLOPE, name: `leaky_re_lu_${i + 1}`, trainable: true } });
+    if ('layer' in form) layers.push({ class_name: form.layer, config: { ...form.config, name: `${snakeCase(form.layer)}_${i + 1}`, trainable: true } });
     weightSpecs.push({ name: `${name}/kernel`, shape: [l.inputs, l.units], dtype: 'float32' });
     const w = weights[i].weights;
     for (let r = 0; r < l.inputs; r++) for (let c = 0; c < l.units; c++) values.push(w[c][r]);

@@ -1,11 +1,12 @@
 // The network both exchange tests export: every hidden activation, the given output, some layers
 // without bias, and nonzero random biases (so that a dropped bias or a transposed weight shows).
 import { Network, type LayerWeights } from '../../src/index.js';
-import type { Activation } from '../../src/kinds.js';
+import { ACTIVATIONS, type Activation } from '../../src/kinds/activations.js';
 import { Rng } from '../../src/rng.js';
 import { randomRows } from './random.js';
 
-export const ACTS: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'];
+/** Every activation of the table (src/kinds/activations.ts), each tested as the output. */
+export const ACTS: Activation[] = ACTIVATIONS;
 
 export async function randomNet(out: Activation, seed: number, backend: 'js' | 'wasm' | 'auto' = 'js'): Promise<Network> {
   const net = await Network.create(

@@ -1,5 +1,6 @@
 // Plain twins of assembly/activations.ts. Each activation's forward and derivative side by side.
-import { Act, LEAKY_SLOPE } from '../../kinds.js';
+import { Act, ACTIVATION_BY_CODE, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA, type ElementwiseActivation } from '../../kinds/activations.js';
+import { erf } from '../../detmath.js';
 
 /** σ(z) = 1/(1+e^−z), evaluated so that e^x never overflows. */
 export function sigmoid(z: number): number {
@@ -19,32 +20,51 @@ export function sumRows(h: Float64Array, rows: number, cols: number, dz: number,
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) h[db + c] += h[dz + r * cols + c];
 }
 
-/** f(z) for the elementwise kinds. */
-function f(kind: number, z: number): number {
-  switch (kind) {
-    case Act.sigmoid: return sigmoid(z);
-    case Act.tanh: return Math.tanh(z);
-    case Act.relu: return z > 0 ? z : 0;
-    case Act.leakyRelu: return z > 0 ? z : LEAKY_SLOPE * z;
-    default: return z;
-  }
+/** An elementwise kind: f(z), and f′ from z and a = f(z) (the kernels use a where it is exact). */
+interface Elementwise {
+  f(z: number): number;
+  fPrime(z: number, a: number): number;
 }
 
-/** f′ for the elementwise kinds, from z and a = f(z). */
-function fPrime(kind: number, z: number, a: number): number {
-  switch (kind) {
-    case Act.sigmoid: return a * (1 - a);
-    case Act.tanh: return 1 - a * a;
-    case Act.relu: return z > 0 ? 1 : 0;
-    case Act.leakyRelu: return z > 0 ? 1 : LEAKY_SLOPE;
-    default: return 1;
-  }
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/** z·σ(z) and σ(z)(1 + z(1 − σ(z))). */
+const swishPrime = (z: number) => {
+  const s = sigmoid(z);
+  return s * (1 + z * (1 - s));
+};
+
+const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
+  linear: { f: (z) => z, fPrime: () => 1 },
+  sigmoid: { f: sigmoid, fPrime: (_z, a) => a * (1 - a) },
+  tanh: { f: Math.tanh, fPrime: (_z, a) => 1 - a * a },
+  relu: { f: (z) => (z > 0 ? z : 0), fPrime: (z) => (z > 0 ? 1 : 0) },
+  leakyRelu: { f: (z) => (z > 0 ? z : LEAKY_SLOPE * z), fPrime: (z) => (z > 0 ? 1 : LEAKY_SLOPE) },
+  elu: { f: (z) => (z > 0 ? z : Math.expm1(z)), fPrime: (z, a) => (z > 0 ? 1 : a + 1) },
+  selu: { f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE_ALPHA * Math.expm1(z)), fPrime: (z, a) => (z > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA) },
+  // ln(1 + e^z) in the form that neither overflows nor loses digits, on both sides of 0.
+  softplus: { f: (z) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))), fPrime: (z) => sigmoid(z) },
+  swish: { f: (z) => z * sigmoid(z), fPrime: swishPrime },
+  gelu: {
+    f: (z) => 0.5 * z * (1 + erf(z * Math.SQRT1_2)),
+    fPrime: (z) => 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * (INV_SQRT_2PI * Math.exp(-0.5 * z * z)),
+  },
+};
+
+const BY_CODE = ACTIVATION_BY_CODE.map((name) => (name === 'softmax' ? undefined : ELEMENTWISE[name]));
+
+/** The elementwise kind with this code; an unknown code throws (as the Wasm kernel traps), never runs as another function. */
+function elementwise(kind: number): Elementwise {
+  const e = BY_CODE[kind];
+  if (e === undefined) throw new RangeError(`activation code ${kind}: not an elementwise activation`);
+  return e;
 }
 
 /** A = f(Z) over rows×cols; softmax per row, max-shifted. A may alias Z. */
 export function activate(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number): void {
   if (kind !== Act.softmax) {
-    for (let i = 0; i < rows * cols; i++) h[a + i] = f(kind, h[z + i]);
+    const { f } = elementwise(kind);
+    for (let i = 0; i < rows * cols; i++) h[a + i] = f(h[z + i]);
     return;
   }
   for (let r = 0; r < rows; r++) {
@@ -60,7 +80,8 @@ export function activate(h: Float64Array, kind: number, rows: number, cols: numb
 /** dZ = dA ⊙ f′(Z); softmax per row: dZ_i = a_i (dA_i − Σ_j a_j dA_j). dZ may alias dA. */
 export function activateBackward(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number, da: number, dz: number): void {
   if (kind !== Act.softmax) {
-    for (let i = 0; i < rows * cols; i++) h[dz + i] = h[da + i] * fPrime(kind, h[z + i], h[a + i]);
+    const { fPrime } = elementwise(kind);
+    for (let i = 0; i < rows * cols; i++) h[dz + i] = h[da + i] * fPrime(h[z + i], h[a + i]);
     return;
   }
   for (let r = 0; r < rows; r++) {

@@ -2,9 +2,10 @@
 // the plan read once per call, parameters at constant offsets (or held in locals), the forward
 // pass, the loss, and the backward pass with each update fused in — assembly/fused.ts's
 // arithmetic, operation for operation.
-import { Act, LossKind, LEAKY_SLOPE, Metric, fusedWithOutput } from '../../kinds.js';
+import { Act, LossKind, Metric, fusedWithOutput } from '../../kinds.js';
 import { F, L, HEADER, LAYER } from '../../plan.js';
-import { Body, op, F64, I32, VOID, type FuncImport } from './encode.js';
+import { Body, op, F64, I32, VOID } from './encode.js';
+import { ACTIVATE, LOSS, STEP, PARAMS_NON_FINITE, emitterOf } from './activation-emit.js';
 
 /** The shape a module is generated for; networks with equal keys share one module. */
 export interface Shape {
@@ -18,20 +19,7 @@ export interface Shape {
   nesterov: boolean;
 }
 
-/** What a generated module imports from the main module, in this order (function indices 0…). */
-export const IMPORTS: FuncImport[] = [
-  { name: 'exp', params: [F64], results: [F64] },
-  { name: 'tanh', params: [F64], results: [F64] },
-  { name: 'activate', params: [I32, I32, I32, I32, I32], results: [] },
-  { name: 'loss', params: [I32, I32, I32, I32, I32, I32], results: [F64] },
-  { name: 'trainStep', params: [I32, I32], results: [F64] },
-  { name: 'trainBatches', params: Array(9).fill(I32), results: [I32] },
-  { name: 'step', params: [I32], results: [I32] },
-  { name: 'keepStep', params: [I32], results: [] },
-  { name: 'undoStep', params: [I32], results: [] },
-  { name: 'paramsNonFinite', params: [I32], results: [I32] },
-];
-export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+export { IMPORTS, EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE } from './activation-emit.js';
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
@@ -153,7 +141,7 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     // only when every term is −0 (then it is −0, not +0), so z = (t₀ + t₁ + …) + 0 exactly. Sigmoid
     // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
     // step's dependency chain; the stored Z (and every other activation) takes the fixed one.
-    const signBlind = layer.act === Act.sigmoid || layer.act === Act.relu;
+    const signBlind = layer.act !== Act.softmax && emitterOf(layer.act).signBlind;
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
         param(f, c.weights[l][o * layer.inputs + i]);
@@ -174,7 +162,7 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
       for (let o = 0; o < layer.units; o++) {
         a.push(f.local(F64));
         f.get(c.a[l]);
-        activation(f, layer.act, z[o]);
+        emitterOf(layer.act).forward(f, z[o]);
         f.tee(a[o]).store(8 * o);
       }
     }
@@ -262,22 +250,6 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   return { loss, out, failed };
 }
 
-/** Pushes f(z) for an elementwise kind (assembly/activations.ts, element for element). */
-function activation(f: Body, kind: number, z: number): void {
-  if (kind === Act.sigmoid) {
-    // assembly/activations.ts sigmoid, inlined around the main module's exp (one call, not two):
-    // z ≥ 0 ? 1/(1 + e^−z) : e^z/(1 + e^z).
-    const e = f.local(F64);
-    f.get(z).f64(0).emit(op.f64Ge, op.if, F64);
-    f.f64(1).f64(1).get(z).emit(op.f64Neg).call(EXP).emit(op.f64Add, op.f64Div);
-    f.emit(op.else).get(z).call(EXP).tee(e).f64(1).get(e).emit(op.f64Add, op.f64Div);
-    f.emit(op.end);
-  } else if (kind === Act.tanh) f.get(z).call(TANH);
-  else if (kind === Act.relu) f.get(z).f64(0).get(z).f64(0).emit(op.f64Gt, op.select);
-  else if (kind === Act.leakyRelu) f.get(z).f64(LEAKY_SLOPE).get(z).emit(op.f64Mul).get(z).f64(0).emit(op.f64Gt, op.select);
-  else f.get(z);
-}
-
 /** dZ = dA ⊙ f′ into new locals (activateBackward for one row). */
 function derivative(f: Body, kind: number, z: number[], a: number[], da: number[]): number[] {
   const dz = da.map(() => f.local(F64));
@@ -289,12 +261,8 @@ function derivative(f: Body, kind: number, z: number[], a: number[], da: number[
     f.set(sum);
   }
   for (let i = 0; i < a.length; i++) {
-    if (kind === Act.sigmoid) f.get(da[i]).get(a[i]).emit(op.f64Mul).f64(1).get(a[i]).emit(op.f64Sub, op.f64Mul);
-    else if (kind === Act.tanh) f.get(da[i]).f64(1).get(a[i]).get(a[i]).emit(op.f64Mul, op.f64Sub, op.f64Mul);
-    else if (kind === Act.relu) f.get(da[i]).f64(0).get(z[i]).f64(0).emit(op.f64Gt, op.select);
-    else if (kind === Act.leakyRelu) f.get(da[i]).f64(LEAKY_SLOPE).get(da[i]).emit(op.f64Mul).get(z[i]).f64(0).emit(op.f64Gt, op.select);
-    else if (kind === Act.softmax) f.get(a[i]).get(da[i]).get(sum).emit(op.f64Sub, op.f64Mul);
-    else f.get(da[i]);
+    if (kind === Act.softmax) f.get(a[i]).get(da[i]).get(sum).emit(op.f64Sub, op.f64Mul);
+    else emitterOf(kind).derivative(f, da[i], z[i], a[i]);
     f.set(dz[i]);
   }
   return dz;
