@@ -137,7 +137,8 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
         const spec: NetworkSpec = { inputs: 3, layers: [{ units: 2, activation: act, bias: false }, { units: 2, activation: act, bias: false }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.1, momentum } };
         const { fast, generic } = await pair(spec);
         const w = [{ weights: [[-1, -2, -3], [-0.5, -0.25, -4]] }, { weights: [[-1, -1], [-2, -0.5]] }];
-        fast.setWeights(w), generic.setWeights(w);
+        fast.setWeights(w);
+        generic.setWeights(w);
         for (const x of [[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]) expect(fast.trainStep(x, [0.5, -0.5])).toBe(generic.trainStep(x, [0.5, -0.5]));
         const h = generic.core.be.heap(), z = h[layerAt(generic.core.plan, 0) + L.z];
         if (act !== 'relu') expect(Object.is(h[z], 0)).toBe(true); // the +0 case really happened

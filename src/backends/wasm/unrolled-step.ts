@@ -133,7 +133,10 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   if (s.fused && c.eachStep) f.f64(0).set(c.bad);
   // Forward.
   let input: number[] = [];
-  for (let i = 0; i < s.inputs; i++) input.push(f.local(F64)), f.get(xb).load(8 * i).set(input[i]);
+  for (let i = 0; i < s.inputs; i++) {
+    input.push(f.local(F64));
+    f.get(xb).load(8 * i).set(input[i]);
+  }
   const xs = input, zs: number[][] = [], as: number[][] = [];
   s.layers.forEach((layer, l) => {
     const z: number[] = [], a: number[] = [];
@@ -148,7 +151,10 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
         f.get(input[i]).emit(op.f64Mul);
         if (i > 0) f.emit(op.f64Add);
       }
-      if (layer.bias) param(f, c.biases[l][o]), f.emit(op.f64Add);
+      if (layer.bias) {
+        param(f, c.biases[l][o]);
+        f.emit(op.f64Add);
+      }
       const raw = f.local(F64);
       z.push(signBlind ? raw : f.local(F64));
       f.tee(raw).f64(0).emit(op.f64Add);
@@ -157,7 +163,10 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     }
     if (layer.act === Act.softmax) {
       f.i32(Act.softmax).i32(1).i32(layer.units).get(c.zel[l]).get(c.ael[l]).call(ACTIVATE);
-      for (let o = 0; o < layer.units; o++) a.push(f.local(F64)), f.get(c.a[l]).load(8 * o).set(a[o]);
+      for (let o = 0; o < layer.units; o++) {
+        a.push(f.local(F64));
+        f.get(c.a[l]).load(8 * o).set(a[o]);
+      }
     } else {
       for (let o = 0; o < layer.units; o++) {
         a.push(f.local(F64));
@@ -166,7 +175,9 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
         f.tee(a[o]).store(8 * o);
       }
     }
-    zs.push(z), as.push(a), (input = a);
+    zs.push(z);
+    as.push(a);
+    input = a;
   });
   const last = s.layers.length - 1, outUnits = s.layers[last].units, out = as[last], zOut = zs[last];
   const y = (i: number) => f.get(yb).load(8 * i);
@@ -195,9 +206,12 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   }
   for (let i = 0; i < outUnits; i++) {
     dz.push(f.local(F64));
-    if (s.loss === LossKind.crossEntropy) f.get(out[i]).get(ySum).emit(op.f64Mul), y(i).emit(op.f64Sub);
-    else {
-      f.get(out[i]), y(i).emit(op.f64Sub);
+    if (s.loss === LossKind.crossEntropy) {
+      f.get(out[i]).get(ySum).emit(op.f64Mul);
+      y(i).emit(op.f64Sub);
+    } else {
+      f.get(out[i]);
+      y(i).emit(op.f64Sub);
       if (s.loss === LossKind.mse) f.f64(2 / outUnits).emit(op.f64Mul);
       if (s.loss === LossKind.binaryCrossEntropy) f.f64(1 / outUnits).emit(op.f64Mul);
     }
@@ -210,7 +224,12 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   for (let l = last; l >= 0; l--) {
     const layer = s.layers[l], prev = l > 0 ? as[l - 1] : xs;
     const spare: number[] = [];
-    if (l > 0) for (let i = 0; i < layer.inputs; i++) spare.push(f.local(F64)), f.f64(0).set(spare[i]);
+    if (l > 0) {
+      for (let i = 0; i < layer.inputs; i++) {
+        spare.push(f.local(F64));
+        f.f64(0).set(spare[i]);
+      }
+    }
     const w = f.local(F64), g = f.local(F64);
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
@@ -307,13 +326,17 @@ export function metric(f: Body, s: Shape, a: number[], yb: number): void {
   const n = a.length, y = (i: number) => f.get(yb).load(8 * i);
   if (s.metric === Metric.mae) {
     f.f64(0);
-    for (let i = 0; i < n; i++) f.get(a[i]), y(i).emit(op.f64Sub, op.f64Abs, op.f64Add);
+    for (let i = 0; i < n; i++) {
+      f.get(a[i]);
+      y(i).emit(op.f64Sub, op.f64Abs, op.f64Add);
+    }
   } else if (s.metric === Metric.binaryAccuracy) {
     const sum = f.local(F64);
     f.f64(0).set(sum);
     for (let i = 0; i < n; i++) {
       f.get(sum).f64(1).emit(op.f64Add).get(sum);
-      f.get(a[i]).f64(0.5).emit(op.f64Ge), y(i).f64(0.5).emit(op.f64Ge, op.i32Eq, op.select);
+      f.get(a[i]).f64(0.5).emit(op.f64Ge);
+      y(i).f64(0.5).emit(op.f64Ge, op.i32Eq, op.select);
       f.set(sum);
     }
     f.get(sum);
@@ -322,9 +345,11 @@ export function metric(f: Body, s: Shape, a: number[], yb: number): void {
     const pa = f.local(I32), py = f.local(I32), best = f.local(F64), cond = f.local(I32), v = f.local(F64);
     for (const [idx, value] of [[pa, (i: number) => f.get(a[i])], [py, y]] as const) {
       f.i32(0).set(idx);
-      value(0), f.set(best);
+      value(0);
+      f.set(best);
       for (let i = 1; i < n; i++) {
-        value(i), f.tee(v).get(best).emit(op.f64Gt).set(cond);
+        value(i);
+        f.tee(v).get(best).emit(op.f64Gt).set(cond);
         f.i32(i).get(idx).get(cond).emit(op.select).set(idx);
         f.get(v).get(best).get(cond).emit(op.select).set(best);
       }
