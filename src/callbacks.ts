@@ -2,7 +2,7 @@
 import { BackpropError } from './errors.js';
 import { checkKeys } from './spec.js';
 import type { Callback, Logs } from './fit-options.js';
-import type { LayerWeights } from './network.js';
+import type { LayerWeights } from './layer-weights.js';
 
 export interface EarlyStoppingOptions {
   /** The logged value to watch (default 'valLoss' when validating, else 'loss'). */

@@ -1,4 +1,5 @@
-export { Network, type LayerWeights, type CreateOptions } from './network.js';
+export { Network, type CreateOptions } from './network.js';
+export type { LayerWeights } from './layer-weights.js';
 export { BackpropError, type ErrorCode } from './errors.js';
 export type { NetworkSpec, LayerSpec, OptimizerSpec, SgdSpec, AdamSpec, AdamWSpec, RmspropSpec, AdagradSpec, BackendChoice, Spec, Layer, Optimizer, DeepReadonly } from './spec.js';
 export type { FitData, FitOptions, Logs, History, Callback, Control, Schedule } from './fit-options.js';

@@ -7,6 +7,7 @@ import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
 import { F } from './plan.js';
+import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';
 import { encodeF64, parseModel, FORMAT, VERSION, type ModelJSON } from './serialize.js';
 import { Core } from './core.js';
@@ -24,11 +25,6 @@ import type { WeightOptions } from './weights.js';
 // Only the small glue is imported here: Dataset code comes with Dataset, and the preprocessing
 // reader and weighted fits load when a model or a fit needs them (bundles without them stay small).
 import { isDataset, recordShape, classesOf, fitArrays, type DatasetSpec, type DatasetFitOptions, type Report } from './dataset/use.js';
-
-export interface LayerWeights {
-  weights: number[][]; // [out][in]
-  bias?: number[]; // [out], present when the layer has a bias
-}
 
 export interface CreateOptions {
   backend?: BackendChoice;
@@ -233,7 +229,7 @@ export class Network {
     const rows = this.loadPair(x, y);
     this.core.be.k.forward(this.core.plan, rows, 0);
     this.core.be.k.backward(this.core.plan, rows, 0);
-    return this.unpack(this.core.grads);
+    return unpackLayers(this.core.be.heap(), this.core.grads, this.core.spec, this.core.layout);
   }
 
   /**
@@ -308,33 +304,14 @@ export class Network {
   getWeights(): LayerWeights[] {
     this.alive();
     this.core.enter(1);
-    return this.unpack(this.core.params);
+    return unpackLayers(this.core.be.heap(), this.core.params, this.core.spec, this.core.layout);
   }
 
   /** Sets every layer's weights [out][in] (and bias [out]; omitted means zeros). All-or-nothing. */
   setWeights(layers: LayerWeights[]): void {
     this.alive();
     const { spec, layout } = this.core;
-    const bad = (field: string, expected: string, got: unknown): never => {
-      throw new BackpropError('INVALID_DATA', field, expected, got);
-    };
-    if (!Array.isArray(layers) || layers.length !== spec.layers.length) bad('weights', `an array of ${spec.layers.length} layers`, layers);
-    const next = new Float64Array(layout.size);
-    spec.layers.forEach((l, i) => {
-      const given = layers[i];
-      if (typeof given !== 'object' || given === null) bad(`weights[${i}]`, '{ weights, bias? }', given);
-      // Each property read once (a getter may answer differently the next time); toRows copies, then checks.
-      const { weights, bias } = given;
-      const w = toRows(weights, l.inputs, `weights[${i}].weights`);
-      if (w.rows !== l.units || w.shape !== 'nested') bad(`weights[${i}].weights`, `${l.units} rows of ${l.inputs} numbers`, weights);
-      next.set(w.data, layout.layers[i].w);
-      if (bias !== undefined) {
-        if (!l.bias) bad(`weights[${i}].bias`, 'no bias (the layer has bias: false)', bias);
-        const b = toRows(bias, l.units, `weights[${i}].bias`);
-        if (b.shape !== 'single') bad(`weights[${i}].bias`, `${l.units} numbers`, bias);
-        next.set(b.data, layout.layers[i].b);
-      }
-    });
+    const next = packLayers(layers, spec, layout);
     this.core.enter(1);
     this.core.view(this.core.params, layout.size).set(next);
   }
@@ -368,7 +345,6 @@ export class Network {
     if (this.core.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
   }
 
-  /** One sample straight into the batch buffers, when x and y are flat samples; else false. */
   /** Copies one sample into the X buffer when x is one (else false, for the general path). */
   private loadInput(x: unknown): boolean {
     this.alive();
@@ -391,17 +367,5 @@ export class Network {
     const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', this.core.spec.loss);
     this.core.load(xr.data, yr.data, xr.rows);
     return xr.rows;
-  }
-
-  /** Splits a flat parameter-shaped block at `at` into per-layer weights. */
-  private unpack(at: number): LayerWeights[] {
-    const { spec, layout } = this.core;
-    const h = this.core.be.heap();
-    return spec.layers.map((l, i) => {
-      const s = layout.layers[i];
-      const weights: number[][] = [];
-      for (let o = 0; o < l.units; o++) weights.push(Array.from(h.subarray(at + s.w + o * l.inputs, at + s.w + (o + 1) * l.inputs)));
-      return s.b >= 0 ? { weights, bias: Array.from(h.subarray(at + s.b, at + s.b + l.units)) } : { weights };
-    });
   }
 }

@@ -2,7 +2,8 @@
 // `backprop train`: MNIST by default, or a CSV file through Dataset; prints one line per epoch,
 // the test confusion matrix (or RMSE and R²) at the end, and saves the model — network and
 // preprocessing in one file that Network.fromJSON reads.
-import { Network, type LayerWeights } from '../network.js';
+import { Network } from '../network.js';
+import type { LayerWeights } from '../layer-weights.js';
 import { BackpropError, words } from '../errors.js';
 import type { NetworkSpec, BackendChoice } from '../spec.js';
 import type { Dataset } from '../dataset/dataset.js';
