@@ -47,6 +47,7 @@ export function loss(kind: i32, rows: i32, cols: i32, z: i32, a: i32, y: i32): f
     }
     return s / n;
   }
+  if (kind != MSE && kind != HALF_SQUARED_ERROR) unreachable(); // an unknown loss code: trap, never a silent default
   for (let i = 0; i < n; i++) {
     const d = ld(y + i) - ld(a + i);
     s += d * d;
@@ -75,6 +76,7 @@ export function lossBackward(kind: i32, rows: i32, cols: i32, a: i32, y: i32, g:
     }
     return;
   }
+  if (kind != HALF_SQUARED_ERROR && kind != MSE && kind != BINARY_CROSS_ENTROPY) unreachable();
   const scale = kind == HALF_SQUARED_ERROR ? 1 / <f64>rows : kind == MSE ? 2 / <f64>n : 1 / <f64>n;
   for (let i = 0; i < n; i++) st(g + i, (ld(a + i) - ld(y + i)) * scale);
 }

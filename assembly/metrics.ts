@@ -26,6 +26,6 @@ export function metric(kind: i32, rows: i32, cols: i32, a: i32, y: i32): f64 {
     for (let i = 0; i < rows * cols; i++) if ((ld(a + i) >= 0.5) == (ld(y + i) >= 0.5)) s += 1;
   } else if (kind == MAE) {
     for (let i = 0; i < rows * cols; i++) s += Math.abs(ld(a + i) - ld(y + i));
-  }
+  } else if (kind != NONE) unreachable();
   return s;
 }

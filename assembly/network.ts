@@ -111,6 +111,7 @@ export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: 
   if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
   if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
   if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
+  if (kind != SGD) unreachable(); // an unknown optimizer code: trap, never a silent SGD
   return sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
 }
 

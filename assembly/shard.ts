@@ -3,7 +3,7 @@ import * as P from './plan';
 import { hdr, lyr } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
-import { fusedWithOutput, CROSS_ENTROPY, HALF_SQUARED_ERROR, MSE } from './losses';
+import { fusedWithOutput, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, HALF_SQUARED_ERROR, MSE } from './losses';
 import { axpy, multiply, dropoutMaskFrom } from './regularize';
 
 // The passes of one thread of a threaded batch (assembly/parallel.ts), over the network's own
@@ -86,6 +86,7 @@ function lossBackwardRows(kind: i32, n: i32, rows: i32, cols: i32, a: i32, y: i3
     }
     return;
   }
+  if (kind != HALF_SQUARED_ERROR && kind != MSE && kind != BINARY_CROSS_ENTROPY) unreachable();
   const all = rows * cols;
   const scale = kind == HALF_SQUARED_ERROR ? 1 / <f64>rows : kind == MSE ? 2 / <f64>all : 1 / <f64>all;
   for (let i = 0; i < n * cols; i++) st(g + i, (ld(a + i) - ld(y + i)) * scale);

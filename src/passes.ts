@@ -5,6 +5,7 @@ import { F, L, layerAt } from './plan.js';
 import { fusedWithOutput, Opt } from './kinds.js';
 import { dropoutSeed } from './backends/js/regularize.js';
 import { pad } from './layout.js';
+import { unknownKind } from './backends/js/unknown-kind.js';
 
 export function forward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number): void {
   let input = h[plan + F.x];
@@ -72,7 +73,8 @@ export function step(k: Kernels, h: Float64Array, plan: number): number {
   if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
   else if (kind === Opt.rmsprop) bad = k.rmsprop(n, p, g, s, lr, beta1, eps);
   else if (kind === Opt.adagrad) bad = k.adagrad(n, p, g, s, lr, eps);
-  else bad = k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
+  else if (kind === Opt.sgd) bad = k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
+  else return unknownKind('optimizer', kind);
   if (bad) h[plan + F.diverged] = 1;
   return bad;
 }

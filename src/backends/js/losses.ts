@@ -1,5 +1,6 @@
 // Plain twins of assembly/losses.ts: each loss beside its gradient.
 import { LossKind } from '../../kinds.js';
+import { unknownKind } from './unknown-kind.js';
 
 /** Mean batch loss from the output layer's Z, A = f(Z) and targets Y (rows×cols). */
 export function loss(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number, y: number): number {
@@ -37,6 +38,7 @@ export function loss(h: Float64Array, kind: number, rows: number, cols: number, 
     }
     return s / n;
   }
+  if (kind !== LossKind.mse && kind !== LossKind.halfSquaredError) unknownKind('loss', kind);
   for (let i = 0; i < n; i++) s += (h[y + i] - h[a + i]) ** 2;
   return kind === LossKind.mse ? s / n : (0.5 * s) / rows;
 }
@@ -53,6 +55,7 @@ export function lossBackward(h: Float64Array, kind: number, rows: number, cols: 
     }
     return;
   }
+  if (kind !== LossKind.halfSquaredError && kind !== LossKind.mse && kind !== LossKind.binaryCrossEntropy) unknownKind('loss', kind);
   const scale = kind === LossKind.halfSquaredError ? 1 / rows : kind === LossKind.mse ? 2 / n : 1 / n;
   for (let i = 0; i < n; i++) h[g + i] = (h[a + i] - h[y + i]) * scale;
 }

@@ -1,5 +1,6 @@
 // Plain twin of assembly/metrics.ts.
 import { Metric } from '../../kinds.js';
+import { unknownKind } from './unknown-kind.js';
 
 /** Sum of a batch metric: rows with matching argmax, outputs on the right side of 0.5, or Σ|a−y|. */
 export function metric(h: Float64Array, kind: number, rows: number, cols: number, a: number, y: number): number {
@@ -18,6 +19,6 @@ export function metric(h: Float64Array, kind: number, rows: number, cols: number
     for (let i = 0; i < rows * cols; i++) if (h[a + i] >= 0.5 === h[y + i] >= 0.5) s += 1;
   } else if (kind === Metric.mae) {
     for (let i = 0; i < rows * cols; i++) s += Math.abs(h[a + i] - h[y + i]);
-  }
+  } else if (kind !== Metric.none) unknownKind('metric', kind);
   return s;
 }
