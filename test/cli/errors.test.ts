@@ -1,26 +1,14 @@
 // What the CLI says about bad input: one line on stderr naming the flag or the file and line,
 // what was expected and what came; exit code 2 for bad flags, 1 for bad data; nothing trained.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../src/cli/run.js';
+import { cli, scratchFolder } from '../helpers/cli-run.js';
 import { parseFlags } from '../../src/cli/args.js';
 import { TRAIN_FLAGS } from '../../src/cli/train.js';
 import { BackpropError } from '../../src/errors.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-err-'));
-const csv = (name: string, text: string) => {
-  writeFileSync(join(dir, name), text);
-  return join(dir, name);
-};
-
-/** Runs in-process, capturing what would go to stdout and stderr. */
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await run(argv, { line: (t) => out.push(t), note: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const { dir, put: csv } = scratchFolder('backprop-cli-err-');
 
 describe('CLI errors', () => {
   const good = csv('good.csv', 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n');

@@ -2,23 +2,12 @@
 // the --data file never; a bad --out fails before any data is read, in one line with exit code 2;
 // the model is written through a temporary file and a rename; the CSV reader is linear.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../src/cli/run.js';
+import { cli, scratchFolder } from '../helpers/cli-run.js';
 import { writeAtomic } from '../../src/cli/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-files-'));
-const put = (name: string, text: string) => {
-  writeFileSync(join(dir, name), text);
-  return join(dir, name);
-};
-
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await run(argv, { line: (t) => out.push(t), note: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const { dir, put } = scratchFolder('backprop-cli-files-');
 
 const good = put('good.csv', 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n5,2,0\n6,1,1\n');
 
