@@ -72,8 +72,16 @@ function copyRow(row: unknown, width: number, out: Float64Array, at: number, fie
     return;
   }
   const a = row as ArrayLike<unknown>;
-  for (let i = 0; i < width; i++) {
-    const x = i === 0 && first ? first.value : a[i];
+  let i = 0;
+  if (first) {
+    // Element 0 was read already (to tell a sample from a batch): it is not read again.
+    const x = first.value;
+    if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[0]`, 'a finite number', x);
+    out[at] = x as number;
+    i = 1;
+  }
+  for (; i < width; i++) {
+    const x = a[i];
     if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[${i}]`, 'a finite number', x);
     out[at + i] = x as number;
   }
