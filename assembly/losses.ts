@@ -1,10 +1,8 @@
 import { ld, st } from './mem';
 
-// Loss kinds; the same numbers live in src/kinds.ts.
-export const HALF_SQUARED_ERROR = 0;
-export const MSE = 1;
-export const CROSS_ENTROPY = 2;
-export const BINARY_CROSS_ENTROPY = 3;
+// Loss kinds: generated from src/kinds/losses.ts (scripts/kinds.ts).
+import { HALF_SQUARED_ERROR, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY } from './kinds.generated';
+export { HALF_SQUARED_ERROR, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY };
 
 /**
  * Mean loss of a batch, from the output layer's Z and A = f(Z) and targets Y (all rows×cols):

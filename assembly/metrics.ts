@@ -1,10 +1,8 @@
 import { ld } from './mem';
 
-// Metric kinds; the same numbers live in src/kinds.ts.
-export const NONE = 0;
-export const CATEGORICAL_ACCURACY = 1;
-export const BINARY_ACCURACY = 2;
-export const MAE = 3;
+// Metric kinds: generated from src/kinds/losses.ts (scripts/kinds.ts).
+import { NONE, CATEGORICAL_ACCURACY, BINARY_ACCURACY, MAE } from './kinds.generated';
+export { NONE, CATEGORICAL_ACCURACY, BINARY_ACCURACY, MAE };
 
 /**
  * Sum of a batch metric over output A and targets Y (rows×cols): rows whose argmax matches

@@ -43,12 +43,9 @@ export function anyNonFinite(n: i32, p: i32, v: i32): i32 {
   return total - total == 0 ? 0 : anyNonFinite(n, p, v);
 }
 
-// Optimizer kinds; the same numbers live in src/kinds.ts.
-export const SGD = 0;
-export const ADAM = 1;
-export const ADAMW = 2;
-export const RMSPROP = 3;
-export const ADAGRAD = 4;
+// Optimizer kinds: generated from src/kinds/losses.ts (scripts/kinds.ts).
+import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './kinds.generated';
+export { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD };
 
 /**
  * SGD with optional (Nesterov) momentum over n parameters P, gradients G, velocity V:

@@ -1,6 +1,6 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
 import { ACTIVATION_KINDS } from './kinds/activations.js';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
+import { ACTIVATIONS, LOSSES, LOSS_KINDS, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 
 export interface LayerSpec {
@@ -136,7 +136,7 @@ const finite = (v: unknown, field: string, min = -Infinity) =>
 
 /** The output activation a loss implies when the user names none. */
 function defaultOutput(loss: Loss): Activation {
-  return loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
+  return LOSS_KINDS[loss].output;
 }
 
 /**
@@ -183,8 +183,9 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   const params = layers.reduce((n, l) => n + l.units * (l.inputs + (l.bias ? 1 : 0)), 0);
   if (params > MAX_PARAMS) fail('layers', `at most ${MAX_PARAMS} parameters in all`, words(`${params} parameters`));
   const out = layers[layers.length - 1];
-  if (loss === 'crossEntropy' && out.activation !== 'softmax') fail(`layers[${layers.length - 1}].activation`, "'softmax' with loss 'crossEntropy'", out.activation);
-  if (loss === 'binaryCrossEntropy' && out.activation !== 'sigmoid') fail(`layers[${layers.length - 1}].activation`, "'sigmoid' with loss 'binaryCrossEntropy'", out.activation);
+  // A fused loss computes dL/dZ from logits: its output activation is part of it.
+  const fusedOutput = LOSS_KINDS[loss].fused ? LOSS_KINDS[loss].output : undefined;
+  if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
   if (loss === 'crossEntropy' && out.units < 2) fail(`layers[${layers.length - 1}].units`, "at least 2 with loss 'crossEntropy'", out.units);
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
 }

@@ -20,7 +20,7 @@ describe('the activation table', () => {
   });
 
   it('assembly/kinds.generated.ts (what asc compiled) holds the table’s codes', () => {
-    const source = readFileSync(new URL('../assembly/kinds.generated.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../assembly/kinds.generated.ts', import.meta.url), 'utf8').split('// Loss codes:')[0]; // the activations' part
     const consts = new Map([...source.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]));
     const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
     expect(new Map(ACTIVATIONS.map((a) => [constName(a), ACTIVATION_KINDS[a].code]))).toEqual(consts);

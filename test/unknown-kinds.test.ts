@@ -50,3 +50,17 @@ describe('unknown kind codes', () => {
     else expect(run).toThrow(/no optimizer code 99/);
   });
 });
+
+describe('the loss, optimizer and metric tables', () => {
+  it('assembly/kinds.generated.ts (what asc compiled) holds their codes, each code once per kind', async () => {
+    const { LOSS_KINDS, OPTIMIZER_KINDS, METRIC_KINDS } = await import('../src/kinds/losses.js');
+    const source = readFileSync(new URL('../assembly/kinds.generated.ts', import.meta.url), 'utf8');
+    const generated = new Map([...source.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]));
+    const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+    for (const table of [LOSS_KINDS, OPTIMIZER_KINDS, METRIC_KINDS] as Record<string, { code: number }>[]) {
+      const codes = Object.values(table).map((k) => k.code);
+      expect(codes.slice().sort((a, b) => a - b)).toEqual(codes.map((_, i) => i));
+      for (const [name, kind] of Object.entries(table)) expect(generated.get(constName(name)), name).toBe(kind.code);
+    }
+  });
+});
