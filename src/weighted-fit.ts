@@ -12,6 +12,7 @@ import { metricFor, Metric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
+import { fallBack } from './parallel/trainer.js';
 import { fitRows, type FitRows } from './fit.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
@@ -28,6 +29,8 @@ export interface WeightedRun {
   signal?: AbortSignal;
   /** Yield to the event loop when a run of batches has taken this long (as fit does). */
   yieldEveryMs?: number;
+  /** threads was asked for: history.threads says that 1 ran. */
+  threadsAsked?: boolean;
 }
 
 /** ½λ‖W‖² over the layers, and the penalty's gradient scaled by `alpha` added into `into`. */
@@ -93,7 +96,9 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
   // rows, and 'balanced' class weights count the training rows.
   const given = n + (val?.field === 'options.validationSplit' ? val.rows : 0);
   const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, metricFor(net.spec.loss) !== Metric.mae, given)!;
-  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal, yieldEveryMs: o.yieldEveryMs });
+  // As every fit that cannot use the threads it was given: one thread, one warning, history says so.
+  if (o.threads !== 1) fallBack('weighted fits (classWeights, sampleWeights) run on one thread');
+  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal, yieldEveryMs: o.yieldEveryMs, threadsAsked: o.threads !== 1 });
 }
 
 export async function runWeightedFit(net: Network, run: WeightedRun): Promise<History> {
@@ -106,7 +111,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
   const batches = Math.ceil(rows / batchSize);
   let stopped = false;
   const control: Control = { stop: () => void (stopped = true), network: net };
-  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}) };
+  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}), ...(run.threadsAsked ? { threads: 1 } : {}) };
   core.enter(1);
   const acc = core.be.alloc(core.layout.size, false);
   const before = new Float64Array(core.grads - core.params);

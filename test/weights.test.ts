@@ -1,7 +1,7 @@
 // fit's classWeights and sampleWeights: the loss is (1/B)·Σ w_r·ℓ_r + the L2 penalty, checked
 // against a hand computation, and the step's gradient against central finite differences of that
 // loss, on both backends; 'balanced' and named class weights equal the row weights they mean.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { Network, Dataset, BackpropError, type NetworkSpec } from '../src/index.js';
 
 const X = [[0.5, -1], [1.5, 0.3], [-0.7, 0.9], [0.2, 0.2]];
@@ -21,6 +21,20 @@ function setFlat(net: Network, v: number[]) {
 const penalty = (net: Network) => net.getWeights().reduce((s, l) => s + 0.5 * 0.01 * l.weights.flat().reduce((a, v) => a + v * v, 0), 0);
 /** The weighted batch loss by hand: net.loss of one row includes the penalty once. */
 const weightedLoss = (net: Network) => X.reduce((s, x, r) => s + (W[r] / 4) * (net.loss(x, Y[r]) - penalty(net)), 0) + penalty(net);
+
+describe('a weighted fit asked for threads', () => {
+  it('runs on one thread and says so once: a console warning naming the reason, history.threads = 1', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const net = await Network.create(spec('wasm'));
+    const h = await net.fit({ inputs: X, targets: Y }, { epochs: 2, batchSize: 2, sampleWeights: W, threads: 2 });
+    await net.fit({ inputs: X, targets: Y }, { epochs: 1, batchSize: 2, sampleWeights: W, threads: 2 });
+    const ours = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('weighted fits'));
+    warn.mockRestore();
+    expect(h.threads).toBe(1);
+    // Once per process (this file's first test): two fits, one warning.
+    expect(ours).toEqual(['backprop: fit runs on one thread: weighted fits (classWeights, sampleWeights) run on one thread.']);
+  });
+});
 
 describe.each(['wasm', 'js'] as const)('sampleWeights on %s', (backend) => {
   it('the reported loss is the hand-computed weighted loss; the step follows its finite-difference gradient', async () => {
@@ -58,8 +72,11 @@ describe.each(['wasm', 'js'] as const)('sampleWeights on %s', (backend) => {
       const a = flat(plain), b = flat(weighted);
       a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-12));
       const threaded = await Network.create(s);
-      await threaded.fit({ inputs: X, targets: Y }, { epochs: 5, batchSize, sampleWeights: [1, 1, 1, 1], threads: 2 });
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const h = await threaded.fit({ inputs: X, targets: Y }, { epochs: 5, batchSize, sampleWeights: [1, 1, 1, 1], threads: 2 });
+      warn.mockRestore();
       expect(flat(threaded)).toEqual(b);
+      expect(h.threads).toBe(1); // what ran; one warning says why (once per process)
     }
   });
 });

@@ -16,7 +16,8 @@ const SPIN = 1 << 15;
 const AUTO_MAX = 4;
 
 const warned = new Set<string>();
-function fallBack(why: string): undefined {
+/** One console warning per reason that a fit asked for threads runs on one. */
+export function fallBack(why: string): undefined {
   if (!warned.has(why)) console.warn(`backprop: fit runs on one thread: ${why}.`);
   warned.add(why);
   return undefined;
