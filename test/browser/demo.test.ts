@@ -94,7 +94,7 @@ describe.skipIf(!HAVE_CHROMIUM)('browser demo (examples/web/index.html)', () => 
     expect(await page.locator('#per-class li').count()).toBe(10);
   });
 
-  it('Continue keeps the network; Save downloads net.toJSON(); Load brings it back', async () => {
+  it('Continue keeps the network; Save downloads net.toJSON(); Load brings it back; Keep and Restore go through IndexedDB', async () => {
     const seen = Number(await data('seen'));
     await page.click('#continue');
     await page.waitForFunction((s) => Number(document.body.dataset.seen) > s + 640, seen, { timeout: 30_000 });
@@ -113,6 +113,15 @@ describe.skipIf(!HAVE_CHROMIUM)('browser demo (examples/web/index.html)', () => 
     await stop();
     await page.setInputFiles('#load', file);
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Model loaded'), null, { timeout: 30_000 });
+    await page.waitForFunction((m) => document.body.dataset.mistakes === m, mistakes, { timeout: 30_000 });
+    // Keep puts it in this browser's IndexedDB (net.save in the worker); Restore brings it back.
+    await page.click('#keep');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Model kept'), null, { timeout: 30_000 });
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.body.dataset.seen) >= 320, null, { timeout: 30_000 });
+    await stop();
+    await page.click('#restore');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Model restored'), null, { timeout: 30_000 });
     await page.waitForFunction((m) => document.body.dataset.mistakes === m, mistakes, { timeout: 30_000 });
   }, 120_000);
 

@@ -62,7 +62,7 @@ $('clear').addEventListener('click', () => pad.clear());
 const button = (id: string) => $<HTMLButtonElement>(id);
 function setRunning(on: boolean): void {
   body.dataset.state = on ? 'training' : 'done';
-  for (const id of ['train', 'continue', 'save']) button(id).disabled = on;
+  for (const id of ['train', 'continue', 'save', 'keep', 'restore']) button(id).disabled = on;
   button('stop').disabled = !on;
   $<HTMLInputElement>('load').disabled = on;
   $('load-label').classList.toggle('disabled', on);
@@ -85,6 +85,12 @@ for (const id of ['backend-wasm', 'backend-js']) $(id).addEventListener('change'
 
 // Save: the worker's net.toJSON() (with how many digits it has seen) as a file. Load: any such file.
 $('save').addEventListener('click', () => send({ type: 'save' }));
+// Keep / Restore: the same network in this browser's IndexedDB (net.save('indexeddb://…') in the worker).
+$('keep').addEventListener('click', () => send({ type: 'keep' }));
+$('restore').addEventListener('click', () => {
+  status('Restoring the kept model…');
+  send({ type: 'restore' });
+});
 $('load').addEventListener('change', async () => {
   const file = $<HTMLInputElement>('load').files?.[0];
   if (!file) return;
@@ -148,6 +154,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       setRunning(false);
       status(`${m.stopped ? 'Stopped' : 'Done'}: test accuracy ${$('accuracy').textContent}. Draw a digit, Continue, or Train from scratch.`);
       break;
+    case 'kept':
+      status('Model kept in this browser (IndexedDB): Restore brings it back, also after a reload.');
+      break;
     case 'saved':
       download(`mnist-784-128-10-${seenSoFar}.json`, m.model);
       break;
@@ -156,9 +165,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       Object.values(charts).forEach((c) => c.clear());
       rateAvg = lossAvg = 0;
       for (const id of ['rate', 'loss', 'epoch', 'accuracy']) $(id).textContent = '–';
-      seenSoFar = m.seen;
-      button('continue').disabled = button('save').disabled = false;
-      status(`Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`);
+      seenSoFar = m.seen ?? 0;
+      button('continue').disabled = button('save').disabled = button('keep').disabled = false;
+      status(m.seen === null ? 'Model restored from this browser. Draw a digit, or Continue training it.' : `Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`);
       if (pad.pixels()) requestPrediction();
       break;
     case 'prediction':

@@ -9,7 +9,10 @@ export type ToWorker =
   | { type: 'backend'; backend: BackendName }
   | { type: 'predict'; id: number; pixels: Float64Array }
   | { type: 'save' }
-  | { type: 'load'; model: string };
+  | { type: 'load'; model: string }
+  /** Keep the network in this browser's IndexedDB (net.save('indexeddb://…')), or bring it back. */
+  | { type: 'keep' }
+  | { type: 'restore' };
 
 /** A full pass over the test digits. */
 export interface Evaluation {
@@ -30,5 +33,6 @@ export type FromWorker =
   | { type: 'done'; stopped: boolean }
   | { type: 'prediction'; id: number; probabilities: Float64Array }
   | { type: 'saved'; model: string }
-  | { type: 'loaded'; seen: number }
+  | { type: 'loaded'; seen: number | null }
+  | { type: 'kept' }
   | { type: 'error'; message: string };

@@ -8,6 +8,8 @@ import { evaluate, accuracyOn } from './evaluation.js';
 import { seededRandom } from './random.js';
 import type { BackendName, FromWorker, ToWorker } from './messages.js';
 
+/** Where Keep puts the network (IndexedDB: it holds large models, and Workers have it). */
+const STORED = 'indexeddb://backprop-mnist-demo';
 const PIXELS = 784, CLASSES = 10, BATCH = 32;
 const SLICE_ROWS = 320; // ~20 ms on wasm, ~200 ms on js: the longest the worker is deaf
 const EVAL_EVERY = 1600; // digits trained between accuracy points
@@ -136,6 +138,19 @@ addEventListener('message', (e: MessageEvent<ToWorker>) => {
         await replace(next);
         seen = Number.isFinite(file.seen) ? file.seen : 0;
         post({ type: 'loaded', seen });
+        postEvaluation();
+      })().catch(fail);
+      break;
+    case 'keep':
+      net.save(STORED).then(() => post({ type: 'kept' }), fail);
+      break;
+    case 'restore':
+      if (running) return fail(new Error('stop training before restoring a model'));
+      (async () => {
+        const next = await Network.load(STORED, { backend: wanted }); // LOAD_FAILED when nothing was kept
+        await replace(next);
+        seen = 0; // the count of digits seen is the page's, not the model's
+        post({ type: 'loaded', seen: null });
         postEvaluation();
       })().catch(fail);
       break;
