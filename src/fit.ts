@@ -22,8 +22,6 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const batchSize = Math.min(o.batchSize, n);
   const batches = Math.ceil(n / batchSize);
   const kind = metricFor(core.spec.loss);
-  const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
-  const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
 
   if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback, copy or worker
 
@@ -34,7 +32,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
 
   let stopped = false;
   const control: Control = { stop: () => void (stopped = true), network: net };
-  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}), ...(o.threads !== 1 ? { threads: par?.threads ?? 1 } : {}) };
+  const history = newHistory(net, val !== undefined, o.threads !== 1 ? par?.threads ?? 1 : undefined);
 
   // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates.
   const at = { x: 0, y: pad(n * inputs), perm: 0, out: 0, lrs: 0 };
@@ -140,19 +138,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         }
       }
       const logs: Logs = { loss: sums[0] / sums[2], ...metricMean(kind, sums[1], sums[2], outputs), lr };
-      if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, EVAL_BATCH, val.field);
-        logs.valLoss = v.loss;
-        logs[valName] = v[metricName];
-      }
-      history.loss.push(logs.loss);
-      history[metricName]!.push(logs[metricName]!);
-      history.lr.push(lr);
-      if (val) {
-        history.valLoss!.push(logs.valLoss!);
-        history[valName]!.push(logs[valName]!);
-      }
-      history.epochs++;
+      endEpoch(net, history, logs, val);
       for (const c of o.callbacks) if ((await c.onEpochEnd?.(epoch, logs, control)) === false) stopped = true;
       await yieldToEventLoop();
       sinceYield = performance.now();
@@ -237,4 +223,32 @@ export function fitRows(net: Network, data: FitData, options: FitOptions, valida
   x = x.subarray(0, n * inputs);
   y = y.subarray(0, n * outputs);
   return { x, y, rows: n, val };
+}
+
+/** What a fit returns, empty: the loss and the metric beside it, their validation twins when validation rows exist. */
+export function newHistory(net: Network, validating: boolean, threads?: number): History {
+  const { name, valName } = metricNames(net);
+  return { loss: [], [name]: [], lr: [], epochs: 0, ...(validating ? { valLoss: [], [valName]: [] } : {}), ...(threads !== undefined ? { threads } : {}) };
+}
+
+/** The end of an epoch, for every kind of fit: the validation figures into `logs`, then `logs` into the history. */
+export function endEpoch(net: Network, history: History, logs: Logs, val: FitRows['val']): void {
+  const { name, valName } = metricNames(net);
+  if (val) {
+    const v = evaluateRows(net.core, val.x, val.y, val.rows, EVAL_BATCH, val.field);
+    logs.valLoss = v.loss;
+    logs[valName] = v[name];
+  }
+  history.loss.push(logs.loss);
+  history[name]!.push(logs[name]!);
+  history.lr.push(logs.lr!);
+  if (val) {
+    history.valLoss!.push(logs.valLoss!);
+    history[valName]!.push(logs[valName]!);
+  }
+  history.epochs++;
+}
+
+function metricNames(net: Network): { name: 'accuracy' | 'mae'; valName: 'valAccuracy' | 'valMae' } {
+  return metricFor(net.core.spec.loss) === Metric.mae ? { name: 'mae', valName: 'valMae' } : { name: 'accuracy', valName: 'valAccuracy' };
 }

@@ -9,11 +9,11 @@ import type { Core } from './core.js';
 import { BackpropError } from './errors.js';
 import { F } from './plan.js';
 import { metricFor, Metric } from './kinds.js';
-import { evaluateRows, metricMean } from './evaluate.js';
+import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
 import { fallBack } from './parallel/trainer.js';
-import { fitRows, type FitRows } from './fit.js';
+import { fitRows, newHistory, endEpoch, type FitRows } from './fit.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
 export interface WeightedRun {
@@ -104,14 +104,12 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
 export async function runWeightedFit(net: Network, run: WeightedRun): Promise<History> {
   const core = net.core;
   const kind = metricFor(core.spec.loss);
-  const metricName = kind === Metric.mae ? 'mae' : 'accuracy';
-  const valName = metricName === 'mae' ? 'valMae' : 'valAccuracy';
   const { rows, val } = run;
   const batchSize = Math.min(run.batchSize, rows);
   const batches = Math.ceil(rows / batchSize);
   let stopped = false;
   const control: Control = { stop: () => void (stopped = true), network: net };
-  const history: History = { loss: [], [metricName]: [], lr: [], epochs: 0, ...(val ? { valLoss: [], [valName]: [] } : {}), ...(run.threadsAsked ? { threads: 1 } : {}) };
+  const history = newHistory(net, val !== undefined, run.threadsAsked ? 1 : undefined);
   core.enter(1);
   const acc = core.be.alloc(core.layout.size, false);
   const before = new Float64Array(core.grads - core.params);
@@ -141,19 +139,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
         metric += r.metric;
       }
       const logs: Logs = { loss: loss / rows, ...metricMean(kind, metric, rows, core.outputs), lr: core.spec.optimizer.learningRate };
-      if (val) {
-        const v = evaluateRows(core, val.x, val.y, val.rows, 256, val.field);
-        logs.valLoss = v.loss;
-        logs[valName] = v[metricName];
-      }
-      history.loss.push(logs.loss);
-      history[metricName]!.push(logs[metricName]!);
-      history.lr.push(logs.lr!);
-      if (val) {
-        history.valLoss!.push(logs.valLoss!);
-        history[valName]!.push(logs[valName]!);
-      }
-      history.epochs++;
+      endEpoch(net, history, logs, val);
       for (const c of run.callbacks) if ((await c.onEpochEnd?.(epoch, logs, control)) === false) stopped = true;
       await yieldToEventLoop();
     }
