@@ -1,7 +1,7 @@
 // The seed write-up's 2-2-1 example, with the mathematically correct gradients.
 import { describe, it, expect } from 'vitest';
-import { Network } from '../src/index.js';
 import { gradCheckError } from './helpers/gradcheck.js';
+import { seedNet } from './helpers/seed-net.js';
 
 const X = [0.35, 0.9];
 const Y = 0.5;
@@ -25,18 +25,6 @@ function handTrajectory(steps: number): number[] {
     for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) w0[j][k] -= dHid[j] * X[k];
   }
   return losses;
-}
-
-async function seedNet(backend: 'wasm' | 'js') {
-  const net = await Network.create({
-    inputs: 2,
-    layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
-    loss: 'halfSquaredError',
-    optimizer: { type: 'sgd', learningRate: 1 },
-    backend,
-  });
-  net.setWeights([{ weights: W0 }, { weights: W1 }]);
-  return net;
 }
 
 describe.each(['wasm', 'js'] as const)('seed example on %s', (backend) => {

@@ -2,21 +2,10 @@
 // against net.gradients / net.predict (bit for bit), and against finite differences.
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, ACTIVATIONS, LOSSES, OPTIMIZERS } from '../src/index.js';
+import { seedNet } from './helpers/seed-net.js';
 
 const X = [0.35, 0.9], Y = [0.5];
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
-
-async function seedNet(backend: 'wasm' | 'js') {
-  const net = await Network.create({
-    inputs: 2,
-    layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
-    loss: 'halfSquaredError',
-    optimizer: { type: 'sgd', learningRate: 1 },
-    backend,
-  });
-  net.setWeights([{ weights: [[0.1, 0.8], [0.4, 0.6]] }, { weights: [[0.3, 0.9]] }]);
-  return net;
-}
 
 describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
   it('gives the seed example’s every value, as derived by hand', async () => {
