@@ -1,10 +1,11 @@
 /// <reference types="node" />
 // The CLI's files: reading inputs with errors in CLI terms, checking an output path before any
-// work starts, and writing it atomically (a temporary file in the same folder, then a rename),
+// work starts, and writing it atomically (a temporary file in the same folder, flushed, then a rename),
 // so an interrupted write never leaves a half-written model or the previous one gone.
-import { readFileSync, writeFileSync, renameSync, unlinkSync, statSync, accessSync, constants } from 'node:fs';
-import { resolve, dirname, basename, join } from 'node:path';
+import { readFileSync, statSync, accessSync, constants } from 'node:fs';
+import { resolve, dirname } from 'node:path';
 import { BackpropError, words } from '../errors.js';
+import { writeFileAtomic } from '../io/node-file.js';
 
 const flagError = (flag: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_OPTION', flag, expected, got);
@@ -44,23 +45,13 @@ export function checkOutput(path: string, flag: string, inputs: (string | undefi
   }
 }
 
-/** Writes `text` to `path` atomically: a temporary file beside it, then a rename over it. */
-export function writeAtomic(path: string, text: string): void {
-  const full = resolve(path);
-  const temp = join(dirname(full), `.${basename(full)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, full);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing was written
-    }
-    throw e;
-  }
+/**
+ * Writes `text` to `path` atomically, as net.save does (src/io/node-file.ts: a temporary file beside
+ * it, flushed, then renamed over it); a failure names the flag.
+ */
+export function writeAtomic(path: string, text: string, flag: string): Promise<void> {
+  return writeFileAtomic(resolve(path), text, flag);
 }
-
 /** A Dataset complaint about a file's line and column, prefixed with the file's name. */
 export function inFile(e: unknown, file: string): unknown {
   if (!(e instanceof BackpropError) || e.code !== 'INVALID_DATA') return e;

@@ -124,7 +124,7 @@ export async function predict(f: Flags, out: Out): Promise<PredictResult> {
   net.dispose();
   const csv = lines.join('\n') + '\n';
   if (f.out !== undefined) {
-    writeAtomic(f.out as string, csv);
+    await writeAtomic(f.out as string, csv, '--out');
     out.note(`wrote ${rows} predictions to ${f.out}`);
   } else if (f.data !== undefined) out.line(csv.slice(0, -1));
   else out.note('(pass --out file.csv to keep the predictions)');

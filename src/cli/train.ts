@@ -175,7 +175,7 @@ export async function train(f: Flags, out: Out, bar = new ProgressBar()): Promis
   }
   for (const line of finalReport(net, testSet, testLabels, d.classes, d.task, d.evalName)) out.line(line);
 
-  writeAtomic(path, JSON.stringify(net.toJSON()) + '\n');
+  await writeAtomic(path, JSON.stringify(net.toJSON()) + '\n', '--out');
   out.line(`saved ${path}; predict with: backprop predict --model ${path}${d.dataset ? ' --data file.csv' : ''}`);
   const backend = net.backend;
   net.dispose();

@@ -52,9 +52,9 @@ describe('--out', () => {
     expect(p.err).toMatch(message);
   });
 
-  it('writeAtomic replaces the whole file through a temporary file beside it', () => {
+  it('writeAtomic replaces the whole file through a temporary file beside it', async () => {
     const path = put('atomic.txt', 'old');
-    writeAtomic(path, 'new text');
+    await writeAtomic(path, 'new text', '--out');
     expect(readFileSync(path, 'utf8')).toBe('new text');
     expect(readdirSync(dir).filter((f) => f.includes('atomic.txt'))).toEqual(['atomic.txt']);
   });
