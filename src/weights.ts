@@ -1,6 +1,7 @@
 // fit()'s classWeights and sampleWeights, resolved to one weight per training row (their product
 // when both are given, as Keras does), checked before training starts.
 import { BackpropError, words } from './errors.js';
+import { classIndex } from './class-index.js';
 
 export type ClassWeights = Record<string, number> | 'balanced';
 
@@ -18,15 +19,7 @@ const bad = (field: string, expected: string, got: unknown): never => {
 /** The class of each row of one-hot (or 0/1 single-output) targets. */
 function classOf(y: Float64Array, rows: number, outputs: number): Uint32Array {
   const out = new Uint32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    if (outputs === 1) {
-      out[r] = y[r] >= 0.5 ? 1 : 0;
-      continue;
-    }
-    let best = 0;
-    for (let c = 1; c < outputs; c++) if (y[r * outputs + c] > y[r * outputs + best]) best = c;
-    out[r] = best;
-  }
+  for (let r = 0; r < rows; r++) out[r] = classIndex(y, outputs, r);
   return out;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Network } from '../network.js';
 import { Rng } from '../rng.js';
+import { classIndex } from '../class-index.js';
 
 export interface EpochPlan {
   inputs: Float64Array; // rows × net.inputs
@@ -74,11 +75,7 @@ export async function trainEpoch(
 export function argmaxRows(scores: Float64Array, width: number): Uint32Array {
   const rows = scores.length / width;
   const out = new Uint32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < width; c++) if (scores[r * width + c] > scores[r * width + best]) best = c;
-    out[r] = best;
-  }
+  for (let r = 0; r < rows; r++) out[r] = classIndex(scores, width, r);
   return out;
 }
 

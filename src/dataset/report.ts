@@ -1,5 +1,6 @@
 // What evaluate(dataset) reports: for classes, accuracy, the confusion matrix and per-class
 // precision, recall, F1 and support; for regression, MAE, RMSE and R² (over all outputs).
+import { classIndex } from '../class-index.js';
 
 export interface ClassificationReport {
   loss: number;
@@ -18,19 +19,13 @@ export interface RegressionReport {
   r2: number;
 }
 
-/** Argmax of each row of rows × width scores (the first on a tie). */
-export function argmax(scores: ArrayLike<number>, width: number, row: number): number {
-  let best = 0;
-  for (let c = 1; c < width; c++) if (scores[row * width + c] > scores[row * width + best]) best = c;
-  return best;
-}
 
 export function classificationReport(loss: number, probs: Float64Array, labels: Uint32Array, classes: string[]): ClassificationReport {
   const k = classes.length;
   const m = classes.map(() => new Array<number>(k).fill(0));
   let right = 0;
   for (let r = 0; r < labels.length; r++) {
-    const p = argmax(probs, k, r);
+    const p = classIndex(probs, k, r);
     m[labels[r]][p]++;
     if (p === labels[r]) right++;
   }

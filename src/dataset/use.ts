@@ -6,6 +6,7 @@ import type { Dataset } from './dataset.js';
 import type { Preprocessing } from './preprocessing.js';
 import type { ClassificationReport, RegressionReport } from './report.js';
 import type { FitData, FitOptions } from '../fit-options.js';
+import { classIndex } from '../class-index.js';
 
 /** A spec whose `inputs` is a Dataset: its layers are the hidden ones, the output layer is added. */
 export type DatasetSpec = Omit<NetworkSpec, 'inputs'> & { inputs: Dataset };
@@ -35,9 +36,7 @@ export function classesOf(outputs: Float64Array, width: number, pre: Preprocessi
   const numeric = pre?.json.target.numericClasses ?? false;
   const out: (string | number)[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
-    let k = 0;
-    if (width === 1) k = outputs[r] >= 0.5 ? 1 : 0;
-    else for (let c = 1; c < width; c++) if (outputs[r * width + c] > outputs[r * width + k]) k = c;
+    const k = classIndex(outputs, width, r);
     out[r] = names ? (numeric ? Number(names[k]) : names[k]) : k;
   }
   return out;
