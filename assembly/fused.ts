@@ -1,6 +1,6 @@
 import { ld, st, ld2, st2 } from './mem';
 import * as P from './plan';
-import { hdr, lyr } from './plan';
+import { planInt, layerInt } from './plan';
 import { activateBackward } from './activations';
 import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
@@ -78,23 +78,23 @@ export let fusedFailed: i32 = 0;
  */
 export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   fusedFailed = 0;
-  const layers = hdr(plan, P.N_LAYERS), last = layers - 1;
+  const layers = planInt(plan, P.N_LAYERS), last = layers - 1;
   let input = x;
   for (let l = 0; l < layers; l++) input = layer1(plan, l, input);
-  const lossKind = hdr(plan, P.LOSS), outUnits = lyr(plan, last, P.L_UNITS), out = lyr(plan, last, P.L_A);
-  const value = loss(lossKind, 1, outUnits, lyr(plan, last, P.L_Z), out, y);
+  const lossKind = planInt(plan, P.LOSS), outUnits = layerInt(plan, last, P.L_UNITS), out = layerInt(plan, last, P.L_A);
+  const value = loss(lossKind, 1, outUnits, layerInt(plan, last, P.L_Z), out, y);
   if (!isFinite(value)) return value;
 
-  const lr = ld(plan + P.LR), mu = ld(plan + P.BETA1), nesterov = hdr(plan, P.NESTEROV);
-  const toState = hdr(plan, P.STATE) - hdr(plan, P.PARAMS);
-  let dz = hdr(plan, P.D0), spare = hdr(plan, P.D1);
+  const lr = ld(plan + P.LR), mu = ld(plan + P.BETA1), nesterov = planInt(plan, P.NESTEROV);
+  const toState = planInt(plan, P.STATE) - planInt(plan, P.PARAMS);
+  let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
   let bad = 0, biasBad: f64 = 0;
   lossBackward(lossKind, 1, outUnits, out, y, dz);
-  if (!fusedWithOutput(lossKind)) activateBackward(lyr(plan, last, P.L_ACT), 1, outUnits, lyr(plan, last, P.L_Z), out, dz, dz);
+  if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), 1, outUnits, layerInt(plan, last, P.L_Z), out, dz, dz);
   for (let l = last; l >= 0; l--) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-    const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B);
-    const prev = l > 0 ? lyr(plan, l - 1, P.L_A) : x;
+    const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS);
+    const w = layerInt(plan, l, P.L_W), b = layerInt(plan, l, P.L_B);
+    const prev = l > 0 ? layerInt(plan, l - 1, P.L_A) : x;
     if (l > 0) for (let i = 0; i < inputs; i++) st(spare + i, 0);
     for (let o = 0; o < units; o++) {
       const d = ld(dz + o), row = w + o * inputs;
@@ -106,7 +106,7 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
       }
     }
     if (l > 0) {
-      activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), prev, spare, spare);
+      activateBackward(layerInt(plan, l - 1, P.L_ACT), 1, inputs, layerInt(plan, l - 1, P.L_Z), prev, spare, spare);
       const t = dz; dz = spare; spare = t;
     }
   }
@@ -114,7 +114,7 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
     fusedFailed = 1;
     st(plan + P.DIVERGED, 1);
   }
-  const c = hdr(plan, P.COUNTERS);
+  const c = planInt(plan, P.COUNTERS);
   st(c, ld(c) + 1); // optimizer steps
   const d = ld(c + 1) + 1; // the dropout stream advances with every step, modulo 2³²
   st(c + 1, d < 4294967296 ? d : 0);

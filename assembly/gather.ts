@@ -1,10 +1,10 @@
-import { ldi } from './mem';
+import { loadInt } from './mem';
 
 /** Copies rows perm[from..from+rows) of a data set (rows × width) into a batch buffer. */
 export function gather(rows: i32, width: i32, data: i32, perm: i32, from: i32, out: i32): void {
   const bytes = <usize>width << 3;
   for (let r = 0; r < rows; r++) {
-    const src = data + ldi(perm + from + r) * width;
+    const src = data + loadInt(perm + from + r) * width;
     memory.copy(<usize>(out + r * width) << 3, <usize>src << 3, bytes);
   }
 }

@@ -21,6 +21,6 @@
  * An integer-valued f64 (|v| < 2³¹) as i32, exactly: adding 2⁵² puts the integer in the low bits of
  * the mantissa (two's complement for negatives). Cheaper in V8 than i32.trunc_sat_f64_s.
  */
-@inline export function ldi(i: i32): i32 {
+@inline export function loadInt(i: i32): i32 {
   return <i32>reinterpret<i64>(load<f64>(<usize>i << 3) + 4503599627370496.0);
 }

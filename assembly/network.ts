@@ -1,6 +1,6 @@
-import { ld, st, ldi, ld2, st2 } from './mem';
+import { ld, st, loadInt, ld2, st2 } from './mem';
 import * as P from './plan';
-import { hdr, lyr } from './plan';
+import { planInt, layerInt } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
@@ -12,7 +12,7 @@ import { forward1, backward1 } from './sample';
 import { fusedStep, fusedFailed } from './fused';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
-// whole batch (or many) costs one call from JS. Integer fields come from the plan through hdr/lyr
+// whole batch (or many) costs one call from JS. Integer fields come from the plan through planInt/layerInt
 // (plan.ts); f64 fields (rates, l2) are read directly.
 
 @inline function layerValue(plan: i32, l: i32, f: i32): f64 {
@@ -25,76 +25,86 @@ import { fusedStep, fusedFailed } from './fused';
   return (<u32>counter * 0x632be5ab) ^ (<u32>(l + 1) * 0x1b873593);
 }
 
-function forwardPass(plan: i32, rows: i32, training: i32): void {
-  if (rows == 1) return forward1(plan, training, dropoutSeed(ld(hdr(plan, P.COUNTERS) + 1), -1));
-  const layers = hdr(plan, P.N_LAYERS);
-  let input = hdr(plan, P.X);
+/** Forward pass of `rows` samples from the plan's X buffer into each layer's Z and A; dropout only when training. */
+export function forward(plan: i32, rows: i32, training: i32): void {
+  if (rows == 1) return forward1(plan, training, dropoutSeed(ld(planInt(plan, P.COUNTERS) + 1), -1));
+  const layers = planInt(plan, P.N_LAYERS);
+  let input = planInt(plan, P.X);
   for (let l = 0; l < layers; l++) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-    const z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A), b = lyr(plan, l, P.L_B);
-    gemmABt(rows, units, inputs, input, lyr(plan, l, P.L_W), z, 0);
+    const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS);
+    const z = layerInt(plan, l, P.L_Z), a = layerInt(plan, l, P.L_A), b = layerInt(plan, l, P.L_B);
+    gemmABt(rows, units, inputs, input, layerInt(plan, l, P.L_W), z, 0);
     if (b >= 0) addBias(rows, units, b, z);
-    activate(lyr(plan, l, P.L_ACT), rows, units, z, a);
+    activate(layerInt(plan, l, P.L_ACT), rows, units, z, a);
     const rate = layerValue(plan, l, P.L_DROPOUT);
     if (training && rate > 0) {
-      const mask = lyr(plan, l, P.L_MASK);
-      dropoutMask(rows * units, mask, rate, dropoutSeed(ld(hdr(plan, P.COUNTERS) + 1), l));
+      const mask = layerInt(plan, l, P.L_MASK);
+      dropoutMask(rows * units, mask, rate, dropoutSeed(ld(planInt(plan, P.COUNTERS) + 1), l));
       multiply(rows * units, a, mask);
     }
     input = a;
   }
 }
 
-function lossOf(plan: i32, rows: i32): f64 {
-  const layers = hdr(plan, P.N_LAYERS), last = layers - 1;
-  let s = loss(hdr(plan, P.LOSS), rows, lyr(plan, last, P.L_UNITS), lyr(plan, last, P.L_Z), lyr(plan, last, P.L_A), hdr(plan, P.Y));
+/** Mean loss of the last forward pass against the plan's Y buffer, plus Σ_l ½λ_l‖W_l‖². */
+export function batchLoss(plan: i32, rows: i32): f64 {
+  const layers = planInt(plan, P.N_LAYERS), last = layers - 1;
+  let s = loss(planInt(plan, P.LOSS), rows, layerInt(plan, last, P.L_UNITS), layerInt(plan, last, P.L_Z), layerInt(plan, last, P.L_A), planInt(plan, P.Y));
   for (let l = 0; l < layers; l++) {
     const l2 = layerValue(plan, l, P.L_L2);
-    if (l2 > 0) s += 0.5 * l2 * sumSquares(lyr(plan, l, P.L_UNITS) * lyr(plan, l, P.L_INPUTS), lyr(plan, l, P.L_W));
+    if (l2 > 0) s += 0.5 * l2 * sumSquares(layerInt(plan, l, P.L_UNITS) * layerInt(plan, l, P.L_INPUTS), layerInt(plan, l, P.L_W));
   }
   return s;
 }
 
-function backwardPass(plan: i32, rows: i32, training: i32): void {
+/**
+ * Backward pass after forward: writes dL/dparams into the gradient block (overwrites). `training`
+ * as the forward pass had it: only a training pass drew dropout masks, which the gradient then
+ * goes through.
+ */
+export function backward(plan: i32, rows: i32, training: i32): void {
   if (rows == 1) return backward1(plan, training);
-  const last = hdr(plan, P.N_LAYERS) - 1;
-  const lossKind = hdr(plan, P.LOSS);
-  const toGrad = hdr(plan, P.GRADS) - hdr(plan, P.PARAMS);
-  let dz = hdr(plan, P.D0), spare = hdr(plan, P.D1);
-  let units = lyr(plan, last, P.L_UNITS);
-  lossBackward(lossKind, rows, units, lyr(plan, last, P.L_A), hdr(plan, P.Y), dz);
-  if (!fusedWithOutput(lossKind)) activateBackward(lyr(plan, last, P.L_ACT), rows, units, lyr(plan, last, P.L_Z), lyr(plan, last, P.L_A), dz, dz);
+  const last = planInt(plan, P.N_LAYERS) - 1;
+  const lossKind = planInt(plan, P.LOSS);
+  const toGrad = planInt(plan, P.GRADS) - planInt(plan, P.PARAMS);
+  let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
+  let units = layerInt(plan, last, P.L_UNITS);
+  lossBackward(lossKind, rows, units, layerInt(plan, last, P.L_A), planInt(plan, P.Y), dz);
+  if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), rows, units, layerInt(plan, last, P.L_Z), layerInt(plan, last, P.L_A), dz, dz);
   for (let l = last; l >= 0; l--) {
-    units = lyr(plan, l, P.L_UNITS);
-    const inputs = lyr(plan, l, P.L_INPUTS);
-    const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B);
-    const input = l > 0 ? lyr(plan, l - 1, P.L_A) : hdr(plan, P.X);
+    units = layerInt(plan, l, P.L_UNITS);
+    const inputs = layerInt(plan, l, P.L_INPUTS);
+    const w = layerInt(plan, l, P.L_W), b = layerInt(plan, l, P.L_B);
+    const input = l > 0 ? layerInt(plan, l - 1, P.L_A) : planInt(plan, P.X);
     gemmAtB(units, inputs, rows, dz, input, w + toGrad, 0);
     const l2 = layerValue(plan, l, P.L_L2);
     if (l2 > 0) axpy(units * inputs, l2, w, w + toGrad);
     if (b >= 0) sumRows(rows, units, dz, b + toGrad);
     if (l > 0) {
       gemmAB(rows, inputs, units, dz, w, spare, 0);
-      if (training && layerValue(plan, l - 1, P.L_DROPOUT) > 0) multiply(rows * inputs, spare, lyr(plan, l - 1, P.L_MASK));
-      activateBackward(lyr(plan, l - 1, P.L_ACT), rows, inputs, lyr(plan, l - 1, P.L_Z), lyr(plan, l - 1, P.L_A), spare, spare);
+      if (training && layerValue(plan, l - 1, P.L_DROPOUT) > 0) multiply(rows * inputs, spare, layerInt(plan, l - 1, P.L_MASK));
+      activateBackward(layerInt(plan, l - 1, P.L_ACT), rows, inputs, layerInt(plan, l - 1, P.L_Z), layerInt(plan, l - 1, P.L_A), spare, spare);
       const t = dz; dz = spare; spare = t;
     }
   }
 }
 
-// Set by stepOnce: the last update made a parameter or state value non-finite.
+// Set by step: the last update made a parameter or state value non-finite.
 let updateFailed: i32 = 0;
 
-/** Clipping and the optimizer; on a non-finite result flags the plan (P.DIVERGED) and returns 1. */
-function stepOnce(plan: i32): i32 {
-  const n = hdr(plan, P.N_PARAMS), p = hdr(plan, P.PARAMS), g = hdr(plan, P.GRADS), s = hdr(plan, P.STATE);
+/**
+ * Gradient clipping (global norm, then value) and one optimizer update; advances the step counter.
+ * Returns 1 (and sets the plan's DIVERGED flag) when a new parameter or state value is not finite.
+ */
+export function step(plan: i32): i32 {
+  const n = planInt(plan, P.N_PARAMS), p = planInt(plan, P.PARAMS), g = planInt(plan, P.GRADS), s = planInt(plan, P.STATE);
   const clipNorm = ld(plan + P.CLIP_NORM), clip = ld(plan + P.CLIP_VALUE);
   if (clipNorm > 0) {
     const norm = Math.sqrt(sumSquares(n, g));
     if (norm > clipNorm) scale(n, g, clipNorm / norm);
   }
   if (clip > 0) clipValue(n, g, clip);
-  const counters = hdr(plan, P.COUNTERS);
+  const counters = planInt(plan, P.COUNTERS);
   const t = ld(counters) + 1;
   st(counters, t);
   const bad = optimize(plan, n, p, g, s, s + ((n + 1) & ~1), t);
@@ -107,53 +117,31 @@ function stepOnce(plan: i32): i32 {
  * step t. Returns 1 when a new parameter or state value is not finite (the kernel's own check).
  */
 export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): i32 {
-  const kind = hdr(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
+  const kind = planInt(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
   if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
   if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
   if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
   if (kind != SGD) unreachable(); // an unknown optimizer code: trap, never a silent SGD
-  return sgd(n, p, g, s, lr, beta1, hdr(plan, P.NESTEROV));
+  return sgd(n, p, g, s, lr, beta1, planInt(plan, P.NESTEROV));
 }
 
-function trainOnce(plan: i32, rows: i32): f64 {
+/** One step on the batch in X/Y (no undo copy: trainStep adds it, trainBatches replays instead). */
+function trainBatch(plan: i32, rows: i32): f64 {
   updateFailed = 0;
-  forwardPass(plan, rows, 1);
-  const l = lossOf(plan, rows);
+  forward(plan, rows, 1);
+  const l = batchLoss(plan, rows);
   if (!isFinite(l)) return l;
-  backwardPass(plan, rows, 1);
-  updateFailed = stepOnce(plan);
-  const c = hdr(plan, P.COUNTERS) + 1;
+  backward(plan, rows, 1);
+  updateFailed = step(plan);
+  const c = planInt(plan, P.COUNTERS) + 1;
   const d = ld(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
   st(c, d < 4294967296 ? d : 0);
   return l;
 }
 
-/** Forward pass of `rows` samples from the plan's X buffer into each layer's Z and A; dropout only when training. */
-export function forward(plan: i32, rows: i32, training: i32): void {
-  forwardPass(plan, rows, training);
-}
 
-/** Mean loss of the last forward pass against the plan's Y buffer, plus Σ_l ½λ_l‖W_l‖². */
-export function batchLoss(plan: i32, rows: i32): f64 {
-  return lossOf(plan, rows);
-}
 
-/**
- * Backward pass after forward: writes dL/dparams into the gradient block (overwrites). `training`
- * as the forward pass had it: only a training pass drew dropout masks, which the gradient then
- * goes through.
- */
-export function backward(plan: i32, rows: i32, training: i32): void {
-  backwardPass(plan, rows, training);
-}
 
-/**
- * Gradient clipping (global norm, then value) and one optimizer update; advances the step counter.
- * Returns 1 (and sets the plan's DIVERGED flag) when a new parameter or state value is not finite.
- */
-export function step(plan: i32): i32 {
-  return stepOnce(plan);
-}
 
 /**
  * One training step on the batch in the plan's X/Y buffers: forward (with dropout), loss, backward,
@@ -165,11 +153,11 @@ export function step(plan: i32): i32 {
 export function trainStep(plan: i32, rows: i32): f64 {
   keepStep(plan);
   let l: f64, failed: i32;
-  if (rows == 1 && hdr(plan, P.FUSABLE)) {
-    l = fusedStep(plan, hdr(plan, P.X), hdr(plan, P.Y));
+  if (rows == 1 && planInt(plan, P.FUSABLE)) {
+    l = fusedStep(plan, planInt(plan, P.X), planInt(plan, P.Y));
     failed = fusedFailed;
   } else {
-    l = trainOnce(plan, rows);
+    l = trainBatch(plan, rows);
     failed = updateFailed;
   }
   if (!failed) return l;
@@ -182,8 +170,8 @@ export function trainStep(plan: i32, rows: i32): f64 {
  * check behind the per-shape modules' cheaper ones (src/backends/wasm/unrolled-step.ts).
  */
 export function paramsNonFinite(plan: i32): i32 {
-  const p = hdr(plan, P.PARAMS);
-  if (!anyNonFinite(hdr(plan, P.N_PARAMS), p, p)) return 0;
+  const p = planInt(plan, P.PARAMS);
+  if (!anyNonFinite(planInt(plan, P.N_PARAMS), p, p)) return 0;
   st(plan + P.DIVERGED, 1);
   return 1;
 }
@@ -198,9 +186,9 @@ export function paramsNonFinite(plan: i32): i32 {
  * (plain SGD: momentum 0 leaves its velocity block untouched, so copying it would double the cost).
  */
 function copyStep(plan: i32, snap: i32, back: bool): void {
-  const p = hdr(plan, P.PARAMS), counters = hdr(plan, P.COUNTERS);
-  const stateless = hdr(plan, P.OPTIMIZER) == SGD && ld(plan + P.BETA1) == 0;
-  const n = stateless ? ((hdr(plan, P.N_PARAMS) + 1) & ~1) : counters - p; // params (| state)
+  const p = planInt(plan, P.PARAMS), counters = planInt(plan, P.COUNTERS);
+  const stateless = planInt(plan, P.OPTIMIZER) == SGD && ld(plan + P.BETA1) == 0;
+  const n = stateless ? ((planInt(plan, P.N_PARAMS) + 1) & ~1) : counters - p; // params (| state)
   if (back) copyPairs(p, snap, n);
   else copyPairs(snap, p, n);
   const at = snap + (counters - p); // the counters keep their place in the snapshot
@@ -216,13 +204,13 @@ function copyStep(plan: i32, snap: i32, back: bool): void {
 
 /** Copies what a step may change into the plan's snapshot area (before a step that may diverge; none when it is −1). */
 export function keepStep(plan: i32): void {
-  const snap = hdr(plan, P.SNAPSHOT);
+  const snap = planInt(plan, P.SNAPSHOT);
   if (snap >= 0) copyStep(plan, snap, false);
 }
 
 /** Puts back what keepStep copied: the step is undone, bit for bit. */
 export function undoStep(plan: i32): void {
-  const snap = hdr(plan, P.SNAPSHOT);
+  const snap = planInt(plan, P.SNAPSHOT);
   if (snap >= 0) copyStep(plan, snap, true);
 }
 
@@ -234,14 +222,14 @@ export function undoStep(plan: i32): void {
  */
 export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start: i32, count: i32,
   batchSize: i32, out: i32, lrs: i32): i32 {
-  const inputs = hdr(plan, P.INPUTS);
-  const last = hdr(plan, P.N_LAYERS) - 1;
-  const outputs = lyr(plan, last, P.L_UNITS), a = lyr(plan, last, P.L_A), x = hdr(plan, P.X), y = hdr(plan, P.Y), kind = hdr(plan, P.METRIC);
+  const inputs = planInt(plan, P.INPUTS);
+  const last = planInt(plan, P.N_LAYERS) - 1;
+  const outputs = layerInt(plan, last, P.L_UNITS), a = layerInt(plan, last, P.L_A), x = planInt(plan, P.X), y = planInt(plan, P.Y), kind = planInt(plan, P.METRIC);
   let b = 0;
-  if (batchSize == 1 && hdr(plan, P.FUSABLE)) {
+  if (batchSize == 1 && planInt(plan, P.FUSABLE)) {
     // Per-sample SGD: rows are read in place, and each step is one fused pass.
     for (; b < count; b++) {
-      const r = ldi(perm + start + b), yr = dataY + r * outputs;
+      const r = loadInt(perm + start + b), yr = dataY + r * outputs;
       if (lrs >= 0) st(plan + P.LR, ld(lrs + b));
       const l = fusedStep(plan, dataX + r * inputs, yr);
       st(out + 2 * b, l);
@@ -255,7 +243,7 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
     gather(rows, inputs, dataX, perm, start + done, x);
     gather(rows, outputs, dataY, perm, start + done, y);
     if (lrs >= 0) st(plan + P.LR, ld(lrs + b));
-    const l = trainOnce(plan, rows);
+    const l = trainBatch(plan, rows);
     st(out + 2 * b, l);
     st(out + 2 * b + 1, metric(kind, rows, outputs, a, y));
     b++;

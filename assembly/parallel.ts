@@ -1,6 +1,6 @@
-import { ld, st, ldi } from './mem';
+import { ld, st, loadInt } from './mem';
 import * as P from './plan';
-import { hdr, lyr } from './plan';
+import { planInt, layerInt } from './plan';
 import { clipValue, sumSquares } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -94,9 +94,9 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
  * all of them). Returns 1 when a new parameter or state value is not finite.
  */
 function stepSlice(plan: i32, from: i32, to: i32, t: f64): i32 {
-  const all = hdr(plan, P.N_PARAMS), n = to - from;
+  const all = planInt(plan, P.N_PARAMS), n = to - from;
   if (n <= 0) return 0;
-  const p = hdr(plan, P.PARAMS) + from, g = hdr(plan, P.GRADS) + from, s = hdr(plan, P.STATE) + from;
+  const p = planInt(plan, P.PARAMS) + from, g = planInt(plan, P.GRADS) + from, s = planInt(plan, P.STATE) + from;
   const clip = ld(plan + P.CLIP_VALUE);
   if (clip > 0) clipValue(n, g, clip);
   return optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
@@ -104,10 +104,10 @@ function stepSlice(plan: i32, from: i32, to: i32, t: f64): i32 {
 
 /** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */
 function l2Terms(plan: i32, terms: i32): void {
-  const layers = hdr(plan, P.N_LAYERS);
+  const layers = planInt(plan, P.N_LAYERS);
   for (let l = 0; l < layers; l++) {
     const l2 = ld(plan + P.HEADER + l * P.LAYER + P.L_L2);
-    st(terms + l, l2 > 0 ? 0.5 * l2 * sumSquares(lyr(plan, l, P.L_UNITS) * lyr(plan, l, P.L_INPUTS), lyr(plan, l, P.L_W)) : 0);
+    st(terms + l, l2 > 0 ? 0.5 * l2 * sumSquares(layerInt(plan, l, P.L_UNITS) * layerInt(plan, l, P.L_INPUTS), layerInt(plan, l, P.L_W)) : 0);
   }
 }
 
@@ -117,14 +117,14 @@ function l2Terms(plan: i32, terms: i32): void {
  */
 function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): i32 {
   let bad = 0;
-  const layers = hdr(plan, P.N_LAYERS), params = hdr(plan, P.PARAMS);
+  const layers = planInt(plan, P.N_LAYERS), params = planInt(plan, P.PARAMS);
   for (let l = 0; l < layers; l++) {
-    const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS);
+    const units = layerInt(plan, l, P.L_UNITS), inputs = layerInt(plan, l, P.L_INPUTS);
     const u0 = unitsFrom(units, threads, tid), u1 = unitsFrom(units, threads, tid + 1);
     if (u1 <= u0) continue;
     gradSlice(plan, dzs, l, u0, u1, rows, tmp);
     if (t > 0) {
-      const w = lyr(plan, l, P.L_W) - params, b = lyr(plan, l, P.L_B);
+      const w = layerInt(plan, l, P.L_W) - params, b = layerInt(plan, l, P.L_B);
       bad |= stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
       if (b >= 0) bad |= stepSlice(plan, b - params + u0, b - params + u1, t);
     }
@@ -139,14 +139,14 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, ti
  * update was not finite: the plan's DIVERGED flag is then set), or −1 when another thread aborted.
  */
 export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
-  const threads = ldi(ctl + C_THREADS), spin = ldi(ctl + C_SPIN);
-  const dataX = ldi(ctl + C_DATA_X), dataY = ldi(ctl + C_DATA_Y), perm = ldi(ctl + C_PERM);
-  const start = ldi(ctl + C_START), count = ldi(ctl + C_COUNT), batchSize = ldi(ctl + C_BATCH);
-  const out = ldi(ctl + C_OUT), lrs = ldi(ctl + C_LRS), plan = ldi(ctl + C_PLAN);
-  const tmp = ldi(ctl + C_SLOTS + tid), dzs = ctl + C_SLOTS + threads;
-  const inputs = hdr(plan, P.INPUTS), last = hdr(plan, P.N_LAYERS) - 1;
-  const outputs = lyr(plan, last, P.L_UNITS), kind = hdr(plan, P.METRIC), counters = hdr(plan, P.COUNTERS);
-  const x = hdr(plan, P.X), y = hdr(plan, P.Y), a = lyr(plan, last, P.L_A);
+  const threads = loadInt(ctl + C_THREADS), spin = loadInt(ctl + C_SPIN);
+  const dataX = loadInt(ctl + C_DATA_X), dataY = loadInt(ctl + C_DATA_Y), perm = loadInt(ctl + C_PERM);
+  const start = loadInt(ctl + C_START), count = loadInt(ctl + C_COUNT), batchSize = loadInt(ctl + C_BATCH);
+  const out = loadInt(ctl + C_OUT), lrs = loadInt(ctl + C_LRS), plan = loadInt(ctl + C_PLAN);
+  const tmp = loadInt(ctl + C_SLOTS + tid), dzs = ctl + C_SLOTS + threads;
+  const inputs = planInt(plan, P.INPUTS), last = planInt(plan, P.N_LAYERS) - 1;
+  const outputs = layerInt(plan, last, P.L_UNITS), kind = planInt(plan, P.METRIC), counters = planInt(plan, P.COUNTERS);
+  const x = planInt(plan, P.X), y = planInt(plan, P.Y), a = layerInt(plan, last, P.L_A);
   const l2s = dzs + last + 1 + tid * (last + 1);
   const serialStep = ld(plan + P.CLIP_NORM) > 0;
   let b = 0;
@@ -161,9 +161,9 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     let input = x;
     for (let l = 0; l < last; l++) {
       if (!barrier(ctl, threads, canWait, spin)) return -1; // the previous layer's A (or X) is complete
-      const units = lyr(plan, l, P.L_UNITS);
+      const units = layerInt(plan, l, P.L_UNITS);
       forwardUnits(plan, l, unitsFrom(units, threads, tid), unitsFrom(units, threads, tid + 1), rows, input, tmp, stream);
-      input = lyr(plan, l, P.L_A);
+      input = layerInt(plan, l, P.L_A);
     }
     if (last > 0 && !barrier(ctl, threads, canWait, spin)) return -1;
     if (n > 0) {
@@ -172,7 +172,7 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     }
     l2Terms(plan, l2s);
     if (!barrier(ctl, threads, canWait, spin)) return -1;
-    let loss = dataLoss(hdr(plan, P.LOSS), rows, outputs, lyr(plan, last, P.L_Z), a, y);
+    let loss = dataLoss(planInt(plan, P.LOSS), rows, outputs, layerInt(plan, last, P.L_Z), a, y);
     for (let l = 0; l <= last; l++) loss += ld(l2s + l);
     b++;
     if (tid == 0) {

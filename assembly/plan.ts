@@ -1,4 +1,4 @@
-import { ldi } from './mem';
+import { loadInt } from './mem';
 
 // The plan table: the network's shape and buffer offsets, written into memory by src/plan.ts
 // (which holds the same field numbers). One f64 per field; offsets are element indices.
@@ -42,16 +42,16 @@ export const L_MASK = 9;
 export const LAYER = 10;
 
 
-// Integer fields are read with ldi (mem.ts), not <i32>: V8's TurboFan sinks i32.trunc_sat_f64_s
+// Integer fields are read with loadInt (mem.ts), not <i32>: V8's TurboFan sinks i32.trunc_sat_f64_s
 // (a multi-instruction sequence with a false register dependency) into the loops that use the
 // value, which made small-layer passes up to 8× slower.
 
 /** An integer header field of the plan. */
-@inline export function hdr(plan: i32, f: i32): i32 {
-  return ldi(plan + f);
+@inline export function planInt(plan: i32, f: i32): i32 {
+  return loadInt(plan + f);
 }
 
 /** An integer field of layer l. */
-@inline export function lyr(plan: i32, l: i32, f: i32): i32 {
-  return ldi(plan + HEADER + l * LAYER + f);
+@inline export function layerInt(plan: i32, l: i32, f: i32): i32 {
+  return loadInt(plan + HEADER + l * LAYER + f);
 }

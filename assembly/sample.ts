@@ -1,6 +1,6 @@
 import { ld, st, ld2, st2 } from './mem';
 import * as P from './plan';
-import { hdr, lyr } from './plan';
+import { planInt, layerInt } from './plan';
 import { activate, activateBackward } from './activations';
 import { lossBackward, fusedWithOutput } from './losses';
 import { axpy, multiply, dropoutMask } from './regularize';
@@ -13,8 +13,8 @@ import { axpy, multiply, dropoutMask } from './regularize';
 
 /** Layer l for one sample: z_o = Σ_i W[o,i]·x_i + b_o (sequential sum, then the bias), a = f(z). Returns A's offset. */
 @inline export function layer1(plan: i32, l: i32, input: i32): i32 {
-  const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-  const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B), z = lyr(plan, l, P.L_Z), a = lyr(plan, l, P.L_A);
+  const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS);
+  const w = layerInt(plan, l, P.L_W), b = layerInt(plan, l, P.L_B), z = layerInt(plan, l, P.L_Z), a = layerInt(plan, l, P.L_A);
   // Four units at a time: four independent sums (each still sequential, so the same bits) keep
   // the adder busy instead of waiting out one sum's add latency per term.
   let o = 0;
@@ -46,19 +46,19 @@ import { axpy, multiply, dropoutMask } from './regularize';
     if (b >= 0) s += ld(b + o);
     st(z + o, s);
   }
-  activate(lyr(plan, l, P.L_ACT), 1, units, z, a);
+  activate(layerInt(plan, l, P.L_ACT), 1, units, z, a);
   return a;
 }
 
 /** Forward pass of one sample; dropout when training. */
 export function forward1(plan: i32, training: i32, seed: u32): void {
-  const layers = hdr(plan, P.N_LAYERS);
-  let input = hdr(plan, P.X);
+  const layers = planInt(plan, P.N_LAYERS);
+  let input = planInt(plan, P.X);
   for (let l = 0, t = plan + P.HEADER; l < layers; l++, t += P.LAYER) {
     const a = layer1(plan, l, input);
     const rate = ld(t + P.L_DROPOUT);
     if (training && rate > 0) {
-      const units = lyr(plan, l, P.L_UNITS), mask = lyr(plan, l, P.L_MASK);
+      const units = layerInt(plan, l, P.L_UNITS), mask = layerInt(plan, l, P.L_MASK);
       dropoutMask(units, mask, rate, seed ^ (<u32>(l + 1) * 0x1b873593));
       multiply(units, a, mask);
     }
@@ -68,18 +68,18 @@ export function forward1(plan: i32, training: i32, seed: u32): void {
 
 /** Backward pass of one sample after forward1: dL/dparams into the gradient block. */
 export function backward1(plan: i32, training: i32): void {
-  const last = hdr(plan, P.N_LAYERS) - 1;
-  const lossKind = hdr(plan, P.LOSS);
-  const toGrad = hdr(plan, P.GRADS) - hdr(plan, P.PARAMS);
-  let dz = hdr(plan, P.D0), spare = hdr(plan, P.D1);
+  const last = planInt(plan, P.N_LAYERS) - 1;
+  const lossKind = planInt(plan, P.LOSS);
+  const toGrad = planInt(plan, P.GRADS) - planInt(plan, P.PARAMS);
+  let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
   let t = plan + P.HEADER + last * P.LAYER;
-  lossBackward(lossKind, 1, lyr(plan, last, P.L_UNITS), lyr(plan, last, P.L_A), hdr(plan, P.Y), dz);
-  if (!fusedWithOutput(lossKind)) activateBackward(lyr(plan, last, P.L_ACT), 1, lyr(plan, last, P.L_UNITS), lyr(plan, last, P.L_Z), lyr(plan, last, P.L_A), dz, dz);
+  lossBackward(lossKind, 1, layerInt(plan, last, P.L_UNITS), layerInt(plan, last, P.L_A), planInt(plan, P.Y), dz);
+  if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), 1, layerInt(plan, last, P.L_UNITS), layerInt(plan, last, P.L_Z), layerInt(plan, last, P.L_A), dz, dz);
   for (let l = last; l >= 0; l--, t -= P.LAYER) {
-    const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS);
-    const w = lyr(plan, l, P.L_W), b = lyr(plan, l, P.L_B);
+    const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS);
+    const w = layerInt(plan, l, P.L_W), b = layerInt(plan, l, P.L_B);
     const prev = t - P.LAYER;
-    const input = l > 0 ? lyr(plan, l - 1, P.L_A) : hdr(plan, P.X);
+    const input = l > 0 ? layerInt(plan, l - 1, P.L_A) : planInt(plan, P.X);
     const gw = w + toGrad;
     for (let o = 0; o < units; o++) {
       const d = ld(dz + o), row = gw + o * inputs;
@@ -91,8 +91,8 @@ export function backward1(plan: i32, training: i32): void {
     if (l > 0) {
       for (let i = 0; i < inputs; i++) st(spare + i, 0);
       for (let o = 0; o < units; o++) addScaled(inputs, ld(dz + o), w + o * inputs, spare);
-      if (training && ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, lyr(plan, l - 1, P.L_MASK));
-      activateBackward(lyr(plan, l - 1, P.L_ACT), 1, inputs, lyr(plan, l - 1, P.L_Z), lyr(plan, l - 1, P.L_A), spare, spare);
+      if (training && ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, layerInt(plan, l - 1, P.L_MASK));
+      activateBackward(layerInt(plan, l - 1, P.L_ACT), 1, inputs, layerInt(plan, l - 1, P.L_Z), layerInt(plan, l - 1, P.L_A), spare, spare);
       const s = dz; dz = spare; spare = s;
     }
   }

@@ -1,6 +1,6 @@
-import { ld, st, ldi } from './mem';
+import { ld, st, loadInt } from './mem';
 import * as P from './plan';
-import { hdr, lyr } from './plan';
+import { planInt, layerInt } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { fusedWithOutput, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, HALF_SQUARED_ERROR, MSE } from './losses';
@@ -36,17 +36,17 @@ import { axpy, multiply, dropoutMaskFrom } from './regularize';
  * then written into the columns of Z and A. `input` is the previous layer's A, or X.
  */
 export function forwardUnits(plan: i32, l: i32, u0: i32, u1: i32, rows: i32, input: i32, tmp: i32, counter: f64): void {
-  const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS), mu = u1 - u0;
+  const units = layerInt(plan, l, P.L_UNITS), inputs = layerInt(plan, l, P.L_INPUTS), mu = u1 - u0;
   if (mu <= 0) return;
-  const z = lyr(plan, l, P.L_Z) + u0, a = lyr(plan, l, P.L_A) + u0, b = lyr(plan, l, P.L_B);
-  gemmABt(rows, mu, inputs, input, lyr(plan, l, P.L_W) + u0 * inputs, tmp, 0);
+  const z = layerInt(plan, l, P.L_Z) + u0, a = layerInt(plan, l, P.L_A) + u0, b = layerInt(plan, l, P.L_B);
+  gemmABt(rows, mu, inputs, input, layerInt(plan, l, P.L_W) + u0 * inputs, tmp, 0);
   if (b >= 0) addBias(rows, mu, b + u0, tmp);
   const bytes = <usize>mu << 3;
   for (let r = 0; r < rows; r++) memory.copy(<usize>(z + r * units) << 3, <usize>(tmp + r * mu) << 3, bytes);
-  activate(lyr(plan, l, P.L_ACT), rows, mu, tmp, tmp);
+  activate(layerInt(plan, l, P.L_ACT), rows, mu, tmp, tmp);
   const rate = dropoutRate(plan, l);
   if (rate > 0) {
-    const mask = lyr(plan, l, P.L_MASK) + u0, seed = seedOf(counter, l);
+    const mask = layerInt(plan, l, P.L_MASK) + u0, seed = seedOf(counter, l);
     for (let r = 0; r < rows; r++) {
       dropoutMaskFrom(mu, mask + r * units, rate, seed, r * units + u0);
       multiply(mu, tmp + r * mu, mask + r * units);
@@ -57,15 +57,15 @@ export function forwardUnits(plan: i32, l: i32, u0: i32, u1: i32, rows: i32, inp
 
 /** The output layer's training forward pass for rows [r0, r0 + n); `input` is the previous layer's A (or X). */
 export function forwardRows(plan: i32, n: i32, r0: i32, input: i32, counter: f64): void {
-  const l = hdr(plan, P.N_LAYERS) - 1;
-  const inputs = lyr(plan, l, P.L_INPUTS), units = lyr(plan, l, P.L_UNITS), at = r0 * units;
-  const z = lyr(plan, l, P.L_Z) + at, a = lyr(plan, l, P.L_A) + at, b = lyr(plan, l, P.L_B);
-  gemmABt(n, units, inputs, input + r0 * inputs, lyr(plan, l, P.L_W), z, 0);
+  const l = planInt(plan, P.N_LAYERS) - 1;
+  const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS), at = r0 * units;
+  const z = layerInt(plan, l, P.L_Z) + at, a = layerInt(plan, l, P.L_A) + at, b = layerInt(plan, l, P.L_B);
+  gemmABt(n, units, inputs, input + r0 * inputs, layerInt(plan, l, P.L_W), z, 0);
   if (b >= 0) addBias(n, units, b, z);
-  activate(lyr(plan, l, P.L_ACT), n, units, z, a);
+  activate(layerInt(plan, l, P.L_ACT), n, units, z, a);
   const rate = dropoutRate(plan, l);
   if (rate > 0) {
-    const mask = lyr(plan, l, P.L_MASK) + at;
+    const mask = layerInt(plan, l, P.L_MASK) + at;
     dropoutMaskFrom(n * units, mask, rate, seedOf(counter, l), at);
     multiply(n * units, a, mask);
   }
@@ -94,17 +94,17 @@ function lossBackwardRows(kind: i32, n: i32, rows: i32, cols: i32, a: i32, y: i3
 
 /** dL/dZ of every layer for rows [r0, r0 + n) of a batch of `rows`, into the dZ buffers. */
 export function deltasRows(plan: i32, dzs: i32, n: i32, r0: i32, rows: i32): void {
-  const last = hdr(plan, P.N_LAYERS) - 1, lossKind = hdr(plan, P.LOSS);
-  let units = lyr(plan, last, P.L_UNITS), at = r0 * units;
-  let dz = ldi(dzs + last) + at;
-  lossBackwardRows(lossKind, n, rows, units, lyr(plan, last, P.L_A) + at, hdr(plan, P.Y) + at, dz);
-  if (!fusedWithOutput(lossKind)) activateBackward(lyr(plan, last, P.L_ACT), n, units, lyr(plan, last, P.L_Z) + at, lyr(plan, last, P.L_A) + at, dz, dz);
+  const last = planInt(plan, P.N_LAYERS) - 1, lossKind = planInt(plan, P.LOSS);
+  let units = layerInt(plan, last, P.L_UNITS), at = r0 * units;
+  let dz = loadInt(dzs + last) + at;
+  lossBackwardRows(lossKind, n, rows, units, layerInt(plan, last, P.L_A) + at, planInt(plan, P.Y) + at, dz);
+  if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), n, units, layerInt(plan, last, P.L_Z) + at, layerInt(plan, last, P.L_A) + at, dz, dz);
   for (let l = last; l > 0; l--) {
-    const inputs = lyr(plan, l, P.L_INPUTS), back = r0 * inputs;
-    const prev = ldi(dzs + l - 1) + back;
-    gemmAB(n, inputs, units, dz, lyr(plan, l, P.L_W), prev, 0);
-    if (dropoutRate(plan, l - 1) > 0) multiply(n * inputs, prev, lyr(plan, l - 1, P.L_MASK) + back);
-    activateBackward(lyr(plan, l - 1, P.L_ACT), n, inputs, lyr(plan, l - 1, P.L_Z) + back, lyr(plan, l - 1, P.L_A) + back, prev, prev);
+    const inputs = layerInt(plan, l, P.L_INPUTS), back = r0 * inputs;
+    const prev = loadInt(dzs + l - 1) + back;
+    gemmAB(n, inputs, units, dz, layerInt(plan, l, P.L_W), prev, 0);
+    if (dropoutRate(plan, l - 1) > 0) multiply(n * inputs, prev, layerInt(plan, l - 1, P.L_MASK) + back);
+    activateBackward(layerInt(plan, l - 1, P.L_ACT), n, inputs, layerInt(plan, l - 1, P.L_Z) + back, layerInt(plan, l - 1, P.L_A) + back, prev, prev);
     dz = prev;
     units = inputs;
   }
@@ -116,16 +116,16 @@ export function deltasRows(plan: i32, dzs: i32, n: i32, r0: i32, rows: i32): voi
  * the contiguous operand gemmAtB takes.
  */
 export function gradSlice(plan: i32, dzs: i32, l: i32, u0: i32, u1: i32, rows: i32, tmp: i32): void {
-  const units = lyr(plan, l, P.L_UNITS), inputs = lyr(plan, l, P.L_INPUTS), mu = u1 - u0;
+  const units = layerInt(plan, l, P.L_UNITS), inputs = layerInt(plan, l, P.L_INPUTS), mu = u1 - u0;
   if (mu <= 0) return;
-  const toGrad = hdr(plan, P.GRADS) - hdr(plan, P.PARAMS);
-  const w = lyr(plan, l, P.L_W) + u0 * inputs, b = lyr(plan, l, P.L_B);
-  let dz = ldi(dzs + l);
+  const toGrad = planInt(plan, P.GRADS) - planInt(plan, P.PARAMS);
+  const w = layerInt(plan, l, P.L_W) + u0 * inputs, b = layerInt(plan, l, P.L_B);
+  let dz = loadInt(dzs + l);
   if (mu < units) {
     for (let r = 0; r < rows; r++) memory.copy(<usize>(tmp + r * mu) << 3, <usize>(dz + r * units + u0) << 3, <usize>mu << 3);
     dz = tmp;
   }
-  const input = l > 0 ? lyr(plan, l - 1, P.L_A) : hdr(plan, P.X);
+  const input = l > 0 ? layerInt(plan, l - 1, P.L_A) : planInt(plan, P.X);
   gemmAtB(mu, inputs, rows, dz, input, w + toGrad, 0);
   const l2 = ld(plan + P.HEADER + l * P.LAYER + P.L_L2);
   if (l2 > 0) axpy(mu * inputs, l2, w, w + toGrad);

@@ -14,7 +14,7 @@ import { F } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, ldi, ldiAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, loadInt, loadIntAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
 
@@ -63,8 +63,8 @@ function trainStep(s: Shape): Body {
   f.emit(op.if, VOID).get(plan).get(rows).call(TRAIN_STEP).emit(op.return, op.end);
   const c = prologue(f, s, plan);
   const xb = f.local(I32), yb = f.local(I32), yel = f.local(I32);
-  f.get(plan).emit(...ldi(F.x)).i32(3).emit(op.i32Shl).set(xb);
-  f.get(plan).emit(...ldi(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
+  f.get(plan).emit(...loadInt(F.x)).i32(3).emit(op.i32Shl).set(xb);
+  f.get(plan).emit(...loadInt(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
   f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).f64(NaN).set(step.loss).emit(op.end);
@@ -89,7 +89,7 @@ function trainBatches(s: Shape): Body {
   f.emit(op.block, VOID, op.loop, VOID);
   f.get(b).get(count).emit(op.i32GeS).br(1, true);
   // r = perm[start + b]; the sample's rows are read in place.
-  f.get(perm).get(start).emit(op.i32Add).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).emit(...ldiAt(0)).set(r);
+  f.get(perm).get(start).emit(op.i32Add).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).emit(...loadIntAt(0)).set(r);
   f.get(dataX).get(r).i32(s.inputs).emit(op.i32Mul, op.i32Add).i32(3).emit(op.i32Shl).set(xb);
   f.get(dataY).get(r).i32(outputs).emit(op.i32Mul, op.i32Add).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   // With a schedule, lr = lrs[b], also written to the plan as the generic loop does.

@@ -22,11 +22,11 @@ export interface Shape {
 export { IMPORTS, EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE } from './activation-emit.js';
 const TWO_52 = 2 ** 52;
 
-/** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts ldi), from the plan's element offset on the stack. */
-export function ldi(field: number): number[] {
-  return [op.i32Const, 3, op.i32Shl, ...ldiAt(8 * field)];
+/** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts loadInt), from the plan's element offset on the stack. */
+export function loadInt(field: number): number[] {
+  return [op.i32Const, 3, op.i32Shl, ...loadIntAt(8 * field)];
 }
-export function ldiAt(byteOffset: number): number[] {
+export function loadIntAt(byteOffset: number): number[] {
   const b = new Body([]);
   b.load(byteOffset).f64(TWO_52).emit(op.f64Add, op.i64ReinterpretF64, op.i32WrapI64);
   return [...b.code.view()];
@@ -64,7 +64,7 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
       const el = f.local(I32), bytes = f.local(I32);
-      f.get(plan).emit(...ldi(field(l, k))).tee(el).i32(3).emit(op.i32Shl).set(bytes);
+      f.get(plan).emit(...loadInt(field(l, k))).tee(el).i32(3).emit(op.i32Shl).set(bytes);
       list.push(bytes);
       if (k === L.z) c.zel.push(el);
       if (k === L.a) c.ael.push(el);
@@ -72,14 +72,14 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
     c.b.push(-1);
     if (layer.bias) {
       c.b[l] = f.local(I32);
-      f.get(plan).emit(...ldi(field(l, L.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
+      f.get(plan).emit(...loadInt(field(l, L.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
     }
   });
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.lr).set(c.lr);
   f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).set(c.mu);
-  f.get(plan).emit(...ldi(F.state)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
-  if (!s.fused) f.get(plan).emit(...ldi(F.grads)).get(plan).emit(...ldi(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
-  f.get(plan).emit(...ldi(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
+  f.get(plan).emit(...loadInt(F.state)).get(plan).emit(...loadInt(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
+  if (!s.fused) f.get(plan).emit(...loadInt(F.grads)).get(plan).emit(...loadInt(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
+  f.get(plan).emit(...loadInt(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
   s.layers.forEach((layer, l) => {
     c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
     c.biases.push(layer.bias ? Array.from({ length: layer.units }, (_, o) => ({ base: c.b[l], at: 8 * o, p: -1, v: -1 })) : []);
@@ -121,7 +121,7 @@ export function finite(f: Body, v: number): void {
  * One training step on the sample at x (bytes) → y (bytes; yel its element offset): forward (Z
  * and A stored as the generic pass stores them), loss; if finite, backward — fused (as fusedStep in
  * assembly/fused.ts: each weight updated right after it fed the previous layer's delta) or not (as
- * backward1 + step in assembly/network.ts's trainOnce) — then the counters. `failed` is set to 1
+ * backward1 + step in assembly/network.ts's trainBatch) — then the counters. `failed` is set to 1
  * when the update made a parameter or state value non-finite (and the plan's DIVERGED flag with
  * it): step() says so for the unfused steps; a fused step sums its new parameters, as the
  * optimizer kernels do, when c.eachStep (trainStep). trainBatches checks its chunk at the end
