@@ -117,8 +117,8 @@ export function step(plan: i32): i32 {
  * step t. Returns 1 when a new parameter or state value is not finite (the kernel's own check).
  */
 export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): i32 {
-  const kind = planInt(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.BETA1), eps = ld(plan + P.EPS);
-  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.BETA2), eps, t, ld(plan + P.WEIGHT_DECAY));
+  const kind = planInt(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.DECAY1), eps = ld(plan + P.EPS);
+  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.DECAY2), eps, t, ld(plan + P.WEIGHT_DECAY));
   if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
   if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
   if (kind != SGD) unreachable(); // an unknown optimizer code: trap, never a silent SGD
@@ -187,7 +187,7 @@ export function paramsNonFinite(plan: i32): i32 {
  */
 function copyStep(plan: i32, snap: i32, back: bool): void {
   const p = planInt(plan, P.PARAMS), counters = planInt(plan, P.COUNTERS);
-  const stateless = planInt(plan, P.OPTIMIZER) == SGD && ld(plan + P.BETA1) == 0;
+  const stateless = planInt(plan, P.OPTIMIZER) == SGD && ld(plan + P.DECAY1) == 0;
   const n = stateless ? ((planInt(plan, P.N_PARAMS) + 1) & ~1) : counters - p; // params (| state)
   if (back) copyPairs(p, snap, n);
   else copyPairs(snap, p, n);

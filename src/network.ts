@@ -6,7 +6,7 @@ import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, 
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
-import { F } from './plan.js';
+import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';
 import { encodeF64, parseModel, FORMAT, VERSION, type ModelJSON } from './serialize.js';
@@ -250,7 +250,7 @@ export class Network {
     if (!Number.isFinite(loss)) {
       // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
       // state and counters as before the call).
-      const h = this.core.be.heap(), flag = this.core.plan + F.diverged;
+      const h = this.core.be.heap(), flag = this.core.plan + PLAN_FIELD.diverged;
       if (h[flag] !== 0) {
         h[flag] = 0;
         throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
@@ -351,14 +351,14 @@ export class Network {
     const c = this.core;
     c.enter(1, 'inputs');
     const h = c.be.heap();
-    return copySample(x, this.inputs, 'inputs', h, h[c.plan + F.x]);
+    return copySample(x, this.inputs, 'inputs', h, h[c.plan + PLAN_FIELD.x]);
   }
 
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
     const h = this.core.be.heap();
-    if (!copySample(y, this.outputs, 'targets', h, h[this.core.plan + F.y])) return false;
-    if (this.core.spec.loss === 'crossEntropy') checkDistributions(h, h[this.core.plan + F.y], 1, this.outputs, () => 'targets');
+    if (!copySample(y, this.outputs, 'targets', h, h[this.core.plan + PLAN_FIELD.y])) return false;
+    if (this.core.spec.loss === 'crossEntropy') checkDistributions(h, h[this.core.plan + PLAN_FIELD.y], 1, this.outputs, () => 'targets');
     return true;
   }
 
