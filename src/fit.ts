@@ -20,7 +20,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const o = checkFit(options);
   // One thread: the training rows are copied (and checked) straight into a data block in the
   // heap, in one pass. Threads: into JS arrays, then into the shared heap once it is opened.
-  const direct = o.threads === 1 ? new DirectBlock(net, o.batchSize) : undefined;
+  const direct = o.threads === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
   let rows: FitRows;
   try {
     rows = fitRows(net, data, options, o.validationSplit, !direct, direct);
@@ -186,8 +186,9 @@ function dataLayout(rows: number, inputs: number, outputs: number, batches: numb
  */
 class DirectBlock {
   placed?: { block: number; at: DataLayout };
-  constructor(private net: Network, private batchSize: number) {}
-  readonly x = (rows: number): Float64Array => {
+  constructor(private net: Network, private batchSize: number, private signal?: AbortSignal) {}
+  readonly x = (rows: number): Float64Array | undefined => {
+    if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
     const { core } = this.net, be = core.be;
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
@@ -200,7 +201,7 @@ class DirectBlock {
     }
     return this.view(at.x, rows * this.net.inputs);
   };
-  readonly y = (rows: number): Float64Array => this.view(this.placed!.at.y, rows * this.net.outputs);
+  readonly y = (rows: number): Float64Array | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
   private view(part: number, n: number): Float64Array {
     const at = this.placed!.block + part;
     return this.net.core.be.heap().subarray(at, at + n);
