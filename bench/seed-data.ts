@@ -12,17 +12,24 @@ import { Rng } from '../src/rng.js';
 import { SEED, median } from './peers/common.js';
 
 const REPEATS = Math.max(7, Number(process.env.REPEATS ?? 11));
-const N = 100_000, EPOCHS = 10;
+const N = 100_000,
+  EPOCHS = 10;
 const spec = {
   inputs: 2,
-  layers: [{ units: 2, activation: 'sigmoid' as const, bias: false }, { units: 1, activation: 'sigmoid' as const, bias: false }],
+  layers: [
+    { units: 2, activation: 'sigmoid' as const, bias: false },
+    { units: 1, activation: 'sigmoid' as const, bias: false },
+  ],
   loss: 'halfSquaredError' as const,
   optimizer: { type: 'sgd' as const, learningRate: SEED.lr },
 };
 const rng = new Rng(5);
 const data: Record<string, { inputs: Float64Array; targets: Float64Array }> = {
   'one sample': { inputs: new Float64Array(2 * N).map((_, i) => SEED.input[i % 2]), targets: new Float64Array(N).fill(SEED.target) },
-  xor: { inputs: new Float64Array(2 * N).map((_, i) => ((i >> 1) % 4 >> (i % 2)) & 1), targets: new Float64Array(N).map((_, r) => (r % 4 & 1) ^ ((r % 4) >> 1)) },
+  xor: {
+    inputs: new Float64Array(2 * N).map((_, i) => (((i >> 1) % 4) >> (i % 2)) & 1),
+    targets: new Float64Array(N).map((_, r) => ((r % 4) & 1) ^ ((r % 4) >> 1)),
+  },
   random: { inputs: new Float64Array(2 * N).map(() => 2 * rng.next() - 1), targets: new Float64Array(N).map(() => rng.next()) },
 };
 const seedWeights = [{ weights: SEED.w1 }, { weights: [SEED.w2] }];
@@ -30,12 +37,19 @@ const seedWeights = [{ weights: SEED.w1 }, { weights: [SEED.w2] }];
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 /** bench/peers/handwritten.ts's step, over rows of `d` in order. */
 function handwritten(w: Float64Array, d: { inputs: Float64Array; targets: Float64Array }) {
-  const { inputs: x, targets: y } = d, lr = SEED.lr;
+  const { inputs: x, targets: y } = d,
+    lr = SEED.lr;
   for (let e = 0; e < EPOCHS; e++) {
     for (let s = 0; s < N; s++) {
-      const x0 = x[2 * s], x1 = x[2 * s + 1], t = y[s];
-      const h0 = sig(w[0] * x0 + w[1] * x1), h1 = sig(w[2] * x0 + w[3] * x1), o = sig(w[4] * h0 + w[5] * h1);
-      const dOut = (o - t) * o * (1 - o), d0 = dOut * w[4] * h0 * (1 - h0), d1 = dOut * w[5] * h1 * (1 - h1);
+      const x0 = x[2 * s],
+        x1 = x[2 * s + 1],
+        t = y[s];
+      const h0 = sig(w[0] * x0 + w[1] * x1),
+        h1 = sig(w[2] * x0 + w[3] * x1),
+        o = sig(w[4] * h0 + w[5] * h1);
+      const dOut = (o - t) * o * (1 - o),
+        d0 = dOut * w[4] * h0 * (1 - h0),
+        d1 = dOut * w[5] * h1 * (1 - h1);
       w[4] -= lr * dOut * h0;
       w[5] -= lr * dOut * h1;
       w[0] -= lr * d0 * x0;
@@ -52,7 +66,11 @@ for (const [name, d] of Object.entries(data)) {
     const net = await Network.create({ ...spec, seed: 1 });
     if (from === 'SEED') net.setWeights(seedWeights);
     const z = () => net.trace(SEED.input, [SEED.target]).layers[1].z[0];
-    runs.push({ name: `backprop fit, ${name}, from ${from === 'seed 1' ? 'seed 1 (bench/train.ts)' : 'the SEED weights'}`, run: () => net.fit(d, { epochs: EPOCHS, batchSize: 1, shuffle: false }), z: name === 'one sample' ? z : undefined });
+    runs.push({
+      name: `backprop fit, ${name}, from ${from === 'seed 1' ? 'seed 1 (bench/train.ts)' : 'the SEED weights'}`,
+      run: () => net.fit(d, { epochs: EPOCHS, batchSize: 1, shuffle: false }),
+      z: name === 'one sample' ? z : undefined,
+    });
   }
   const w = new Float64Array([...SEED.w1.flat(), ...SEED.w2]);
   runs.push({ name: `hand-written, ${name}, from the SEED weights`, run: () => handwritten(w, d) });
@@ -67,7 +85,9 @@ for (let rep = 0; rep <= REPEATS; rep++) {
     if (rep > 0) times[i].push(((u.user + u.system) * 1000) / (N * EPOCHS)); // the first round warms up
   }
 }
-console.log(`seed 2-2-1, one-sample steps (${N.toLocaleString('en-US')} rows × ${EPOCHS} epochs a run), CPU ns per step over ${REPEATS} interleaved runs; Node ${process.version}`);
+console.log(
+  `seed 2-2-1, one-sample steps (${N.toLocaleString('en-US')} rows × ${EPOCHS} epochs a run), CPU ns per step over ${REPEATS} interleaved runs; Node ${process.version}`,
+);
 for (const [i, r] of runs.entries()) {
   const t = times[i];
   const z = r.z ? `   (output z at the end: ${r.z().toExponential(3)})` : '';

@@ -7,7 +7,16 @@ import { describe, it, expect } from 'vitest';
 import { Network, type NetworkSpec } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 
-const SPEC: NetworkSpec = { inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 2, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.5 }, seed: 4 };
+const SPEC: NetworkSpec = {
+  inputs: 3,
+  layers: [
+    { units: 5, activation: 'tanh' },
+    { units: 2, activation: 'softmax' },
+  ],
+  loss: 'crossEntropy',
+  optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.5 },
+  seed: 4,
+};
 const rng = new Rng(9);
 const X = Array.from({ length: 30 }, () => Array.from({ length: 3 }, () => 2 * rng.next() - 1));
 const Y = X.map((x) => (x[0] + x[1] > 0 ? [1, 0] : [0, 1]));
@@ -18,7 +27,9 @@ describe.each(['wasm', 'js'] as const)('fit hands its rows straight to the heap 
   it('a refused fit gives its data block back and changes nothing', async () => {
     const net = await make();
     await net.fit({ inputs: X, targets: Y }, { epochs: 1, batchSize: 4 }); // resident, work block sized
-    const be = net.core.be, inUse = be.inUse, before = JSON.stringify(net);
+    const be = net.core.be,
+      inUse = be.inUse,
+      before = JSON.stringify(net);
     const refused = async (data: { inputs: unknown; targets: unknown }, field: string, code = 'INVALID_DATA', options = {}) => {
       const err = await net.fit(data as never, { epochs: 2, batchSize: 4, ...options }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code, field });
@@ -36,7 +47,9 @@ describe.each(['wasm', 'js'] as const)('fit hands its rows straight to the heap 
     await refused({ inputs: X, targets: [[NaN, 1], ...Y.slice(2)] }, 'data.targets[0][0]');
     await refused({ inputs: X, targets: Y.slice(1) }, 'data.targets');
     await refused({ inputs: X, targets: Y }, 'options.validationSplit', 'INVALID_OPTION', { validationSplit: 0.01 });
-    await refused({ inputs: X, targets: Y }, 'options.validationData.inputs[0]', 'INVALID_DATA', { validationData: { inputs: [[1, 2]], targets: [[1, 0]] } });
+    await refused({ inputs: X, targets: Y }, 'options.validationData.inputs[0]', 'INVALID_DATA', {
+      validationData: { inputs: [[1, 2]], targets: [[1, 0]] },
+    });
     const err = await net.fit({ inputs: X, targets: Y }, { signal: AbortSignal.abort(new Error('gone')) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ message: 'gone' });
     expect(be.inUse).toBe(inUse);
