@@ -18,9 +18,10 @@ export interface GemmF32Module {
   heapStartForTest: number;
 }
 
-export async function gemmF32Module(build: 'default' | 'fma' = 'default'): Promise<GemmF32Module> {
+/** build: the default or fma module from build/, or the bytes of another build of assembly/gemm-f32-entry.ts. */
+export async function gemmF32Module(build: 'default' | 'fma' | Uint8Array = 'default'): Promise<GemmF32Module> {
   const file = build === 'fma' ? 'gemm-f32.fma.wasm' : 'gemm-f32.wasm';
-  const bytes = readFileSync(new URL(`../../build/${file}`, import.meta.url));
+  const bytes = typeof build === 'string' ? readFileSync(new URL(`../../build/${file}`, import.meta.url)) : build;
   const abort = () => {
     throw new Error('gemm-f32: abort');
   };
