@@ -119,7 +119,7 @@ const KC_WIDE: i32 = 256;
 const NC_WIDE: i32 = 256;
 const MC_WIDE: i32 = 128; // KC_WIDE·(NC_WIDE + MC_WIDE) = 98304 ≤ SCRATCH_ELEMS
 const KC_X32: i32 = 128;
-const NC_WIDE32: i32 = 256;
+const NC_WIDE32: i32 = 512;
 
 function packed<T>(
   m: i32, n: i32, k: i32,
