@@ -8,6 +8,7 @@ import { fusable, type Spec } from './spec.js';
 import { layoutOf, workSize, pad, type Layout } from './layout.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
+import { planFieldsOf } from './kinds/optimizers.js';
 
 const COUNTERS = 2; // [optimizer step t, dropout stream]
 
@@ -168,8 +169,7 @@ export class Core {
       [PLAN_FIELD.x, take(cap * spec.inputs)], [PLAN_FIELD.y, take(cap * this.outputs)],
       [PLAN_FIELD.d0, take(cap * widest)], [PLAN_FIELD.d1, take(cap * widest)],
       [PLAN_FIELD.params, this.params], [PLAN_FIELD.grads, this.grads], [PLAN_FIELD.state, this.state], [PLAN_FIELD.nParams, layout.size],
-      [PLAN_FIELD.optimizer, Opt[o.type]], [PLAN_FIELD.lr, o.learningRate], [PLAN_FIELD.decay1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
-      [PLAN_FIELD.nesterov, o.nesterov ? 1 : 0], [PLAN_FIELD.decay2, o.beta2], [PLAN_FIELD.eps, o.epsilon], [PLAN_FIELD.weightDecay, o.weightDecay],
+      [PLAN_FIELD.optimizer, Opt[o.type]], ...planFieldsOf(o).map(([field, v]): [number, number] => [PLAN_FIELD[field], v]),
       [PLAN_FIELD.clipNorm, o.clipNorm], [PLAN_FIELD.clipValue, o.clipValue], [PLAN_FIELD.counters, this.counters], [PLAN_FIELD.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [PLAN_FIELD.fusable, fusable(spec) ? 1 : 0],

@@ -6,7 +6,7 @@ import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { toPairs, type Destination } from './data.js';
 import { pad } from './layout.js';
 import { PLAN_FIELD } from './plan.js';
-import { metricFor, Metric } from './kinds.js';
+import { metricFor, reportedMetric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
@@ -310,5 +310,5 @@ export function endEpoch(net: Network, history: History, logs: Logs, val: FitRow
 }
 
 function metricNames(net: Network): { name: 'accuracy' | 'mae'; valName: 'valAccuracy' | 'valMae' } {
-  return metricFor(net.core.spec.loss) === Metric.mae ? { name: 'mae', valName: 'valMae' } : { name: 'accuracy', valName: 'valAccuracy' };
+  return reportedMetric(net.core.spec.loss) === 'mae' ? { name: 'mae', valName: 'valMae' } : { name: 'accuracy', valName: 'valAccuracy' };
 }

@@ -4,7 +4,7 @@ import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError, words } from './errors.js';
 import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
 import { initParams } from './init.js';
-import { metricFor, Metric } from './kinds.js';
+import { LOSS_KINDS, reportedMetric } from './kinds.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
 import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
@@ -293,7 +293,7 @@ export class Network {
 
   /** The name of the metric reported beside the loss. */
   get metric(): 'accuracy' | 'mae' {
-    return metricFor(this.spec.loss) === Metric.mae ? 'mae' : 'accuracy';
+    return reportedMetric(this.spec.loss);
   }
 
   /** A readable table of layers, shapes and parameter counts. */
@@ -358,7 +358,7 @@ export class Network {
     if (!this.loadInput(x)) return false;
     const h = this.core.be.heap();
     if (!copySample(y, this.outputs, 'targets', h, h[this.core.plan + PLAN_FIELD.y])) return false;
-    if (this.core.spec.loss === 'crossEntropy') checkDistributions(h, h[this.core.plan + PLAN_FIELD.y], 1, this.outputs, () => 'targets');
+    if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(h, h[this.core.plan + PLAN_FIELD.y], 1, this.outputs, () => 'targets');
     return true;
   }
 

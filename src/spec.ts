@@ -1,6 +1,7 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
 import { ACTIVATION_KINDS } from './kinds/activations.js';
 import { ACTIVATIONS, LOSSES, LOSS_KINDS, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
+import { HYPER_PARAMETERS, OPTIMIZER_KINDS, hyperParametersOf, type HyperCheck, type HyperParameter } from './kinds/optimizers.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 
 export interface LayerSpec {
@@ -186,53 +187,63 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   // A fused loss computes dL/dZ from logits: its output activation is part of it.
   const fusedOutput = LOSS_KINDS[loss].fused ? LOSS_KINDS[loss].output : undefined;
   if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
-  if (loss === 'crossEntropy' && out.units < 2) fail(`layers[${layers.length - 1}].units`, "at least 2 with loss 'crossEntropy'", out.units);
+  const minOutputs = LOSS_KINDS[loss].minOutputs;
+  if (out.units < minOutputs) fail(`layers[${layers.length - 1}].units`, `at least ${minOutputs} with loss '${loss}'`, out.units);
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
 }
 
-const OPTIMIZER_KEYS: Record<OptimizerName, string[]> = {
-  sgd: ['learningRate', 'momentum', 'nesterov'],
-  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
-  adamw: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'],
-  rmsprop: ['learningRate', 'rho', 'epsilon'],
-  adagrad: ['learningRate', 'epsilon'],
-};
-const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.01 };
-
 export function normalizeOptimizer(v: unknown): Optimizer {
   if (v === undefined) v = { type: 'sgd' };
-  if (!isObject(v)) fail('optimizer', "an object { type: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', learningRate?, ... }", v);
+  if (!isObject(v)) fail('optimizer', `an object { type: ${OPTIMIZERS.map((name) => `'${name}'`).join(' | ')}, learningRate?, ... }`, v);
   const o = v as Record<string, unknown>;
   const type = o.type as OptimizerName;
   if (!OPTIMIZERS.includes(type)) fail('optimizer.type', `one of ${OPTIMIZERS.join(', ')}`, o.type);
-  checkKeys(o, ['type', ...OPTIMIZER_KEYS[type], 'clipNorm', 'clipValue'], 'optimizer');
-  const num = (key: string, dflt: number, min: number, below?: number) => {
-    if (o[key] === undefined) return dflt;
-    const x = finite(o[key], `optimizer.${key}`, min);
-    if (below !== undefined && x >= below) fail(`optimizer.${key}`, `a number in [${min}, ${below})`, x);
-    return x;
-  };
-  const positive = (key: string, dflt: number) => {
-    if (o[key] === undefined) return dflt;
-    const x = finite(o[key], `optimizer.${key}`);
-    return x > 0 ? x : fail(`optimizer.${key}`, 'a finite number > 0', x);
-  };
-  if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') fail('optimizer.nesterov', 'true or false', o.nesterov);
-  const adamLike = type === 'adam' || type === 'adamw';
-  const eps = { sgd: 0, adam: 1e-8, adamw: 1e-8, rmsprop: 1e-8, adagrad: 1e-10 }[type];
+  const keys = hyperParametersOf(type);
+  checkKeys(o, ['type', ...keys, 'clipNorm', 'clipValue'], 'optimizer');
+  const defaults: Partial<Record<HyperParameter, number | boolean>> = OPTIMIZER_KINDS[type].defaults;
+  // Flags first, then the numbers in table order: the first bad field is the one reported.
+  const ordered = [...keys.filter((key) => HYPER_PARAMETERS[key].check === 'flag'), ...keys.filter((key) => HYPER_PARAMETERS[key].check !== 'flag')];
+  const given: Partial<Record<HyperParameter, number | boolean>> = {};
+  for (const key of ordered) given[key] = o[key] === undefined ? defaults[key] : checkHyper(HYPER_PARAMETERS[key].check, o[key], `optimizer.${key}`);
+  // A hyper-parameter the type does not take is 0 (false for a flag).
+  const value = (key: HyperParameter) => (given[key] ?? 0) as number;
   return {
     type,
-    learningRate: positive('learningRate', DEFAULT_LR[type]),
-    momentum: type === 'sgd' ? num('momentum', 0, 0, 1) : 0,
-    nesterov: o.nesterov === true,
-    beta1: adamLike ? num('beta1', 0.9, 0, 1) : 0,
-    beta2: adamLike ? num('beta2', 0.999, 0, 1) : 0,
-    rho: type === 'rmsprop' ? num('rho', 0.9, 0, 1) : 0,
-    epsilon: eps ? positive('epsilon', eps) : 0,
-    weightDecay: type === 'adamw' ? num('weightDecay', 0.01, 0) : 0,
-    clipNorm: positive('clipNorm', 0),
-    clipValue: positive('clipValue', 0),
-  };
+    learningRate: value('learningRate'),
+    momentum: value('momentum'),
+    nesterov: given.nesterov === true,
+    beta1: value('beta1'),
+    beta2: value('beta2'),
+    rho: value('rho'),
+    epsilon: value('epsilon'),
+    weightDecay: value('weightDecay'),
+    clipNorm: positive(o.clipNorm, 'optimizer.clipNorm', 0),
+    clipValue: positive(o.clipValue, 'optimizer.clipValue', 0),
+  } satisfies Record<HyperParameter, unknown> & Optimizer;
+}
+
+/** A finite number > 0, or `dflt` when absent. */
+function positive(v: unknown, field: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const x = finite(v, field);
+  return x > 0 ? x : fail(field, 'a finite number > 0', x);
+}
+
+function checkHyper(check: HyperCheck, v: unknown, field: string): number | boolean {
+  switch (check) {
+    case 'flag':
+      return typeof v === 'boolean' ? v : fail(field, 'true or false', v);
+    case 'positive':
+      return positive(v, field, 0);
+    case 'nonNegative':
+      return finite(v, field, 0);
+    case 'fraction': {
+      const x = finite(v, field, 0);
+      return x < 1 ? x : fail(field, 'a number in [0, 1)', x);
+    }
+    default:
+      return check satisfies never;
+  }
 }
 
 /** The user-facing form of a normalized optimizer: only the fields its type takes. */
@@ -247,7 +258,7 @@ export function fusable(spec: Spec): boolean {
 
 export function optimizerSpec(o: Optimizer): OptimizerSpec {
   const out: Record<string, unknown> = { type: o.type };
-  for (const key of OPTIMIZER_KEYS[o.type]) out[key] = o[key as keyof Optimizer];
+  for (const key of hyperParametersOf(o.type)) out[key] = o[key];
   if (o.clipNorm > 0) out.clipNorm = o.clipNorm;
   if (o.clipValue > 0) out.clipValue = o.clipValue;
   return out as unknown as OptimizerSpec;
