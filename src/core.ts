@@ -130,11 +130,27 @@ export class Core {
   }
 
   /**
-   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
-   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here. When
-   * memory runs out, throws OUT_OF_MEMORY at `field` and leaves the network as it was.
+   * Called after every enter() while set, by the one user that keeps a copy of this network in
+   * step: a threaded fit (src/parallel/trainer.ts) pushes its mirror's progress here and notes
+   * that the network may have changed. Unset: enter() only makes the network resident.
+   */
+  onEnter: (() => void) | undefined;
+
+  /**
+   * Makes the network resident (makeResident) and then runs the onEnter hook. Every use of the
+   * network goes through here.
    */
   enter(rows: number, field = 'network'): void {
+    this.makeResident(rows, field);
+    this.onEnter?.();
+  }
+
+  /**
+   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
+   * rewrites the plan table whenever its blocks moved; enter() without the hook (for the hook's
+   * owner). When memory runs out, throws OUT_OF_MEMORY at `field` and leaves the network as it was.
+   */
+  makeResident(rows: number, field = 'network'): void {
     if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
     if (rows <= this.capacity && this.home.model >= 0 && !this.relayout) {
       this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
