@@ -15,9 +15,10 @@ import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
 import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
-import { toONNX, type ImportOptions } from './exchange/onnx.js';
+import { writeONNX } from './exchange/onnx.js';
+import type { ExportedModel, ImportedModel, ImportOptions } from './exchange/build.js';
 import { traceNetwork, type Trace } from './trace.js';
-import { toTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
+import { writeTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
@@ -126,22 +127,49 @@ export class Network {
   /** Reads an ONNX model of dense layers (as toONNX writes, or MatMul/Add graphs from elsewhere). */
   static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network> {
     // The readers load when first used: bundlers that split (Vite, webpack, Rollup) keep them out of the main chunk.
-    return (await import('./exchange/onnx-read.js')).fromONNX(bytes, options);
+    return Network.fromImported((await import('./exchange/onnx-read.js')).readONNX(bytes, options));
   }
 
   /** Reads a TF.js Layers Sequential model of Dense layers (model.json topology + weights). */
   static async fromTFJS(artifacts: unknown, options?: ImportOptions): Promise<Network> {
-    return (await import('./exchange/tfjs-read.js')).fromTFJS(artifacts, options);
+    return Network.fromImported((await import('./exchange/tfjs-read.js')).readTFJS(artifacts, options));
+  }
+
+  /** Creates the network an import read, and loads its weights. */
+  private static async fromImported({ spec, weights, create }: ImportedModel): Promise<Network> {
+    let net: Network;
+    try {
+      net = await Network.create(spec, create);
+    } catch (e) {
+      // The layers (and any saved settings) came from the file: a mismatch is the model's.
+      throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
+    }
+    // Straight into the parameter block (as fromJSON does): the readers checked shapes and
+    // finiteness, and a copy through setWeights' nested arrays would cost 3× the network.
+    const c = net.core;
+    c.enter(1);
+    const params = c.view(c.params, c.layout.size);
+    weights.forEach((w, i) => {
+      const at = c.layout.layers[i];
+      params.set(w.weights, at.w);
+      if (w.bias) params.set(w.bias, at.b);
+    });
+    return net;
+  }
+
+  /** What an export reads: the normalized spec, the weights and the spec toJSON() saves. */
+  private exported(): ExportedModel {
+    return { spec: this.spec, weights: this.getWeights(), saved: this.toJSON().spec };
   }
 
   /** An ONNX model (opset 17, f64) that ONNX Runtime runs with the same outputs as predict(). */
   toONNX(): Uint8Array {
-    return toONNX(this);
+    return writeONNX(this.exported());
   }
 
   /** TF.js Layers artifacts (float32 weights) for tf.io.fromMemory / tf.loadLayersModel. */
   toTFJS(): TFJSArtifacts {
-    return toTFJS(this);
+    return writeTFJS(this.exported());
   }
 
   /** The normalized spec, every default filled in: a deeply frozen copy (changing it cannot change the network). */

@@ -7,7 +7,7 @@
 export interface MetricKind {
   code: number;
   /** The name in logs, history and evaluate() (null: never reported). */
-  reported: 'accuracy' | 'mae' | null;
+  reported: ReportedMetric | null;
   /** The kernel returns a sum over the batch; its mean divides by the rows or by rows × outputs. */
   meanOver: 'rows' | 'outputs';
   doc: string;
@@ -21,7 +21,7 @@ export const METRIC_KINDS = {
 } as const satisfies Record<string, MetricKind>;
 export type MetricName = keyof typeof METRIC_KINDS;
 /** The names a metric is reported under. */
-export type ReportedMetric = NonNullable<MetricKind['reported']>;
+export type ReportedMetric = 'accuracy' | 'mae';
 const METRICS = Object.keys(METRIC_KINDS) as MetricName[];
 /** The metric with each code. @internal */
 export const METRIC_BY_CODE: readonly MetricName[] = METRICS.reduce<MetricName[]>((list, name) => {

@@ -90,7 +90,7 @@ export const stateBlocks = (name: OptimizerName): number => OPTIMIZER_KINDS[name
 
 /**
  * The plan fields an optimizer's hyper-parameters are written to, with their values (a flag as
- * 1 or 0). Fields it does not take stay 0 (the plan header is cleared before it is written).
+ * 1 or 0). Fields it does not take stay 0 (the plan header is cleared before it is written). @internal
  */
 export function planFieldsOf(o: Optimizer): [PlanField, number][] {
   return hyperParametersOf(o.type).map((key) => [HYPER_PARAMETERS[key].plan, Number(o[key])]);
