@@ -55,6 +55,10 @@ export interface AdagradSpec extends Clipping {
   epsilon?: number;
 }
 export type OptimizerSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
+/** @internal true when A and B are the same set of names (else never: the assignment below fails to compile). */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** Every optimizer of src/kinds/optimizers.ts has a spec type above, and no other. @internal */
+export const OPTIMIZER_SPECS_COVER_THE_TABLE: SameNames<OptimizerSpec['type'], OptimizerName> = true;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface NetworkSpec {
