@@ -420,5 +420,6 @@ export function metric(f: Body, s: Shape, a: number[], yb: number): void {
       }
     }
     f.f64(1).f64(0).get(pa).get(py).emit(op.i32Eq, op.select);
-  } else f.f64(0);
+  } else if (s.metric === Metric.none) f.f64(0);
+  else throw new Error(`backprop internal error: no metric code ${s.metric}`); // never a silent 0
 }
