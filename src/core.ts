@@ -4,7 +4,7 @@ import type { Backend, Kernels } from './backends/backend.js';
 import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { newHome, type Home } from './backends/homes.js';
-import { fusable, type Spec } from './spec.js';
+import { fusable, type ResolvedSpec } from './spec.js';
 import { layoutOf, workSize, pad, type Layout } from './layout.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
@@ -18,7 +18,7 @@ export class Core {
   private readonly home: Home;
   private readonly stateLen: number;
   /** Offsets of the blocks inside the model block, relative to its start. */
-  private readonly rel: { state: number; counters: number; grads: number; plan: number };
+  private readonly offsets: { state: number; counters: number; grads: number; plan: number };
   private capacity = 0;
   disposed = false;
   /** Kernels generated for this shape (undefined: not asked yet; null: none). See perSample(). */
@@ -26,7 +26,7 @@ export class Core {
 
   constructor(
     readonly be: Backend,
-    readonly spec: Spec,
+    readonly spec: ResolvedSpec,
     /** Where an allocation failure is reported (create: 'layers'; fromJSON: 'model.spec.layers'). */
     field = 'layers',
   ) {
@@ -34,7 +34,7 @@ export class Core {
     this.outputs = spec.layers[spec.layers.length - 1].units;
     this.stateLen = stateBlocks(spec.optimizer.type) * pad(this.layout.size);
     const state = pad(this.layout.size), counters = state + this.stateLen, grads = counters + pad(COUNTERS);
-    this.rel = { state, counters, grads, plan: grads + pad(this.layout.size) };
+    this.offsets = { state, counters, grads, plan: grads + pad(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
     this.enter(1, field);
@@ -62,16 +62,16 @@ export class Core {
     return this.model;
   }
   get state(): number {
-    return this.model + this.rel.state;
+    return this.model + this.offsets.state;
   }
   get counters(): number {
-    return this.model + this.rel.counters;
+    return this.model + this.offsets.counters;
   }
   get grads(): number {
-    return this.model + this.rel.grads;
+    return this.model + this.offsets.grads;
   }
   get plan(): number {
-    return this.model + this.rel.plan;
+    return this.model + this.offsets.plan;
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
@@ -157,7 +157,7 @@ export class Core {
       return;
     }
     const { spec, layout, be, home } = this;
-    const size = this.rel.plan + planSize(spec.layers.length);
+    const size = this.offsets.plan + planSize(spec.layers.length);
     // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
     const exact = Math.max(rows, this.capacity);
     let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
@@ -189,7 +189,7 @@ export class Core {
       [PLAN_FIELD.clipNorm, o.clipNorm], [PLAN_FIELD.clipValue, o.clipValue], [PLAN_FIELD.counters, this.counters], [PLAN_FIELD.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [PLAN_FIELD.fusable, fusable(spec) ? 1 : 0],
-      [PLAN_FIELD.snapshot, this.undoRoom ? take(this.rel.grads) : -1], // room for trainStep's copy of params | state | counters
+      [PLAN_FIELD.snapshot, this.undoRoom ? take(this.offsets.grads) : -1], // room for trainStep's copy of params | state | counters
     ];
     this.relayout = false;
     const plan = this.plan;
@@ -216,12 +216,12 @@ export class Core {
     const widest = Math.max(...this.spec.layers.map((l) => l.units));
     const what = e.block === 'work'
       ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.workSize(rows) * 8)}`
-      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes((this.rel.plan + planSize(this.spec.layers.length)) * 8)}`;
+      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes((this.offsets.plan + planSize(this.spec.layers.length)) * 8)}`;
     return new BackpropError('OUT_OF_MEMORY', field, `a size that fits in memory (${e.limit})`, words(what));
   }
 
   private workSize(cap: number): number {
     const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? pad(cap * l.units) : 0), 0);
-    return workSize(this.spec.layers, this.spec.inputs, cap) + masks + (this.undoRoom ? pad(this.rel.grads) : 0);
+    return workSize(this.spec.layers, this.spec.inputs, cap) + masks + (this.undoRoom ? pad(this.offsets.grads) : 0);
   }
 }

@@ -2,7 +2,7 @@
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer } from './spec.js';
+import { normalizeSpec, checkKeys, type ResolvedSpec, type OptimizerSpec, type ResolvedLayer } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
 import type { PreprocessingJSON } from './dataset/preprocessing.js';
@@ -14,7 +14,7 @@ export const VERSION = 2;
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<Spec, 'layers' | 'optimizer'> & { optimizer: OptimizerSpec; layers: Omit<Layer, 'inputs'>[] };
+  spec: Omit<ResolvedSpec, 'layers' | 'optimizer'> & { optimizer: OptimizerSpec; layers: Omit<ResolvedLayer, 'inputs'>[] };
   params: string;
   /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
@@ -64,7 +64,7 @@ export function decodeF64(s: unknown, count: number, field: string): Float64Arra
 }
 
 export interface Decoded {
-  spec: Spec;
+  spec: ResolvedSpec;
   params: Float64Array;
   state: Float64Array;
   counters: number[];
@@ -87,7 +87,7 @@ export function parseModel(input: unknown): Decoded {
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
   if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (this build reads format version 1 or ${VERSION})`, o.version);
   checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
-  let spec: Spec;
+  let spec: ResolvedSpec;
   try {
     spec = normalizeSpec(o.spec, 'file');
   } catch (e) {

@@ -72,7 +72,8 @@ export interface NetworkSpec {
   backend?: BackendChoice;
 }
 
-export interface Layer {
+/** A layer of a resolved spec: every field filled in (the user writes a LayerSpec). */
+export interface ResolvedLayer {
   inputs: number;
   units: number;
   activation: Activation;
@@ -81,8 +82,8 @@ export interface Layer {
   dropout: number;
 }
 
-/** The optimizer with every field filled in (fields that do not apply to its type are 0). */
-export interface Optimizer {
+/** The optimizer with every field filled in (fields that do not apply to its type are 0); the user writes an OptimizerSpec. */
+export interface ResolvedOptimizer {
   type: OptimizerName;
   learningRate: number;
   momentum: number;
@@ -96,19 +97,29 @@ export interface Optimizer {
   clipValue: number;
 }
 
-export interface Spec {
+/** The spec after validation, every default filled in (what `net.spec` returns; the user writes a NetworkSpec). */
+export interface ResolvedSpec {
   inputs: number;
-  layers: Layer[];
+  layers: ResolvedLayer[];
   loss: Loss;
-  optimizer: Optimizer;
+  optimizer: ResolvedOptimizer;
   seed: number;
 }
+
+// The public API's names for the resolved forms (unchanged for users; inside src/ the Resolved… names
+// keep them apart from the user's NetworkSpec, LayerSpec and OptimizerSpec).
+/** = ResolvedSpec. */
+export type Spec = ResolvedSpec;
+/** = ResolvedLayer. */
+export type Layer = ResolvedLayer;
+/** = ResolvedOptimizer. */
+export type Optimizer = ResolvedOptimizer;
 
 /** T with every property, at every depth, read-only (what `net.spec` returns). */
 export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** A deep copy of a normalized spec, frozen at every level. */
-export function frozenCopy(spec: Spec): DeepReadonly<Spec> {
+export function frozenCopy(spec: ResolvedSpec): DeepReadonly<ResolvedSpec> {
   const freeze = <T>(v: T): T => {
     if (typeof v === 'object' && v !== null) {
       for (const x of Object.values(v)) freeze(x);
@@ -148,7 +159,7 @@ function defaultOutput(loss: Loss): Activation {
  * `from`: 'create' for Network.create's spec, which may name a backend; 'file' for a spec read
  * from a model file, which may not: the caller chooses the backend, never the file.
  */
-export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'): Spec {
+export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'): ResolvedSpec {
   if (!isObject(input)) fail('spec', 'an object { inputs, layers, ... }', input);
   const s = input as Record<string, unknown>;
   // Create options, not spec fields: a module in the spec was silently ignored.
@@ -167,7 +178,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   let width = inputs;
   if (raw.length > MAX_LAYERS) fail('layers', `at most ${MAX_LAYERS} layers`, raw.length);
   // Array.from, not map: it visits holes (map skips them) and never consults a `constructor` key.
-  const layers = Array.from(raw, (l, i): Layer => {
+  const layers = Array.from(raw, (l, i): ResolvedLayer => {
     const f = `layers[${i}]`;
     if (!isObject(l)) fail(f, 'an object { units, activation?, bias? }', l);
     const o = l as Record<string, unknown>;
@@ -196,7 +207,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
 }
 
-export function normalizeOptimizer(v: unknown): Optimizer {
+export function normalizeOptimizer(v: unknown): ResolvedOptimizer {
   if (v === undefined) v = { type: 'sgd' };
   if (!isObject(v)) fail('optimizer', `an object { type: ${OPTIMIZERS.map((name) => `'${name}'`).join(' | ')}, learningRate?, ... }`, v);
   const o = v as Record<string, unknown>;
@@ -223,7 +234,7 @@ export function normalizeOptimizer(v: unknown): Optimizer {
     weightDecay: value('weightDecay'),
     clipNorm: positive(o.clipNorm, 'optimizer.clipNorm', 0),
     clipValue: positive(o.clipValue, 'optimizer.clipValue', 0),
-  } satisfies Record<HyperParameter, unknown> & Optimizer;
+  } satisfies Record<HyperParameter, unknown> & ResolvedOptimizer;
 }
 
 /** A finite number > 0, or `dflt` when absent. */
@@ -255,12 +266,12 @@ function checkHyper(check: HyperCheck, v: unknown, field: string): number | bool
  * Whether one-sample steps may take the fused path (assembly/fused.ts, and the per-shape modules
  * of src/backends/wasm/specialize.ts): plain or momentum SGD with no clipping, L2 or dropout.
  */
-export function fusable(spec: Spec): boolean {
+export function fusable(spec: ResolvedSpec): boolean {
   const o = spec.optimizer;
   return o.type === 'sgd' && !o.clipNorm && !o.clipValue && spec.layers.every((l) => !l.l2 && !l.dropout);
 }
 
-export function optimizerSpec(o: Optimizer): OptimizerSpec {
+export function optimizerSpec(o: ResolvedOptimizer): OptimizerSpec {
   const out: Record<string, unknown> = { type: o.type };
   for (const key of hyperParametersOf(o.type)) out[key] = o[key];
   if (o.clipNorm > 0) out.clipNorm = o.clipNorm;

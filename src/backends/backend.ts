@@ -34,7 +34,7 @@ export interface Kernels {
 }
 
 import type { Homes } from './homes.js';
-import type { Spec } from '../spec.js';
+import type { ResolvedSpec } from '../spec.js';
 
 export type BackendName = 'wasm' | 'js';
 
@@ -53,5 +53,5 @@ export interface Backend {
   /** Residency of the networks that use this heap. */
   readonly homes: Homes;
   /** Kernels specialized for a network's shape (trainStep, trainBatches), where the backend generates them. */
-  specialize?(spec: Spec, params: number): Kernels | undefined;
+  specialize?(spec: ResolvedSpec, params: number): Kernels | undefined;
 }

@@ -6,7 +6,7 @@ import type { CreateOptions } from '../network.js';
 import type { LayerWeights } from '../layer-weights.js';
 import { BackpropError, words } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
-import { checkKeys, type DeepReadonly, type NetworkSpec, type OptimizerSpec, type Spec } from '../spec.js';
+import { checkKeys, type DeepReadonly, type NetworkSpec, type OptimizerSpec, type ResolvedSpec } from '../spec.js';
 
 /** The training settings an exchange format does not carry. */
 export interface TrainingSettings {
@@ -60,7 +60,7 @@ export interface ImportedModel {
 
 /** What an export reads from a network: its normalized spec, its weights and the spec toJSON() saves. */
 export interface ExportedModel {
-  spec: DeepReadonly<Spec>;
+  spec: DeepReadonly<ResolvedSpec>;
   weights: LayerWeights[];
   /** `toJSON().spec`, embedded in the file so that an import restores the same settings. */
   saved: unknown;

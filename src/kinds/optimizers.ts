@@ -3,7 +3,7 @@
 // how each is checked and which plan field carries it to the kernels, its state blocks and its
 // update formula. Validation (src/spec.ts), the plan (src/core.ts), saved models, README's table
 // and the tests read this table; adding an optimizer starts here (CONTRIBUTING.md).
-import type { Optimizer } from '../spec.js';
+import type { ResolvedOptimizer } from '../spec.js';
 import type { PLAN_FIELD } from '../plan.js';
 
 /** A field of the plan header (src/plan.ts). @internal */
@@ -92,6 +92,6 @@ export const stateBlocks = (name: OptimizerName): number => OPTIMIZER_KINDS[name
  * The plan fields an optimizer's hyper-parameters are written to, with their values (a flag as
  * 1 or 0). Fields it does not take stay 0 (the plan header is cleared before it is written). @internal
  */
-export function planFieldsOf(o: Optimizer): [PlanField, number][] {
+export function planFieldsOf(o: ResolvedOptimizer): [PlanField, number][] {
   return hyperParametersOf(o.type).map((key) => [HYPER_PARAMETERS[key].plan, Number(o[key])]);
 }
