@@ -1,4 +1,3 @@
-import { ld, st, ld2 } from './mem';
 import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
 import { NR32, kernel32, kernelX32, packX32, packP32 } from './gemm-kernel-f32';
 
@@ -35,9 +34,7 @@ export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32)
 @inline export function gemmABtOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
-  if (sizeof<T>() == 8) {
-    if (m < SMALL_M_X || n < 2) return smallABt(m, n, k, a, b, c, acc);
-  }
+  if (m < SMALL_M_X || n < 2) return smallABt<T>(m, n, k, a, b, c, acc);
   // A(i,p) = a[i·k + p]: "x-major"; op(B)(p,j) = b[j·k + p]: "x-major".
   packed<T>(m, n, k, a, true, k, b, true, k, c, acc);
 }
@@ -47,9 +44,7 @@ export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32)
 @inline export function gemmAtBOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
-  if (sizeof<T>() == 8) {
-    if (m < SMALL_M_P) return fewRows(m, n, k, a, 1, m, b, c, acc);
-  }
+  if (m < SMALL_M_P) return fewRows<T>(m, n, k, a, 1, m, b, c, acc);
   // op(A)(i,p) = a[p·m + i]: "p-major"; B(p,j) = b[p·n + j]: "p-major".
   packed<T>(m, n, k, a, false, m, b, false, n, c, acc);
 }
@@ -59,9 +54,7 @@ export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32)
 @inline export function gemmABOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
-  if (sizeof<T>() == 8) {
-    if (m < SMALL_M_P) return fewRows(m, n, k, a, k, 1, b, c, acc);
-  }
+  if (m < SMALL_M_P) return fewRows<T>(m, n, k, a, k, 1, b, c, acc);
   packed<T>(m, n, k, a, true, k, b, false, n, c, acc);
 }
 
@@ -255,122 +248,166 @@ function edge<T>(cp: usize, ldc: usize, mx: i32, nx: i32, beta: i32): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Direct paths for tiny / GEMV-like shapes.
+// Direct paths for tiny / GEMV-like shapes, generic over T like the driver: v128 ops on 2 f64 or
+// 4 f32 lanes (LANES), byte addresses. Products and sums are multiplied and added separately in
+// every build (no madd), so these paths give the same bits in the default and fma builds.
 
-function smallABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+// @ts-ignore: decorator
+@inline function vadd<T>(x: v128, y: v128): v128 {
+  if (sizeof<T>() == 8) return f64x2.add(x, y);
+  return f32x4.add(x, y);
+}
+
+// @ts-ignore: decorator
+@inline function vmul<T>(x: v128, y: v128): v128 {
+  if (sizeof<T>() == 8) return f64x2.mul(x, y);
+  return f32x4.mul(x, y);
+}
+
+/** One element of T at byte address `at`, in every lane. */
+// @ts-ignore: decorator
+@inline function vsplat<T>(at: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load64_splat(at);
+  return v128.load32_splat(at);
+}
+
+/** The lanes of v summed left to right. */
+// @ts-ignore: decorator
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 8) return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+  return <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * gemmABt for few rows (or n = 1): C(i, j) (+)= Σ_p A(i, p)·B(j, p) as dot products of contiguous
+ * rows, split over the lanes (lane l sums p ≡ l mod LANES; lanes summed at the end, then the < LANES
+ * leftover p in order). Not the blocked kernel's order (which sums each element in p order).
+ */
+function smallABt<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  const SH: usize = sizeof<T>() == 8 ? 3 : 2;
+  const LANES: i32 = sizeof<T>() == 8 ? 2 : 4;
+  const rowBytes = <usize>k << SH;
   for (let i = 0; i < m; i++) {
-    const ai = a + i * k;
+    const ai = (<usize>(a + i * k)) << SH;
     let j = 0;
     // Four dot products at once: reuses each A load and keeps four independent add chains.
     for (; j + 4 <= n; j += 4) {
-      const b0 = b + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      const b0 = (<usize>(b + j * k)) << SH, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
       let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
       let p = 0;
-      for (; p + 2 <= k; p += 2) {
-        const x = ld2(ai + p);
-        s0 = f64x2.add(s0, f64x2.mul(x, ld2(b0 + p)));
-        s1 = f64x2.add(s1, f64x2.mul(x, ld2(b1 + p)));
-        s2 = f64x2.add(s2, f64x2.mul(x, ld2(b2 + p)));
-        s3 = f64x2.add(s3, f64x2.mul(x, ld2(b3 + p)));
+      for (; p + LANES <= k; p += LANES) {
+        const o = (<usize>p) << SH;
+        const x = v128.load(ai + o);
+        s0 = vadd<T>(s0, vmul<T>(x, v128.load(b0 + o)));
+        s1 = vadd<T>(s1, vmul<T>(x, v128.load(b1 + o)));
+        s2 = vadd<T>(s2, vmul<T>(x, v128.load(b2 + o)));
+        s3 = vadd<T>(s3, vmul<T>(x, v128.load(b3 + o)));
       }
-      let t0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-      let t1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
-      let t2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
-      let t3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1);
-      if (p < k) {
-        const x = ld(ai + p);
-        t0 += x * ld(b0 + p);
-        t1 += x * ld(b1 + p);
-        t2 += x * ld(b2 + p);
-        t3 += x * ld(b3 + p);
+      let t0 = hsum<T>(s0), t1 = hsum<T>(s1), t2 = hsum<T>(s2), t3 = hsum<T>(s3);
+      for (; p < k; p++) {
+        const o = (<usize>p) << SH;
+        const x = load<T>(ai + o);
+        t0 += x * load<T>(b0 + o);
+        t1 += x * load<T>(b1 + o);
+        t2 += x * load<T>(b2 + o);
+        t3 += x * load<T>(b3 + o);
       }
-      const ci = c + i * n + j;
+      const ci = (<usize>(c + i * n + j)) << SH;
       if (acc) {
-        t0 += ld(ci);
-        t1 += ld(ci + 1);
-        t2 += ld(ci + 2);
-        t3 += ld(ci + 3);
+        t0 += load<T>(ci);
+        t1 += load<T>(ci, sizeof<T>());
+        t2 += load<T>(ci, 2 * sizeof<T>());
+        t3 += load<T>(ci, 3 * sizeof<T>());
       }
-      st(ci, t0);
-      st(ci + 1, t1);
-      st(ci + 2, t2);
-      st(ci + 3, t3);
+      store<T>(ci, t0);
+      store<T>(ci, t1, sizeof<T>());
+      store<T>(ci, t2, 2 * sizeof<T>());
+      store<T>(ci, t3, 3 * sizeof<T>());
     }
     for (; j < n; j++) {
-      const bj = b + j * k;
+      const bj = (<usize>(b + j * k)) << SH;
       let s2 = f64x2.splat(0);
       let p = 0;
-      for (; p + 2 <= k; p += 2) s2 = f64x2.add(s2, f64x2.mul(ld2(ai + p), ld2(bj + p)));
-      let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
-      for (; p < k; p++) s += ld(ai + p) * ld(bj + p);
-      const ci = c + i * n + j;
-      st(ci, acc ? ld(ci) + s : s);
+      for (; p + LANES <= k; p += LANES) {
+        const o = (<usize>p) << SH;
+        s2 = vadd<T>(s2, vmul<T>(v128.load(ai + o), v128.load(bj + o)));
+      }
+      let s = hsum<T>(s2);
+      for (; p < k; p++) {
+        const o = (<usize>p) << SH;
+        s += load<T>(ai + o) * load<T>(bj + o);
+      }
+      const ci = (<usize>(c + i * n + j)) << SH;
+      store<T>(ci, acc ? load<T>(ci) + s : s);
     }
   }
 }
 
 /**
  * Rows of C, one at a time, for a p-major B (gemmAB, gemmAtB) and few rows (GEMV-like):
- * C(i, j) (+)= Σ_p A(i, p) · b[p·n + j], with A(i, p) = a[i·si + p·sp]. Eight columns of C are kept
- * in four v128 accumulators across the whole p loop (one splat + four B loads per step), so C is
- * read and written once, not once per p as in an axpy sweep.
+ * C(i, j) (+)= Σ_p A(i, p) · b[p·n + j], with A(i, p) = a[i·si + p·sp]. 4·LANES columns of C are
+ * kept in four v128 accumulators across the whole p loop (one splat + four B loads per step), so C
+ * is read and written once, not once per p as in an axpy sweep. Each element is summed in p order
+ * from 0, C₀ added last: the ordered reference's bits.
  */
-function fewRows(m: i32, n: i32, k: i32, a: i32, si: i32, sp: i32, b: i32, c: i32, acc: i32): void {
-  const ldb = <usize>n << 3;
-  const spb = <usize>sp << 3;
+function fewRows<T>(m: i32, n: i32, k: i32, a: i32, si: i32, sp: i32, b: i32, c: i32, acc: i32): void {
+  const SH: usize = sizeof<T>() == 8 ? 3 : 2;
+  const LANES: i32 = sizeof<T>() == 8 ? 2 : 4;
+  const ldb = <usize>n << SH;
+  const spb = <usize>sp << SH;
   for (let i = 0; i < m; i++) {
-    const ai = (<usize>(a + i * si)) << 3;
-    const ci = (<usize>(c + i * n)) << 3;
+    const ai = (<usize>(a + i * si)) << SH;
+    const ci = (<usize>(c + i * n)) << SH;
     let j = 0;
-    for (; j + 8 <= n; j += 8) {
+    for (; j + 4 * LANES <= n; j += 4 * LANES) {
       let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
       let ap = ai;
-      let bp = (<usize>(b + j)) << 3;
+      let bp = (<usize>(b + j)) << SH;
       for (let p = 0; p < k; p++) {
-        const x = v128.load64_splat(ap);
-        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bp)));
-        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bp, 16)));
-        s2 = f64x2.add(s2, f64x2.mul(x, v128.load(bp, 32)));
-        s3 = f64x2.add(s3, f64x2.mul(x, v128.load(bp, 48)));
+        const x = vsplat<T>(ap);
+        s0 = vadd<T>(s0, vmul<T>(x, v128.load(bp)));
+        s1 = vadd<T>(s1, vmul<T>(x, v128.load(bp, 16)));
+        s2 = vadd<T>(s2, vmul<T>(x, v128.load(bp, 32)));
+        s3 = vadd<T>(s3, vmul<T>(x, v128.load(bp, 48)));
         ap += spb;
         bp += ldb;
       }
-      const cj = ci + ((<usize>j) << 3);
+      const cj = ci + ((<usize>j) << SH);
       if (acc) {
-        s0 = f64x2.add(s0, v128.load(cj));
-        s1 = f64x2.add(s1, v128.load(cj, 16));
-        s2 = f64x2.add(s2, v128.load(cj, 32));
-        s3 = f64x2.add(s3, v128.load(cj, 48));
+        s0 = vadd<T>(s0, v128.load(cj));
+        s1 = vadd<T>(s1, v128.load(cj, 16));
+        s2 = vadd<T>(s2, v128.load(cj, 32));
+        s3 = vadd<T>(s3, v128.load(cj, 48));
       }
       v128.store(cj, s0);
       v128.store(cj, s1, 16);
       v128.store(cj, s2, 32);
       v128.store(cj, s3, 48);
     }
-    for (; j + 2 <= n; j += 2) {
+    for (; j + LANES <= n; j += LANES) {
       let s0 = f64x2.splat(0);
       let ap = ai;
-      let bp = (<usize>(b + j)) << 3;
+      let bp = (<usize>(b + j)) << SH;
       for (let p = 0; p < k; p++) {
-        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(ap), v128.load(bp)));
+        s0 = vadd<T>(s0, vmul<T>(vsplat<T>(ap), v128.load(bp)));
         ap += spb;
         bp += ldb;
       }
-      const cj = ci + ((<usize>j) << 3);
-      if (acc) s0 = f64x2.add(s0, v128.load(cj));
+      const cj = ci + ((<usize>j) << SH);
+      if (acc) s0 = vadd<T>(s0, v128.load(cj));
       v128.store(cj, s0);
     }
-    if (j < n) {
-      let s = 0.0;
+    for (; j < n; j++) {
+      let s = <T>0;
       let ap = ai;
-      let bp = (<usize>(b + j)) << 3;
+      let bp = (<usize>(b + j)) << SH;
       for (let p = 0; p < k; p++) {
-        s += load<f64>(ap) * load<f64>(bp);
+        s += load<T>(ap) * load<T>(bp);
         ap += spb;
         bp += ldb;
       }
-      const cj = ci + ((<usize>j) << 3);
-      store<f64>(cj, acc ? load<f64>(cj) + s : s);
+      const cj = ci + ((<usize>j) << SH);
+      store<T>(cj, acc ? load<T>(cj) + s : s);
     }
   }
 }
