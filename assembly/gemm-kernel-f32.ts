@@ -8,6 +8,8 @@
 // x ≥ nx. A B panel step is 32 bytes, as in f64.
 
 export const NR32: i32 = 8;
+/** Width of the f32 remainder panel and tile (the last ≤ 4 columns of C). */
+export const NARROW32: i32 = 4;
 
 // c + x·b: two roundings in the default build, one (f32x4.relaxed_madd → vfmadd where the CPU has
 // FMA) in the fma build, as for f64 (gemm-kernel.ts).
@@ -73,6 +75,63 @@ export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, sb: usize, c
     pb += sb;
   }
   storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * The remainder-column kernels: a 4×4 f32 tile (one f32x4 per row of C), for the last ≤ 4 columns
+ * of C, so that they do not run as a zero-padded 4×8 tile (n = 10: 10 columns in 8 + 4 instead of
+ * 8 + 8). B is a packed 4-wide panel (16 bytes per p) or 4 columns read in place; the same sums in
+ * the same order as the 4×8 kernels, so the same bits. Four accumulator chains only (each step's
+ * adds wait on the previous step's): slower per flop than the 4×8 tile, faster than padding it.
+ */
+export function kernel32Narrow(kc: i32, pa: usize, sa: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
+  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
+  const end = pb + <usize>kc * sb;
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa, 4), b0, c1);
+    c2 = madd(v128.load32_splat(pa, 8), b0, c2);
+    c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    pa += sa;
+    pb += sb;
+  }
+  storeNarrow(cp, ldc, beta, c0, c1, c2, c3);
+}
+
+/** As kernel32Narrow, with A x-major read in place (four rows of a row-major A, as kernelX32). */
+export function kernelX32Narrow(kc: i32, a: usize, lda: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
+  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
+  let r0 = a, r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda;
+  const end = pb + <usize>kc * sb;
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    c0 = madd(v128.load32_splat(r0), b0, c0);
+    c1 = madd(v128.load32_splat(r1), b0, c1);
+    c2 = madd(v128.load32_splat(r2), b0, c2);
+    c3 = madd(v128.load32_splat(r3), b0, c3);
+    r0 += 4;
+    r1 += 4;
+    r2 += 4;
+    r3 += 4;
+    pb += sb;
+  }
+  storeNarrow(cp, ldc, beta, c0, c1, c2, c3);
+}
+
+// @ts-ignore: decorator
+@inline function storeNarrow(cp: usize, ldc: usize, beta: i32, c0: v128, c1: v128, c2: v128, c3: v128): void {
+  const r1 = cp + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  if (beta) {
+    c0 = f32x4.add(c0, v128.load(cp));
+    c1 = f32x4.add(c1, v128.load(r1));
+    c2 = f32x4.add(c2, v128.load(r2));
+    c3 = f32x4.add(c3, v128.load(r3));
+  }
+  v128.store(cp, c0);
+  v128.store(r1, c1);
+  v128.store(r2, c2);
+  v128.store(r3, c3);
 }
 
 // @ts-ignore: decorator

@@ -1,5 +1,5 @@
 import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
-import { NR32, kernel32, kernelX32, packX32, packP32 } from './gemm-kernel-f32';
+import { NR32, NARROW32, kernel32, kernelX32, kernel32Narrow, kernelX32Narrow, packX32, packP32 } from './gemm-kernel-f32';
 
 // Row-major GEMM in the three forms backprop needs. `acc` = 0 overwrites C, 1 adds to it.
 // C must not alias A or B.
@@ -141,34 +141,41 @@ function packed<T>(
   const ldcBytes = <usize>n << SH;
   const ldaBytes = <usize>lda << SH;
   const ldbBytes = <usize>ldb << SH;
-  const tileBytes = <usize>NRT << SH; // row stride of the CT tile
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const beta = pc > 0 ? 1 : acc;
-      // Pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels of kc×NR, zero-padded on the right.
+      // Pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels of kc×NR, zero-padded on the right; in f32 a
+      // last panel of ≤ 4 columns is 4 wide (NARROW32), for the 4×4 remainder kernel.
+      const rest = nc % NRT;
+      const narrowRest = !f64 && rest > 0 && rest <= NARROW32;
+      const wideCols = narrowRest ? nc - rest : nc; // columns in NRT-wide panels
       if (bX) {
         for (let jr = 0; jr < nc; jr += NRT) {
           const j = jc + jr;
           const src = (<usize>(j * ldb + pc) + b) << SH;
           const dst = PB + ((<usize>(jr * kc)) << SH);
           if (f64) packX(src, ldbBytes, min(NR, nc - jr), kc, dst);
-          else packX32(src, ldbBytes, min(NR32, nc - jr), kc, dst, NR32);
+          else if (jr < wideCols) packX32(src, ldbBytes, min(NR32, nc - jr), kc, dst, NR32);
+          else packX32(src, ldbBytes, rest, kc, dst, NARROW32);
         }
       } else if (bInPlace) {
-        // Only the last, partial panel is packed (zero-padded); full panels are read in place.
-        const rest = nc % NRT;
-        if (rest) {
+        // Only the last, partial panel is packed (zero-padded); full panels (and a last panel of
+        // exactly 4 columns in f32) are read in place.
+        if (rest && !(narrowRest && rest == NARROW32)) {
           const src = (<usize>(pc * ldb + jc + nc - rest) + b) << SH;
           const dst = PB + ((<usize>((nc - rest) * kc)) << SH);
           if (f64) packPBlock(src, ldbBytes, rest, kc, dst);
-          else packP32(src, ldbBytes, rest, kc, dst, NR32);
+          else packP32(src, ldbBytes, rest, kc, dst, narrowRest ? NARROW32 : NR32);
         }
       } else {
         const src = (<usize>(pc * ldb + jc) + b) << SH;
         if (f64) packPBlock(src, ldbBytes, nc, kc, PB);
-        else packP32(src, ldbBytes, nc, kc, PB, NR32);
+        else {
+          if (wideCols > 0) packP32(src, ldbBytes, wideCols, kc, PB, NR32);
+          if (narrowRest) packP32(src + ((<usize>wideCols) << SH), ldbBytes, rest, kc, PB + ((<usize>(wideCols * kc)) << SH), NARROW32);
+        }
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -206,25 +213,30 @@ function packed<T>(
           }
           for (let jr = 0; jr < nc; jr += NRT) {
             const nx = min(NRT, nc - jr);
+            const narrow = !f64 && nx <= NARROW32; // f32: the 4×4 remainder kernel
+            const tw = narrow ? NARROW32 : NRT; // columns of this tile
             let pb = PB + ((<usize>(jr * kc)) << SH);
-            let sb: usize = 32; // bytes per p of a packed B panel (NR elements)
-            if (bInPlace && nx == NRT) {
+            let sb: usize = (<usize>tw) << SH; // bytes per p of a packed B panel
+            if (bInPlace && nx == tw) {
               pb = (<usize>(pc * ldb + jc + jr) + b) << SH;
               sb = ldbBytes;
             }
             const cp = (<usize>(i * n + jc + jr) + c) << SH;
-            const full = mx == MR && nx == NRT;
+            const full = mx == MR && nx == tw;
             const tp = full ? cp : CT;
-            const tld = full ? ldcBytes : tileBytes;
+            const tld = full ? ldcBytes : (<usize>tw) << SH;
             const tbeta = full ? beta : 0;
             if (f64) {
               if (inPlace) kernelX(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            } else if (narrow) {
+              if (inPlace) kernelX32Narrow(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel32Narrow(kc, pa, sa, pb, sb, tp, tld, tbeta);
             } else {
               if (inPlace) kernelX32(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel32(kc, pa, sa, pb, sb, tp, tld, tbeta);
             }
-            if (!full) edge<T>(cp, ldcBytes, mx, nx, beta);
+            if (!full) edge<T>(cp, ldcBytes, mx, nx, tw, beta);
           }
         }
       }
@@ -232,13 +244,12 @@ function packed<T>(
   }
 }
 
-/** Writes the valid mx×nx corner of the MR×NR scratch tile into C. */
-function edge<T>(cp: usize, ldc: usize, mx: i32, nx: i32, beta: i32): void {
+/** Writes the valid mx×nx corner of the MR×tw scratch tile (tw columns per row) into C. */
+function edge<T>(cp: usize, ldc: usize, mx: i32, nx: i32, tw: i32, beta: i32): void {
   const SH: usize = sizeof<T>() == 8 ? 3 : 2;
-  const NRT = sizeof<T>() == 8 ? NR : NR32;
   for (let r = 0; r < mx; r++) {
     const row = cp + <usize>r * ldc;
-    const t = CT + ((<usize>r * NRT) << SH);
+    const t = CT + ((<usize>(r * tw)) << SH);
     for (let j = 0; j < nx; j++) {
       const o = <usize>j << SH;
       const v = load<T>(t + o);
