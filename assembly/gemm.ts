@@ -141,6 +141,7 @@ function packed<T>(
   const ldcBytes = <usize>n << SH;
   const ldaBytes = <usize>lda << SH;
   const ldbBytes = <usize>ldb << SH;
+  const tileBytes = <usize>NRT << SH; // row stride of the CT tile
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -211,32 +212,47 @@ function packed<T>(
               pa = PA;
             }
           }
-          for (let jr = 0; jr < nc; jr += NRT) {
+          // Full-width tiles (and an f64 or wide f32 remainder, zero-padded); then an f32
+          // remainder of ≤ 4 columns, outside this hot loop (kept as it was: at k = 10 the
+          // per-tile overhead is measurable).
+          for (let jr = 0; jr < wideCols; jr += NRT) {
             const nx = min(NRT, nc - jr);
-            const narrow = !f64 && nx <= NARROW32; // f32: the 4×4 remainder kernel
-            const tw = narrow ? NARROW32 : NRT; // columns of this tile
             let pb = PB + ((<usize>(jr * kc)) << SH);
-            let sb: usize = (<usize>tw) << SH; // bytes per p of a packed B panel
-            if (bInPlace && nx == tw) {
+            let sb: usize = 32; // bytes per p of a packed B panel (NR elements)
+            if (bInPlace && nx == NRT) {
               pb = (<usize>(pc * ldb + jc + jr) + b) << SH;
               sb = ldbBytes;
             }
             const cp = (<usize>(i * n + jc + jr) + c) << SH;
-            const full = mx == MR && nx == tw;
+            const full = mx == MR && nx == NRT;
             const tp = full ? cp : CT;
-            const tld = full ? ldcBytes : (<usize>tw) << SH;
+            const tld = full ? ldcBytes : tileBytes;
             const tbeta = full ? beta : 0;
             if (f64) {
               if (inPlace) kernelX(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel(kc, pa, sa, pb, sb, tp, tld, tbeta);
-            } else if (narrow) {
-              if (inPlace) kernelX32Narrow(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
-              else kernel32Narrow(kc, pa, sa, pb, sb, tp, tld, tbeta);
             } else {
               if (inPlace) kernelX32(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel32(kc, pa, sa, pb, sb, tp, tld, tbeta);
             }
-            if (!full) edge<T>(cp, ldcBytes, mx, nx, tw, beta);
+            if (!full) edge<T>(cp, ldcBytes, mx, nx, NRT, beta);
+          }
+          if (narrowRest) {
+            const jr = wideCols;
+            let pb = PB + ((<usize>(jr * kc)) << SH);
+            let sb: usize = (<usize>NARROW32) << SH;
+            if (bInPlace && rest == NARROW32) {
+              pb = (<usize>(pc * ldb + jc + jr) + b) << SH;
+              sb = ldbBytes;
+            }
+            const cp = (<usize>(i * n + jc + jr) + c) << SH;
+            const full = mx == MR && rest == NARROW32;
+            const tp = full ? cp : CT;
+            const tld = full ? ldcBytes : (<usize>NARROW32) << SH;
+            const tbeta = full ? beta : 0;
+            if (inPlace) kernelX32Narrow(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+            else kernel32Narrow(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            if (!full) edge<T>(cp, ldcBytes, mx, rest, NARROW32, beta);
           }
         }
       }

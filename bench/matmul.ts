@@ -1,7 +1,8 @@
 /**
  * GEMM throughput in one run: the Wasm kernels (assembly/gemm.ts) in f64 and f32, default and fma
  * builds, beside TF.js wasm (f32), the plain TS twin (src/backends/js/gemm.ts) and a textbook i-k-j
- * loop; square n = 32…1024 in all three forms, and the MNIST 784-128-10 layer shapes at batch 32.
+ * loop; square n = 32…1024 in all three forms, the MNIST 784-128-10 layer shapes at batch 32, and
+ * batch-1 shapes (one-sample predict and training; 1×2×2 is the seed net).
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul.ts   (≈ 3 minutes; writes bench/results/matmul.json)
  *
@@ -176,7 +177,8 @@ function measureShape(s: Shape, forms: Form[]): Cell[] {
 }
 
 // --- Square n×n×n, every form ------------------------------------------------------------------
-const SIZES = [32, 64, 128, 256, 512, 1024];
+// SIZES=256 (comma list, env) measures only those squares (the MNIST table needs 256).
+const SIZES = process.env.SIZES ? process.env.SIZES.split(',').map(Number) : [32, 64, 128, 256, 512, 1024];
 const cells: Cell[] = [];
 const plainCells: { name: string; n: number; gflops: number }[] = [];
 for (const N of SIZES) {
@@ -201,6 +203,18 @@ const MNIST: (Shape & { form: Form })[] = [
   { label: 'L2 dX dZ·W', form: 'gemmAB', m: 32, n: 128, k: 10 },
 ];
 for (const s of MNIST) cells.push(...measureShape(s, [s.form]));
+
+// --- Batch 1 (one-sample predict, per-sample training): the direct GEMV-like paths (m ≤ 3) -----
+const BATCH1: (Shape & { form: Form })[] = [
+  { label: 'b1 L1 fwd', form: 'gemmABt', m: 1, n: 128, k: 784 },
+  { label: 'b1 L2 fwd', form: 'gemmABt', m: 1, n: 10, k: 128 },
+  { label: 'b1 L2 dX', form: 'gemmAB', m: 1, n: 128, k: 10 },
+  { label: 'b1 L1 dX', form: 'gemmAB', m: 1, n: 784, k: 128 },
+  { label: 'b1 seed ABt', form: 'gemmABt', m: 1, n: 2, k: 2 },
+  { label: 'b1 seed AtB', form: 'gemmAtB', m: 1, n: 2, k: 2 },
+  { label: 'b1 seed AB', form: 'gemmAB', m: 1, n: 2, k: 2 },
+];
+for (const s of BATCH1) cells.push(...measureShape(s, [s.form]));
 
 // The 2-2-1 seed net (batch 1): ns per call, f64 wasm vs the twin.
 const tiny: string[][] = [];
@@ -272,6 +286,14 @@ for (const s of MNIST) {
 }
 console.log(table(['MNIST layer (batch 32)', 'm×n×k', 'form', 'f64 (% of 256³)', 'f64 range', 'f64 fma', 'f32 (% of 256³)', 'f32 range', 'f32 fma', 'TF.js f32'], mn));
 console.log('(% of 256³ = this shape\'s median over the same build and form at n = 256 in this run)\n');
+const b1: string[][] = [];
+for (const s of BATCH1) {
+  const c64 = cell(s.label, s.form, 'f64'), c32 = cell(s.label, s.form, 'f32');
+  const ns = (c: Cell | undefined) => (c ? ((2 * s.m * s.n * s.k) / c.median).toFixed(0) : '—');
+  b1.push([s.label, `${s.m}×${s.n}×${s.k}`, s.form, `${fmt(c64)} [${range(c64)}]`, `${fmt(c32)} [${range(c32)}]`, fmt(cell(s.label, s.form, 'f32 fma')), c32 && c64 ? (c32.median / c64.median).toFixed(2) : '—', ns(c64), ns(c32)]);
+}
+console.log(table(['batch 1', 'm×n×k', 'form', 'f64', 'f32', 'f32 fma', 'f32/f64', 'f64 ns/call', 'f32 ns/call'], b1));
+console.log('(m ≤ 3 takes the direct paths in both types: dot products for gemmABt, rows of C in p order for gemmAB and gemmAtB)\n');
 console.log(table(['seed 1×2×2 (f64)', 'wasm ns/call', 'TS twin ns/call'], tiny));
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

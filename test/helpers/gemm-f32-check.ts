@@ -71,6 +71,19 @@ export const FIXED_F32: [number, number, number][] = [
   [131, 260, 300],
   [5, 300, 600],
   [129, 513, 40],
+  // The 4-wide remainder panel (n mod 8 in 1…4) with full and partial row tiles, bit for bit (k ≤ 64),
+  // in every A layout: row-major, p-major in place (m ≤ 64), p-major packed (m > 64, blocks of 48).
+  [16, 12, 64],
+  [24, 4, 33],
+  [13, 20, 40],
+  [136, 12, 64],
+  [72, 100, 64],
+  [9, 260, 64],
+  // The direct small-m paths: m = 1…3, every column remainder of 16 / 4 lanes, in p order at any k.
+  [2, 21, 64],
+  [3, 19, 200],
+  [1, 784, 128],
+  [1, 10, 128],
 ];
 
 export interface CaseResult {
