@@ -137,8 +137,11 @@ describe.each(['wasm', 'js'] as const)('fit features on %s', (backend) => {
     const ms = performance.now() - t0;
     clearInterval(timer);
     expect(ms).toBeGreaterThan(100); // long enough that a blocking fit would starve the timer
-    expect(turns).toBeGreaterThan(5);
-    expect(maxGap).toBeLessThan(Math.min(ms / 2, 250));
+    // Relative to the fit's own duration, so that a loaded machine (time slices of 100s of ms)
+    // cannot fail it, while a fit that yields rarely or never still does: it yields about every
+    // 10 ms of wall time, so a turn per 50 ms on average and no gap of a quarter of the fit.
+    expect(turns).toBeGreaterThan(Math.max(5, ms / 50));
+    expect(maxGap).toBeLessThan(ms / 4);
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(new Error('user abort')), 20);
     let epochs = 0;
