@@ -77,6 +77,9 @@ export class JsBackend implements Backend {
   heap(): Float64Array {
     return this.h;
   }
+  values(): Float64Array {
+    return this.h;
+  }
   alloc(n: number, zeroed = true): number {
     const at = this.allocator.alloc(n);
     if (zeroed) this.h.fill(0, at, at + n);
