@@ -14,6 +14,8 @@ export interface GemmF32Module {
   /** Frees everything alloc handed out. */
   reset(): void;
   heap(): Float32Array;
+  /** The module's heapStart(): the first element above its static scratch. */
+  heapStartForTest: number;
 }
 
 export async function gemmF32Module(build: 'default' | 'fma' = 'default'): Promise<GemmF32Module> {
@@ -41,5 +43,6 @@ export async function gemmF32Module(build: 'default' | 'fma' = 'default'): Promi
       top = start;
     },
     heap: () => new Float32Array(x.memory.buffer),
+    heapStartForTest: start,
   };
 }
