@@ -14,12 +14,12 @@ export function sgd(h: Float32Array, n: number, p: number, g: number, v: number,
   let bad = 0; // Σ (x − x) over the new values: 0 while all are finite, NaN after one is not
   for (let i = 0; i < n; i++) {
     if (mu === 0) {
-      const pn = (h[p + i] -= f32(rate * h[g + i]));
+      const pn = (h[p + i] = f32(h[p + i] - f32(rate * h[g + i]))); // the stored value: f64's −= would report the unrounded one
       bad += pn - pn;
       continue;
     }
     const vi = (h[v + i] = flush(f32(f32(mu * h[v + i]) + h[g + i])));
-    const pn = (h[p + i] -= f32(rate * (nesterov ? f32(h[g + i] + f32(mu * vi)) : vi)));
+    const pn = (h[p + i] = f32(h[p + i] - f32(rate * (nesterov ? f32(h[g + i] + f32(mu * vi)) : vi))));
     bad += pn - pn;
   }
   return bad === 0 ? 0 : 1;
@@ -36,7 +36,7 @@ export function adam(h: Float32Array, n: number, p: number, g: number, m: number
     const mi = (h[m + i] = flush(f32(f32(b1 * h[m + i]) + f32(rest1 * gi))));
     const vi = (h[v + i] = flush(f32(f32(b2 * h[v + i]) + f32(f32(rest2 * gi) * gi))));
     const update = f32(f32(f32(mi * c1) / f32(f32(Math.sqrt(f32(vi * c2))) + e)) + f32(wd * h[p + i]));
-    const pn = (h[p + i] -= f32(rate * update));
+    const pn = (h[p + i] = f32(h[p + i] - f32(rate * update)));
     bad += pn - pn + (vi - vi); // a non-finite M makes P non-finite; V = +∞ need not (M/∞ = 0)
   }
   return bad === 0 ? 0 : 1;
@@ -49,7 +49,7 @@ export function rmsprop(h: Float32Array, n: number, p: number, g: number, s: num
   for (let i = 0; i < n; i++) {
     const gi = h[g + i];
     const si = (h[s + i] = flush(f32(f32(r * h[s + i]) + f32(f32(rest * gi) * gi))));
-    const pn = (h[p + i] -= f32(f32(rate * gi) / f32(f32(Math.sqrt(si)) + e)));
+    const pn = (h[p + i] = f32(h[p + i] - f32(f32(rate * gi) / f32(f32(Math.sqrt(si)) + e))));
     bad += pn - pn + (si - si);
   }
   return bad === 0 ? 0 : 1;
@@ -62,7 +62,7 @@ export function adagrad(h: Float32Array, n: number, p: number, g: number, s: num
   for (let i = 0; i < n; i++) {
     const gi = h[g + i];
     const si = (h[s + i] = flush(f32(h[s + i] + f32(gi * gi))));
-    const pn = (h[p + i] -= f32(f32(rate * gi) / f32(f32(Math.sqrt(si)) + e)));
+    const pn = (h[p + i] = f32(h[p + i] - f32(f32(rate * gi) / f32(f32(Math.sqrt(si)) + e))));
     bad += pn - pn + (si - si);
   }
   return bad === 0 ? 0 : 1;
