@@ -65,6 +65,9 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
   }
 }
 
+/** The stride of src/core.ts's optimizer state blocks: n values rounded up to a whole v128 (2 f64 or 4 f32). */
+const stateStride = (n: number, per: number) => (per === 1 ? pad(n) : n + ((4 - (n % 4)) % 4));
+
 /** Clipping and one optimizer update; on a non-finite new value flags the plan (F.diverged) and returns 1. */
 export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number {
   plan /= per;
@@ -77,7 +80,7 @@ export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number
   const t = (h[h[plan + F.counters] / per] += 1);
   const [kind, lr, beta1, eps] = [h[plan + F.optimizer], h[plan + F.lr], h[plan + F.beta1], h[plan + F.eps]];
   let bad: number;
-  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
+  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + stateStride(n, per), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
   else if (kind === Opt.rmsprop) bad = k.rmsprop(n, p, g, s, lr, beta1, eps);
   else if (kind === Opt.adagrad) bad = k.adagrad(n, p, g, s, lr, eps);
   else if (kind === Opt.sgd) bad = k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);

@@ -8,6 +8,7 @@ import { LossKind, type Loss } from '../src/kinds.js';
 import { sigmoid as sigmoid64 } from '../src/backends/js/activations.js';
 import * as act32 from '../src/backends/js/f32/activations.js';
 import * as loss32 from '../src/backends/js/f32/losses.js';
+import * as opt32 from '../src/backends/js/f32/optimizers.js';
 import { TwinNet, type TwinSpec } from './helpers/twin-net.js';
 import { randomRows, randomTargets } from './helpers/random.js';
 
@@ -104,6 +105,44 @@ describe('f32 passes: gradients', () => {
     expect(fdError(n32, params, g).worst).toBeLessThan(FD_TOLERANCE);
     g[5] += 0.01;
     expect(fdError(n32, params, g).worst).toBeGreaterThan(FD_TOLERANCE);
+  });
+});
+
+describe('f32 passes: the update', () => {
+  it('Adam\'s second block starts n rounded up to 4 values after the first (a whole f32x4, as src/core.ts lays f32 state out)', () => {
+    const net = new TwinNet('f32', { inputs: 3, rows: 2, loss: 'mse', optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 }, layers: [{ units: 3, activation: 'tanh' }] });
+    const n = net.nParams; // 12: 3×3 weights and 3 biases
+    expect(n % 4).toBe(0);
+    const rng = new Rng(21);
+    net.setParams(Array.from({ length: n }, () => f32(rng.next() - 0.5)));
+    net.setData([[0.5, -1, 2], [1, 0.25, -0.5]].map((r) => r.map(f32)), [[0.1, 0.2, 0.3], [-0.3, 0, 0.5]].map((r) => r.map(f32)));
+    const p0 = net.getParams();
+    net.backprop();
+    const g = net.gradients();
+    net.trainStep();
+    // The oracle: the Adam twin on a heap of its own laid out P | G | M | V with V at M + n.
+    const h = new Float32Array(4 * n);
+    h.set(p0, 0);
+    h.set(g, n);
+    opt32.adam(h, n, 0, n, 2 * n, 3 * n, 0.01, 0.9, 0.999, 1e-7, 1, 0);
+    expect(net.getParams()).toEqual(Array.from(h.subarray(0, n)));
+    expect(net.read(net.state, n)).toEqual(Array.from(h.subarray(2 * n, 3 * n)));
+    expect(net.read(net.state + n, n)).toEqual(Array.from(h.subarray(3 * n, 4 * n)));
+  });
+
+  it('with n not a multiple of 4, V sits at M + n rounded up to 4 (2 → 4; f64\'s pad would give 2)', () => {
+    const net = new TwinNet('f32', { inputs: 1, rows: 1, loss: 'mse', optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 }, layers: [{ units: 1, activation: 'linear' }] });
+    expect(net.nParams).toBe(2);
+    net.setParams([0.5, -0.25]);
+    net.setData([[2]], [[3]]);
+    net.backprop();
+    const g = net.gradients();
+    net.trainStep();
+    // V = (1 − β2)·G² after one step, at state + 4; state + 2 and + 3 are padding, untouched.
+    const v = net.read(net.state + 4, 2);
+    g.forEach((gi, i) => expect(v[i]).toBe(f32(f32(f32(1 - 0.999) * gi) * gi)));
+    expect(v[0]).toBeGreaterThan(0);
+    expect(net.read(net.state + 2, 2)).toEqual([0, 0]);
   });
 });
 

@@ -20,7 +20,7 @@ export class TwinNet {
   readonly per: number;
   readonly nParams: number;
   /** Offsets in the heap's value elements. */
-  readonly x: number; readonly y: number; readonly params: number; readonly grads: number; readonly plan: number;
+  readonly x: number; readonly y: number; readonly params: number; readonly grads: number; readonly state: number; readonly plan: number;
   readonly outputs: number;
   private readonly outCells: number;
 
@@ -36,7 +36,7 @@ export class TwinNet {
     this.outputs = layers[layers.length - 1].units;
     this.params = at(layout.size);
     this.grads = at(layout.size);
-    const state = at(2 * pad(layout.size));
+    const state = (this.state = at(2 * pad(layout.size) + 4));
     const counters = at(2 * per);
     this.x = at(rows * inputs);
     this.y = at(rows * this.outputs);
@@ -48,7 +48,7 @@ export class TwinNet {
     const o = spec.optimizer ?? { type: 'sgd', lr: 0.1 };
     const hdr: [number, number][] = [
       [F.nLayers, layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, inputs], [F.x, this.x], [F.y, this.y],
-      [F.d0, d0], [F.d1, d1], [F.params, this.params], [F.grads, this.grads], [F.state, state], [F.nParams, layout.size],
+      [F.d0, d0], [F.d1, d1], [F.params, this.params], [F.grads, this.grads], [F.state, this.state], [F.nParams, layout.size],
       [F.optimizer, Opt[o.type]], [F.lr, o.lr], [F.beta1, o.beta1 ?? 0], [F.nesterov, 0], [F.beta2, o.beta2 ?? 0.999], [F.eps, o.eps ?? 1e-7],
       [F.weightDecay, 0], [F.clipNorm, 0], [F.clipValue, 0], [F.counters, counters],
       [F.metric, spec.loss === 'crossEntropy' ? Metric.categoricalAccuracy : Metric.none], [F.fusable, 0], [F.diverged, 0], [F.snapshot, -1],
@@ -68,6 +68,10 @@ export class TwinNet {
 
   private get values() {
     return this.be.values();
+  }
+  /** n values of the heap from offset `at`. */
+  read(at: number, n: number): number[] {
+    return Array.from(this.values.subarray(at, at + n));
   }
   setParams(p: ArrayLike<number>): void {
     this.values.set(p, this.params);
