@@ -36,7 +36,7 @@ export class TwinNet {
     this.outputs = layers[layers.length - 1].units;
     this.params = at(layout.size);
     this.grads = at(layout.size);
-    const state = (this.state = at(2 * pad(layout.size) + 4));
+    this.state = at(2 * pad(layout.size) + 4);
     const counters = at(2 * per);
     this.x = at(rows * inputs);
     this.y = at(rows * this.outputs);
