@@ -1,5 +1,6 @@
 import { ld, st, ld2 } from './mem';
 import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
+import { gemmABtPlain, gemmAtBPlain, gemmABPlain } from './gemm-plain';
 
 // Row-major GEMM in the three forms backprop needs. `acc` = 0 overwrites C, 1 adds to it.
 // C must not alias A or B.
@@ -8,9 +9,12 @@ import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-
 // (assembly/gemm-kernel.ts): B is always packed into kc×4 panels; A is read in place (row-major A)
 // or packed into the same panel layout (Aᵀ). GEMV-like shapes (m ≤ 3) take direct paths.
 // No allocation: packing uses a 48 KiB static scratch (see gemm-kernel.ts).
+// The f32 build (sizeof<real>() == 4) takes gemm-plain.ts instead; the f64 code below is then not
+// compiled (a constant condition keeps one branch).
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ  (forward: Y = X·Wᵀ). */
 export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (sizeof<real>() == 4) return gemmABtPlain(m, n, k, a, b, c, acc);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
   if (m < SMALL_M_X || n < 2) return smallABt(m, n, k, a, b, c, acc);
@@ -20,6 +24,7 @@ export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32
 
 /** C[m×n] (+)= A[k×m]ᵀ · B[k×n]  (weight gradient: dW = dYᵀ·X). */
 export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (sizeof<real>() == 4) return gemmAtBPlain(m, n, k, a, b, c, acc);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
   if (m < SMALL_M_P) return fewRows(m, n, k, a, 1, m, b, c, acc);
@@ -29,6 +34,7 @@ export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32
 
 /** C[m×n] (+)= A[m×k] · B[k×n]  (input gradient: dX = dY·W). */
 export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (sizeof<real>() == 4) return gemmABPlain(m, n, k, a, b, c, acc);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
   if (m < SMALL_M_P) return fewRows(m, n, k, a, k, 1, b, c, acc);

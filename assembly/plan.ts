@@ -1,7 +1,8 @@
-import { loadInt } from './mem';
+import { loadInt, ldCell, stCell, CELL } from './mem';
 
 // The plan table: the network's shape and buffer offsets, written into memory by src/plan.ts
-// (which holds the same field numbers). One f64 per field; offsets are element indices.
+// (which holds the same field numbers). One f64 cell per field (CELL elements: see mem.ts); offsets
+// are element indices of `real`.
 export const N_LAYERS = 0;
 export const LOSS = 1;
 export const INPUTS = 2;
@@ -48,10 +49,25 @@ export const LAYER = 10;
 
 /** An integer header field of the plan. */
 @inline export function planInt(plan: i32, f: i32): i32 {
-  return loadInt(plan + f);
+  return loadInt(plan + f * CELL);
 }
 
 /** An integer field of layer l. */
 @inline export function layerInt(plan: i32, l: i32, f: i32): i32 {
-  return loadInt(plan + HEADER + l * LAYER + f);
+  return loadInt(plan + (HEADER + l * LAYER + f) * CELL);
+}
+
+/** An f64 header field of the plan (rates, thresholds). */
+@inline export function planValue(plan: i32, f: i32): f64 {
+  return ldCell(plan + f * CELL);
+}
+
+/** Writes an f64 header field of the plan (the learning rate of a scheduled batch, the DIVERGED flag). */
+@inline export function setPlanValue(plan: i32, f: i32, v: f64): void {
+  stCell(plan + f * CELL, v);
+}
+
+/** An f64 field of layer l (l2, dropout rate). */
+@inline export function layerValue(plan: i32, l: i32, f: i32): f64 {
+  return ldCell(plan + (HEADER + l * LAYER + f) * CELL);
 }

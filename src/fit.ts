@@ -34,28 +34,31 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const control: Control = { stop: () => void (stopped = true), network: net };
   const history = newHistory(net, val !== undefined, o.threads !== 1 ? par?.threads ?? 1 : undefined);
 
-  // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates.
-  const at = { x: 0, y: pad(n * inputs), perm: 0, out: 0, lrs: 0 };
-  at.perm = at.y + pad(n * outputs);
-  at.out = at.perm + pad(n);
-  at.lrs = at.out + pad(2 * batches);
+  // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates, in elements
+  // (`cell` per f64 unit; perm, out and lrs are f64 cells: ARCHITECTURE.md, Precision).
+  const cell = tc.cell, padE = tc.padE;
+  const at = { x: 0, y: padE(n * inputs), perm: 0, out: 0, lrs: 0 };
+  at.perm = at.y + padE(n * outputs);
+  at.out = at.perm + cell * pad(n);
+  at.lrs = at.out + cell * pad(2 * batches);
   const be = tc.be;
   let block: number;
   try {
     if (!par) core.enter(batchSize, 'options.batchSize');
-    block = be.alloc(at.lrs + batches, false); // every part is written before it is read
+    block = cell * be.alloc(Math.ceil((at.lrs + cell * batches) / cell), false); // every part is written before it is read
   } catch (e) {
     await par?.close();
-    throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, at.lrs + batches) : e; // Core's are in user terms already
+    throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, Math.ceil((at.lrs + cell * batches) / cell)) : e; // Core's are in user terms already
   }
   const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
   try {
     let h = be.heap();
-    h.set(x, block + at.x);
-    h.set(y, block + at.y);
+    const cellOf = (element: number) => element / cell; // an f64 cell's index in h
+    be.values().set(x, block + at.x);
+    be.values().set(y, block + at.y);
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = new Float64Array(tc.grads - tc.params); // the chunk's start, replayed from should an update diverge
+    const before = tc.keep(); // the chunk's start, replayed from should an update diverge
     const lrs = new Float64Array(batches);
     const lr0 = core.spec.optimizer.learningRate;
     const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
@@ -67,10 +70,10 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       // A constant rate stays in the plan (lrs = −1 for the kernel); others go per batch.
       if (!fixedRate) {
         for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, lr0, epoch, epoch * batches + b, batches, o.epochs * batches);
-        be.heap().set(lrs, block + at.lrs);
+        be.heap().set(lrs, cellOf(block + at.lrs));
       }
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
-      const perm = be.heap().subarray(block + at.perm, block + at.perm + n);
+      const perm = be.heap().subarray(cellOf(block + at.perm), cellOf(block + at.perm) + n);
       if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
       const stream = net.rng.state; // put back if this epoch is aborted before its first batch
       if (o.shuffle) net.rng.shuffle(perm);
@@ -86,45 +89,45 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (par) par.enter();
         else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
-        if (fixedRate) be.heap()[tc.plan + F.lr] = lr0; // a scheduled fit before may have left another
+        if (fixedRate) tc.setField(F.lr, lr0); // a scheduled fit before may have left another
         const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0];
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + cell * 2 * b0, fixedRate ? -1 : block + at.lrs + cell * b0];
         const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
-        if (h[tc.plan + F.diverged] !== 0) {
+        const out = cellOf(block + at.out);
+        if (tc.field(F.diverged) !== 0) {
           // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
           // back to the chunk's start, then the chunk's finite batches again (the same bits: every
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
-          h[tc.plan + F.diverged] = 0;
+          tc.setField(F.diverged, 0);
           tc.restore(before);
           let last = done; // 1 + the batch whose update overflowed
           if (!par && kernels !== be.k) {
             // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
             // which check every step and give the same bits, find the batch.
             last = be.k.trainBatches(core.plan, ...chunkArgs);
-            h = be.heap();
-            h[tc.plan + F.diverged] = 0;
+            tc.setField(F.diverged, 0);
             tc.restore(before);
           }
           chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
           if (last > 1 && par) par.train(...chunkArgs);
           else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
           h = be.heap();
-          h[tc.plan + F.diverged] = 0;
-          const loss = h[block + at.out + 2 * (b0 + last - 1)];
+          tc.setField(F.diverged, 0);
+          const loss = h[out + 2 * (b0 + last - 1)];
           throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }
-        const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
+        const bad = tally(h, out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {
           // A non-finite loss stops its batch before backward: the steps before it were finite.
-          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[block + at.out + 2 * bad]);
+          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[out + 2 * bad]);
         }
         if (done > 0) lr = lrs[b0 + done - 1];
         if (perBatchCallbacks) {
           for (let b = b0; b < b0 + done; b++) {
             const rows = Math.min(batchSize, n - b * batchSize);
-            const logs: Logs = { loss: h[block + at.out + 2 * b], ...metricMean(kind, h[block + at.out + 2 * b + 1], rows, outputs), lr: lrs[b] };
+            const logs: Logs = { loss: h[out + 2 * b], ...metricMean(kind, h[out + 2 * b + 1], rows, outputs), lr: lrs[b] };
             for (const c of o.callbacks) if (c.onBatchEnd?.(b, logs, control) === false) stopped = true;
           }
         }
@@ -146,7 +149,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
     if (!par) core.resetRate(); // or the next trainStep would run at the schedule's last rate
-    be.free(block);
+    be.free(block / cell);
     await par?.close(); // pushes the progress made, also when training threw
   }
   return history;

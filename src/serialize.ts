@@ -2,7 +2,7 @@
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer } from './spec.js';
+import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer, type Precision } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
 import type { PreprocessingJSON } from './dataset/preprocessing.js';
@@ -10,11 +10,17 @@ import type { PreprocessingJSON } from './dataset/preprocessing.js';
 export const FORMAT = 'backprop';
 /** Version 2 adds `preprocessing` (a network created from a Dataset); version 1 files still load. */
 export const VERSION = 2;
+/**
+ * Version 3 adds `spec.precision` ('f32'); only f32 networks write it (an f64 network's file is the
+ * version 2 file it always was), and files without it load as f64. Parameters and state are still
+ * f64 in base64: an f32 value widens to f64 exactly, and rounds back to itself when loaded.
+ */
+export const VERSION_F32 = 3;
 
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<Spec, 'layers' | 'optimizer'> & { optimizer: OptimizerSpec; layers: Omit<Layer, 'inputs'>[] };
+  spec: Omit<Spec, 'layers' | 'optimizer' | 'precision'> & { optimizer: OptimizerSpec; layers: Omit<Layer, 'inputs'>[]; precision?: Precision };
   params: string;
   /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
@@ -102,7 +108,10 @@ export function parseModel(input: unknown): Decoded {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
-  if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (this build reads format version 1 or ${VERSION})`, o.version);
+  if (o.version !== 1 && o.version !== VERSION && o.version !== VERSION_F32) invalid('model.version', `1, ${VERSION} or ${VERSION_F32} (this build reads format versions 1 to ${VERSION_F32})`, o.version);
+  if ((o.version as number) < VERSION_F32 && typeof o.spec === 'object' && o.spec !== null && Object.hasOwn(o.spec, 'precision')) {
+    invalid('model.spec.precision', `no precision in a version ${o.version as number} file (precision came with version ${VERSION_F32})`, (o.spec as Record<string, unknown>).precision);
+  }
   checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
   let spec: Spec;
   try {

@@ -55,6 +55,9 @@ export interface AdagradSpec extends Clipping {
 }
 export type OptimizerSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
+/** The element type of every value the network computes with (parameters, activations, data in the heap). */
+export type Precision = 'f32' | 'f64';
+export const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 
 export interface NetworkSpec {
   inputs: number;
@@ -65,6 +68,12 @@ export interface NetworkSpec {
   l2?: number;
   seed?: number;
   backend?: BackendChoice;
+  /**
+   * 'f64' (default) or 'f32': f32 networks run the f32 Wasm build (four values per SIMD
+   * operation, half the memory traffic), round every operation to f32 as TF.js does, and predict
+   * returns Float32Array.
+   */
+  precision?: Precision;
 }
 
 export interface Layer {
@@ -97,6 +106,7 @@ export interface Spec {
   loss: Loss;
   optimizer: Optimizer;
   seed: number;
+  precision: Precision;
 }
 
 /** T with every property, at every depth, read-only (what `net.spec` returns). */
@@ -149,7 +159,9 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   // Create options, not spec fields: a module in the spec was silently ignored.
   if (Object.hasOwn(s, 'wasm')) fail('wasm', 'no wasm in the spec (a create option: Network.create(spec, { wasm }))', s.wasm);
   if (Object.hasOwn(s, 'backend') && from === 'file') fail('backend', 'no backend in a model file (the caller chooses it: fromJSON(model, { backend }))', s.backend);
-  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend'], '');
+  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'precision'], '');
+  const precision = (s.precision ?? 'f64') as Precision;
+  if (!PRECISIONS.includes(precision)) fail('precision', "'f64' or 'f32'", s.precision);
   const l2 = s.l2 === undefined ? 0 : finite(s.l2, 'l2', 0);
   const inputs = positiveInt(s.inputs, 'inputs');
   // No loss named: a softmax output means classification (crossEntropy, as Keras users pick),
@@ -187,7 +199,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   const fusedOutput = LOSS_KINDS[loss].fused ? LOSS_KINDS[loss].output : undefined;
   if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
   if (loss === 'crossEntropy' && out.units < 2) fail(`layers[${layers.length - 1}].units`, "at least 2 with loss 'crossEntropy'", out.units);
-  return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
+  return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed), precision };
 }
 
 const OPTIMIZER_KEYS: Record<OptimizerName, string[]> = {

@@ -1,10 +1,10 @@
 // Which backend runs a network: 'auto' prefers Wasm with SIMD and falls back to the TS path.
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
-import { wasmBackend } from './wasm/index.js';
+import { wasmBackend, wasmF32Backend } from './wasm/index.js';
 import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, type WasmSource } from './wasm/loader.js';
-import { BackpropError } from '../errors.js';
-import type { BackendChoice } from '../spec.js';
+import { BackpropError, words } from '../errors.js';
+import type { BackendChoice, Precision } from '../spec.js';
 
 let warned = false;
 const warnedFma = new Set<string>(); // each reason once
@@ -15,9 +15,10 @@ const warnedFma = new Set<string>(); // each reason once
  * the default build runs instead, after one warning: the results are the default's, only slower
  * than asked for.
  */
-export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource, fma = false): Promise<Backend> {
+export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource, fma = false, precision: Precision = 'f64'): Promise<Backend> {
+  if (choice !== 'wasm' && choice !== 'auto' && choice !== 'js') throw new BackpropError('INVALID_SPEC', 'backend', "'auto', 'wasm' or 'js'", choice);
+  if (precision === 'f32') return selectF32(choice, wasm, fma);
   if (choice === 'js') return new JsBackend();
-  if (choice !== 'wasm' && choice !== 'auto') throw new BackpropError('INVALID_SPEC', 'backend', "'auto', 'wasm' or 'js'", choice);
   let why: string;
   if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';
   else {
@@ -44,4 +45,16 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
   if (!warned) console.warn(`backprop: ${why}; using the TypeScript backend (backend: 'js').`);
   warned = true;
   return new JsBackend();
+}
+
+/**
+ * An f32 network's backend: the f32 Wasm build's shared instance. The f32 twins (a js backend in
+ * f32) are not here yet, so backend 'js', or no Wasm SIMD, is refused rather than run in f64.
+ */
+async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
+  if (choice === 'js') throw new BackpropError('INVALID_SPEC', 'backend', "'auto' or 'wasm' with precision 'f32' (the f32 TypeScript backend is not available yet)", choice);
+  if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
+  if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
+  if (!simdSupported()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', "'f64' here: precision 'f32' needs WebAssembly with SIMD, which is not available", 'f32');
+  return wasmF32Backend();
 }

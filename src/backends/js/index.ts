@@ -12,7 +12,7 @@ import * as reg from './regularize.js';
 import { metric } from './metrics.js';
 import * as passes from '../../passes.js';
 import { f32Primitives } from './f32/index.js';
-import type { Precision } from './f32/precision.js';
+import type { Precision } from '../../spec.js';
 
 export type Primitives = Omit<Kernels, 'forward' | 'batchLoss' | 'backward' | 'step' | 'trainStep' | 'trainBatches'>;
 

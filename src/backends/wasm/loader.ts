@@ -8,6 +8,8 @@ import { BackpropError } from '../../errors.js';
 export interface WasmExports extends Kernels {
   memory: WebAssembly.Memory;
   heapStart(): number;
+  /** 8, or 4 in the f32 build (absent from user-given modules built before it). */
+  elementBytes?(): number;
 }
 
 /**
@@ -83,6 +85,15 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 let embedded: Promise<WebAssembly.Module> | undefined;
+let embeddedF32: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * The f32 build, compiled once, when the first f32 network is created; its bytes are a module of
+ * their own, imported then (bundles of f64-only programs do not carry them). @internal
+ */
+export function f32Module(): Promise<WebAssembly.Module> {
+  return (embeddedF32 ??= import('./f32-bytes.generated.js').then((m) => WebAssembly.compile(fromBase64(m.F32_WASM_BASE64) as BufferSource)));
+}
 // One compile per URL, so networks created from the same URL fetch it once.
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
