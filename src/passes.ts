@@ -1,5 +1,8 @@
 // The order of kernel calls for forward, backward and the update — written once, over any Kernels.
 // assembly/network.ts runs this same sequence inside Wasm; the JS backend runs it directly.
+// h is the heap seen as f64 cells: the plan table, counters, permutation, `out` and `lrs` are f64
+// cells. `per` is how many value elements one f64 cell holds: 1 in an f64 heap, 2 in an f32 heap,
+// where every offset (the plan's, and those it holds) counts f32 elements and f64 cell = offset / 2.
 import type { Kernels } from './backends/backend.js';
 import { F, L, layerAt } from './plan.js';
 import { fusedWithOutput, Opt } from './kinds.js';
@@ -7,7 +10,8 @@ import { dropoutSeed } from './backends/js/regularize.js';
 import { pad } from './layout.js';
 import { unknownKind } from './backends/js/unknown-kind.js';
 
-export function forward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number): void {
+export function forward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number, per = 1): void {
+  plan /= per;
   let input = h[plan + F.x];
   for (let l = 0; l < h[plan + F.nLayers]; l++) {
     const t = layerAt(plan, l);
@@ -16,14 +20,15 @@ export function forward(k: Kernels, h: Float64Array, plan: number, rows: number,
     if (b >= 0) k.addBias(rows, units, b, z);
     k.activate(h[t + L.act], rows, units, z, a);
     if (training && rate > 0) {
-      k.dropoutMask(rows * units, h[t + L.mask], rate, dropoutSeed(h[h[plan + F.counters] + 1], l));
+      k.dropoutMask(rows * units, h[t + L.mask], rate, dropoutSeed(h[h[plan + F.counters] / per + 1], l));
       k.multiply(rows * units, a, h[t + L.mask]);
     }
     input = a;
   }
 }
 
-export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: number): number {
+export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: number, per = 1): number {
+  plan /= per;
   const layers = h[plan + F.nLayers];
   const out = layerAt(plan, layers - 1);
   let s = k.loss(h[plan + F.loss], rows, h[out + L.units], h[out + L.z], h[out + L.a], h[plan + F.y]);
@@ -35,7 +40,8 @@ export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: numbe
 }
 
 /** After forward(training): the dropout masks apply only when that pass drew them (training). */
-export function backward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number): void {
+export function backward(k: Kernels, h: Float64Array, plan: number, rows: number, training: number, per = 1): void {
+  plan /= per;
   const last = h[plan + F.nLayers] - 1;
   const lossKind = h[plan + F.loss];
   const toGrad = h[plan + F.grads] - h[plan + F.params];
@@ -59,18 +65,22 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
   }
 }
 
+/** The stride of src/core.ts's optimizer state blocks: n values rounded up to a whole v128 (2 f64 or 4 f32). */
+const stateStride = (n: number, per: number) => (per === 1 ? pad(n) : n + ((4 - (n % 4)) % 4));
+
 /** Clipping and one optimizer update; on a non-finite new value flags the plan (F.diverged) and returns 1. */
-export function step(k: Kernels, h: Float64Array, plan: number): number {
+export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number {
+  plan /= per;
   const [n, p, g, s] = [h[plan + F.nParams], h[plan + F.params], h[plan + F.grads], h[plan + F.state]];
   if (h[plan + F.clipNorm] > 0) {
     const norm = Math.sqrt(k.sumSquares(n, g));
     if (norm > h[plan + F.clipNorm]) k.scale(n, g, h[plan + F.clipNorm] / norm);
   }
   if (h[plan + F.clipValue] > 0) k.clipValue(n, g, h[plan + F.clipValue]);
-  const t = (h[h[plan + F.counters]] += 1);
+  const t = (h[h[plan + F.counters] / per] += 1);
   const [kind, lr, beta1, eps] = [h[plan + F.optimizer], h[plan + F.lr], h[plan + F.beta1], h[plan + F.eps]];
   let bad: number;
-  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + pad(n), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
+  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + stateStride(n, per), lr, beta1, h[plan + F.beta2], eps, t, h[plan + F.weightDecay]);
   else if (kind === Opt.rmsprop) bad = k.rmsprop(n, p, g, s, lr, beta1, eps);
   else if (kind === Opt.adagrad) bad = k.adagrad(n, p, g, s, lr, eps);
   else if (kind === Opt.sgd) bad = k.sgd(n, p, g, s, lr, beta1, h[plan + F.nesterov]);
@@ -82,14 +92,14 @@ export function step(k: Kernels, h: Float64Array, plan: number): number {
 /** Set by trainStep: its update made a value non-finite (the plan's flag may be older). */
 let updateFailed = 0;
 
-export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: number): number {
+export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: number, per = 1): number {
   updateFailed = 0;
   k.forward(plan, rows, 1);
   const l = k.batchLoss(plan, rows);
   if (!Number.isFinite(l)) return l;
   k.backward(plan, rows, 1);
   updateFailed = k.step(plan);
-  const c = h[plan + F.counters] + 1;
+  const c = h[plan / per + F.counters] / per + 1;
   const d = h[c] + 1;
   h[c] = d < 4294967296 ? d : 0;
   return l;
@@ -100,17 +110,22 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
  * Kernels.trainStep behind Network#trainStep, as assembly/network.ts's. fit's batches take the
  * plain trainStep and undo a diverged chunk themselves (src/fit.ts).
  */
-export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number): number {
-  const p = h[plan + F.params], len = h[plan + F.counters] + 2 - p, snap = h[plan + F.snapshot];
+export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number, per = 1): number {
+  // In f64 cells (an f32 heap's params, state and snapshot start 8-byte aligned; the copy is bytewise).
+  const at = plan / per;
+  const p = h[at + F.params] / per, len = h[at + F.counters] / per + 2 - p, snap = h[at + F.snapshot] / per;
   if (snap >= 0) h.copyWithin(snap, p, p + len); // −1: no room asked for (Core.withUndoRoom)
-  const l = trainStep(k, h, plan, rows);
+  const l = trainStep(k, h, plan, rows, per);
   if (!updateFailed) return l;
   if (snap >= 0) h.copyWithin(p, snap, snap + len);
   return NaN; // with F.diverged set: the update, not the loss, was not finite
 }
 
 export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: number, dataY: number, perm: number,
-  start: number, count: number, batchSize: number, out: number, lrs: number): number {
+  start: number, count: number, batchSize: number, out: number, lrs: number, per = 1): number {
+  const first = plan;
+  plan /= per;
+  [out, lrs] = [out / per, lrs / per];
   const last = layerAt(plan, h[plan + F.nLayers] - 1);
   const outputs = h[last + L.units];
   let b = 0;
@@ -119,7 +134,7 @@ export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: n
     k.gather(rows, h[plan + F.inputs], dataX, perm, start + done, h[plan + F.x]);
     k.gather(rows, outputs, dataY, perm, start + done, h[plan + F.y]);
     if (lrs >= 0) h[plan + F.lr] = h[lrs + b];
-    const l = trainStep(k, h, plan, rows);
+    const l = trainStep(k, h, first, rows, per);
     h[out + 2 * b] = l;
     h[out + 2 * b + 1] = k.metric(h[plan + F.metric], rows, outputs, h[last + L.a], h[plan + F.y]);
     b++;

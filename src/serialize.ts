@@ -34,11 +34,12 @@ export interface ModelJSON {
 /** Whether this engine stores numbers little-endian (every current one does), so bytes can be viewed, not swapped. */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-/** The little-endian bytes of `a`, viewed in place where the engine is little-endian. */
-function littleEndianBytes(a: Float64Array): Uint8Array {
+/** The little-endian bytes of `a` (8 per f64, 4 per f32), viewed in place where the engine is little-endian. */
+function littleEndianBytes(a: Float64Array | Float32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const bytes = new Uint8Array(a.length * 8), dv = new DataView(bytes.buffer);
-  a.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  const width = a.BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(a.length * width), dv = new DataView(bytes.buffer);
+  a.forEach((v, i) => (width === 8 ? dv.setFloat64(i * 8, v, true) : dv.setFloat32(i * 4, v, true)));
   return bytes;
 }
 
@@ -46,27 +47,43 @@ export function encodeF64(a: Float64Array): string {
   return bytesToBase64(littleEndianBytes(a));
 }
 
+/** An f32 network's parameters or state: 4 little-endian bytes a value, so every f32 bit survives at half the size. */
+export function encodeF32(a: Float32Array): string {
+  return bytesToBase64(littleEndianBytes(a));
+}
+
 const invalid = (field: string, expected: string, got?: unknown): never => {
   throw new BackpropError('INVALID_MODEL', field, expected, got);
 };
 
-/** Decodes exactly `count` f64 values, checking the length before allocating anything. */
-export function decodeF64(s: unknown, count: number, field: string): Float64Array {
+/** Decodes exactly `count` values of `width` bytes (8: f64, 4: f32), checking the length before allocating anything. */
+function decodeValues<T extends Float64Array | Float32Array>(s: unknown, count: number, field: string, make: (n: number) => T): T {
+  const width = make(0).BYTES_PER_ELEMENT, type = width === 8 ? 'f64' : 'f32';
   if (typeof s !== 'string') invalid(field, 'a base64 string', s);
   const str = s as string;
-  const expectedChars = Math.ceil((count * 8) / 3) * 4;
-  if (str.length !== expectedChars) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
+  const expectedChars = Math.ceil((count * width) / 3) * 4;
+  if (str.length !== expectedChars) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
   const bytes = base64ToBytes(str);
   if (bytes === null) return invalid(field, 'valid base64', words('invalid characters'));
-  if (bytes.length !== count * 8) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
-  const out = new Float64Array(count);
+  if (bytes.length !== count * width) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
+  const out = make(count);
   if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
   else {
     const dv = new DataView(bytes.buffer);
-    for (let i = 0; i < count; i++) out[i] = dv.getFloat64(i * 8, true);
+    for (let i = 0; i < count; i++) out[i] = width === 8 ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
   }
   for (let i = 0; i < count; i++) if (!Number.isFinite(out[i])) invalid(`${field}[${i}]`, 'a finite number', out[i]);
   return out;
+}
+
+/** Decodes exactly `count` f64 values, checking the length before allocating anything. */
+export function decodeF64(s: unknown, count: number, field: string): Float64Array {
+  return decodeValues(s, count, field, (n) => new Float64Array(n));
+}
+
+/** Decodes exactly `count` f32 values (encodeF32's), checking the length before allocating anything. */
+export function decodeF32(s: unknown, count: number, field: string): Float32Array {
+  return decodeValues(s, count, field, (n) => new Float32Array(n));
 }
 
 export interface Decoded {

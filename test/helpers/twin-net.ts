@@ -1,0 +1,137 @@
+// A network laid out by hand in a JsBackend heap of either precision, with its own plan table, so
+// that src/passes.ts runs over the f32 twins without Core (the f32 offsets are 2 × the allocator's
+// f64 ones; the plan, counters, out and lrs are f64 cells).
+import { JsBackend } from '../../src/backends/js/index.js';
+import { F, L, planSize, layerAt } from '../../src/plan.js';
+import { Act, LossKind, Opt, Metric, type Activation } from '../../src/kinds.js';
+import { layoutOf, pad } from '../../src/layout.js';
+
+export interface TwinLayer { units: number; activation: Activation; bias?: boolean }
+export interface TwinSpec {
+  inputs: number;
+  layers: TwinLayer[];
+  loss: keyof typeof LossKind;
+  rows: number;
+  optimizer?: { type: keyof typeof Opt; lr: number; beta1?: number; beta2?: number; eps?: number };
+}
+
+export class TwinNet {
+  readonly be: JsBackend;
+  readonly per: number;
+  readonly nParams: number;
+  /** Offsets in the heap's value elements. */
+  readonly x: number; readonly y: number; readonly params: number; readonly grads: number; readonly state: number; readonly plan: number;
+  readonly outputs: number;
+  private readonly outCells: number;
+
+  constructor(readonly precision: 'f32' | 'f64', readonly spec: TwinSpec) {
+    this.be = new JsBackend(precision);
+    this.per = precision === 'f32' ? 2 : 1;
+    const per = this.per;
+    const cells = (n: number) => Math.ceil(n / per); // f64 cells that hold n values
+    const at = (n: number) => per * this.be.alloc(cells(n));
+    const { inputs, layers, rows } = spec;
+    const layout = layoutOf(layers.map((l, i) => ({ inputs: i === 0 ? inputs : layers[i - 1].units, units: l.units, activation: l.activation, bias: l.bias ?? true })) as never);
+    this.nParams = layout.size;
+    this.outputs = layers[layers.length - 1].units;
+    this.params = at(layout.size);
+    this.grads = at(layout.size);
+    this.state = at(2 * pad(layout.size) + 4);
+    const counters = at(2 * per);
+    this.x = at(rows * inputs);
+    this.y = at(rows * this.outputs);
+    const widest = Math.max(inputs, ...layers.map((l) => l.units));
+    const [d0, d1] = [at(rows * widest), at(rows * widest)];
+    this.outCells = this.be.alloc(2 * 64);
+    const planCell = this.be.alloc(planSize(layers.length));
+    this.plan = per * planCell;
+    const o = spec.optimizer ?? { type: 'sgd', lr: 0.1 };
+    const hdr: [number, number][] = [
+      [F.nLayers, layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, inputs], [F.x, this.x], [F.y, this.y],
+      [F.d0, d0], [F.d1, d1], [F.params, this.params], [F.grads, this.grads], [F.state, this.state], [F.nParams, layout.size],
+      [F.optimizer, Opt[o.type]], [F.lr, o.lr], [F.beta1, o.beta1 ?? 0], [F.nesterov, 0], [F.beta2, o.beta2 ?? 0.999], [F.eps, o.eps ?? 1e-7],
+      [F.weightDecay, 0], [F.clipNorm, 0], [F.clipValue, 0], [F.counters, counters],
+      [F.metric, spec.loss === 'crossEntropy' ? Metric.categoricalAccuracy : Metric.none], [F.fusable, 0], [F.diverged, 0], [F.snapshot, -1],
+    ];
+    const h = this.be.heap();
+    for (const [f, v] of hdr) h[planCell + f] = v;
+    layers.forEach((l, i) => {
+      const t = layerAt(planCell, i);
+      const { w, b } = layout.layers[i];
+      const row: [number, number][] = [
+        [L.inputs, i === 0 ? inputs : layers[i - 1].units], [L.units, l.units], [L.act, Act[l.activation]], [L.w, this.params + w],
+        [L.b, b < 0 ? -1 : this.params + b], [L.z, at(rows * l.units)], [L.a, at(rows * l.units)], [L.l2, 0], [L.dropout, 0], [L.mask, -1],
+      ];
+      for (const [f, v] of row) this.be.heap()[t + f] = v;
+    });
+  }
+
+  private get values() {
+    return this.be.values();
+  }
+  /** n values of the heap from offset `at`. */
+  read(at: number, n: number): number[] {
+    return Array.from(this.values.subarray(at, at + n));
+  }
+  setParams(p: ArrayLike<number>): void {
+    this.values.set(p, this.params);
+  }
+  getParams(): number[] {
+    return Array.from(this.values.subarray(this.params, this.params + this.nParams));
+  }
+  gradients(): number[] {
+    return Array.from(this.values.subarray(this.grads, this.grads + this.nParams));
+  }
+  setData(x: number[][], y: number[][]): void {
+    this.values.set(x.flat(), this.x);
+    this.values.set(y.flat(), this.y);
+  }
+  /** The mean loss of the batch in x/y (forward, not training). */
+  loss(): number {
+    this.be.k.forward(this.plan, this.spec.rows, 0);
+    return this.be.k.batchLoss(this.plan, this.spec.rows);
+  }
+  /** Forward (training) and backward: gradients() holds dL/dθ after this. */
+  backprop(): number {
+    this.be.k.forward(this.plan, this.spec.rows, 1);
+    const l = this.be.k.batchLoss(this.plan, this.spec.rows);
+    this.be.k.backward(this.plan, this.spec.rows, 1);
+    return l;
+  }
+  /** The output layer's activations after a forward pass. */
+  output(): number[] {
+    const a = this.be.heap()[layerAt(this.plan / this.per, this.spec.layers.length - 1) + L.a];
+    return Array.from(this.values.subarray(a, a + this.spec.rows * this.outputs));
+  }
+  /** The Z of every layer whose activation passes `which`, after a forward pass, concatenated. */
+  preActivations(which: (a: Activation) => boolean = () => true): number[] {
+    return this.spec.layers.flatMap((layer, l) => {
+      if (!which(layer.activation)) return [];
+      const z = this.be.heap()[layerAt(this.plan / this.per, l) + L.z];
+      return Array.from(this.values.subarray(z, z + this.spec.rows * this.spec.layers[l].units));
+    });
+  }
+  trainStep(): number {
+    return this.be.k.trainStep(this.plan, this.spec.rows);
+  }
+  /** The step counter (an f64 cell). */
+  steps(): number {
+    return this.be.heap()[this.be.heap()[this.plan / this.per + F.counters] / this.per];
+  }
+  /** `trainBatches` over the batch in x/y as a data set of `rows` samples (identity permutation), batch size `rows`; returns [loss, metric] of each batch. */
+  trainBatches(batches: number): [number, number][] {
+    const n = this.spec.rows;
+    const permCell = this.be.alloc(n);
+    for (let i = 0; i < n; i++) this.be.heap()[permCell + i] = i;
+    const done: [number, number][] = [];
+    // The data set is the batch buffer itself copied aside once: gather reads it from there.
+    const [dx, dy] = [this.per * this.be.alloc(Math.ceil((n * this.spec.inputs) / this.per)), this.per * this.be.alloc(Math.ceil((n * this.outputs) / this.per))];
+    this.values.copyWithin(dx, this.x, this.x + n * this.spec.inputs);
+    this.values.copyWithin(dy, this.y, this.y + n * this.outputs);
+    for (let b = 0; b < batches; b++) {
+      const count = this.be.k.trainBatches(this.plan, dx, dy, this.per * permCell, 0, n, n, this.per * this.outCells, -1);
+      for (let i = 0; i < count; i++) done.push([this.be.heap()[this.outCells + 2 * i], this.be.heap()[this.outCells + 2 * i + 1]]);
+    }
+    return done;
+  }
+}
