@@ -3,7 +3,8 @@ import { BackpropError, words } from './errors.js';
 import type { Loss } from './kinds.js';
 
 export type Sample = ArrayLike<number>;
-export type Batch = ArrayLike<number>[] | Float64Array;
+/** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
+export type Batch = ArrayLike<number>[] | Float64Array | Float32Array;
 export type Shape = 'single' | 'nested' | 'flat';
 
 export interface Rows {
