@@ -2,7 +2,7 @@
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
 import { wasmBackend, wasmF32Backend } from './wasm/index.js';
-import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, type WasmSource } from './wasm/loader.js';
+import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, f32Enabled, type WasmSource } from './wasm/loader.js';
 import { BackpropError, words } from '../errors.js';
 import type { BackendChoice, Precision } from '../spec.js';
 
@@ -48,11 +48,14 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
 }
 
 /**
- * An f32 network's backend: the f32 Wasm build's shared instance, or the f32 twins (backend 'js',
- * or 'auto' where Wasm SIMD is missing, after one warning as for f64).
+ * An f32 network's backend: the f32 Wasm build's shared instance (after enableF32() from
+ * 'backprop-wasm/f32'), or the f32 twins (backend 'js', or 'auto' where Wasm SIMD is missing,
+ * after one warning as for f64).
  */
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
   if (choice === 'js') return new JsBackend('f32');
+  // Not a silent fallback to the twins: they train ~50× slower than the module would.
+  if (!f32Enabled()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', "the f32 module for precision 'f32' on wasm: import { enableF32 } from 'backprop-wasm/f32' and call it first (or backend: 'js' for the f32 TypeScript twins)", 'f32');
   if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
   if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
   let why: string;

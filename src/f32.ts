@@ -1,0 +1,11 @@
+// The opt-in entry `backprop-wasm/f32`: carries the f32 build of the Wasm module, which networks
+// whose spec says precision: 'f32' run. Kept out of the main entry, as the threads and fma builds
+// are, so that programs that never ask for f32 do not download it (bundlers that inline dynamic
+// imports, such as esbuild without splitting and Vite's workers, would otherwise carry it always).
+import { F32_WASM_BASE64 } from './backends/wasm/f32-bytes.generated.js';
+import { provideF32Module } from './backends/wasm/loader.js';
+
+/** Lets networks with precision: 'f32' run the f32 Wasm module. Idempotent. */
+export function enableF32(): void {
+  provideF32Module(F32_WASM_BASE64);
+}
