@@ -18,7 +18,11 @@ await build({
 import { Network } from './index.js';
 import { provideThreadsModule } from './backends/wasm/threads.js';
 import { provideFmaModule, provideF32Module } from './backends/wasm/loader.js';
-Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule, provideF32Module }) });
+import { provideF32Twins } from './backends/select.js';
+import { jsF32Backend } from './backends/js/f32/backend.js';
+// f32: the twins are in index.cjs (one file for Node; no bundle budget), enabled with the bytes.
+const provideF32 = (base64) => (provideF32Module(base64), provideF32Twins(jsF32Backend));
+Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule, provideF32 }) });
 `,
     resolveDir: dir,
     sourcefile: 'index.cjs-entry.js',
@@ -42,7 +46,7 @@ exports.${fn} = function ${fn}() {
 `;
 writeFileSync(resolve(dir, 'threads.cjs'), optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'));
 writeFileSync(resolve(dir, 'fma.cjs'), optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'));
-writeFileSync(resolve(dir, 'f32.cjs'), optIn('enableF32', 'provideF32Module', await bytes('f32-bytes.generated.js', 'F32_WASM_BASE64'), 'f32'));
+writeFileSync(resolve(dir, 'f32.cjs'), optIn('enableF32', 'provideF32', await bytes('f32-bytes.generated.js', 'F32_WASM_BASE64'), 'f32'));
 
 // Type declarations. tsc writes one .d.ts per module, the CLI's and the kernels' too; only those
 // the three entries reach are kept (users never import the others, and they would double the
