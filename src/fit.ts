@@ -24,7 +24,9 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const direct = o.threads === 1 && core.cell === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
   let rows: FitRows;
   try {
-    rows = fitRows(net, data, options, o.validationSplit, !direct, direct);
+    // Copied only for threads (read after an await); an f32 network's rows (no direct block) are
+    // viewed in place and go into its heap before any await, as f64's did before the direct block.
+    rows = fitRows(net, data, options, o.validationSplit, o.threads !== 1, direct);
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback or worker
   } catch (e) {
     direct?.free();
