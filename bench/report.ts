@@ -55,6 +55,20 @@ const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?
 lines.push(`Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import; TF.js wasm ${tfStart ?? '—'} ms from import.`);
 const al = train.allocations;
 lines.push(`Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`);
+let threads: Record<string, { ratio: number; capacity?: { median: number }; ofCapacity?: { median: number } }> | undefined;
+try {
+  threads = read('threads.json');
+} catch {
+  threads = undefined; // bench/threads.ts did not run
+}
+if (threads) {
+  const cells = ['batch32', 'batch256'].filter((b) => threads![b]).map((b) => {
+    const r = threads![b];
+    const share = r.ofCapacity ? `, ${(100 * r.ofCapacity.median).toFixed(0)}% of the machine's capacity of ${r.capacity!.median.toFixed(2)} measured beside it` : '';
+    return `batch ${b.slice(5)} ${r.ratio.toFixed(2)}×${share}`;
+  });
+  lines.push(`Threads (MNIST 784-128-10, adam, 2 threads ÷ 1): ${cells.join('; ')}.`);
+}
 const table = lines.join('\n');
 console.log(table);
 writeFileSync(new URL('./results/summary.md', import.meta.url), table + '\n');

@@ -4,10 +4,11 @@ import type { Backend, Kernels } from './backends/backend.js';
 import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { newHome, type Home } from './backends/homes.js';
-import { fusable, type Spec } from './spec.js';
+import { fusable, type ResolvedSpec } from './spec.js';
 import { layoutOf, workSize, pad, pad4, type Layout } from './layout.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
+import { planFieldsOf } from './kinds/optimizers.js';
 
 const COUNTERS = 2; // [optimizer step t, dropout stream]
 
@@ -25,7 +26,7 @@ export class Core {
   private readonly home: Home;
   private readonly stateLen: number;
   /** Offsets of the blocks inside the model block, relative to its start. */
-  private readonly rel: { state: number; counters: number; grads: number; plan: number };
+  private readonly offsets: { state: number; counters: number; grads: number; plan: number };
   private capacity = 0;
   disposed = false;
   /** Kernels generated for this shape (undefined: not asked yet; null: none). See perSample(). */
@@ -33,7 +34,7 @@ export class Core {
 
   constructor(
     readonly be: Backend,
-    readonly spec: Spec,
+    readonly spec: ResolvedSpec,
     /** Where an allocation failure is reported (create: 'layers'; fromJSON: 'model.spec.layers'). */
     field = 'layers',
   ) {
@@ -43,7 +44,7 @@ export class Core {
     const padE = (this.padE = this.cell === 2 ? pad4 : pad);
     this.stateLen = stateBlocks(spec.optimizer.type) * padE(this.layout.size);
     const state = padE(this.layout.size), counters = state + this.stateLen, grads = counters + padE(COUNTERS * this.cell);
-    this.rel = { state, counters, grads, plan: grads + padE(this.layout.size) };
+    this.offsets = { state, counters, grads, plan: grads + padE(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(this.units(padE(this.layout.size) + this.stateLen + COUNTERS * this.cell));
     this.enter(1, field);
@@ -86,16 +87,16 @@ export class Core {
     return this.model;
   }
   get state(): number {
-    return this.model + this.rel.state;
+    return this.model + this.offsets.state;
   }
   get counters(): number {
-    return this.model + this.rel.counters;
+    return this.model + this.offsets.counters;
   }
   get grads(): number {
-    return this.model + this.rel.grads;
+    return this.model + this.offsets.grads;
   }
   get plan(): number {
-    return this.model + this.rel.plan;
+    return this.model + this.offsets.plan;
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
@@ -137,7 +138,7 @@ export class Core {
   }
   /** A copy of the persistent part (params | state | counters), for restore(). */
   keep(): Float64Array | Float32Array {
-    return this.view(this.params, this.rel.grads).slice();
+    return this.view(this.params, this.offsets.grads).slice();
   }
   /** n values from element offset `at` (a Float32Array at precision 'f32'). */
   view(at: number, n: number): Float64Array | Float32Array {
@@ -168,18 +169,34 @@ export class Core {
   }
 
   /**
-   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
-   * rewrites the plan table whenever its blocks moved. Every kernel call goes through here. When
-   * memory runs out, throws OUT_OF_MEMORY at `field` and leaves the network as it was.
+   * Called after every enter() while set, by the one user that keeps a copy of this network in
+   * step: a threaded fit (src/parallel/trainer.ts) pushes its mirror's progress here and notes
+   * that the network may have changed. Unset: enter() only makes the network resident.
+   */
+  onEnter: (() => void) | undefined;
+
+  /**
+   * Makes the network resident (makeResident) and then runs the onEnter hook. Every use of the
+   * network goes through here.
    */
   enter(rows: number, field = 'network'): void {
+    this.makeResident(rows, field);
+    this.onEnter?.();
+  }
+
+  /**
+   * Makes the network resident in its backend's heap with room for `rows` samples per batch, and
+   * rewrites the plan table whenever its blocks moved; enter() without the hook (for the hook's
+   * owner). When memory runs out, throws OUT_OF_MEMORY at `field` and leaves the network as it was.
+   */
+  makeResident(rows: number, field = 'network'): void {
     if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
     if (rows <= this.capacity && this.home.model >= 0 && !this.relayout) {
       this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
       return;
     }
     const { spec, layout, be, home } = this;
-    const size = this.units(this.rel.plan + planSize(spec.layers.length) * this.cell);
+    const size = this.units(this.offsets.plan + planSize(spec.layers.length) * this.cell);
     // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
     const exact = Math.max(rows, this.capacity);
     let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
@@ -208,12 +225,11 @@ export class Core {
       [PLAN_FIELD.x, take(cap * spec.inputs)], [PLAN_FIELD.y, take(cap * this.outputs)],
       [PLAN_FIELD.d0, take(cap * widest)], [PLAN_FIELD.d1, take(cap * widest)],
       [PLAN_FIELD.params, this.params], [PLAN_FIELD.grads, this.grads], [PLAN_FIELD.state, this.state], [PLAN_FIELD.nParams, layout.size],
-      [PLAN_FIELD.optimizer, Opt[o.type]], [PLAN_FIELD.lr, o.learningRate], [PLAN_FIELD.decay1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
-      [PLAN_FIELD.nesterov, o.nesterov ? 1 : 0], [PLAN_FIELD.decay2, o.beta2], [PLAN_FIELD.eps, o.epsilon], [PLAN_FIELD.weightDecay, o.weightDecay],
+      [PLAN_FIELD.optimizer, Opt[o.type]], ...planFieldsOf(o).map(([field, v]): [number, number] => [PLAN_FIELD[field], v]),
       [PLAN_FIELD.clipNorm, o.clipNorm], [PLAN_FIELD.clipValue, o.clipValue], [PLAN_FIELD.counters, this.counters], [PLAN_FIELD.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [PLAN_FIELD.fusable, fusable(spec) ? 1 : 0],
-      [PLAN_FIELD.snapshot, this.undoRoom ? take(this.rel.grads) : -1], // room for trainStep's copy of params | state | counters
+      [PLAN_FIELD.snapshot, this.undoRoom ? take(this.offsets.grads) : -1], // room for trainStep's copy of params | state | counters
     ];
     this.relayout = false;
     const plan = this.plan / this.cell; // the plan's first cell in h
@@ -240,7 +256,7 @@ export class Core {
     const widest = Math.max(...this.spec.layers.map((l) => l.units));
     const what = e.block === 'work'
       ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.units(this.workSize(rows)) * 8)}`
-      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes(this.units(this.rel.plan + planSize(this.spec.layers.length) * this.cell) * 8)}`;
+      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes(this.units(this.offsets.plan + planSize(this.spec.layers.length) * this.cell) * 8)}`;
     return new BackpropError('OUT_OF_MEMORY', field, `a size that fits in memory (${e.limit})`, words(what));
   }
 
@@ -248,6 +264,6 @@ export class Core {
   private workSize(cap: number): number {
     const padE = this.padE;
     const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? padE(cap * l.units) : 0), 0);
-    return workSize(this.spec.layers, this.spec.inputs, cap, padE) + masks + (this.undoRoom ? padE(this.rel.grads) : 0);
+    return workSize(this.spec.layers, this.spec.inputs, cap, padE) + masks + (this.undoRoom ? padE(this.offsets.grads) : 0);
   }
 }

@@ -1,6 +1,6 @@
 // Turning what users pass (number[], number[][], Float64Array) into checked row-major rows.
 import { BackpropError, words } from './errors.js';
-import type { Loss } from './kinds.js';
+import { LOSS_KINDS, type Loss } from './kinds.js';
 
 export type Sample = ArrayLike<number>;
 /** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
@@ -169,7 +169,7 @@ export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number,
   // Targets of another row count go to a copy of their own, refused below as before.
   const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, copy, into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)));
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
-  if (loss === 'crossEntropy') checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
+  if (loss && LOSS_KINDS[loss].distributionTargets) checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
   return { x: xr, y: yr };
 }
 

@@ -1,6 +1,7 @@
 // Loss and metric over a data set, in chunks through the plan's batch buffers (no dropout).
 import type { Core } from './core.js';
-import { metricFor, Metric } from './kinds.js';
+import { metricFor } from './kinds.js';
+import { METRIC_BY_CODE, METRIC_KINDS } from './kinds/metrics.js';
 import { PLAN_FIELD } from './plan.js';
 
 export interface Metrics {
@@ -11,9 +12,8 @@ export interface Metrics {
 
 /** Turns a metric sum over `rows` samples into its mean, under its name. @internal */
 export function metricMean(kind: number, sum: number, rows: number, outputs: number): { accuracy?: number; mae?: number } {
-  if (kind === Metric.categoricalAccuracy) return { accuracy: sum / rows };
-  if (kind === Metric.binaryAccuracy) return { accuracy: sum / (rows * outputs) };
-  return { mae: sum / (rows * outputs) };
+  const metric = METRIC_KINDS[METRIC_BY_CODE[kind] ?? 'none'];
+  return { [metric.reported ?? 'mae']: sum / (metric.meanOver === 'rows' ? rows : rows * outputs) };
 }
 
 /** @internal */

@@ -6,7 +6,7 @@ import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { toPairs, type Destination } from './data.js';
 import { pad } from './layout.js';
 import { PLAN_FIELD } from './plan.js';
-import { metricFor, Metric } from './kinds.js';
+import { metricFor, reportedMetric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
@@ -39,41 +39,41 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
 
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
-  const par = o.threads === 1 ? undefined : await Threaded.open(net, o.threads, batchSize);
-  const tc = par ? par.core : core;
+  const threaded = o.threads === 1 ? undefined : await Threaded.open(net, o.threads, batchSize);
+  const trainingCore = threaded ? threaded.core : core;
 
   let stopped = false;
   const control: Control = { stop: () => void (stopped = true), network: net };
-  const history = newHistory(net, val !== undefined, o.threads !== 1 ? par?.threads ?? 1 : undefined);
+  const history = newHistory(net, val !== undefined, o.threads !== 1 ? threaded?.threads ?? 1 : undefined);
 
-  const be = tc.be;
+  const backend = trainingCore.be;
   // In elements (`cell` per f64 unit of the allocator; perm, out and lrs are f64 cells:
   // ARCHITECTURE.md, Precision). The direct block exists only in f64 (cell 1).
-  const cell = tc.cell;
+  const cell = trainingCore.cell;
   let block: number, at: DataLayout;
   if (direct) ({ block, at } = direct.placed!);
   else {
-    at = dataLayout(n, inputs, outputs, batches, cell, tc.padE);
+    at = dataLayout(n, inputs, outputs, batches, cell, trainingCore.padE);
     const units = Math.ceil(at.size / cell);
     try {
-      if (!par) core.enter(batchSize, 'options.batchSize'); // threads asked for, one running
-      block = cell * be.alloc(units, false); // every part is written before it is read
+      if (!threaded) core.enter(batchSize, 'options.batchSize'); // threads asked for, one running
+      block = cell * backend.alloc(units, false); // every part is written before it is read
     } catch (e) {
-      await par?.close();
+      await threaded?.close();
       throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, units) : e; // Core's are in user terms already
     }
   }
-  const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
+  const kernels = batchSize === 1 && !threaded ? core.perSample() : backend.k;
   try {
-    let h = be.heap();
+    let h = backend.heap();
     const cellOf = (element: number) => element / cell; // an f64 cell's index in h
     if (!direct) {
-      be.values().set(x, block + at.x);
-      be.values().set(y, block + at.y);
+      backend.values().set(x, block + at.x);
+      backend.values().set(y, block + at.y);
     }
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = tc.keep(); // the chunk's start, replayed from should an update diverge
+    const before = trainingCore.keep(); // the chunk's start, replayed from should an update diverge
     const lrs = new Float64Array(batches);
     const lr0 = core.spec.optimizer.learningRate;
     const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
@@ -85,10 +85,10 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       // A constant rate stays in the plan (lrs = −1 for the kernel); others go per batch.
       if (!fixedRate) {
         for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, lr0, epoch, epoch * batches + b, batches, o.epochs * batches);
-        be.heap().set(lrs, cellOf(block + at.lrs));
+        backend.heap().set(lrs, cellOf(block + at.lrs));
       }
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
-      const perm = be.heap().subarray(cellOf(block + at.perm), cellOf(block + at.perm) + n);
+      const perm = backend.heap().subarray(cellOf(block + at.perm), cellOf(block + at.perm) + n);
       if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
       const stream = net.rng.state; // put back if this epoch is aborted before its first batch
       if (o.shuffle) net.rng.shuffle(perm);
@@ -101,35 +101,35 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         }
         const count = perBatchCallbacks ? 1 : Math.min(chunk, batches - b0);
         const t0 = performance.now();
-        if (par) par.enter();
+        if (threaded) threaded.enter();
         else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
-        before.set(tc.view(tc.params, before.length));
-        if (fixedRate) tc.setField(PLAN_FIELD.lr, lr0); // a scheduled fit before may have left another
+        before.set(trainingCore.view(trainingCore.params, before.length));
+        if (fixedRate) trainingCore.setField(PLAN_FIELD.lr, lr0); // a scheduled fit before may have left another
         const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
           Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + cell * 2 * b0, fixedRate ? -1 : block + at.lrs + cell * b0];
-        const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
+        const done = threaded ? threaded.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
-        h = be.heap();
+        h = backend.heap();
         const out = cellOf(block + at.out);
-        if (tc.field(PLAN_FIELD.diverged) !== 0) {
+        if (trainingCore.field(PLAN_FIELD.diverged) !== 0) {
           // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
           // back to the chunk's start, then the chunk's finite batches again (the same bits: every
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
-          tc.setField(PLAN_FIELD.diverged, 0);
-          tc.restore(before);
+          trainingCore.setField(PLAN_FIELD.diverged, 0);
+          trainingCore.restore(before);
           let last = done; // 1 + the batch whose update overflowed
-          if (!par && kernels !== be.k) {
+          if (!threaded && kernels !== backend.k) {
             // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
             // which check every step and give the same bits, find the batch.
-            last = be.k.trainBatches(core.plan, ...chunkArgs);
-            tc.setField(PLAN_FIELD.diverged, 0);
-            tc.restore(before);
+            last = backend.k.trainBatches(core.plan, ...chunkArgs);
+            trainingCore.setField(PLAN_FIELD.diverged, 0);
+            trainingCore.restore(before);
           }
           chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
-          if (last > 1 && par) par.train(...chunkArgs);
+          if (last > 1 && threaded) threaded.train(...chunkArgs);
           else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
-          h = be.heap();
-          tc.setField(PLAN_FIELD.diverged, 0);
+          h = backend.heap();
+          trainingCore.setField(PLAN_FIELD.diverged, 0);
           const loss = h[out + 2 * (b0 + last - 1)];
           throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }
@@ -163,9 +163,9 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     }
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
-    if (!par) core.resetRate(); // or the next trainStep would run at the schedule's last rate
-    be.free(block / cell);
-    await par?.close(); // pushes the progress made, also when training threw
+    if (!threaded) core.resetRate(); // or the next trainStep would run at the schedule's last rate
+    backend.free(block / cell);
+    await threaded?.close(); // pushes the progress made, also when training threw
   }
   return history;
 }
@@ -198,13 +198,13 @@ class DirectBlock {
   constructor(private net: Network, private batchSize: number, private signal?: AbortSignal) {}
   readonly x = (rows: number): Float64Array | undefined => {
     if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
-    const { core } = this.net, be = core.be;
+    const { core } = this.net, backend = core.be;
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
     core.enter(batch, 'options.batchSize');
     const at = dataLayout(rows, this.net.inputs, this.net.outputs, Math.ceil(rows / batch));
     try {
-      this.placed = { block: be.alloc(at.size, false), at }; // every part is written before it is read
+      this.placed = { block: backend.alloc(at.size, false), at }; // every part is written before it is read
     } catch (e) {
       throw e instanceof OutOfMemory ? dataOutOfMemory(e, rows, this.net.inputs + this.net.outputs, at.size) : e;
     }
@@ -319,5 +319,5 @@ export function endEpoch(net: Network, history: History, logs: Logs, val: FitRow
 }
 
 function metricNames(net: Network): { name: 'accuracy' | 'mae'; valName: 'valAccuracy' | 'valMae' } {
-  return metricFor(net.core.spec.loss) === Metric.mae ? { name: 'mae', valName: 'valMae' } : { name: 'accuracy', valName: 'valAccuracy' };
+  return reportedMetric(net.core.spec.loss) === 'mae' ? { name: 'mae', valName: 'valMae' } : { name: 'accuracy', valName: 'valAccuracy' };
 }

@@ -1,7 +1,7 @@
 // Seeded initial weights, uniform (one draw per weight, so start-up stays fast), by the scheme
 // each activation's descriptor names (src/kinds/activations.ts): He U(±√(6/in)), LeCun U(±√(3/in))
 // or Glorot U(±√(6/(in+out))); zero biases.
-import type { Layer } from './spec.js';
+import type { ResolvedLayer } from './spec.js';
 import type { Layout } from './layout.js';
 import { Rng } from './rng.js';
 import { ACTIVATION_KINDS, type InitScheme } from './kinds/activations.js';
@@ -15,7 +15,7 @@ function initLimit(scheme: InitScheme, inputs: number, units: number): number {
   }
 }
 
-export function initParams(layers: Layer[], layout: Layout, seed: number, out: Float64Array | Float32Array): void {
+export function initParams(layers: ResolvedLayer[], layout: Layout, seed: number, out: Float64Array | Float32Array): void {
   const rng = new Rng(seed);
   layers.forEach((l, i) => {
     const { w, b } = layout.layers[i];

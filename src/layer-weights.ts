@@ -2,7 +2,7 @@
 // parameter block (src/layout.ts).
 import { BackpropError } from './errors.js';
 import { toRows } from './data.js';
-import type { Spec } from './spec.js';
+import type { ResolvedSpec } from './spec.js';
 import type { Layout } from './layout.js';
 
 export interface LayerWeights {
@@ -11,7 +11,7 @@ export interface LayerWeights {
 }
 
 /** The layers of the parameter block at `at` in `heap` (a backend's values()). */
-export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec: Spec, layout: Layout): LayerWeights[] {
+export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec: ResolvedSpec, layout: Layout): LayerWeights[] {
   return spec.layers.map((l, i) => {
     const s = layout.layers[i];
     const weights: number[][] = [];
@@ -24,7 +24,7 @@ export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec
  * A parameter block from every layer's weights (and bias; omitted means zeros), checked whole
  * before anything is written: INVALID_DATA naming the first bad field.
  */
-export function packLayers(layers: LayerWeights[], spec: Spec, layout: Layout): Float64Array {
+export function packLayers(layers: LayerWeights[], spec: ResolvedSpec, layout: Layout): Float64Array {
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new BackpropError('INVALID_DATA', field, expected, got);
   };

@@ -1,6 +1,6 @@
 // Where each layer's parameters sit in the flat blocks. Parameters, gradients and optimizer
 // state are each one block of `size` elements laid out by these same offsets.
-import type { Layer } from './spec.js';
+import type { ResolvedLayer } from './spec.js';
 
 export interface LayerSlots {
   w: number; // weights[out][in], row-major: units × inputs
@@ -12,7 +12,7 @@ export interface Layout {
   size: number; // parameters in all
 }
 
-export function layoutOf(layers: Layer[]): Layout {
+export function layoutOf(layers: ResolvedLayer[]): Layout {
   let at = 0;
   const slots = layers.map((l) => {
     const w = at;
@@ -25,7 +25,7 @@ export function layoutOf(layers: Layer[]): Layout {
 }
 
 /** Sizes of the per-capacity work buffers: batch X and Y, each layer's Z and A, two deltas. */
-export function workSize(layers: Layer[], inputs: number, capacity: number, padTo: (n: number) => number = pad): number {
+export function workSize(layers: ResolvedLayer[], inputs: number, capacity: number, padTo: (n: number) => number = pad): number {
   const widest = Math.max(...layers.map((l) => l.units));
   const zs = layers.reduce((s, l) => s + 2 * padTo(capacity * l.units), 0);
   return padTo(capacity * inputs) + padTo(capacity * layers[layers.length - 1].units) + zs + 2 * padTo(capacity * widest);

@@ -4,7 +4,7 @@ import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError, words } from './errors.js';
 import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
 import { initParams } from './init.js';
-import { metricFor, Metric } from './kinds.js';
+import { LOSS_KINDS, reportedMetric } from './kinds.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
 import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
@@ -15,9 +15,10 @@ import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
 import type { FitData, FitOptions, History } from './fit-options.js';
 import { summarize } from './summary.js';
-import { toONNX, type ImportOptions } from './exchange/onnx.js';
+import { writeONNX } from './exchange/onnx.js';
+import type { ExportedModel, ImportedModel, ImportOptions } from './exchange/build.js';
 import { traceNetwork, type Trace } from './trace.js';
-import { toTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
+import { writeTFJS, type TFJSArtifacts } from './exchange/tfjs.js';
 import { saveText, loadText, type ModelLocation, type SaveResult } from './io/save-load.js';
 import type { Dataset } from './dataset/dataset.js';
 import type { Preprocessing } from './dataset/preprocessing.js';
@@ -126,22 +127,49 @@ export class Network {
   /** Reads an ONNX model of dense layers (as toONNX writes, or MatMul/Add graphs from elsewhere). */
   static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: ImportOptions): Promise<Network> {
     // The readers load when first used: bundlers that split (Vite, webpack, Rollup) keep them out of the main chunk.
-    return (await import('./exchange/onnx-read.js')).fromONNX(bytes, options);
+    return Network.fromImported((await import('./exchange/onnx-read.js')).readONNX(bytes, options));
   }
 
   /** Reads a TF.js Layers Sequential model of Dense layers (model.json topology + weights). */
   static async fromTFJS(artifacts: unknown, options?: ImportOptions): Promise<Network> {
-    return (await import('./exchange/tfjs-read.js')).fromTFJS(artifacts, options);
+    return Network.fromImported((await import('./exchange/tfjs-read.js')).readTFJS(artifacts, options));
+  }
+
+  /** Creates the network an import read, and loads its weights. */
+  private static async fromImported({ spec, weights, create }: ImportedModel): Promise<Network> {
+    let net: Network;
+    try {
+      net = await Network.create(spec, create);
+    } catch (e) {
+      // The layers (and any saved settings) came from the file: a mismatch is the model's.
+      throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
+    }
+    // Straight into the parameter block (as fromJSON does): the readers checked shapes and
+    // finiteness, and a copy through setWeights' nested arrays would cost 3× the network.
+    const c = net.core;
+    c.enter(1);
+    const params = c.view(c.params, c.layout.size);
+    weights.forEach((w, i) => {
+      const at = c.layout.layers[i];
+      params.set(w.weights, at.w);
+      if (w.bias) params.set(w.bias, at.b);
+    });
+    return net;
+  }
+
+  /** What an export reads: the normalized spec, the weights and the spec toJSON() saves. */
+  private exported(): ExportedModel {
+    return { spec: this.spec, weights: this.getWeights(), saved: this.toJSON().spec };
   }
 
   /** An ONNX model (opset 17, f64) that ONNX Runtime runs with the same outputs as predict(). */
   toONNX(): Uint8Array {
-    return toONNX(this);
+    return writeONNX(this.exported());
   }
 
   /** TF.js Layers artifacts (float32 weights) for tf.io.fromMemory / tf.loadLayersModel. */
   toTFJS(): TFJSArtifacts {
-    return toTFJS(this);
+    return writeTFJS(this.exported());
   }
 
   /** The normalized spec, every default filled in: a deeply frozen copy (changing it cannot change the network). */
@@ -302,7 +330,7 @@ export class Network {
 
   /** The name of the metric reported beside the loss. */
   get metric(): 'accuracy' | 'mae' {
-    return metricFor(this.spec.loss) === Metric.mae ? 'mae' : 'accuracy';
+    return reportedMetric(this.spec.loss);
   }
 
   /** A readable table of layers, shapes and parameter counts. */
@@ -369,7 +397,7 @@ export class Network {
     const v = this.core.be.values(), y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
     // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
-    if (this.core.spec.loss === 'crossEntropy') checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');
+    if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');
     return true;
   }
 

@@ -5,7 +5,8 @@
 // where every offset (the plan's, and those it holds) counts f32 elements and f64 cell = offset / 2.
 import type { Kernels } from './backends/backend.js';
 import { PLAN_FIELD, LAYER_FIELD, layerAt } from './plan.js';
-import { fusedWithOutput, Opt } from './kinds.js';
+import { fusedWithOutput } from './kinds.js';
+import { OPTIMIZER_BY_CODE, type OptimizerName } from './kinds/optimizers.js';
 import { dropoutSeed } from './backends/js/regularize.js';
 import { pad } from './layout.js';
 import { unknownKind } from './backends/js/unknown-kind.js';
@@ -67,6 +68,18 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
 
 /** The stride of src/core.ts's optimizer state blocks: n values rounded up to a whole v128 (2 f64 or 4 f32). */
 const stateStride = (n: number, per: number) => (per === 1 ? pad(n) : n + ((4 - (n % 4)) % 4));
+/** One optimizer's kernel over the parameter block P, gradients G and state S, its hyper-parameters read from the plan. */
+type Update = (k: Kernels, h: Float64Array, plan: number, n: number, p: number, g: number, s: number, t: number, per: number) => number;
+const adamUpdate: Update = (k, h, plan, n, p, g, s, t, per) =>
+  k.adam(n, p, g, s, s + stateStride(n, per), h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.decay2], h[plan + PLAN_FIELD.eps], t, h[plan + PLAN_FIELD.weightDecay]);
+/** Keyed by name (a missing optimizer does not compile); assembly/network.ts optimize() is its Wasm twin. */
+const UPDATES = {
+  sgd: (k, h, plan, n, p, g, s) => k.sgd(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.nesterov]),
+  adam: adamUpdate,
+  adamw: adamUpdate,
+  rmsprop: (k, h, plan, n, p, g, s) => k.rmsprop(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.eps]),
+  adagrad: (k, h, plan, n, p, g, s) => k.adagrad(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.eps]),
+} satisfies Record<OptimizerName, Update>;
 
 /** Clipping and one optimizer update; on a non-finite new value flags the plan (PLAN_FIELD.diverged) and returns 1. */
 export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number {
@@ -78,13 +91,8 @@ export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number
   }
   if (h[plan + PLAN_FIELD.clipValue] > 0) k.clipValue(n, g, h[plan + PLAN_FIELD.clipValue]);
   const t = (h[h[plan + PLAN_FIELD.counters] / per] += 1);
-  const [kind, lr, beta1, eps] = [h[plan + PLAN_FIELD.optimizer], h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.eps]];
-  let bad: number;
-  if (kind === Opt.adam || kind === Opt.adamw) bad = k.adam(n, p, g, s, s + stateStride(n, per), lr, beta1, h[plan + PLAN_FIELD.decay2], eps, t, h[plan + PLAN_FIELD.weightDecay]);
-  else if (kind === Opt.rmsprop) bad = k.rmsprop(n, p, g, s, lr, beta1, eps);
-  else if (kind === Opt.adagrad) bad = k.adagrad(n, p, g, s, lr, eps);
-  else if (kind === Opt.sgd) bad = k.sgd(n, p, g, s, lr, beta1, h[plan + PLAN_FIELD.nesterov]);
-  else return unknownKind('optimizer', kind);
+  const kind = h[plan + PLAN_FIELD.optimizer], name = OPTIMIZER_BY_CODE[kind];
+  const bad = name === undefined ? unknownKind('optimizer', kind) : UPDATES[name](k, h, plan, n, p, g, s, t, per);
   if (bad) h[plan + PLAN_FIELD.diverged] = 1;
   return bad;
 }

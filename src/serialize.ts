@@ -2,7 +2,7 @@
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer, type Precision } from './spec.js';
+import { normalizeSpec, checkKeys, type ResolvedSpec, type OptimizerSpec, type ResolvedLayer, type Precision } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
 import type { PreprocessingJSON } from './dataset/preprocessing.js';
@@ -20,7 +20,7 @@ export const VERSION_F32 = 3;
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<Spec, 'layers' | 'optimizer' | 'precision'> & { optimizer: OptimizerSpec; layers: Omit<Layer, 'inputs'>[]; precision?: Precision };
+  spec: Omit<ResolvedSpec, 'layers' | 'optimizer' | 'precision'> & { optimizer: OptimizerSpec; layers: Omit<ResolvedLayer, 'inputs'>[]; precision?: Precision };
   params: string;
   /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
@@ -87,7 +87,7 @@ export function decodeF32(s: unknown, count: number, field: string): Float32Arra
 }
 
 export interface Decoded {
-  spec: Spec;
+  spec: ResolvedSpec;
   /** Float32Array for an f32 network's file (version 3, precision 'f32'). */
   params: Float64Array | Float32Array;
   state: Float64Array | Float32Array;
@@ -114,7 +114,7 @@ export function parseModel(input: unknown): Decoded {
     invalid('model.spec.precision', `no precision in a version ${o.version as number} file (precision came with version ${VERSION_F32})`, (o.spec as Record<string, unknown>).precision);
   }
   checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
-  let spec: Spec;
+  let spec: ResolvedSpec;
   try {
     spec = normalizeSpec(o.spec, 'file');
   } catch (e) {

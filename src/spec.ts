@@ -1,6 +1,7 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
 import { ACTIVATION_KINDS } from './kinds/activations.js';
 import { ACTIVATIONS, LOSSES, LOSS_KINDS, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
+import { HYPER_PARAMETERS, OPTIMIZER_KINDS, hyperParametersOf, type HyperCheck, type HyperParameter } from './kinds/optimizers.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 
 export interface LayerSpec {
@@ -54,6 +55,10 @@ export interface AdagradSpec extends Clipping {
   epsilon?: number;
 }
 export type OptimizerSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
+/** @internal true when A and B are the same set of names (else never: the assignment below fails to compile). */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** Every optimizer of src/kinds/optimizers.ts has a spec type above, and no other. @internal */
+export const OPTIMIZER_SPECS_COVER_THE_TABLE: SameNames<OptimizerSpec['type'], OptimizerName> = true;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 /** The element type of every value the network computes with (parameters, activations, data in the heap). */
 export type Precision = 'f32' | 'f64';
@@ -76,7 +81,8 @@ export interface NetworkSpec {
   precision?: Precision;
 }
 
-export interface Layer {
+/** A layer of a resolved spec: every field filled in (the user writes a LayerSpec). */
+export interface ResolvedLayer {
   inputs: number;
   units: number;
   activation: Activation;
@@ -85,8 +91,8 @@ export interface Layer {
   dropout: number;
 }
 
-/** The optimizer with every field filled in (fields that do not apply to its type are 0). */
-export interface Optimizer {
+/** The optimizer with every field filled in (fields that do not apply to its type are 0); the user writes an OptimizerSpec. */
+export interface ResolvedOptimizer {
   type: OptimizerName;
   learningRate: number;
   momentum: number;
@@ -100,20 +106,30 @@ export interface Optimizer {
   clipValue: number;
 }
 
-export interface Spec {
+/** The spec after validation, every default filled in (what `net.spec` returns; the user writes a NetworkSpec). */
+export interface ResolvedSpec {
   inputs: number;
-  layers: Layer[];
+  layers: ResolvedLayer[];
   loss: Loss;
-  optimizer: Optimizer;
+  optimizer: ResolvedOptimizer;
   seed: number;
   precision: Precision;
 }
+
+// The public API's names for the resolved forms (unchanged for users; inside src/ the Resolved… names
+// keep them apart from the user's NetworkSpec, LayerSpec and OptimizerSpec).
+/** = ResolvedSpec. */
+export type Spec = ResolvedSpec;
+/** = ResolvedLayer. */
+export type Layer = ResolvedLayer;
+/** = ResolvedOptimizer. */
+export type Optimizer = ResolvedOptimizer;
 
 /** T with every property, at every depth, read-only (what `net.spec` returns). */
 export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** A deep copy of a normalized spec, frozen at every level. */
-export function frozenCopy(spec: Spec): DeepReadonly<Spec> {
+export function frozenCopy(spec: ResolvedSpec): DeepReadonly<ResolvedSpec> {
   const freeze = <T>(v: T): T => {
     if (typeof v === 'object' && v !== null) {
       for (const x of Object.values(v)) freeze(x);
@@ -153,7 +169,7 @@ function defaultOutput(loss: Loss): Activation {
  * `from`: 'create' for Network.create's spec, which may name a backend; 'file' for a spec read
  * from a model file, which may not: the caller chooses the backend, never the file.
  */
-export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'): Spec {
+export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'): ResolvedSpec {
   if (!isObject(input)) fail('spec', 'an object { inputs, layers, ... }', input);
   const s = input as Record<string, unknown>;
   // Create options, not spec fields: a module in the spec was silently ignored.
@@ -174,7 +190,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   let width = inputs;
   if (raw.length > MAX_LAYERS) fail('layers', `at most ${MAX_LAYERS} layers`, raw.length);
   // Array.from, not map: it visits holes (map skips them) and never consults a `constructor` key.
-  const layers = Array.from(raw, (l, i): Layer => {
+  const layers = Array.from(raw, (l, i): ResolvedLayer => {
     const f = `layers[${i}]`;
     if (!isObject(l)) fail(f, 'an object { units, activation?, bias? }', l);
     const o = l as Record<string, unknown>;
@@ -198,53 +214,63 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   // A fused loss computes dL/dZ from logits: its output activation is part of it.
   const fusedOutput = LOSS_KINDS[loss].fused ? LOSS_KINDS[loss].output : undefined;
   if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
-  if (loss === 'crossEntropy' && out.units < 2) fail(`layers[${layers.length - 1}].units`, "at least 2 with loss 'crossEntropy'", out.units);
+  const minOutputs = LOSS_KINDS[loss].minOutputs;
+  if (out.units < minOutputs) fail(`layers[${layers.length - 1}].units`, `at least ${minOutputs} with loss '${loss}'`, out.units);
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed), precision };
 }
 
-const OPTIMIZER_KEYS: Record<OptimizerName, string[]> = {
-  sgd: ['learningRate', 'momentum', 'nesterov'],
-  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
-  adamw: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'],
-  rmsprop: ['learningRate', 'rho', 'epsilon'],
-  adagrad: ['learningRate', 'epsilon'],
-};
-const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.01 };
-
-export function normalizeOptimizer(v: unknown): Optimizer {
+export function normalizeOptimizer(v: unknown): ResolvedOptimizer {
   if (v === undefined) v = { type: 'sgd' };
-  if (!isObject(v)) fail('optimizer', "an object { type: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', learningRate?, ... }", v);
+  if (!isObject(v)) fail('optimizer', `an object { type: ${OPTIMIZERS.map((name) => `'${name}'`).join(' | ')}, learningRate?, ... }`, v);
   const o = v as Record<string, unknown>;
   const type = o.type as OptimizerName;
   if (!OPTIMIZERS.includes(type)) fail('optimizer.type', `one of ${OPTIMIZERS.join(', ')}`, o.type);
-  checkKeys(o, ['type', ...OPTIMIZER_KEYS[type], 'clipNorm', 'clipValue'], 'optimizer');
-  const num = (key: string, dflt: number, min: number, below?: number) => {
-    if (o[key] === undefined) return dflt;
-    const x = finite(o[key], `optimizer.${key}`, min);
-    if (below !== undefined && x >= below) fail(`optimizer.${key}`, `a number in [${min}, ${below})`, x);
-    return x;
-  };
-  const positive = (key: string, dflt: number) => {
-    if (o[key] === undefined) return dflt;
-    const x = finite(o[key], `optimizer.${key}`);
-    return x > 0 ? x : fail(`optimizer.${key}`, 'a finite number > 0', x);
-  };
-  if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') fail('optimizer.nesterov', 'true or false', o.nesterov);
-  const adamLike = type === 'adam' || type === 'adamw';
-  const eps = { sgd: 0, adam: 1e-8, adamw: 1e-8, rmsprop: 1e-8, adagrad: 1e-10 }[type];
+  const keys = hyperParametersOf(type);
+  checkKeys(o, ['type', ...keys, 'clipNorm', 'clipValue'], 'optimizer');
+  const defaults: Partial<Record<HyperParameter, number | boolean>> = OPTIMIZER_KINDS[type].defaults;
+  // Flags first, then the numbers in table order: the first bad field is the one reported.
+  const ordered = [...keys.filter((key) => HYPER_PARAMETERS[key].check === 'flag'), ...keys.filter((key) => HYPER_PARAMETERS[key].check !== 'flag')];
+  const given: Partial<Record<HyperParameter, number | boolean>> = {};
+  for (const key of ordered) given[key] = o[key] === undefined ? defaults[key] : checkHyper(HYPER_PARAMETERS[key].check, o[key], `optimizer.${key}`);
+  // A hyper-parameter the type does not take is 0 (false for a flag).
+  const value = (key: HyperParameter) => (given[key] ?? 0) as number;
   return {
     type,
-    learningRate: positive('learningRate', DEFAULT_LR[type]),
-    momentum: type === 'sgd' ? num('momentum', 0, 0, 1) : 0,
-    nesterov: o.nesterov === true,
-    beta1: adamLike ? num('beta1', 0.9, 0, 1) : 0,
-    beta2: adamLike ? num('beta2', 0.999, 0, 1) : 0,
-    rho: type === 'rmsprop' ? num('rho', 0.9, 0, 1) : 0,
-    epsilon: eps ? positive('epsilon', eps) : 0,
-    weightDecay: type === 'adamw' ? num('weightDecay', 0.01, 0) : 0,
-    clipNorm: positive('clipNorm', 0),
-    clipValue: positive('clipValue', 0),
-  };
+    learningRate: value('learningRate'),
+    momentum: value('momentum'),
+    nesterov: given.nesterov === true,
+    beta1: value('beta1'),
+    beta2: value('beta2'),
+    rho: value('rho'),
+    epsilon: value('epsilon'),
+    weightDecay: value('weightDecay'),
+    clipNorm: positive(o.clipNorm, 'optimizer.clipNorm', 0),
+    clipValue: positive(o.clipValue, 'optimizer.clipValue', 0),
+  } satisfies Record<HyperParameter, unknown> & ResolvedOptimizer;
+}
+
+/** A finite number > 0, or `dflt` when absent. */
+function positive(v: unknown, field: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const x = finite(v, field);
+  return x > 0 ? x : fail(field, 'a finite number > 0', x);
+}
+
+function checkHyper(check: HyperCheck, v: unknown, field: string): number | boolean {
+  switch (check) {
+    case 'flag':
+      return typeof v === 'boolean' ? v : fail(field, 'true or false', v);
+    case 'positive':
+      return positive(v, field, 0);
+    case 'nonNegative':
+      return finite(v, field, 0);
+    case 'fraction': {
+      const x = finite(v, field, 0);
+      return x < 1 ? x : fail(field, 'a number in [0, 1)', x);
+    }
+    default:
+      return check satisfies never;
+  }
 }
 
 /** The user-facing form of a normalized optimizer: only the fields its type takes. */
@@ -252,14 +278,14 @@ export function normalizeOptimizer(v: unknown): Optimizer {
  * Whether one-sample steps may take the fused path (assembly/fused.ts, and the per-shape modules
  * of src/backends/wasm/specialize.ts): plain or momentum SGD with no clipping, L2 or dropout.
  */
-export function fusable(spec: Spec): boolean {
+export function fusable(spec: ResolvedSpec): boolean {
   const o = spec.optimizer;
   return o.type === 'sgd' && !o.clipNorm && !o.clipValue && spec.layers.every((l) => !l.l2 && !l.dropout);
 }
 
-export function optimizerSpec(o: Optimizer): OptimizerSpec {
+export function optimizerSpec(o: ResolvedOptimizer): OptimizerSpec {
   const out: Record<string, unknown> = { type: o.type };
-  for (const key of OPTIMIZER_KEYS[o.type]) out[key] = o[key as keyof Optimizer];
+  for (const key of hyperParametersOf(o.type)) out[key] = o[key];
   if (o.clipNorm > 0) out.clipNorm = o.clipNorm;
   if (o.clipValue > 0) out.clipValue = o.clipValue;
   return out as unknown as OptimizerSpec;

@@ -1,7 +1,7 @@
 // summary(): a plain-text table of the network, like Keras's model.summary().
-import type { Spec } from './spec.js';
+import type { ResolvedSpec } from './spec.js';
 
-export function summarize(spec: Spec, backend: string): string {
+export function summarize(spec: ResolvedSpec, backend: string): string {
   const rows = [['#', 'layer', 'output shape', 'params', 'options']];
   let total = 0;
   spec.layers.forEach((l, i) => {

@@ -8,7 +8,7 @@ import type { Network } from './network.js';
 import type { Core } from './core.js';
 import { BackpropError } from './errors.js';
 import { PLAN_FIELD } from './plan.js';
-import { metricFor, Metric } from './kinds.js';
+import { metricFor, reportedMetric } from './kinds.js';
 import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
@@ -95,7 +95,7 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
   // sampleWeights has one weight per row of the data as given; a validation split takes the last
   // rows, and 'balanced' class weights count the training rows.
   const given = n + (val?.field === 'options.validationSplit' ? val.rows : 0);
-  const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, metricFor(net.spec.loss) !== Metric.mae, given)!;
+  const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, reportedMetric(net.spec.loss) === 'accuracy', given)!;
   // As every fit that cannot use the threads it was given: one thread, one warning, history says so.
   if (o.threads !== 1) fallBack('weighted fits (classWeights, sampleWeights) run on one thread');
   return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal, yieldEveryMs: o.yieldEveryMs, threadsAsked: o.threads !== 1 });

@@ -4,17 +4,14 @@ import { describe, it, expect } from 'vitest';
 import { Network, type Activation, type Loss } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 import { ACTIVATIONS, ELEMENTWISE_ACTIVATIONS } from '../src/kinds/activations.js';
+import { LOSSES, LOSS_KINDS } from '../src/kinds/losses.js';
 import { gradCheckError } from './helpers/gradcheck.js';
 import { randomRows, randomTargets } from './helpers/random.js';
 
 // Every kind of the activation table (src/kinds/activations.ts): a new activation is checked here unlisted.
 const HIDDEN: Activation[] = ELEMENTWISE_ACTIVATIONS;
-const OUTPUTS: Record<Loss, Activation[]> = {
-  halfSquaredError: ACTIVATIONS,
-  mse: ACTIVATIONS,
-  crossEntropy: ['softmax'],
-  binaryCrossEntropy: ['sigmoid'],
-};
+// Every loss of its table (src/kinds/losses.ts): a fused one with its own output, the others with every activation.
+const OUTPUTS = Object.fromEntries(LOSSES.map((loss) => [loss, LOSS_KINDS[loss].fused ? [LOSS_KINDS[loss].output] : ACTIVATIONS])) as Record<Loss, Activation[]>;
 const TOLERANCE = 1e-6; // relative; central differences with h = 1e-5 are good to ~1e-9 here
 
 const cases: [string, Activation, Activation, Loss][] = [];

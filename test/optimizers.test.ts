@@ -3,6 +3,7 @@
 // L = (w·x − y)², so g = 2(w·x − y)·x — simple enough to follow each update by hand.
 import { describe, it, expect } from 'vitest';
 import { Network, type OptimizerSpec } from '../src/index.js';
+import { OPTIMIZERS as TABLE, HYPER_PARAMETERS, hyperParametersOf } from '../src/kinds/optimizers.js';
 
 const X = 1.5, Y = -0.5, W0 = 0.8;
 const grad = (w: number) => 2 * (w * X - Y) * X;
@@ -11,13 +12,15 @@ const grad = (w: number) => 2 * (w * X - Y) * X;
 function byHand(o: OptimizerSpec): number[] {
   let w = W0, v = 0, m = 0, s = 0;
   const ws: number[] = [];
+  // The documented defaults (README's optimizer table), written out here independently of src/kinds/.
+  const lr = o.learningRate ?? { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.01 }[o.type];
   for (let t = 1; t <= 2; t++) {
     const g = grad(w);
     switch (o.type) {
       case 'sgd': {
         const mu = o.momentum ?? 0;
         v = mu * v + g;
-        w -= o.learningRate! * (o.nesterov ? g + mu * v : mu ? v : g);
+        w -= lr * (o.nesterov ? g + mu * v : mu ? v : g);
         break;
       }
       case 'adam':
@@ -27,19 +30,21 @@ function byHand(o: OptimizerSpec): number[] {
         v = b2 * v + (1 - b2) * g * g;
         const mHat = m / (1 - b1 ** t), vHat = v / (1 - b2 ** t);
         const decay = o.type === 'adamw' ? (o.weightDecay ?? 0.01) : 0;
-        w -= o.learningRate! * (mHat / (Math.sqrt(vHat) + eps) + decay * w);
+        w -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * w);
         break;
       }
       case 'rmsprop': {
         const rho = o.rho ?? 0.9;
         s = rho * s + (1 - rho) * g * g;
-        w -= (o.learningRate! * g) / (Math.sqrt(s) + (o.epsilon ?? 1e-8));
+        w -= (lr * g) / (Math.sqrt(s) + (o.epsilon ?? 1e-8));
         break;
       }
       case 'adagrad':
         s += g * g;
-        w -= (o.learningRate! * g) / (Math.sqrt(s) + (o.epsilon ?? 1e-10));
+        w -= (lr * g) / (Math.sqrt(s) + (o.epsilon ?? 1e-10));
         break;
+      default:
+        throw new Error(`no hand trajectory for optimizer ${(o satisfies never as OptimizerSpec).type}`);
     }
     ws.push(w);
   }
@@ -55,6 +60,16 @@ const OPTIMIZERS: OptimizerSpec[] = [
   { type: 'adamw', learningRate: 0.05, weightDecay: 0.1 },
   { type: 'rmsprop', learningRate: 0.01, rho: 0.8 },
   { type: 'adagrad', learningRate: 0.3 },
+  // Every optimizer of the table (src/kinds/optimizers.ts) with its defaults, and with every
+  // hyper-parameter moved off its default: a new optimizer is checked here unlisted, and fails
+  // until byHand() has its formula.
+  ...TABLE.map((type) => ({ type }) as OptimizerSpec),
+  ...TABLE.map((type) => {
+    const moved = { positive: 3, fraction: 0.6, nonNegative: 0.05, flag: true };
+    const o: Record<string, unknown> = { type };
+    for (const key of hyperParametersOf(type)) o[key] = key === 'learningRate' ? 0.02 : key === 'epsilon' ? 1e-3 : moved[HYPER_PARAMETERS[key].check];
+    return o as unknown as OptimizerSpec;
+  }),
 ];
 
 describe.each(['wasm', 'js'] as const)('optimizers on %s', (backend) => {

@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 import { ACTIVATIONS, ELEMENTWISE_ACTIVATIONS, type Activation } from '../src/kinds/activations.js';
+import { LOSSES, LOSS_KINDS } from '../src/kinds/losses.js';
 import { PLAN_FIELD, LAYER_FIELD, layerAt } from '../src/plan.js';
 import { Bytes } from '../src/backends/wasm/encode.js';
 import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
@@ -62,11 +63,10 @@ const base = (act: Act, out: Act, loss: NetworkSpec['loss'], extra: Partial<Netw
 });
 
 describe('generated per-shape kernels equal the generic fused step, bit for bit', () => {
-  it.each(ELEMENTWISE_ACTIVATIONS)('hidden %s, every output activation with halfSquaredError and mse', async (act) => {
-    for (const out of ACTIVATIONS) {
-      await expectSameBits(base(act, out, 'halfSquaredError'), 1);
-      await expectSameBits(base(act, out, 'mse'), 2);
-    }
+  // Every loss of the table whose gradient is not fused with its output (seed 1, 2, …).
+  const unfusedLosses = LOSSES.filter((loss) => !LOSS_KINDS[loss].fused);
+  it.each(ELEMENTWISE_ACTIVATIONS)(`hidden %s, every output activation with ${unfusedLosses.join(' and ')}`, async (act) => {
+    for (const out of ACTIVATIONS) for (const [i, loss] of unfusedLosses.entries()) await expectSameBits(base(act, out, loss), i + 1);
   });
 
   it('softmax + crossEntropy and sigmoid + binaryCrossEntropy (the fused output gradients)', async () => {
@@ -105,13 +105,14 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     const rng = new Rng(2026);
     const acts = ELEMENTWISE_ACTIVATIONS;
     for (let n = 0; n < 150; n++) {
-      const depth = 1 + rng.int(3), loss = (['halfSquaredError', 'mse', 'crossEntropy', 'binaryCrossEntropy'] as const)[rng.int(4)];
+      const depth = 1 + rng.int(3), loss = LOSSES[rng.int(LOSSES.length)];
       const layers = Array.from({ length: depth }, (_, i) => {
         const last = i === depth - 1;
-        const activation = last ? (loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : acts[rng.int(acts.length)]) : acts[rng.int(acts.length)];
-        return { units: 1 + rng.int(last && loss === 'crossEntropy' ? 5 : 6), activation, bias: rng.int(4) > 0 } as const;
+        const kind = LOSS_KINDS[loss];
+        const activation: Activation = last && kind.fused ? kind.output : acts[rng.int(acts.length)];
+        return { units: 1 + rng.int(last && kind.minOutputs > 1 ? 5 : 6), activation, bias: rng.int(4) > 0 };
       });
-      if (loss === 'crossEntropy') layers[depth - 1] = { ...layers[depth - 1], units: Math.max(2, layers[depth - 1].units) };
+      layers[depth - 1] = { ...layers[depth - 1], units: Math.max(LOSS_KINDS[loss].minOutputs, layers[depth - 1].units) };
       const momentum = rng.int(2) ? 0 : 0.8;
       const optimizer: NetworkSpec['optimizer'] = [
         { type: 'sgd', learningRate: 0.05, momentum, nesterov: momentum > 0 && rng.int(2) === 1 },

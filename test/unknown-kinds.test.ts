@@ -53,7 +53,9 @@ describe('unknown kind codes', () => {
 
 describe('the loss, optimizer and metric tables', () => {
   it('assembly/kinds.generated.ts (what asc compiled) holds their codes, each code once per kind', async () => {
-    const { LOSS_KINDS, OPTIMIZER_KINDS, METRIC_KINDS } = await import('../src/kinds/losses.js');
+    const { LOSS_KINDS } = await import('../src/kinds/losses.js');
+    const { OPTIMIZER_KINDS } = await import('../src/kinds/optimizers.js');
+    const { METRIC_KINDS } = await import('../src/kinds/metrics.js');
     const source = readFileSync(new URL('../assembly/kinds.generated.ts', import.meta.url), 'utf8');
     const generated = new Map([...source.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]));
     const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();

@@ -37,7 +37,7 @@ export interface Kernels {
 }
 
 import type { Homes } from './homes.js';
-import type { Spec, Precision } from '../spec.js';
+import type { ResolvedSpec, Precision } from '../spec.js';
 
 export type BackendName = 'wasm' | 'js';
 
@@ -60,5 +60,5 @@ export interface Backend {
   /** Residency of the networks that use this heap. */
   readonly homes: Homes;
   /** Kernels specialized for a network's shape (trainStep, trainBatches), where the backend generates them. */
-  specialize?(spec: Spec, params: number): Kernels | undefined;
+  specialize?(spec: ResolvedSpec, params: number): Kernels | undefined;
 }

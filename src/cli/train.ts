@@ -16,8 +16,7 @@ import { trainEpoch } from './epoch.js';
 import { checkOutput, writeAtomic } from './files.js';
 import { finalReport, testScore } from './train-report.js';
 import { ProgressBar, count, type Out } from './progress.js';
-
-const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+import { OPTIMIZERS } from '../names.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { kind: 'string' },

@@ -1,11 +1,12 @@
-// What ONNX and TF.js imports share: the layers they read, the options they take, and making the
-// network from them.
-// Only types from network.js statically: Network imports this module's users for its toONNX/
-// fromONNX methods, so the class itself is loaded lazily below to keep the module graph acyclic.
-import type { Network, CreateOptions } from '../network.js';
+// What ONNX and TF.js share: the layers an import reads, the options it takes, and the plain
+// objects that cross between the formats and Network — an import yields { spec, weights } for
+// Network to create, an export reads { spec, weights } that Network hands it. Nothing here
+// creates or reads a network.
+import type { CreateOptions } from '../network.js';
+import type { LayerWeights } from '../layer-weights.js';
 import { BackpropError, words } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
-import { checkKeys, type NetworkSpec, type OptimizerSpec } from '../spec.js';
+import { checkKeys, type DeepReadonly, type NetworkSpec, type OptimizerSpec, type ResolvedSpec } from '../spec.js';
 
 /** The training settings an exchange format does not carry. */
 export interface TrainingSettings {
@@ -49,12 +50,28 @@ export function checkImportOptions(options: unknown): ImportOptions {
   return copy;
 }
 
+/** What an import hands Network: the spec to create, the weights to load, and the create options. */
+export interface ImportedModel {
+  spec: NetworkSpec;
+  /** Per layer, [out][in] row-major, checked for shape and finiteness. */
+  weights: Imported['weights'];
+  create: CreateOptions;
+}
+
+/** What an export reads from a network: its normalized spec, its weights and the spec toJSON() saves. */
+export interface ExportedModel {
+  spec: DeepReadonly<ResolvedSpec>;
+  weights: LayerWeights[];
+  /** `toJSON().spec`, embedded in the file so that an import restores the same settings. */
+  saved: unknown;
+}
+
 /**
- * Creates the network and loads the weights. The layers come from the file; other settings (loss,
+ * The spec of the network to create: the layers come from the file; other settings (loss,
  * optimizer, seed, per-layer extras) from `saved`, the `toJSON().spec` we embed on export, when
- * it describes the same layers; `options` override both.
+ * it describes the same layers; `options` override both. Network.fromONNX/fromTFJS create it.
  */
-export async function buildImported(b: Imported, saved: unknown, options: ImportOptions): Promise<Network> {
+export function importedModel(b: Imported, saved: unknown, options: ImportOptions): ImportedModel {
   const s = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
   for (const key of CALLER_ONLY) {
     if (Object.hasOwn(s, key)) throw new BackpropError('INVALID_MODEL', `model.${key}`, `no ${key} in a model file (pass options.${key} to the import)`, s[key]);
@@ -65,28 +82,6 @@ export async function buildImported(b: Imported, saved: unknown, options: Import
   const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
   for (const k of ['loss', 'optimizer', 'seed'] as const) if (options[k] !== undefined) spec[k] = options[k];
   spec.loss ??= out.activation === 'softmax' && out.units > 1 ? 'crossEntropy' : 'mse';
-  const { Network: N } = await import('../network.js');
-  let net: Network;
-  try {
-    net = await N.create(spec as unknown as NetworkSpec, { backend: options.backend, wasm: options.wasm, ...(options.fma !== undefined ? { fma: options.fma } : {}) });
-  } catch (e) {
-    // The layers (and any saved settings) came from the file: a mismatch is the model's.
-    throw e instanceof BackpropError && e.code === 'INVALID_SPEC' ? e.within('INVALID_MODEL', 'model') : e;
-  }
-  // Straight into the parameter block (as fromJSON does): the readers checked shapes and
-  // finiteness, and a copy through setWeights' nested arrays would cost 3× the network.
-  const c = net.core;
-  c.enter(1);
-  const params = c.view(c.params, c.layout.size);
-  b.weights.forEach((w, i) => {
-    const at = c.layout.layers[i];
-    params.set(w.weights, at.w);
-    if (w.bias) params.set(w.bias, at.b);
-  });
-  return net;
-}
-
-/** The spec to embed on export: what toJSON() saves, which Network.create accepts back. */
-export function savedSpec(net: Network): unknown {
-  return net.toJSON().spec;
+  const create = { backend: options.backend, wasm: options.wasm, ...(options.fma !== undefined ? { fma: options.fma } : {}) };
+  return { spec: spec as unknown as NetworkSpec, weights: b.weights, create };
 }

@@ -1,11 +1,10 @@
 // ONNX import: the dense/activation graphs toONNX writes, and the usual variants other exporters
 // write (MatMul + Add, float32 tensors, LeakyRelu, Identity/Dropout, Constant weights).
-import type { Network } from '../network.js';
 import { words } from '../errors.js';
 import { matchForm } from './onnx-forms.js';
 import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type OnnxNode } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
-import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
+import { importedModel, checkImportOptions, type Imported, type ImportedModel, type ImportOptions } from './build.js';
 import { DOUBLE, FLOAT, META_KEY } from './onnx-proto.js';
 import { KEEP, bad, fieldsOf, msg, str, strs, int, f32, readTensor, type Message, type Tensor } from './onnx-fields.js';
 import { last, type Field } from './protobuf-read.js';
@@ -201,8 +200,8 @@ function readGraph(g: Message, opset: number): Imported {
   return built;
 }
 
-/** Reads an ONNX model of dense layers (as toONNX() writes, or Gemm/MatMul+Add graphs from elsewhere). */
-export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<Network> {
+/** Reads an ONNX model of dense layers (as toONNX() writes, or Gemm/MatMul+Add graphs from elsewhere): what Network.fromONNX creates. */
+export function readONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): ImportedModel {
   // Brand checks, not instanceof: a Proxy of a Uint8Array passes instanceof, then answers every read.
   const buf = isBytes(bytes) ? bytes : isBuffer(bytes) ? new Uint8Array(bytes) : bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', typeof bytes === 'object' && bytes !== null ? words('another object') : bytes); // not described: it may be a Proxy
   const opts = checkImportOptions(options);
@@ -232,5 +231,5 @@ export async function fromONNX(bytes: Uint8Array | ArrayBuffer, options: ImportO
     }
   }
   const spec = typeof meta === 'object' && meta !== null && Object.hasOwn(meta, 'spec') ? (meta as { spec: unknown }).spec : undefined;
-  return buildImported(built, spec, opts);
+  return importedModel(built, spec, opts);
 }

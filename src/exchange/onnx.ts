@@ -1,13 +1,10 @@
 // ONNX export for dense networks: one Gemm per layer (W stays [out][in] thanks to transB=1, bias
 // as its C input) then the activation node, all in f64 (tensor(double)) so an ONNX runtime
 // reproduces predict() to rounding. Reading them back: onnx-read.ts.
-import type { Network } from '../network.js';
 import { ACTIVATION_KINDS, type OnnxNode } from '../kinds/activations.js';
-import { savedSpec } from './build.js';
+import type { ExportedModel } from './build.js';
 import { Writer } from './protobuf.js';
 import { ONNX_OPSET, ONNX_IR_VERSION, DOUBLE, ATTR_INT, META_KEY } from './onnx-proto.js';
-
-export { fromONNX, type ImportOptions } from './onnx-read.js';
 
 function tensor(name: string, dims: number[], values: ArrayLike<number>): Writer {
   const raw = new Uint8Array(values.length * 8);
@@ -34,11 +31,9 @@ const intAttr = (name: string, v: number) => new Writer().string(1, name).int(3,
 /**
  * The network as an ONNX model (bytes of a ModelProto): input "input" and output "output", both
  * tensor(double) of shape [N, width] with a dynamic batch N. The rest of the spec (loss, optimizer,
- * seed…) rides along in metadata_props so fromONNX() restores the same spec.
+ * seed…) rides along in metadata_props so fromONNX() restores the same spec. Network.toONNX() hands it the network's parts.
  */
-export function toONNX(net: Network): Uint8Array {
-  const { spec } = net;
-  const weights = net.getWeights();
+export function writeONNX({ spec, weights, saved }: ExportedModel): Uint8Array {
   const graph = new Writer();
   const n = spec.layers.length;
   let x = 'input';
@@ -65,8 +60,8 @@ export function toONNX(net: Network): Uint8Array {
     });
     x = out;
   });
-  graph.string(2, 'backprop-wasm').message(11, valueInfo('input', spec.inputs)).message(12, valueInfo('output', net.outputs));
-  const meta = JSON.stringify({ spec: savedSpec(net) });
+  graph.string(2, 'backprop-wasm').message(11, valueInfo('input', spec.inputs)).message(12, valueInfo('output', spec.layers[n - 1].units));
+  const meta = JSON.stringify({ spec: saved });
   return new Writer()
     .int(1, ONNX_IR_VERSION)
     .string(2, 'backprop-wasm')

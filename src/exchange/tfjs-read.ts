@@ -3,11 +3,10 @@
 // read and counted first (layers, parameters, names), then each weight a layer names is found
 // once (exact name, else the first name ending in "/<layer>/<part>") and decoded once, straight
 // from the weight bytes into the layer's [out][in] block.
-import type { Network } from '../network.js';
 import { BackpropError, words } from '../errors.js';
 import { ACTIVATIONS, ACTIVATION_KINDS, LEAKY_SLOPE, type Activation, type ActivationKind } from '../kinds/activations.js';
 import { MAX_LAYERS, MAX_PARAMS } from '../spec.js';
-import { buildImported, checkImportOptions, type Imported, type ImportOptions } from './build.js';
+import { importedModel, checkImportOptions, type Imported, type ImportedModel, type ImportOptions } from './build.js';
 import { plainCopy, isBuffer, isBytes } from './plain-data.js';
 import { firstWithSuffix } from './suffix-match.js';
 
@@ -235,14 +234,14 @@ function readWeights(built: Imported, dense: Dense[], entries: Entry[], data: Ui
 }
 
 /**
- * A TF.js Layers model as a network: artifacts from `tf.io.withSaveHandler` (or toTFJS()), or
+ * A TF.js Layers model, read into what Network.fromTFJS creates: artifacts from `tf.io.withSaveHandler` (or toTFJS()), or
  * `{ modelJson, weightData }` for a model.json and its weight file(s). float32 weights become f64.
  */
-export async function fromTFJS(artifacts: unknown, options: ImportOptions = {}): Promise<Network> {
+export function readTFJS(artifacts: unknown, options: ImportOptions = {}): ImportedModel {
   const opts = checkImportOptions(options);
   const { topology, specs, data, meta } = unpack(artifacts);
   const { built, dense } = readLayers(topology);
   readWeights(built, dense, readEntries(specs, data), data);
   const saved = isObj(meta) && isObj(meta.backprop) ? meta.backprop.spec : undefined;
-  return buildImported(built, saved, opts);
+  return importedModel(built, saved, opts);
 }

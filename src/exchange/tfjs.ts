@@ -1,12 +1,9 @@
 // TensorFlow.js Layers format: a Sequential of Dense layers (kernel [in][out], the transpose of our
 // weights) plus a LeakyReLU layer where we use leakyRelu, since TF.js has no such activation name.
 // TF.js keeps weights in float32, so export rounds each weight to f32; import (tfjs-read.ts) widens exactly.
-import type { Network } from '../network.js';
 import { ACTIVATION_KINDS, type ActivationKind } from '../kinds/activations.js';
 import { BackpropError } from '../errors.js';
-import { savedSpec } from './build.js';
-
-export { fromTFJS } from './tfjs-read.js';
+import type { ExportedModel } from './build.js';
 
 /** LeakyReLU → leaky_re_lu, as TF.js names its layers. */
 const snakeCase = (name: string) => name.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toLowerCase();
@@ -36,10 +33,8 @@ export interface TFJSFiles {
 
 const WEIGHTS_FILE = 'model.weights.bin';
 
-/** The network as TF.js Layers artifacts (weights rounded to float32). */
-export function toTFJS(net: Network): TFJSArtifacts {
-  const { spec } = net;
-  const weights = net.getWeights();
+/** The network's parts as TF.js Layers artifacts (weights rounded to float32); Network.toTFJS() hands them over. */
+export function writeTFJS({ spec, weights, saved }: ExportedModel): TFJSArtifacts {
   const layers: object[] = [];
   const weightSpecs: TFJSWeightSpec[] = [];
   const values: number[] = [];
@@ -74,13 +69,12 @@ export function toTFJS(net: Network): TFJSArtifacts {
     format: 'layers-model',
     generatedBy: 'backprop-wasm',
     convertedBy: null,
-    userDefinedMetadata: { backprop: { spec: savedSpec(net) } },
+    userDefinedMetadata: { backprop: { spec: saved } },
   };
 }
 
 /** model.json (with its weights manifest) and the one binary it points to. */
-export function toTFJSFiles(net: Network): TFJSFiles {
-  const a = toTFJS(net);
+export function tfjsFiles(a: TFJSArtifacts): TFJSFiles {
   const modelJson = {
     modelTopology: a.modelTopology,
     format: a.format,

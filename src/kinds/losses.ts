@@ -1,8 +1,10 @@
-// Every loss, optimizer and metric, described once: the codes the kernels take
-// (assembly/kinds.generated.ts is written from these tables before asc runs), and what the rest of
-// src/ derives from them — a loss's default output activation, whether its gradient is fused with
-// that activation's, the metric reported beside it; an optimizer's state blocks.
+// Every loss, described once: the code the kernels take (assembly/kinds.generated.ts is written
+// from this table before asc runs), and what the rest of src/ derives from it — the output
+// activation it implies, whether its gradient is fused with that activation's, what its targets
+// and output must be, the metric reported beside it, and its formula (README's loss table).
+// Optimizers are described in optimizers.ts, metrics in metrics.ts.
 import type { Activation } from './activations.js';
+import { Metric, METRIC_KINDS, type MetricName, type ReportedMetric } from './metrics.js';
 
 /** @internal */
 export interface LossKindInfo {
@@ -14,53 +16,41 @@ export interface LossKindInfo {
   fused: boolean;
   /** Reported beside the loss. */
   metric: MetricName;
+  /** The fewest output units it is defined for. */
+  minOutputs: number;
+  /** Every target row must be a probability distribution (≥ 0, summing to 1 within 1e-9). */
+  distributionTargets: boolean;
+  /** Its value for one batch, as README's loss table shows it (ŷ the output, y the target). */
+  doc: string;
 }
 
 export const LOSS_KINDS = {
-  halfSquaredError: { code: 0, output: 'linear', fused: false, metric: 'mae' },
-  mse: { code: 1, output: 'linear', fused: false, metric: 'mae' },
-  crossEntropy: { code: 2, output: 'softmax', fused: true, metric: 'categoricalAccuracy' },
-  binaryCrossEntropy: { code: 3, output: 'sigmoid', fused: true, metric: 'binaryAccuracy' },
+  halfSquaredError: {
+    code: 0, output: 'linear', fused: false, metric: 'mae', minOutputs: 1, distributionTargets: false,
+    doc: '½Σ_outputs (y − ŷ)², averaged over the rows (the seed’s)',
+  },
+  mse: {
+    code: 1, output: 'linear', fused: false, metric: 'mae', minOutputs: 1, distributionTargets: false,
+    doc: '(y − ŷ)² averaged over rows and outputs (as Keras)',
+  },
+  crossEntropy: {
+    code: 2, output: 'softmax', fused: true, metric: 'categoricalAccuracy', minOutputs: 2, distributionTargets: true,
+    doc: '−Σ_outputs y·log softmax(z), averaged over the rows; from logits',
+  },
+  binaryCrossEntropy: {
+    code: 3, output: 'sigmoid', fused: true, metric: 'binaryAccuracy', minOutputs: 1, distributionTargets: false,
+    doc: 'max(z, 0) − z·y + log1p(e^−|z|) (= −y log σ(z) − (1−y) log(1−σ(z))), averaged over rows and outputs; from logits',
+  },
 } as const satisfies Record<string, LossKindInfo>;
 export type Loss = keyof typeof LOSS_KINDS;
 export const LOSSES = Object.keys(LOSS_KINDS) as Loss[];
-
-/** @internal */
-export interface OptimizerKindInfo {
-  /** The number the plan holds (assembly/network.ts optimize(), src/passes.ts step()). */
-  code: number;
-  /** Blocks of optimizer state, each the size of the parameter block. */
-  stateBlocks: number;
-}
-
-export const OPTIMIZER_KINDS = {
-  sgd: { code: 0, stateBlocks: 1 }, // velocity (unused at momentum 0)
-  adam: { code: 1, stateBlocks: 2 }, // first and second moments
-  adamw: { code: 2, stateBlocks: 2 },
-  rmsprop: { code: 3, stateBlocks: 1 }, // the running mean of g²
-  adagrad: { code: 4, stateBlocks: 1 }, // the sum of g²
-} as const satisfies Record<string, OptimizerKindInfo>;
-export type OptimizerName = keyof typeof OPTIMIZER_KINDS;
-export const OPTIMIZERS = Object.keys(OPTIMIZER_KINDS) as OptimizerName[];
-
-/** Batch metrics (assembly/metrics.ts): a sum over the batch, averaged by the caller. */
-export const METRIC_KINDS = {
-  none: { code: 0 },
-  categoricalAccuracy: { code: 1 }, // rows whose argmax matches
-  binaryAccuracy: { code: 2 }, // outputs on the right side of 0.5
-  mae: { code: 3 }, // Σ|a − y|
-} as const satisfies Record<string, { code: number }>;
-export type MetricName = keyof typeof METRIC_KINDS;
-
-type Codes<T extends Record<string, { code: number }>> = { readonly [K in keyof T]: T[K]['code'] };
-const codesOf = <T extends Record<string, { code: number }>>(table: T): Codes<T> =>
-  Object.freeze(Object.fromEntries(Object.entries(table).map(([name, kind]) => [name, kind.code]))) as Codes<T>;
-
-export const LossKind = codesOf(LOSS_KINDS);
-export const Opt = codesOf(OPTIMIZER_KINDS);
-export const Metric = codesOf(METRIC_KINDS);
-
-const LOSS_BY_CODE = LOSSES.slice().sort((a, b) => LOSS_KINDS[a].code - LOSS_KINDS[b].code);
+/** The loss with each code: LOSS_BY_CODE[kind.code] = its name. @internal */
+export const LOSS_BY_CODE: readonly Loss[] = LOSSES.reduce<Loss[]>((list, name) => {
+  list[LOSS_KINDS[name].code] = name;
+  return list;
+}, []);
+/** name → code, for plans and per-shape modules. */
+export const LossKind = Object.fromEntries(LOSSES.map((name) => [name, LOSS_KINDS[name].code])) as { readonly [K in Loss]: (typeof LOSS_KINDS)[K]['code'] };
 
 /** True when lossBackward yields dL/dZ of the output layer directly (the fused pairs). */
 export function fusedWithOutput(code: number): boolean {
@@ -71,5 +61,5 @@ export function fusedWithOutput(code: number): boolean {
 /** The metric code reported beside a loss: accuracy for classification, MAE for regression. */
 export const metricFor = (loss: Loss): number => Metric[LOSS_KINDS[loss].metric];
 
-/** Optimizer state blocks (each the size of the parameter block). */
-export const stateBlocks = (o: OptimizerName): number => OPTIMIZER_KINDS[o].stateBlocks;
+/** The name the metric beside a loss is reported under ('accuracy' or 'mae'). */
+export const reportedMetric = (loss: Loss): ReportedMetric => METRIC_KINDS[LOSS_KINDS[loss].metric].reported;

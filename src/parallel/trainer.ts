@@ -25,9 +25,10 @@ export function fallBack(why: string): undefined {
 
 // Keeping the network and its mirror in step without copying at every yield: the network's
 // Core.enter, which every use of the network goes through (predict, getWeights, toJSON, evaluate,
-// callbacks, another fit…), is wrapped for the fit's duration. Its first call after training
-// copies the mirror's progress into the network; the next chunk then copies the network (which
-// that user code may have changed) back into the mirror. Untouched, nothing is copied.
+// callbacks, another fit…), runs this trainer's hook (Core.onEnter) for the fit's duration. Its
+// first call after training copies the mirror's progress into the network; the next chunk then
+// copies the network (which that user code may have changed) back into the mirror. Untouched,
+// nothing is copied.
 export class Threaded {
   /** The mirror has training progress the network lacks. */
   private mirrorAhead = false;
@@ -108,7 +109,7 @@ export class Threaded {
   /** The mirror resident and up to date with the network. */
   enter(): void {
     const net = this.net.core;
-    Core.prototype.enter.call(net, 1); // throws DISPOSED if the network was disposed meanwhile
+    net.makeResident(1); // throws DISPOSED if the network was disposed meanwhile
     this.core.enter(this.capacity); // it may have moved, if other threaded fits evicted it
     if (this.netTouched) {
       this.core.view(this.core.params, net.grads - net.params).set(net.view(net.params, net.grads - net.params));
@@ -120,7 +121,7 @@ export class Threaded {
   private push(): void {
     if (!this.mirrorAhead) return;
     const net = this.net.core;
-    Core.prototype.enter.call(net, 1);
+    net.makeResident(1);
     this.core.enter(this.capacity);
     const len = net.grads - net.params;
     net.view(net.params, len).set(this.core.view(this.core.params, len));
@@ -128,9 +129,8 @@ export class Threaded {
   }
 
   private hook(): void {
-    const net = this.net.core;
-    net.enter = (rows: number, field?: string) => {
-      Core.prototype.enter.call(net, rows, field); // first: a disposed network throws here, as always
+    // Core.enter runs this after making the network resident (a disposed network throws first, as always).
+    this.net.core.onEnter = () => {
       this.push();
       this.netTouched = true;
     };
@@ -138,7 +138,7 @@ export class Threaded {
 
   /** Pushes the progress (unless the network is gone), stops the workers and frees the shared blocks. */
   async close(): Promise<void> {
-    delete (this.net.core as { enter?: unknown }).enter; // back to Core.prototype.enter
+    this.net.core.onEnter = undefined;
     try {
       if (!this.net.core.disposed) this.push();
     } finally {

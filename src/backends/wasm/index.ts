@@ -6,7 +6,7 @@ import { HeapLimit } from '../out-of-memory.js';
 import { Homes } from '../homes.js';
 import { instantiate, f32Module, type WasmExports, type WasmSource } from './loader.js';
 import { specialized, shapeOf } from './specialize.js';
-import type { Spec, Precision } from '../../spec.js';
+import type { ResolvedSpec, Precision } from '../../spec.js';
 
 const PAGE = 65536 / 8; // f64 elements per Wasm page
 const MAX_PAGES = 65536;
@@ -73,7 +73,7 @@ export class WasmBackend implements Backend {
     return this.allocator.inUse;
   }
   readonly homes = new Homes(this, RESIDENT_BUDGET);
-  specialize(spec: Spec, params: number): Kernels | undefined {
+  specialize(spec: ResolvedSpec, params: number): Kernels | undefined {
     // The per-shape modules are emitted in f64 only: f32 networks take the generic fused path.
     if (this.precision === 'f32') return undefined;
     return specialized(this.exports, shapeOf(spec, params));

@@ -3,6 +3,7 @@
 import { WASM_BASE64 } from './bytes.generated.js';
 import type { Kernels } from '../backend.js';
 import { BackpropError } from '../../errors.js';
+import { checkExports } from './exports.js';
 
 /** @internal */
 export interface WasmExports extends Kernels {
@@ -173,5 +174,6 @@ export async function instantiate(source?: WasmSource): Promise<WasmExports> {
     },
   };
   const instance = await WebAssembly.instantiate(module, imports);
+  checkExports(instance.exports);
   return instance.exports as unknown as WasmExports;
 }

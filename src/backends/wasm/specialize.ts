@@ -8,7 +8,7 @@
 // are calls into the main module, so they are the same code too. Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
 import type { Kernels } from '../backend.js';
-import { fusable, type Spec } from '../../spec.js';
+import { fusable, type ResolvedSpec } from '../../spec.js';
 import { Act, LossKind, metricFor } from '../../kinds.js';
 import { PLAN_FIELD } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
@@ -31,7 +31,7 @@ export const MAX_UNITS = 64;
  * `fusable`) or, for other optimizers and for clipping, forward1 + backward1 + step with no L2 or
  * dropout (whose extra terms stay with the generic kernels).
  */
-export function shapeOf(spec: Spec, params: number): Shape | undefined {
+export function shapeOf(spec: ResolvedSpec, params: number): Shape | undefined {
   if (spec.layers.some((l) => l.l2 || l.dropout)) return undefined;
   if (params > MAX_PARAMS || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
   const o = spec.optimizer, fused = fusable(spec), momentum = fused && o.type === 'sgd' && o.momentum !== 0;

@@ -2,7 +2,8 @@
 // the plan read once per call, parameters at constant offsets (or held in locals), the forward
 // pass, the loss, and the backward pass with each update fused in — assembly/fused.ts's
 // arithmetic, operation for operation.
-import { Act, LossKind, Metric, fusedWithOutput } from '../../kinds.js';
+import { Act, Metric, fusedWithOutput, type Loss } from '../../kinds.js';
+import { LOSS_BY_CODE } from '../../kinds/losses.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER } from '../../plan.js';
 import { Body, op, F64, I32, VOID } from './encode.js';
 import { ACTIVATE, LOSS, STEP, PARAMS_NON_FINITE, emitterOf } from './activation-emit.js';
@@ -17,6 +18,29 @@ export interface Shape {
   fused: boolean;
   momentum: boolean;
   nesterov: boolean;
+}
+
+/** How the step computes a loss for one row (assembly/losses.ts, rows = 1, the same operations). */
+interface LossForm {
+  /** 'call': the main module's loss(); 'mean' / 'halfSum': Σ (y − ŷ)² inline, ÷ outputs or × ½. */
+  value: 'call' | 'mean' | 'halfSum';
+  /** The gradient before its factor: 'difference' ŷ − y; 'weighted' ŷ·Σy − y (crossEntropy's, softmax fused). */
+  gradient: 'difference' | 'weighted';
+  /** The gradient's factor for a row of n outputs; none: 1 (nothing emitted). */
+  scale?: (outputs: number) => number;
+}
+/** Keyed by name: a loss missing here does not compile (src/kinds/losses.ts lists them). */
+const LOSS_FORMS = {
+  halfSquaredError: { value: 'halfSum', gradient: 'difference' },
+  mse: { value: 'mean', gradient: 'difference', scale: (n) => 2 / n },
+  crossEntropy: { value: 'call', gradient: 'weighted' },
+  binaryCrossEntropy: { value: 'call', gradient: 'difference', scale: (n) => 1 / n },
+} satisfies Record<Loss, LossForm>;
+
+function lossForm(code: number): LossForm {
+  const name = LOSS_BY_CODE[code];
+  if (name === undefined) throw new Error(`backprop internal error: no loss code ${code}`);
+  return LOSS_FORMS[name];
 }
 
 export { IMPORTS, EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE } from './activation-emit.js';
@@ -169,7 +193,7 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
     // step's dependency chain; the stored Z (and every other activation) takes the fixed one.
     const signBlind = layer.act !== Act.softmax && emitterOf(layer.act).signBlind;
-    const readByCall = layer.act === Act.softmax || (l === s.layers.length - 1 && (s.loss === LossKind.crossEntropy || s.loss === LossKind.binaryCrossEntropy));
+    const readByCall = layer.act === Act.softmax || (l === s.layers.length - 1 && lossForm(s.loss).value === 'call'); // the main module's loss() reads Z and A from memory
     const defer = c.deferred && !readByCall ? c.deferred : undefined;
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
@@ -220,13 +244,13 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   const y = (i: number) => f.get(yb).load(8 * i);
 
   // Loss (assembly/losses.ts loss with rows = 1).
-  const loss = f.local(F64);
-  if (s.loss === LossKind.crossEntropy || s.loss === LossKind.binaryCrossEntropy) {
+  const loss = f.local(F64), form = lossForm(s.loss);
+  if (form.value === 'call') {
     f.i32(s.loss).i32(1).i32(outUnits).get(c.zel[last]).get(c.ael[last]).get(yel).call(LOSS);
   } else {
     f.f64(0);
     for (let i = 0; i < outUnits; i++) y(i).get(out[i]).emit(op.f64Sub).tee(tmp).get(tmp).emit(op.f64Mul, op.f64Add);
-    if (s.loss === LossKind.mse) f.f64(outUnits).emit(op.f64Div);
+    if (form.value === 'mean') f.f64(outUnits).emit(op.f64Div);
     else f.set(tmp).f64(0.5).get(tmp).emit(op.f64Mul); // (0.5·s)/rows, rows = 1
   }
   f.set(loss);
@@ -236,21 +260,20 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   // dL/dZ of the output layer (lossBackward, then the activation's derivative unless fused).
   let dz: number[] = [];
   const ySum = f.local(F64);
-  if (s.loss === LossKind.crossEntropy) {
+  if (form.gradient === 'weighted') {
     f.f64(0);
     for (let i = 0; i < outUnits; i++) y(i).emit(op.f64Add);
     f.set(ySum);
   }
   for (let i = 0; i < outUnits; i++) {
     dz.push(f.local(F64));
-    if (s.loss === LossKind.crossEntropy) {
+    if (form.gradient === 'weighted') {
       f.get(out[i]).get(ySum).emit(op.f64Mul);
       y(i).emit(op.f64Sub);
     } else {
       f.get(out[i]);
       y(i).emit(op.f64Sub);
-      if (s.loss === LossKind.mse) f.f64(2 / outUnits).emit(op.f64Mul);
-      if (s.loss === LossKind.binaryCrossEntropy) f.f64(1 / outUnits).emit(op.f64Mul);
+      if (form.scale) f.f64(form.scale(outUnits)).emit(op.f64Mul);
     }
     f.set(dz[i]);
   }
@@ -397,5 +420,6 @@ export function metric(f: Body, s: Shape, a: number[], yb: number): void {
       }
     }
     f.f64(1).f64(0).get(pa).get(py).emit(op.i32Eq, op.select);
-  } else f.f64(0);
+  } else if (s.metric === Metric.none) f.f64(0);
+  else throw new Error(`backprop internal error: no metric code ${s.metric}`); // never a silent 0
 }
