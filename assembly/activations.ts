@@ -27,7 +27,9 @@ export function tanhOne(z: f64): f64 {
 
 // The newer kinds' element functions: f(z), and f′ from z and a = f(z). The batch kernels and the
 // per-shape modules' calls (activationOne, derivativeOne) use these, so both give the same bits;
-// src/backends/js/activations.ts has the same formulas.
+// src/backends/js/activations.ts has the same formulas. Element functions compute in f64; in the
+// f32 build they take the f32 value and their result is rounded once to f32 (<real>).
+// (In the f64 builds every <real> and <f64> below is the identity: the same bits as before.)
 const INV_SQRT_2PI: f64 = 0.3989422804014327;
 /** elu: z > 0 ? z : e^z − 1; f′ = 1 or a + 1. */
 @inline function elu(z: f64): f64 { return z > 0 ? z : Math.expm1(z); }
@@ -52,8 +54,17 @@ export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
   }
 }
 
-/** db[cols] = Σ_r dZ[r, cols] (bias gradient). */
+/** db[cols] = Σ_r dZ[r, cols] (bias gradient; f32 build: each column summed in f64, rounded once). */
 export function sumRows(rows: i32, cols: i32, dz: i32, db: i32): void {
+  if (sizeof<real>() == 4) {
+    // f64 accumulation costs < 1% of an MNIST step here (ARCHITECTURE.md, Precision).
+    for (let c = 0; c < cols; c++) {
+      let s: f64 = 0;
+      for (let r = 0; r < rows; r++) s += ld(dz + r * cols + c);
+      st(db + c, <real>s);
+    }
+    return;
+  }
   for (let c = 0; c < cols; c++) st(db + c, 0);
   for (let r = 0; r < rows; r++) {
     const dr = dz + r * cols;
@@ -67,28 +78,28 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
   if (kind == SOFTMAX) {
     for (let r = 0; r < rows; r++) {
       const zr = z + r * cols, ar = a + r * cols;
-      let m = -Infinity;
-      for (let c = 0; c < cols; c++) m = Math.max(m, ld(zr + c));
-      let s: f64 = 0;
+      let m: real = -Infinity;
+      for (let c = 0; c < cols; c++) m = max<real>(m, ld(zr + c));
+      let s: f64 = 0; // f64 in both builds (ARCHITECTURE.md, Precision)
       for (let c = 0; c < cols; c++) {
-        const e = Math.exp(ld(zr + c) - m);
+        const e = <real>Math.exp(ld(zr + c) - m);
         st(ar + c, e);
         s += e;
       }
-      const inv = 1 / s;
+      const inv = <real>(1 / s);
       for (let c = 0; c < cols; c++) st(ar + c, ld(ar + c) * inv);
     }
   } else if (kind == SIGMOID) {
-    for (let i = 0; i < n; i++) st(a + i, sigmoid(ld(z + i)));
+    for (let i = 0; i < n; i++) st(a + i, <real>sigmoid(ld(z + i)));
   } else if (kind == TANH) {
-    for (let i = 0; i < n; i++) st(a + i, Math.tanh(ld(z + i)));
+    for (let i = 0; i < n; i++) st(a + i, <real>Math.tanh(ld(z + i)));
   } else if (kind == RELU) {
     for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
   } else if (kind == LEAKY_RELU) {
-    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : LEAKY_SLOPE * v); }
+    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : <real>LEAKY_SLOPE * v); }
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
     // The newer kinds share one loop through activationOne (one copy of each formula in the module).
-    for (let i = 0; i < n; i++) st(a + i, activationOne(kind, ld(z + i)));
+    for (let i = 0; i < n; i++) st(a + i, <real>activationOne(kind, ld(z + i)));
   } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(a + i, ld(z + i));
   } else unreachable(); // an unknown code traps: it never trains silently as another function
@@ -104,19 +115,23 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let s: f64 = 0;
-      for (let c = 0; c < cols; c++) s += ld(a + o + c) * ld(da + o + c);
-      for (let c = 0; c < cols; c++) st(dz + o + c, ld(a + o + c) * (ld(da + o + c) - s));
+      for (let c = 0; c < cols; c++) s += ld(a + o + c) * ld(da + o + c); // products in real, the sum in f64
+      const sr = <real>s;
+      for (let c = 0; c < cols; c++) st(dz + o + c, ld(a + o + c) * (ld(da + o + c) - sr));
     }
   } else if (kind == SIGMOID) {
-    for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * y * (1 - y)); }
+    // f32: dA·(a(1−a)), the twins' order (src/backends/js/f32/activations.ts), so that the f32
+    // build equals its twin bit for bit; f64 keeps its (dA·a)(1−a) (within 1e-12 of its twin).
+    if (sizeof<real>() == 4) for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (y * (1 - y))); }
+    else for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * y * (1 - y)); }
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (1 - y * y)); }
   } else if (kind == RELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
   } else if (kind == LEAKY_RELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : LEAKY_SLOPE * ld(da + i));
+    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : <real>LEAKY_SLOPE * ld(da + i));
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * derivativeOne(kind, ld(z + i), ld(a + i)));
+    for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * <real>derivativeOne(kind, ld(z + i), ld(a + i)));
   } else if (kind == LINEAR) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i));
   } else unreachable();

@@ -1,10 +1,11 @@
-import { ld, st, ld2, st2 } from './mem';
+import { ld, st, ldv, stv, ldCell, stCell, cellAt, LANES } from './mem';
+import { vsplat, vadd, vsub, vmul } from './lanes';
 import * as P from './plan';
-import { planInt, layerInt } from './plan';
+import { planInt, layerInt, planValue, setPlanValue } from './plan';
 import { activateBackward } from './activations';
 import { layer1 } from './sample';
 import { loss, lossBackward, fusedWithOutput } from './losses';
-import { flush, flush2, verdict } from './optimizers';
+import { flush, flushv, verdict } from './optimizers';
 
 // One-sample SGD steps with the update fused into the backward pass: each weight is read once,
 // feeds the previous layer's delta, and is updated in place — no gradient block, no gather, no
@@ -21,7 +22,7 @@ export let fusedFailed: i32 = 0;
  * p − lr·g for plain SGD; with momentum μ: v = flush(μv + g), p − lr·v (Nesterov: p − lr·(g + μv)).
  * Returns the new p, for the caller's running sum (see optimizers.ts verdict).
  */
-@inline function update(p: i32, g: f64, v: i32, lr: f64, mu: f64, nesterov: i32): f64 {
+@inline function update(p: i32, g: real, v: i32, lr: real, mu: real, nesterov: i32): real {
   if (mu == 0) {
     const pn = ld(p) - lr * g;
     st(p, pn);
@@ -36,35 +37,35 @@ export let fusedFailed: i32 = 0;
 
 /**
  * One row of weights W[o, 0..n) with its delta d: spare[i] += W[o,i]·d (with the weight before
- * its update, when `back`), then W[o,i] updated with g = d·prev[i]. Two weights per f64x2 step:
+ * its update, when `back`), then W[o,i] updated with g = d·prev[i]. LANES weights per v128 step:
  * the same operations on each element as the scalar tail, so the same bits. Returns 1 when a new
  * weight or momentum is not finite, else 0.
  */
-@inline function updateRow(row: i32, n: i32, d: f64, prev: i32, spare: i32, toState: i32, lr: f64, mu: f64, nesterov: i32, back: bool): i32 {
-  const d2 = f64x2.splat(d), lr2 = f64x2.splat(lr), mu2 = f64x2.splat(mu);
-  let sum = f64x2.splat(0);
+@inline function updateRow(row: i32, n: i32, d: real, prev: i32, spare: i32, toState: i32, lr: real, mu: real, nesterov: i32, back: bool): i32 {
+  const dv = vsplat(d), lrv = vsplat(lr), muv = vsplat(mu);
+  let sum = vsplat(0);
   let i = 0;
   if (mu == 0) {
-    for (; i + 2 <= n; i += 2) {
-      const w2 = ld2(row + i);
-      if (back) st2(spare + i, f64x2.add(ld2(spare + i), f64x2.mul(w2, d2)));
-      const pn = f64x2.sub(w2, f64x2.mul(lr2, f64x2.mul(d2, ld2(prev + i))));
-      st2(row + i, pn);
-      sum = f64x2.add(sum, pn);
+    for (; i + LANES <= n; i += LANES) {
+      const w = ldv(row + i);
+      if (back) stv(spare + i, vadd(ldv(spare + i), vmul(w, dv)));
+      const pn = vsub(w, vmul(lrv, vmul(dv, ldv(prev + i))));
+      stv(row + i, pn);
+      sum = vadd(sum, pn);
     }
   } else {
-    for (; i + 2 <= n; i += 2) {
-      const w2 = ld2(row + i);
-      if (back) st2(spare + i, f64x2.add(ld2(spare + i), f64x2.mul(w2, d2)));
-      const g2 = f64x2.mul(d2, ld2(prev + i));
-      const v2 = flush2(f64x2.add(f64x2.mul(mu2, ld2(row + i + toState)), g2));
-      st2(row + i + toState, v2);
-      const pn = f64x2.sub(w2, f64x2.mul(lr2, nesterov ? f64x2.add(g2, f64x2.mul(mu2, v2)) : v2));
-      st2(row + i, pn);
-      sum = f64x2.add(sum, pn); // a non-finite momentum makes the weight non-finite too
+    for (; i + LANES <= n; i += LANES) {
+      const w = ldv(row + i);
+      if (back) stv(spare + i, vadd(ldv(spare + i), vmul(w, dv)));
+      const g = vmul(dv, ldv(prev + i));
+      const v = flushv(vadd(vmul(muv, ldv(row + i + toState)), g));
+      stv(row + i + toState, v);
+      const pn = vsub(w, vmul(lrv, nesterov ? vadd(g, vmul(muv, v)) : v));
+      stv(row + i, pn);
+      sum = vadd(sum, pn); // a non-finite momentum makes the weight non-finite too
     }
   }
-  let tail: f64 = 0;
+  let tail: real = 0;
   for (; i < n; i++) {
     if (back) st(spare + i, ld(spare + i) + ld(row + i) * d);
     tail += update(row + i, d * ld(prev + i), row + i + toState, lr, mu, nesterov);
@@ -85,10 +86,10 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   const value = loss(lossKind, 1, outUnits, layerInt(plan, last, P.L_Z), out, y);
   if (!isFinite(value)) return value;
 
-  const lr = ld(plan + P.LR), mu = ld(plan + P.DECAY1), nesterov = planInt(plan, P.NESTEROV);
+  const lr = <real>planValue(plan, P.LR), mu = <real>planValue(plan, P.DECAY1), nesterov = planInt(plan, P.NESTEROV);
   const toState = planInt(plan, P.STATE) - planInt(plan, P.PARAMS);
   let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
-  let bad = 0, biasBad: f64 = 0;
+  let bad = 0, biasBad: real = 0;
   lossBackward(lossKind, 1, outUnits, out, y, dz);
   if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), 1, outUnits, layerInt(plan, last, P.L_Z), out, dz, dz);
   for (let l = last; l >= 0; l--) {
@@ -112,11 +113,11 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   }
   if (bad | (biasBad != 0 ? 1 : 0)) {
     fusedFailed = 1;
-    st(plan + P.DIVERGED, 1);
+    setPlanValue(plan, P.DIVERGED, 1);
   }
   const c = planInt(plan, P.COUNTERS);
-  st(c, ld(c) + 1); // optimizer steps
-  const d = ld(c + 1) + 1; // the dropout stream advances with every step, modulo 2³²
-  st(c + 1, d < 4294967296 ? d : 0);
+  stCell(c, ldCell(c) + 1); // optimizer steps
+  const d = ldCell(cellAt(c, 1)) + 1; // the dropout stream advances with every step, modulo 2³²
+  stCell(cellAt(c, 1), d < 4294967296 ? d : 0);
   return value;
 }

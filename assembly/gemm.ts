@@ -11,22 +11,23 @@ import { NR32, NARROW32, kernel32, kernelX32, kernel32Narrow, kernelX32Narrow, p
 // B is always packed into kc×NR panels; A is read in place (row-major A) or packed into MR-wide
 // panels (Aᵀ). GEMV-like shapes (m ≤ 3) take direct paths, in both types.
 // No allocation: packing uses a 1 MiB static scratch (see gemm-kernel.ts).
-// The exported names are the f64 instances; the f32 module exports gemmABtOf<f32> etc. under the
-// same names (assembly/gemm-f32-entry.ts).
+// The exported names are the instances of the build's element type `real` (f64, or f32 in the f32
+// build: assembly/mem.ts); the standalone GEMM module exports gemmABtOf<f32> etc. under the same
+// names (assembly/gemm-f32-entry.ts).
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ  (forward: Y = X·Wᵀ). */
 export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  gemmABtOf<f64>(m, n, k, a, b, c, acc);
+  gemmABtOf<real>(m, n, k, a, b, c, acc);
 }
 
 /** C[m×n] (+)= A[k×m]ᵀ · B[k×n]  (weight gradient: dW = dYᵀ·X). */
 export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  gemmAtBOf<f64>(m, n, k, a, b, c, acc);
+  gemmAtBOf<real>(m, n, k, a, b, c, acc);
 }
 
 /** C[m×n] (+)= A[m×k] · B[k×n]  (input gradient: dX = dY·W). */
 export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  gemmABOf<f64>(m, n, k, a, b, c, acc);
+  gemmABOf<real>(m, n, k, a, b, c, acc);
 }
 
 /** gemmABt on T (f64 or f32) elements. */

@@ -18,3 +18,8 @@ export function heapStart(): i32 {
 export function fma(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
+
+/** Bytes per value: 8 in the f64 builds, 4 in the f32 build (offsets are element indices of this size). */
+export function elementBytes(): i32 {
+  return <i32>sizeof<real>();
+}

@@ -21,27 +21,27 @@ export function loss(kind: i32, rows: i32, cols: i32, z: i32, a: i32, y: i32): f
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let k = 0;
-      let m = ld(z + o);
+      let m = ld(z + o); // real; the sums below are f64 in both builds
       for (let c = 1; c < cols; c++) {
         const v = ld(z + o + c);
         if (v > m || v != v) { m = v; k = c; } // NaN wins, so that it reaches the loss
       }
       let e: f64 = 0;
-      for (let c = 0; c < cols; c++) if (c != k) e += Math.exp(ld(z + o + c) - m);
+      for (let c = 0; c < cols; c++) if (c != k) e += <real>Math.exp(ld(z + o + c) - m);
       let margins: f64 = 0, weight: f64 = 0;
       for (let c = 0; c < cols; c++) {
         const t = ld(y + o + c);
         weight += t;
         if (t != 0) margins += t * (m - ld(z + o + c));
       }
-      s += margins + weight * Math.log1p(e);
+      s += margins + weight * <real>Math.log1p(e);
     }
     return s / rows;
   }
   if (kind == BINARY_CROSS_ENTROPY) {
     for (let i = 0; i < n; i++) {
       const v = ld(z + i);
-      s += Math.max(v, 0) - v * ld(y + i) + Math.log1p(Math.exp(-Math.abs(v)));
+      s += max<real>(v, 0) - v * ld(y + i) + <real>Math.log1p(<real>Math.exp(-abs<real>(v)));
     }
     return s / n;
   }
@@ -65,16 +65,16 @@ export function loss(kind: i32, rows: i32, cols: i32, z: i32, a: i32, y: i32): f
 export function lossBackward(kind: i32, rows: i32, cols: i32, a: i32, y: i32, g: i32): void {
   const n = rows * cols;
   if (kind == CROSS_ENTROPY) {
-    const inv = 1 / <f64>rows;
+    const inv = <real>(1 / <f64>rows);
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let t: f64 = 0;
+      let t: real = 0;
       for (let c = 0; c < cols; c++) t += ld(y + o + c);
       for (let c = 0; c < cols; c++) st(g + o + c, (ld(a + o + c) * t - ld(y + o + c)) * inv);
     }
     return;
   }
   if (kind != HALF_SQUARED_ERROR && kind != MSE && kind != BINARY_CROSS_ENTROPY) unreachable();
-  const scale = kind == HALF_SQUARED_ERROR ? 1 / <f64>rows : kind == MSE ? 2 / <f64>n : 1 / <f64>n;
+  const scale = <real>(kind == HALF_SQUARED_ERROR ? 1 / <f64>rows : kind == MSE ? 2 / <f64>n : 1 / <f64>n);
   for (let i = 0; i < n; i++) st(g + i, (ld(a + i) - ld(y + i)) * scale);
 }

@@ -23,7 +23,7 @@ export function metric(kind: i32, rows: i32, cols: i32, a: i32, y: i32): f64 {
   } else if (kind == BINARY_ACCURACY) {
     for (let i = 0; i < rows * cols; i++) if ((ld(a + i) >= 0.5) == (ld(y + i) >= 0.5)) s += 1;
   } else if (kind == MAE) {
-    for (let i = 0; i < rows * cols; i++) s += Math.abs(ld(a + i) - ld(y + i));
+    for (let i = 0; i < rows * cols; i++) s += abs<real>(ld(a + i) - ld(y + i)); // |a − y| in real, the sum in f64
   } else if (kind != NONE) unreachable();
   return s;
 }

@@ -1,6 +1,6 @@
-import { ld, st, loadInt, ld2, st2 } from './mem';
+import { loadInt, ldv, stv, ldCell, stCell, cellAt, CELL, SHIFT, LANES } from './mem';
 import * as P from './plan';
-import { planInt, layerInt } from './plan';
+import { planInt, layerInt, planValue, setPlanValue, layerValue } from './plan';
 import { gemmABt, gemmAtB, gemmAB } from './gemm';
 import { addBias, sumRows, activate, activateBackward } from './activations';
 import { loss, lossBackward, fusedWithOutput } from './losses';
@@ -13,11 +13,8 @@ import { fusedStep, fusedFailed } from './fused';
 
 // The fused passes: the same sequence of kernel calls as src/passes.ts, run inside Wasm so that a
 // whole batch (or many) costs one call from JS. Integer fields come from the plan through planInt/layerInt
-// (plan.ts); f64 fields (rates, l2) are read directly.
-
-@inline function layerValue(plan: i32, l: i32, f: i32): f64 {
-  return ld(plan + P.HEADER + l * P.LAYER + f);
-}
+// (plan.ts); f64 fields (rates, l2) through planValue/layerValue. Counters, perm, out and lrs are
+// f64 cells (mem.ts ldCell, cellAt) in every build.
 
 /** The dropout seed of layer l for the current step: a 32-bit mix of the step counter and l. */
 @inline export function dropoutSeed(counter: f64, l: i32): u32 {
@@ -27,7 +24,7 @@ import { fusedStep, fusedFailed } from './fused';
 
 /** Forward pass of `rows` samples from the plan's X buffer into each layer's Z and A; dropout only when training. */
 export function forward(plan: i32, rows: i32, training: i32): void {
-  if (rows == 1) return forward1(plan, training, dropoutSeed(ld(planInt(plan, P.COUNTERS) + 1), -1));
+  if (rows == 1) return forward1(plan, training, dropoutSeed(ldCell(cellAt(planInt(plan, P.COUNTERS), 1)), -1));
   const layers = planInt(plan, P.N_LAYERS);
   let input = planInt(plan, P.X);
   for (let l = 0; l < layers; l++) {
@@ -39,7 +36,7 @@ export function forward(plan: i32, rows: i32, training: i32): void {
     const rate = layerValue(plan, l, P.L_DROPOUT);
     if (training && rate > 0) {
       const mask = layerInt(plan, l, P.L_MASK);
-      dropoutMask(rows * units, mask, rate, dropoutSeed(ld(planInt(plan, P.COUNTERS) + 1), l));
+      dropoutMask(rows * units, mask, rate, dropoutSeed(ldCell(cellAt(planInt(plan, P.COUNTERS), 1)), l));
       multiply(rows * units, a, mask);
     }
     input = a;
@@ -89,6 +86,11 @@ export function backward(plan: i32, rows: i32, training: i32): void {
   }
 }
 
+/** n rounded up to a whole v128 of elements: the stride of src/core.ts's state blocks (src/layout.ts pad). */
+@inline export function padded(n: i32): i32 {
+  return (n + LANES - 1) & ~(LANES - 1);
+}
+
 // Set by step: the last update made a parameter or state value non-finite.
 let updateFailed: i32 = 0;
 
@@ -98,17 +100,17 @@ let updateFailed: i32 = 0;
  */
 export function step(plan: i32): i32 {
   const n = planInt(plan, P.N_PARAMS), p = planInt(plan, P.PARAMS), g = planInt(plan, P.GRADS), s = planInt(plan, P.STATE);
-  const clipNorm = ld(plan + P.CLIP_NORM), clip = ld(plan + P.CLIP_VALUE);
+  const clipNorm = planValue(plan, P.CLIP_NORM), clip = planValue(plan, P.CLIP_VALUE);
   if (clipNorm > 0) {
     const norm = Math.sqrt(sumSquares(n, g));
     if (norm > clipNorm) scale(n, g, clipNorm / norm);
   }
   if (clip > 0) clipValue(n, g, clip);
   const counters = planInt(plan, P.COUNTERS);
-  const t = ld(counters) + 1;
-  st(counters, t);
-  const bad = optimize(plan, n, p, g, s, s + ((n + 1) & ~1), t);
-  if (bad) st(plan + P.DIVERGED, 1);
+  const t = ldCell(counters) + 1;
+  stCell(counters, t);
+  const bad = optimize(plan, n, p, g, s, s + padded(n), t);
+  if (bad) setPlanValue(plan, P.DIVERGED, 1);
   return bad;
 }
 
@@ -117,8 +119,8 @@ export function step(plan: i32): i32 {
  * step t. Returns 1 when a new parameter or state value is not finite (the kernel's own check).
  */
 export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): i32 {
-  const kind = planInt(plan, P.OPTIMIZER), lr = ld(plan + P.LR), beta1 = ld(plan + P.DECAY1), eps = ld(plan + P.EPS);
-  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, ld(plan + P.DECAY2), eps, t, ld(plan + P.WEIGHT_DECAY));
+  const kind = planInt(plan, P.OPTIMIZER), lr = planValue(plan, P.LR), beta1 = planValue(plan, P.DECAY1), eps = planValue(plan, P.EPS);
+  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, planValue(plan, P.DECAY2), eps, t, planValue(plan, P.WEIGHT_DECAY));
   if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
   if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
   if (kind != SGD) unreachable(); // an unknown optimizer code: trap, never a silent SGD
@@ -133,9 +135,9 @@ function trainBatch(plan: i32, rows: i32): f64 {
   if (!isFinite(l)) return l;
   backward(plan, rows, 1);
   updateFailed = step(plan);
-  const c = planInt(plan, P.COUNTERS) + 1;
-  const d = ld(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
-  st(c, d < 4294967296 ? d : 0);
+  const c = cellAt(planInt(plan, P.COUNTERS), 1);
+  const d = ldCell(c) + 1; // modulo 2³² without f64 %, which is a slow library call in Wasm
+  stCell(c, d < 4294967296 ? d : 0);
   return l;
 }
 
@@ -172,7 +174,7 @@ export function trainStep(plan: i32, rows: i32): f64 {
 export function paramsNonFinite(plan: i32): i32 {
   const p = planInt(plan, P.PARAMS);
   if (!anyNonFinite(planInt(plan, P.N_PARAMS), p, p)) return 0;
-  st(plan + P.DIVERGED, 1);
+  setPlanValue(plan, P.DIVERGED, 1);
   return 1;
 }
 
@@ -187,19 +189,22 @@ export function paramsNonFinite(plan: i32): i32 {
  */
 function copyStep(plan: i32, snap: i32, back: bool): void {
   const p = planInt(plan, P.PARAMS), counters = planInt(plan, P.COUNTERS);
-  const stateless = planInt(plan, P.OPTIMIZER) == SGD && ld(plan + P.DECAY1) == 0;
-  const n = stateless ? ((planInt(plan, P.N_PARAMS) + 1) & ~1) : counters - p; // params (| state)
-  if (back) copyPairs(p, snap, n);
-  else copyPairs(snap, p, n);
+  const stateless = planInt(plan, P.OPTIMIZER) == SGD && planValue(plan, P.DECAY1) == 0;
+  const n = stateless ? padded(planInt(plan, P.N_PARAMS)) : counters - p; // params (| state)
+  if (back) copyVectors(p, snap, n);
+  else copyVectors(snap, p, n);
   const at = snap + (counters - p); // the counters keep their place in the snapshot
-  if (back) copyPairs(counters, at, 2);
-  else copyPairs(at, counters, 2);
+  if (back) copyVectors(counters, at, 2 * CELL);
+  else copyVectors(at, counters, 2 * CELL);
 }
 
-/** Two f64 at a time for the few dozen values of a small network (memory.copy is a call out of V8's code), bulk above. */
-@inline function copyPairs(to: i32, from: i32, n: i32): void {
-  if (n > 512) memory.copy(<usize>to << 3, <usize>from << 3, <usize>n << 3);
-  else for (let i = 0; i < n; i += 2) st2(to + i, ld2(from + i));
+/**
+ * One v128 at a time for the few dozen values of a small network (memory.copy is a call out of V8's
+ * code), bulk above. n is a multiple of LANES (the blocks are padded so: src/layout.ts pad).
+ */
+@inline function copyVectors(to: i32, from: i32, n: i32): void {
+  if (n > 512) memory.copy(<usize>to << SHIFT, <usize>from << SHIFT, <usize>n << SHIFT);
+  else for (let i = 0; i < n; i += LANES) stv(to + i, ldv(from + i));
 }
 
 /** Copies what a step may change into the plan's snapshot area (before a step that may diverge; none when it is −1). */
@@ -217,7 +222,7 @@ export function undoStep(plan: i32): void {
 /**
  * Trains on samples perm[start..start+count) of data set (dataX, dataY) in batches of batchSize
  * (the last may be smaller). For batch b, lr = lrs[b] when lrs ≥ 0; writes out[2b] = loss before
- * the update and out[2b+1] = the metric sum. Stops after a non-finite loss, or after a batch whose
+ * the update and out[2b+1] = the metric sum (perm, lrs and out are f64 cells). Stops after a non-finite loss, or after a batch whose
  * update was not finite (the plan's DIVERGED flag is then set); returns batches run.
  */
 export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start: i32, count: i32,
@@ -229,11 +234,11 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
   if (batchSize == 1 && planInt(plan, P.FUSABLE)) {
     // Per-sample SGD: rows are read in place, and each step is one fused pass.
     for (; b < count; b++) {
-      const r = loadInt(perm + start + b), yr = dataY + r * outputs;
-      if (lrs >= 0) st(plan + P.LR, ld(lrs + b));
+      const r = loadInt(cellAt(perm, start + b)), yr = dataY + r * outputs;
+      if (lrs >= 0) setPlanValue(plan, P.LR, ldCell(cellAt(lrs, b)));
       const l = fusedStep(plan, dataX + r * inputs, yr);
-      st(out + 2 * b, l);
-      st(out + 2 * b + 1, metric(kind, 1, outputs, a, yr));
+      stCell(cellAt(out, 2 * b), l);
+      stCell(cellAt(out, 2 * b + 1), metric(kind, 1, outputs, a, yr));
       if (!isFinite(l) || fusedFailed) return b + 1;
     }
     return b;
@@ -242,10 +247,10 @@ export function trainBatches(plan: i32, dataX: i32, dataY: i32, perm: i32, start
     const rows = min(batchSize, count - done);
     gather(rows, inputs, dataX, perm, start + done, x);
     gather(rows, outputs, dataY, perm, start + done, y);
-    if (lrs >= 0) st(plan + P.LR, ld(lrs + b));
+    if (lrs >= 0) setPlanValue(plan, P.LR, ldCell(cellAt(lrs, b)));
     const l = trainBatch(plan, rows);
-    st(out + 2 * b, l);
-    st(out + 2 * b + 1, metric(kind, rows, outputs, a, y));
+    stCell(cellAt(out, 2 * b), l);
+    stCell(cellAt(out, 2 * b + 1), metric(kind, rows, outputs, a, y));
     b++;
     if (!isFinite(l) || updateFailed) break;
   }

@@ -2,10 +2,11 @@ import { ld, st } from './mem';
 
 /** Y[n] += α·X[n]  (L2: dW += λ·W). */
 export function axpy(n: i32, alpha: f64, x: i32, y: i32): void {
-  for (let i = 0; i < n; i++) st(y + i, ld(y + i) + alpha * ld(x + i));
+  const a = <real>alpha;
+  for (let i = 0; i < n; i++) st(y + i, ld(y + i) + a * ld(x + i));
 }
 
-/** Σ X[i]² over n elements (L2 penalty, gradient norm). */
+/** Σ X[i]² over n elements (L2 penalty, gradient norm): each square in real, the sum in f64. */
 export function sumSquares(n: i32, x: i32): f64 {
   let s: f64 = 0;
   for (let i = 0; i < n; i++) { const v = ld(x + i); s += v * v; }
@@ -14,12 +15,14 @@ export function sumSquares(n: i32, x: i32): f64 {
 
 /** X[n] *= α. */
 export function scale(n: i32, x: i32, alpha: f64): void {
-  for (let i = 0; i < n; i++) st(x + i, ld(x + i) * alpha);
+  const a = <real>alpha;
+  for (let i = 0; i < n; i++) st(x + i, ld(x + i) * a);
 }
 
 /** X[n] = min(max(X, −c), c). */
 export function clipValue(n: i32, x: i32, c: f64): void {
-  for (let i = 0; i < n; i++) st(x + i, Math.min(Math.max(ld(x + i), -c), c));
+  const r = <real>c;
+  for (let i = 0; i < n; i++) st(x + i, min<real>(max<real>(ld(x + i), -r), r));
 }
 
 /** X[n] *= M[n] elementwise (apply a dropout mask forward, or to a gradient backward). */
@@ -37,7 +40,7 @@ export function dropoutMask(n: i32, m: i32, rate: f64, seed: u32): void {
 
 /** dropoutMask for the n elements from element `from` of a larger mask (a thread's rows of a batch). */
 export function dropoutMaskFrom(n: i32, m: i32, rate: f64, seed: u32, from: i32): void {
-  const keep = 1 / (1 - rate);
+  const keep = <real>(1 / (1 - rate));
   for (let i = 0; i < n; i++) {
     let h: u32 = seed ^ (<u32>(from + i) * 0x9e3779b9);
     h ^= h >>> 16;

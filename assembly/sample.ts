@@ -1,6 +1,7 @@
-import { ld, st, ld2, st2 } from './mem';
+import { ld, st, ldv, stv, LANES } from './mem';
+import { vsplat, vadd, vmul } from './lanes';
 import * as P from './plan';
-import { planInt, layerInt } from './plan';
+import { planInt, layerInt, layerValue } from './plan';
 import { activate, activateBackward } from './activations';
 import { lossBackward, fusedWithOutput } from './losses';
 import { axpy, multiply, dropoutMask } from './regularize';
@@ -20,7 +21,7 @@ import { axpy, multiply, dropoutMask } from './regularize';
   let o = 0;
   for (; o + 4 <= units; o += 4) {
     const r0 = w + o * inputs, r1 = r0 + inputs, r2 = r1 + inputs, r3 = r2 + inputs;
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    let s0: real = 0, s1: real = 0, s2: real = 0, s3: real = 0;
     for (let i = 0; i < inputs; i++) {
       const x = ld(input + i);
       s0 += ld(r0 + i) * x;
@@ -41,7 +42,7 @@ import { axpy, multiply, dropoutMask } from './regularize';
   }
   for (; o < units; o++) {
     const row = w + o * inputs;
-    let s: f64 = 0;
+    let s: real = 0;
     for (let i = 0; i < inputs; i++) s += ld(row + i) * ld(input + i);
     if (b >= 0) s += ld(b + o);
     st(z + o, s);
@@ -54,9 +55,9 @@ import { axpy, multiply, dropoutMask } from './regularize';
 export function forward1(plan: i32, training: i32, seed: u32): void {
   const layers = planInt(plan, P.N_LAYERS);
   let input = planInt(plan, P.X);
-  for (let l = 0, t = plan + P.HEADER; l < layers; l++, t += P.LAYER) {
+  for (let l = 0; l < layers; l++) {
     const a = layer1(plan, l, input);
-    const rate = ld(t + P.L_DROPOUT);
+    const rate = layerValue(plan, l, P.L_DROPOUT);
     if (training && rate > 0) {
       const units = layerInt(plan, l, P.L_UNITS), mask = layerInt(plan, l, P.L_MASK);
       dropoutMask(units, mask, rate, seed ^ (<u32>(l + 1) * 0x1b873593));
@@ -72,13 +73,11 @@ export function backward1(plan: i32, training: i32): void {
   const lossKind = planInt(plan, P.LOSS);
   const toGrad = planInt(plan, P.GRADS) - planInt(plan, P.PARAMS);
   let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
-  let t = plan + P.HEADER + last * P.LAYER;
   lossBackward(lossKind, 1, layerInt(plan, last, P.L_UNITS), layerInt(plan, last, P.L_A), planInt(plan, P.Y), dz);
   if (!fusedWithOutput(lossKind)) activateBackward(layerInt(plan, last, P.L_ACT), 1, layerInt(plan, last, P.L_UNITS), layerInt(plan, last, P.L_Z), layerInt(plan, last, P.L_A), dz, dz);
-  for (let l = last; l >= 0; l--, t -= P.LAYER) {
+  for (let l = last; l >= 0; l--) {
     const inputs = layerInt(plan, l, P.L_INPUTS), units = layerInt(plan, l, P.L_UNITS);
     const w = layerInt(plan, l, P.L_W), b = layerInt(plan, l, P.L_B);
-    const prev = t - P.LAYER;
     const input = l > 0 ? layerInt(plan, l - 1, P.L_A) : planInt(plan, P.X);
     const gw = w + toGrad;
     for (let o = 0; o < units; o++) {
@@ -86,33 +85,33 @@ export function backward1(plan: i32, training: i32): void {
       scaledCopy(inputs, d, input, row);
       if (b >= 0) st(b + toGrad + o, d);
     }
-    const l2 = ld(t + P.L_L2);
+    const l2 = layerValue(plan, l, P.L_L2);
     if (l2 > 0) axpy(units * inputs, l2, w, gw);
     if (l > 0) {
       for (let i = 0; i < inputs; i++) st(spare + i, 0);
       for (let o = 0; o < units; o++) addScaled(inputs, ld(dz + o), w + o * inputs, spare);
-      if (training && ld(prev + P.L_DROPOUT) > 0) multiply(inputs, spare, layerInt(plan, l - 1, P.L_MASK));
+      if (training && layerValue(plan, l - 1, P.L_DROPOUT) > 0) multiply(inputs, spare, layerInt(plan, l - 1, P.L_MASK));
       activateBackward(layerInt(plan, l - 1, P.L_ACT), 1, inputs, layerInt(plan, l - 1, P.L_Z), layerInt(plan, l - 1, P.L_A), spare, spare);
       const s = dz; dz = spare; spare = s;
     }
   }
 }
 
-// Elementwise loops two at a time (f64x2): the same operation on every element as the scalar
-// tail, so the same bits.
+// Elementwise loops LANES at a time: the same operation on every element as the scalar tail, so
+// the same bits.
 
 /** out[i] = d·x[i] for i < n. */
-@inline function scaledCopy(n: i32, d: f64, x: i32, out: i32): void {
-  const d2 = f64x2.splat(d);
+@inline function scaledCopy(n: i32, d: real, x: i32, out: i32): void {
+  const dv = vsplat(d);
   let i = 0;
-  for (; i + 2 <= n; i += 2) st2(out + i, f64x2.mul(d2, ld2(x + i)));
+  for (; i + LANES <= n; i += LANES) stv(out + i, vmul(dv, ldv(x + i)));
   for (; i < n; i++) st(out + i, d * ld(x + i));
 }
 
 /** acc[i] = acc[i] + row[i]·d for i < n. */
-@inline function addScaled(n: i32, d: f64, row: i32, acc: i32): void {
-  const d2 = f64x2.splat(d);
+@inline function addScaled(n: i32, d: real, row: i32, acc: i32): void {
+  const dv = vsplat(d);
   let i = 0;
-  for (; i + 2 <= n; i += 2) st2(acc + i, f64x2.add(ld2(acc + i), f64x2.mul(ld2(row + i), d2)));
+  for (; i + LANES <= n; i += LANES) stv(acc + i, vadd(ldv(acc + i), vmul(ldv(row + i), dv)));
   for (; i < n; i++) st(acc + i, ld(acc + i) + ld(row + i) * d);
 }

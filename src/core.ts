@@ -5,16 +5,24 @@ import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { newHome, type Home } from './backends/homes.js';
 import { fusable, type ResolvedSpec } from './spec.js';
-import { layoutOf, workSize, pad, type Layout } from './layout.js';
+import { layoutOf, workSize, pad, pad4, type Layout } from './layout.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
 import { planFieldsOf } from './kinds/optimizers.js';
 
 const COUNTERS = 2; // [optimizer step t, dropout stream]
 
+// Offsets here are element offsets of the backend's values (f64, or f32 at precision 'f32'). The
+// allocator and homes count f64 units; an f32 network's element offset is 2 × its f64 unit
+// (`cell`), and its plan, counters and the like are f64 cells at element 2·i (ARCHITECTURE.md,
+// Precision).
 export class Core {
   readonly layout: Layout;
   readonly outputs: number;
+  /** Elements per f64 unit of the allocator: 1 for f64, 2 for f32. */
+  readonly cell: number;
+  /** Rounds an element count up to a 16-byte multiple. */
+  readonly padE: (n: number) => number;
   private readonly home: Home;
   private readonly stateLen: number;
   /** Offsets of the blocks inside the model block, relative to its start. */
@@ -32,11 +40,13 @@ export class Core {
   ) {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
-    this.stateLen = stateBlocks(spec.optimizer.type) * pad(this.layout.size);
-    const state = pad(this.layout.size), counters = state + this.stateLen, grads = counters + pad(COUNTERS);
-    this.offsets = { state, counters, grads, plan: grads + pad(this.layout.size) };
+    this.cell = be.precision === 'f32' ? 2 : 1;
+    const padE = (this.padE = this.cell === 2 ? pad4 : pad);
+    this.stateLen = stateBlocks(spec.optimizer.type) * padE(this.layout.size);
+    const state = padE(this.layout.size), counters = state + this.stateLen, grads = counters + padE(COUNTERS * this.cell);
+    this.offsets = { state, counters, grads, plan: grads + padE(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
-    this.home = newHome(pad(this.layout.size) + this.stateLen + COUNTERS);
+    this.home = newHome(this.units(padE(this.layout.size) + this.stateLen + COUNTERS * this.cell));
     this.enter(1, field);
   }
 
@@ -56,7 +66,22 @@ export class Core {
   // than hand out an offset into someone else's memory.
   private get model(): number {
     if (this.home.model < 0) throw new Error('backprop internal error: a network\'s blocks were used while evicted (enter() first)');
-    return this.home.model;
+    return this.home.model * this.cell;
+  }
+  /** f64 units that hold n elements. */
+  private units(n: number): number {
+    return Math.ceil(n / this.cell);
+  }
+  /** Index in the backend's heap() (f64 cells) of the cell at element offset `at`, e.g. a plan field: cellOf(plan) + PLAN_FIELD.lr. */
+  cellOf(at: number): number {
+    return at / this.cell;
+  }
+  /** A plan header field (f64). */
+  field(f: number): number {
+    return this.be.heap()[this.plan / this.cell + f];
+  }
+  setField(f: number, v: number): void {
+    this.be.heap()[this.plan / this.cell + f] = v;
   }
   get params(): number {
     return this.model;
@@ -75,7 +100,7 @@ export class Core {
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
-    return this.be.heap()[layerAt(this.plan, this.spec.layers.length - 1) + LAYER_FIELD.a];
+    return this.be.heap()[layerAt(this.plan / this.cell, this.spec.layers.length - 1) + LAYER_FIELD.a];
   }
 
   /**
@@ -91,37 +116,51 @@ export class Core {
   /** The work block must be laid out again (it grows: settle() moves it, and the plan is rewritten). */
   private relayout = false;
 
-  /** Puts back a copy of the persistent part (params | state | counters), e.g. fit's last finite weights. */
-  restore(saved: Float64Array): void {
+  /**
+   * Puts back a copy of the persistent part (params | state | counters), e.g. fit's last finite
+   * weights: a copy of the same type as view(), so that the f64 cells (counters) among f32 values
+   * keep their bits.
+   */
+  restore(saved: Float64Array | Float32Array): void {
     this.enter(1);
-    this.be.heap().set(saved, this.params);
+    this.be.values().set(saved, this.params);
   }
   /** Optimizer state packed as blocks of exactly `size` values (no padding), for saving. */
   getState(): Float64Array {
-    const n = this.layout.size, blocks = this.stateLen / pad(n);
+    const n = this.layout.size, blocks = this.stateLen / this.padE(n);
     const out = new Float64Array(blocks * n);
-    for (let b = 0; b < blocks; b++) out.set(this.view(this.state + b * pad(n), n), b * n);
+    for (let b = 0; b < blocks; b++) out.set(this.view(this.state + b * this.padE(n), n), b * n);
     return out;
   }
-  setState(packed: Float64Array): void {
+  setState(packed: Float64Array | Float32Array): void {
     const n = this.layout.size;
-    for (let b = 0; b * n < packed.length; b++) this.view(this.state + b * pad(n), n).set(packed.subarray(b * n, (b + 1) * n));
+    for (let b = 0; b * n < packed.length; b++) this.view(this.state + b * this.padE(n), n).set(packed.subarray(b * n, (b + 1) * n));
   }
-  view(at: number, n: number): Float64Array {
-    return this.be.heap().subarray(at, at + n);
+  /** A copy of the persistent part (params | state | counters), for restore(). */
+  keep(): Float64Array | Float32Array {
+    return this.view(this.params, this.offsets.grads).slice();
+  }
+  /** n values from element offset `at` (a Float32Array at precision 'f32'). */
+  view(at: number, n: number): Float64Array | Float32Array {
+    return this.be.values().subarray(at, at + n);
+  }
+  /** The two counters [optimizer steps, dropout stream] (f64 cells). */
+  countersView(): Float64Array {
+    const at = this.counters / this.cell;
+    return this.be.heap().subarray(at, at + COUNTERS);
   }
 
   /** Copies a batch into the X (and Y) buffers, making room for `capacity` rows first. */
   load(x: Float64Array, y: Float64Array | undefined, capacity: number, field = 'inputs'): void {
     this.enter(capacity, field);
-    const h = this.be.heap();
-    h.set(x, h[this.plan + PLAN_FIELD.x]);
-    if (y) h.set(y, h[this.plan + PLAN_FIELD.y]);
+    const v = this.be.values();
+    v.set(x, this.field(PLAN_FIELD.x));
+    if (y) v.set(y, this.field(PLAN_FIELD.y));
   }
 
   /** Puts the optimizer's own learning rate back into the plan: a scheduled fit leaves its last rate there. */
   resetRate(): void {
-    if (this.home.model >= 0 && !this.disposed) this.be.heap()[this.plan + PLAN_FIELD.lr] = this.spec.optimizer.learningRate;
+    if (this.home.model >= 0 && !this.disposed) this.setField(PLAN_FIELD.lr, this.spec.optimizer.learningRate);
   }
 
   dispose(): void {
@@ -157,18 +196,18 @@ export class Core {
       return;
     }
     const { spec, layout, be, home } = this;
-    const size = this.offsets.plan + planSize(spec.layers.length);
+    const size = this.units(this.offsets.plan + planSize(spec.layers.length) * this.cell);
     // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
     const exact = Math.max(rows, this.capacity);
     let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
     let moved: boolean;
     try {
-      moved = be.homes.settle(home, size, this.workSize(cap));
+      moved = be.homes.settle(home, size, this.units(this.workSize(cap)));
     } catch (e) {
       if (cap === exact || !(e instanceof OutOfMemory) || e.block !== 'work') throw this.outOfMemory(e, cap, field);
       cap = exact;
       try {
-        moved = be.homes.settle(home, size, this.workSize(cap));
+        moved = be.homes.settle(home, size, this.units(this.workSize(cap)));
       } catch (again) {
         throw this.outOfMemory(again, cap, field);
       }
@@ -177,8 +216,9 @@ export class Core {
     this.capacity = cap;
     const widest = Math.max(...spec.layers.map((l) => l.units));
     const h = be.heap();
-    let at = home.work;
-    const take = (n: number) => ((at += pad(n)), at - pad(n));
+    const padE = this.padE;
+    let at = home.work * this.cell;
+    const take = (n: number) => ((at += padE(n)), at - padE(n));
     const o = spec.optimizer;
     const header: [number, number][] = [
       [PLAN_FIELD.nLayers, spec.layers.length], [PLAN_FIELD.loss, LossKind[spec.loss]], [PLAN_FIELD.inputs, spec.inputs],
@@ -192,7 +232,7 @@ export class Core {
       [PLAN_FIELD.snapshot, this.undoRoom ? take(this.offsets.grads) : -1], // room for trainStep's copy of params | state | counters
     ];
     this.relayout = false;
-    const plan = this.plan;
+    const plan = this.plan / this.cell; // the plan's first cell in h
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);
     for (const [f, v] of header) h[plan + f] = v;
     spec.layers.forEach((l, i) => {
@@ -215,13 +255,15 @@ export class Core {
     if (!(e instanceof OutOfMemory)) return e;
     const widest = Math.max(...this.spec.layers.map((l) => l.units));
     const what = e.block === 'work'
-      ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.workSize(rows) * 8)}`
-      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes((this.offsets.plan + planSize(this.spec.layers.length)) * 8)}`;
+      ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.units(this.workSize(rows)) * 8)}`
+      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes(this.units(this.offsets.plan + planSize(this.spec.layers.length) * this.cell) * 8)}`;
     return new BackpropError('OUT_OF_MEMORY', field, `a size that fits in memory (${e.limit})`, words(what));
   }
 
+  /** The work block's size in elements. */
   private workSize(cap: number): number {
-    const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? pad(cap * l.units) : 0), 0);
-    return workSize(this.spec.layers, this.spec.inputs, cap) + masks + (this.undoRoom ? pad(this.offsets.grads) : 0);
+    const padE = this.padE;
+    const masks = this.spec.layers.reduce((s, l) => s + (l.dropout > 0 ? padE(cap * l.units) : 0), 0);
+    return workSize(this.spec.layers, this.spec.inputs, cap, padE) + masks + (this.undoRoom ? padE(this.offsets.grads) : 0);
   }
 }

@@ -3,7 +3,8 @@ import { BackpropError, words } from './errors.js';
 import { LOSS_KINDS, type Loss } from './kinds.js';
 
 export type Sample = ArrayLike<number>;
-export type Batch = ArrayLike<number>[] | Float64Array;
+/** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
+export type Batch = ArrayLike<number>[] | Float64Array | Float32Array;
 export type Shape = 'single' | 'nested' | 'flat';
 
 export interface Rows {
@@ -193,7 +194,7 @@ export function checkDistributions(data: ArrayLike<number>, at: number, rows: nu
  * writes them straight into the heap at `at` (no intermediate copy); returns false otherwise so
  * that the caller takes the general path (batches, and its error messages for wrong shapes).
  */
-export function copySample(v: unknown, width: number, field: string, h: Float64Array, at: number): boolean {
+export function copySample(v: unknown, width: number, field: string, h: Float64Array | Float32Array, at: number): boolean {
   try {
     // Each element is read once; a Float64Array's shadowed `length` at worst sends it the general way.
     if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;

@@ -28,7 +28,7 @@ export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows:
     core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), Math.min(batchSize, rows), field);
     k.forward(core.plan, n, 0);
     loss += k.batchLoss(core.plan, n) * n;
-    metric += k.metric(kind, n, outputs, core.outputAt, core.be.heap()[core.plan + PLAN_FIELD.y]);
+    metric += k.metric(kind, n, outputs, core.outputAt, core.field(PLAN_FIELD.y));
   }
   return { loss: loss / rows, ...metricMean(kind, metric, rows, outputs) };
 }

@@ -20,10 +20,13 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const o = checkFit(options);
   // One thread: the training rows are copied (and checked) straight into a data block in the
   // heap, in one pass. Threads: into JS arrays, then into the shared heap once it is opened.
-  const direct = o.threads === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
+  // (f64 networks: the rows are read as f64 into the block; an f32 network's go through an array.)
+  const direct = o.threads === 1 && core.cell === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
   let rows: FitRows;
   try {
-    rows = fitRows(net, data, options, o.validationSplit, !direct, direct);
+    // Copied only for threads (read after an await); an f32 network's rows (no direct block) are
+    // viewed in place and go into its heap before any await, as f64's did before the direct block.
+    rows = fitRows(net, data, options, o.validationSplit, o.threads !== 1, direct);
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback or worker
   } catch (e) {
     direct?.free();
@@ -44,28 +47,33 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const history = newHistory(net, val !== undefined, o.threads !== 1 ? threaded?.threads ?? 1 : undefined);
 
   const backend = trainingCore.be;
+  // In elements (`cell` per f64 unit of the allocator; perm, out and lrs are f64 cells:
+  // ARCHITECTURE.md, Precision). The direct block exists only in f64 (cell 1).
+  const cell = trainingCore.cell;
   let block: number, at: DataLayout;
   if (direct) ({ block, at } = direct.placed!);
   else {
-    at = dataLayout(n, inputs, outputs, batches);
+    at = dataLayout(n, inputs, outputs, batches, cell, trainingCore.padE);
+    const units = Math.ceil(at.size / cell);
     try {
       if (!threaded) core.enter(batchSize, 'options.batchSize'); // threads asked for, one running
-      block = backend.alloc(at.size, false); // every part is written before it is read
+      block = cell * backend.alloc(units, false); // every part is written before it is read
     } catch (e) {
       await threaded?.close();
-      throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, at.size) : e; // Core's are in user terms already
+      throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, units) : e; // Core's are in user terms already
     }
   }
   const kernels = batchSize === 1 && !threaded ? core.perSample() : backend.k;
   try {
     let h = backend.heap();
+    const cellOf = (element: number) => element / cell; // an f64 cell's index in h
     if (!direct) {
-      h.set(x, block + at.x);
-      h.set(y, block + at.y);
+      backend.values().set(x, block + at.x);
+      backend.values().set(y, block + at.y);
     }
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
-    const before = new Float64Array(trainingCore.grads - trainingCore.params); // the chunk's start, replayed from should an update diverge
+    const before = trainingCore.keep(); // the chunk's start, replayed from should an update diverge
     const lrs = new Float64Array(batches);
     const lr0 = core.spec.optimizer.learningRate;
     const fixedRate = o.schedule === undefined || (typeof o.schedule === 'object' && o.schedule.type === 'constant');
@@ -77,10 +85,10 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
       // A constant rate stays in the plan (lrs = −1 for the kernel); others go per batch.
       if (!fixedRate) {
         for (let b = 0; b < batches; b++) lrs[b] = scheduledRate(o.schedule, lr0, epoch, epoch * batches + b, batches, o.epochs * batches);
-        backend.heap().set(lrs, block + at.lrs);
+        backend.heap().set(lrs, cellOf(block + at.lrs));
       }
       // Each epoch's order depends only on the stream's state, so a resumed fit shuffles alike.
-      const perm = backend.heap().subarray(block + at.perm, block + at.perm + n);
+      const perm = backend.heap().subarray(cellOf(block + at.perm), cellOf(block + at.perm) + n);
       if (o.shuffle || epoch === 0) for (let i = 0; i < n; i++) perm[i] = i;
       const stream = net.rng.state; // put back if this epoch is aborted before its first batch
       if (o.shuffle) net.rng.shuffle(perm);
@@ -96,45 +104,45 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (threaded) threaded.enter();
         else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(trainingCore.view(trainingCore.params, before.length));
-        if (fixedRate) backend.heap()[trainingCore.plan + PLAN_FIELD.lr] = lr0; // a scheduled fit before may have left another
+        if (fixedRate) trainingCore.setField(PLAN_FIELD.lr, lr0); // a scheduled fit before may have left another
         const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + 2 * b0, fixedRate ? -1 : block + at.lrs + b0];
+          Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + cell * 2 * b0, fixedRate ? -1 : block + at.lrs + cell * b0];
         const done = threaded ? threaded.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = backend.heap();
-        if (h[trainingCore.plan + PLAN_FIELD.diverged] !== 0) {
+        const out = cellOf(block + at.out);
+        if (trainingCore.field(PLAN_FIELD.diverged) !== 0) {
           // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
           // back to the chunk's start, then the chunk's finite batches again (the same bits: every
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
-          h[trainingCore.plan + PLAN_FIELD.diverged] = 0;
+          trainingCore.setField(PLAN_FIELD.diverged, 0);
           trainingCore.restore(before);
           let last = done; // 1 + the batch whose update overflowed
           if (!threaded && kernels !== backend.k) {
             // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
             // which check every step and give the same bits, find the batch.
             last = backend.k.trainBatches(core.plan, ...chunkArgs);
-            h = backend.heap();
-            h[trainingCore.plan + PLAN_FIELD.diverged] = 0;
+            trainingCore.setField(PLAN_FIELD.diverged, 0);
             trainingCore.restore(before);
           }
           chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
           if (last > 1 && threaded) threaded.train(...chunkArgs);
           else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
           h = backend.heap();
-          h[trainingCore.plan + PLAN_FIELD.diverged] = 0;
-          const loss = h[block + at.out + 2 * (b0 + last - 1)];
+          trainingCore.setField(PLAN_FIELD.diverged, 0);
+          const loss = h[out + 2 * (b0 + last - 1)];
           throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }
-        const bad = tally(h, block + at.out, b0, b0 + done, batchSize, n, sums);
+        const bad = tally(h, out, b0, b0 + done, batchSize, n, sums);
         if (bad >= 0) {
           // A non-finite loss stops its batch before backward: the steps before it were finite.
-          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[block + at.out + 2 * bad]);
+          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[out + 2 * bad]);
         }
         if (done > 0) lr = lrs[b0 + done - 1];
         if (perBatchCallbacks) {
           for (let b = b0; b < b0 + done; b++) {
             const rows = Math.min(batchSize, n - b * batchSize);
-            const logs: Logs = { loss: h[block + at.out + 2 * b], ...metricMean(kind, h[block + at.out + 2 * b + 1], rows, outputs), lr: lrs[b] };
+            const logs: Logs = { loss: h[out + 2 * b], ...metricMean(kind, h[out + 2 * b + 1], rows, outputs), lr: lrs[b] };
             for (const c of o.callbacks) if (c.onBatchEnd?.(b, logs, control) === false) stopped = true;
           }
         }
@@ -156,7 +164,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
     for (const c of o.callbacks) c.onTrainEnd?.(history, control);
   } finally {
     if (!threaded) core.resetRate(); // or the next trainStep would run at the schedule's last rate
-    backend.free(block);
+    backend.free(block / cell);
     await threaded?.close(); // pushes the progress made, also when training threw
   }
   return history;
@@ -172,9 +180,10 @@ interface DataLayout {
   size: number;
 }
 
-function dataLayout(rows: number, inputs: number, outputs: number, batches: number): DataLayout {
-  const y = pad(rows * inputs), perm = y + pad(rows * outputs), out = perm + pad(rows), lrs = out + pad(2 * batches);
-  return { x: 0, y, perm, out, lrs, size: lrs + batches };
+/** In elements: `cell` of them per f64 cell (2 in an f32 heap), values padded by `padE`. */
+function dataLayout(rows: number, inputs: number, outputs: number, batches: number, cell = 1, padE = pad): DataLayout {
+  const y = padE(rows * inputs), perm = y + padE(rows * outputs), out = perm + cell * pad(rows), lrs = out + cell * pad(2 * batches);
+  return { x: 0, y, perm, out, lrs, size: lrs + cell * batches };
 }
 
 /**

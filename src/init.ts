@@ -15,7 +15,7 @@ function initLimit(scheme: InitScheme, inputs: number, units: number): number {
   }
 }
 
-export function initParams(layers: ResolvedLayer[], layout: Layout, seed: number, out: Float64Array): void {
+export function initParams(layers: ResolvedLayer[], layout: Layout, seed: number, out: Float64Array | Float32Array): void {
   const rng = new Rng(seed);
   layers.forEach((l, i) => {
     const { w, b } = layout.layers[i];

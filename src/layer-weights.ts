@@ -10,8 +10,8 @@ export interface LayerWeights {
   bias?: number[]; // [out], present when the layer has a bias
 }
 
-/** The layers of the parameter block at `at` in `heap`. */
-export function unpackLayers(heap: Float64Array, at: number, spec: ResolvedSpec, layout: Layout): LayerWeights[] {
+/** The layers of the parameter block at `at` in `heap` (a backend's values()). */
+export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec: ResolvedSpec, layout: Layout): LayerWeights[] {
   return spec.layers.map((l, i) => {
     const s = layout.layers[i];
     const weights: number[][] = [];

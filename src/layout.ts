@@ -25,11 +25,14 @@ export function layoutOf(layers: ResolvedLayer[]): Layout {
 }
 
 /** Sizes of the per-capacity work buffers: batch X and Y, each layer's Z and A, two deltas. */
-export function workSize(layers: ResolvedLayer[], inputs: number, capacity: number): number {
+export function workSize(layers: ResolvedLayer[], inputs: number, capacity: number, padTo: (n: number) => number = pad): number {
   const widest = Math.max(...layers.map((l) => l.units));
-  const zs = layers.reduce((s, l) => s + 2 * pad(capacity * l.units), 0);
-  return pad(capacity * inputs) + pad(capacity * layers[layers.length - 1].units) + zs + 2 * pad(capacity * widest);
+  const zs = layers.reduce((s, l) => s + 2 * padTo(capacity * l.units), 0);
+  return padTo(capacity * inputs) + padTo(capacity * layers[layers.length - 1].units) + zs + 2 * padTo(capacity * widest);
 }
 
 /** Rounds up to an even count so every buffer starts 16-byte aligned. */
 export const pad = (n: number) => n + (n % 2); // not (n + 1) & ~1: that wraps past 2³¹
+
+/** Rounds up to a multiple of 4: an f32 buffer's 16-byte alignment (4 values per v128). */
+export const pad4 = (n: number) => n + ((4 - (n % 4)) % 4);

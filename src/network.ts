@@ -9,7 +9,7 @@ import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample
 import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';
-import { encodeF64, parseModel, FORMAT, VERSION, type ModelJSON } from './serialize.js';
+import { encodeF64, encodeF32, parseModel, FORMAT, VERSION, VERSION_F32, type ModelJSON } from './serialize.js';
 import { Core } from './core.js';
 import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
@@ -43,8 +43,8 @@ export interface CreateOptions {
 const CREATE_OPTIONS = ['backend', 'wasm', 'fma'] as const;
 
 /** The backend that `options` (already checked) ask for. */
-function backendFor(options: CreateOptions, specBackend?: unknown) {
-  return selectBackend(options.backend ?? specBackend ?? 'auto', options.wasm, options.fma === true);
+function backendFor(options: CreateOptions, spec: Spec, specBackend?: unknown) {
+  return selectBackend(options.backend ?? specBackend ?? 'auto', options.wasm, options.fma === true, spec.precision);
 }
 
 function checkCreateOptions(options: unknown): CreateOptions {
@@ -77,7 +77,7 @@ export class Network {
     const o = checkCreateOptions(options);
     const fromData = isDataset((spec as { inputs?: unknown })?.inputs) ? (spec as DatasetSpec).inputs.networkSpec(spec as DatasetSpec) : undefined;
     const s = normalizeSpec(fromData ? fromData.spec : spec);
-    const be = await backendFor(o, spec.backend);
+    const be = await backendFor(o, s, spec.backend);
     const net = new Network(new Core(be, s));
     net.preprocessing = fromData?.pre;
     initParams(s.layers, net.core.layout, s.seed, net.core.view(net.core.params, net.core.layout.size));
@@ -89,12 +89,12 @@ export class Network {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
     const pre = m.preprocessing === undefined ? undefined : (await import('./dataset/json.js')).parsePreprocessing(m.preprocessing, m.spec.inputs, m.spec.layers[m.spec.layers.length - 1].units);
-    const net = new Network(new Core(await backendFor(o), m.spec, 'model.spec.layers'));
+    const net = new Network(new Core(await backendFor(o, m.spec), m.spec, 'model.spec.layers'));
     net.preprocessing = pre;
     const c = net.core;
     c.view(c.params, c.layout.size).set(m.params);
     c.setState(m.state);
-    c.view(c.counters, 2).set(m.counters);
+    c.countersView().set(m.counters);
     net.rng.state = m.rng;
     return net;
   }
@@ -195,10 +195,13 @@ export class Network {
     return this.core.layout.size;
   }
 
-  /** Outputs for one sample (Float64Array), a list of samples (one row each), or flat rows. */
+  /**
+   * Outputs for one sample (Float64Array), a list of samples (one row each), or flat rows. An f32
+   * network (spec.precision 'f32') returns Float32Array in place of each Float64Array.
+   */
   predict(x: Sample): Float64Array;
   predict(x: ArrayLike<number>[]): Float64Array[];
-  predict(x: Float64Array, rows: number): Float64Array;
+  predict(x: Float64Array | Float32Array, rows: number): Float64Array;
   /** Outputs for a raw record ({ column: value }) or records (networks created from a Dataset). */
   predict(x: Record<string, unknown>): Float64Array;
   predict(x: Record<string, unknown>[]): Float64Array[];
@@ -217,10 +220,10 @@ export class Network {
       const c = this.core;
       c.be.k.forward(c.plan, 1, 0);
       const at = c.outputAt;
-      return c.be.heap().slice(at, at + this.outputs);
+      return c.be.values().slice(at, at + this.outputs) as Float64Array;
     }
     const r = toRows(x, this.inputs, 'inputs', rows);
-    const out = new Float64Array(r.rows * this.outputs);
+    const out = this.core.cell === 2 ? new Float32Array(r.rows * this.outputs) : new Float64Array(r.rows * this.outputs);
     const chunk = Math.min(r.rows, PREDICT_CHUNK);
     for (let from = 0; from < r.rows; from += chunk) {
       const n = Math.min(chunk, r.rows - from);
@@ -228,7 +231,7 @@ export class Network {
       this.core.be.k.forward(this.core.plan, n, 0);
       out.set(this.core.view(this.core.outputAt, n * this.outputs), from * this.outputs);
     }
-    return shapeLike(r.shape, out, this.outputs);
+    return shapeLike(r.shape, out as Float64Array, this.outputs);
   }
 
   /**
@@ -238,7 +241,7 @@ export class Network {
    */
   predictClass(x: Sample | Record<string, unknown>): string | number;
   predictClass(x: ArrayLike<number>[] | Record<string, unknown>[]): (string | number)[];
-  predictClass(x: Float64Array, rows: number): (string | number)[];
+  predictClass(x: Float64Array | Float32Array, rows: number): (string | number)[];
   predictClass(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): string | number | (string | number)[] {
     const out = (this.predict as (x: unknown, rows?: number) => Float64Array | Float64Array[]).call(this, x, rows);
     const classes = classesOf(Array.isArray(out) ? Float64Array.from(out.flatMap((o) => Array.from(o))) : out, this.outputs, this.preprocessing);
@@ -257,7 +260,7 @@ export class Network {
     const rows = this.loadPair(x, y);
     this.core.be.k.forward(this.core.plan, rows, 0);
     this.core.be.k.backward(this.core.plan, rows, 0);
-    return unpackLayers(this.core.be.heap(), this.core.grads, this.core.spec, this.core.layout);
+    return unpackLayers(this.core.be.values(), this.core.grads, this.core.spec, this.core.layout);
   }
 
   /**
@@ -267,6 +270,7 @@ export class Network {
    */
   trace(x: Sample | Batch, y?: Sample | Batch): Trace {
     this.alive();
+    if (this.core.spec.precision === 'f32') throw new BackpropError('INVALID_SPEC', 'precision', "'f64' for trace() (it replays the passes in the f64 TypeScript reference)", 'f32');
     return traceNetwork(this, x, y);
   }
 
@@ -278,9 +282,8 @@ export class Network {
     if (!Number.isFinite(loss)) {
       // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
       // state and counters as before the call).
-      const h = this.core.be.heap(), flag = this.core.plan + PLAN_FIELD.diverged;
-      if (h[flag] !== 0) {
-        h[flag] = 0;
+      if (this.core.field(PLAN_FIELD.diverged) !== 0) {
+        this.core.setField(PLAN_FIELD.diverged, 0);
         throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
       }
       throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
@@ -301,7 +304,13 @@ export class Network {
       return Promise.reject(e); // as every other refusal of fit: a rejected promise
     }
     const o = arrays.options as FitOptions & WeightOptions;
-    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) {
+      if (this.core.spec.precision === 'f32') {
+        const field = o.classWeights !== undefined ? 'options.classWeights' : 'options.sampleWeights';
+        return Promise.reject(new BackpropError('INVALID_OPTION', field, "no weights for an f32 network (weighted fits run in f64 only so far)", words('weights')));
+      }
+      return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
+    }
     return runFit(this, arrays.data, arrays.options);
   }
 
@@ -332,7 +341,7 @@ export class Network {
   getWeights(): LayerWeights[] {
     this.alive();
     this.core.enter(1);
-    return unpackLayers(this.core.be.heap(), this.core.params, this.core.spec, this.core.layout);
+    return unpackLayers(this.core.be.values(), this.core.params, this.core.spec, this.core.layout);
   }
 
   /** Sets every layer's weights [out][in] (and bias [out]; omitted means zeros). All-or-nothing. */
@@ -347,15 +356,17 @@ export class Network {
   toJSON(): ModelJSON {
     this.alive();
     const c = this.core;
-    const { inputs, loss, optimizer, seed, layers } = c.spec;
+    const { inputs, loss, optimizer, seed, layers, precision } = c.spec;
     c.enter(1);
+    const params = c.view(c.params, c.layout.size);
+    const f32 = precision === 'f32'; // f32 values in the file (see serialize.ts VERSION_F32)
     return {
       format: FORMAT,
-      version: VERSION,
-      spec: { inputs, loss, optimizer: optimizerSpec(optimizer), seed, layers: layers.map(({ inputs: _, ...l }) => l) },
-      params: encodeF64(c.view(c.params, c.layout.size)),
-      state: encodeF64(c.getState()),
-      counters: Array.from(c.view(c.counters, 2)),
+      version: f32 ? VERSION_F32 : VERSION,
+      spec: { inputs, loss, optimizer: optimizerSpec(optimizer), seed, layers: layers.map(({ inputs: _, ...l }) => l), ...(f32 ? { precision } : {}) },
+      params: params instanceof Float64Array ? encodeF64(params) : encodeF32(params),
+      state: f32 ? encodeF32(Float32Array.from(c.getState())) : encodeF64(c.getState()),
+      counters: Array.from(c.countersView()),
       rng: this.rng.state,
       ...(this.preprocessing ? { preprocessing: this.preprocessing.json } : {}),
     };
@@ -378,15 +389,15 @@ export class Network {
     this.alive();
     const c = this.core;
     c.enter(1, 'inputs');
-    const h = c.be.heap();
-    return copySample(x, this.inputs, 'inputs', h, h[c.plan + PLAN_FIELD.x]);
+    return copySample(x, this.inputs, 'inputs', c.be.values(), c.field(PLAN_FIELD.x));
   }
 
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
-    const h = this.core.be.heap();
-    if (!copySample(y, this.outputs, 'targets', h, h[this.core.plan + PLAN_FIELD.y])) return false;
-    if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(h, h[this.core.plan + PLAN_FIELD.y], 1, this.outputs, () => 'targets');
+    const v = this.core.be.values(), y0 = this.core.field(PLAN_FIELD.y);
+    if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
+    // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
+    if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');
     return true;
   }
 

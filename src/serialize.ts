@@ -2,7 +2,7 @@
 // in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { normalizeSpec, checkKeys, type ResolvedSpec, type OptimizerSpec, type ResolvedLayer } from './spec.js';
+import { normalizeSpec, checkKeys, type ResolvedSpec, type OptimizerSpec, type ResolvedLayer, type Precision } from './spec.js';
 import { layoutOf } from './layout.js';
 import { stateBlocks } from './kinds.js';
 import type { PreprocessingJSON } from './dataset/preprocessing.js';
@@ -10,11 +10,17 @@ import type { PreprocessingJSON } from './dataset/preprocessing.js';
 export const FORMAT = 'backprop';
 /** Version 2 adds `preprocessing` (a network created from a Dataset); version 1 files still load. */
 export const VERSION = 2;
+/**
+ * Version 3 adds `spec.precision` ('f32'); only f32 networks write it (an f64 network's file is the
+ * version 2 file it always was), and files without it load as f64. An f32 network's parameters and
+ * state are f32 in base64 (encodeF32: 4 bytes a value, every bit kept, half the size).
+ */
+export const VERSION_F32 = 3;
 
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<ResolvedSpec, 'layers' | 'optimizer'> & { optimizer: OptimizerSpec; layers: Omit<ResolvedLayer, 'inputs'>[] };
+  spec: Omit<ResolvedSpec, 'layers' | 'optimizer' | 'precision'> & { optimizer: OptimizerSpec; layers: Omit<ResolvedLayer, 'inputs'>[]; precision?: Precision };
   params: string;
   /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
@@ -28,11 +34,12 @@ export interface ModelJSON {
 /** Whether this engine stores numbers little-endian (every current one does), so bytes can be viewed, not swapped. */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-/** The little-endian bytes of `a`, viewed in place where the engine is little-endian. */
-function littleEndianBytes(a: Float64Array): Uint8Array {
+/** The little-endian bytes of `a` (8 per f64, 4 per f32), viewed in place where the engine is little-endian. */
+function littleEndianBytes(a: Float64Array | Float32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const bytes = new Uint8Array(a.length * 8), dv = new DataView(bytes.buffer);
-  a.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  const width = a.BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(a.length * width), dv = new DataView(bytes.buffer);
+  a.forEach((v, i) => (width === 8 ? dv.setFloat64(i * 8, v, true) : dv.setFloat32(i * 4, v, true)));
   return bytes;
 }
 
@@ -40,33 +47,50 @@ export function encodeF64(a: Float64Array): string {
   return bytesToBase64(littleEndianBytes(a));
 }
 
+/** An f32 network's parameters or state: 4 little-endian bytes a value, so every f32 bit survives at half the size. */
+export function encodeF32(a: Float32Array): string {
+  return bytesToBase64(littleEndianBytes(a));
+}
+
 const invalid = (field: string, expected: string, got?: unknown): never => {
   throw new BackpropError('INVALID_MODEL', field, expected, got);
 };
 
-/** Decodes exactly `count` f64 values, checking the length before allocating anything. */
-export function decodeF64(s: unknown, count: number, field: string): Float64Array {
+/** Decodes exactly `count` values of `width` bytes (8: f64, 4: f32), checking the length before allocating anything. */
+function decodeValues<T extends Float64Array | Float32Array>(s: unknown, count: number, field: string, make: (n: number) => T): T {
+  const width = make(0).BYTES_PER_ELEMENT, type = width === 8 ? 'f64' : 'f32';
   if (typeof s !== 'string') invalid(field, 'a base64 string', s);
   const str = s as string;
-  const expectedChars = Math.ceil((count * 8) / 3) * 4;
-  if (str.length !== expectedChars) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
+  const expectedChars = Math.ceil((count * width) / 3) * 4;
+  if (str.length !== expectedChars) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
   const bytes = base64ToBytes(str);
   if (bytes === null) return invalid(field, 'valid base64', words('invalid characters'));
-  if (bytes.length !== count * 8) invalid(field, `${count} f64 values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
-  const out = new Float64Array(count);
+  if (bytes.length !== count * width) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
+  const out = make(count);
   if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
   else {
     const dv = new DataView(bytes.buffer);
-    for (let i = 0; i < count; i++) out[i] = dv.getFloat64(i * 8, true);
+    for (let i = 0; i < count; i++) out[i] = width === 8 ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
   }
   for (let i = 0; i < count; i++) if (!Number.isFinite(out[i])) invalid(`${field}[${i}]`, 'a finite number', out[i]);
   return out;
 }
 
+/** Decodes exactly `count` f64 values, checking the length before allocating anything. */
+export function decodeF64(s: unknown, count: number, field: string): Float64Array {
+  return decodeValues(s, count, field, (n) => new Float64Array(n));
+}
+
+/** Decodes exactly `count` f32 values (encodeF32's), checking the length before allocating anything. */
+export function decodeF32(s: unknown, count: number, field: string): Float32Array {
+  return decodeValues(s, count, field, (n) => new Float32Array(n));
+}
+
 export interface Decoded {
   spec: ResolvedSpec;
-  params: Float64Array;
-  state: Float64Array;
+  /** Float32Array for an f32 network's file (version 3, precision 'f32'). */
+  params: Float64Array | Float32Array;
+  state: Float64Array | Float32Array;
   counters: number[];
   rng: number;
   /** Unchecked here: the network checks it against its shape (src/dataset/json.ts). */
@@ -85,7 +109,10 @@ export function parseModel(input: unknown): Decoded {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
-  if (o.version !== 1 && o.version !== VERSION) invalid('model.version', `1 or ${VERSION} (this build reads format version 1 or ${VERSION})`, o.version);
+  if (o.version !== 1 && o.version !== VERSION && o.version !== VERSION_F32) invalid('model.version', `1, ${VERSION} or ${VERSION_F32} (this build reads format versions 1 to ${VERSION_F32})`, o.version);
+  if ((o.version as number) < VERSION_F32 && typeof o.spec === 'object' && o.spec !== null && Object.hasOwn(o.spec, 'precision')) {
+    invalid('model.spec.precision', `no precision in a version ${o.version as number} file (precision came with version ${VERSION_F32})`, (o.spec as Record<string, unknown>).precision);
+  }
   checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
   let spec: ResolvedSpec;
   try {
@@ -101,10 +128,11 @@ export function parseModel(input: unknown): Decoded {
     invalid('model.counters', '[steps, dropout position]: two non-negative integers', c);
   }
   const size = layoutOf(spec.layers).size;
+  const decode = spec.precision === 'f32' ? decodeF32 : decodeF64;
   return {
     spec,
-    params: decodeF64(o.params, size, 'model.params'),
-    state: decodeF64(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
+    params: decode(o.params, size, 'model.params'),
+    state: decode(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
     counters: c as number[],
     rng: o.rng as number,
     preprocessing: o.preprocessing,

@@ -60,6 +60,9 @@ type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : neve
 /** Every optimizer of src/kinds/optimizers.ts has a spec type above, and no other. @internal */
 export const OPTIMIZER_SPECS_COVER_THE_TABLE: SameNames<OptimizerSpec['type'], OptimizerName> = true;
 export type BackendChoice = 'auto' | 'wasm' | 'js';
+/** The element type of every value the network computes with (parameters, activations, data in the heap). */
+export type Precision = 'f32' | 'f64';
+export const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 
 export interface NetworkSpec {
   inputs: number;
@@ -70,6 +73,12 @@ export interface NetworkSpec {
   l2?: number;
   seed?: number;
   backend?: BackendChoice;
+  /**
+   * 'f64' (default) or 'f32': f32 networks run the f32 Wasm build (four values per SIMD
+   * operation, half the memory traffic), round every operation to f32 as TF.js does, and predict
+   * returns Float32Array.
+   */
+  precision?: Precision;
 }
 
 /** A layer of a resolved spec: every field filled in (the user writes a LayerSpec). */
@@ -104,6 +113,7 @@ export interface ResolvedSpec {
   loss: Loss;
   optimizer: ResolvedOptimizer;
   seed: number;
+  precision: Precision;
 }
 
 // The public API's names for the resolved forms (unchanged for users; inside src/ the Resolved… names
@@ -165,7 +175,9 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   // Create options, not spec fields: a module in the spec was silently ignored.
   if (Object.hasOwn(s, 'wasm')) fail('wasm', 'no wasm in the spec (a create option: Network.create(spec, { wasm }))', s.wasm);
   if (Object.hasOwn(s, 'backend') && from === 'file') fail('backend', 'no backend in a model file (the caller chooses it: fromJSON(model, { backend }))', s.backend);
-  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend'], '');
+  checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'precision'], '');
+  const precision = (s.precision ?? 'f64') as Precision;
+  if (!PRECISIONS.includes(precision)) fail('precision', "'f64' or 'f32'", s.precision);
   const l2 = s.l2 === undefined ? 0 : finite(s.l2, 'l2', 0);
   const inputs = positiveInt(s.inputs, 'inputs');
   // No loss named: a softmax output means classification (crossEntropy, as Keras users pick),
@@ -204,7 +216,7 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
   const minOutputs = LOSS_KINDS[loss].minOutputs;
   if (out.units < minOutputs) fail(`layers[${layers.length - 1}].units`, `at least ${minOutputs} with loss '${loss}'`, out.units);
-  return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed) };
+  return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed), precision };
 }
 
 export function normalizeOptimizer(v: unknown): ResolvedOptimizer {

@@ -112,7 +112,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
   const history = newHistory(net, val !== undefined, run.threadsAsked ? 1 : undefined);
   core.enter(1);
   const acc = core.be.alloc(core.layout.size, false);
-  const before = new Float64Array(core.grads - core.params);
+  const before = core.keep();
   const order = new Uint32Array(rows);
   try {
     for (const c of run.callbacks) c.onTrainBegin?.(control);

@@ -1,6 +1,9 @@
 /**
- * What a backend implements: kernels over f64 element offsets into one heap, and the heap itself.
+ * What a backend implements: kernels over element offsets into one heap, and the heap itself.
  * The Wasm backend's kernels are the module's exports; the JS backend's are the plain twins.
+ * Elements are f64, or f32 for a backend of precision 'f32' (ARCHITECTURE.md, Precision): there
+ * offsets of values are f32 element indices, and bookkeeping (plan, counters, perm, out, lrs)
+ * stays in f64 cells at element 2·i.
  */
 export interface Kernels {
   gemmABt(m: number, n: number, k: number, a: number, b: number, c: number, acc: number): void;
@@ -34,16 +37,20 @@ export interface Kernels {
 }
 
 import type { Homes } from './homes.js';
-import type { ResolvedSpec } from '../spec.js';
+import type { ResolvedSpec, Precision } from '../spec.js';
 
 export type BackendName = 'wasm' | 'js';
 
 export interface Backend {
   readonly name: BackendName;
   readonly k: Kernels;
-  /** The heap as it is now; re-read after any alloc, which may replace the buffer. */
+  /** The element type of its values; absent means 'f64'. */
+  readonly precision?: Precision;
+  /** The heap as f64 cells, as it is now; re-read after any alloc, which may replace the buffer. */
   heap(): Float64Array;
-  /** Reserves n f64 elements (16-byte aligned; zeroed unless `zeroed` is false); returns the element offset. */
+  /** The heap as values (Float64Array, or Float32Array at precision 'f32'), indexed by element offsets. */
+  values(): Float64Array | Float32Array;
+  /** Reserves n f64 units (16-byte aligned; zeroed unless `zeroed` is false); returns the offset in f64 units. */
   alloc(n: number, zeroed?: boolean): number;
   free(offset: number): void;
   /** Elements allocated now. */

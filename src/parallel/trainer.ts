@@ -54,6 +54,7 @@ export class Threaded {
     const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
     if (threads <= 1) return undefined;
     if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
+    if (net.core.spec.precision === 'f32') return fallBack("the threads build is f64 only; an f32 network trains on one thread");
     if (!threadsEnabled()) return fallBack("threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once");
     const why = whyNoThreads();
     if (why) return fallBack(why);

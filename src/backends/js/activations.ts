@@ -21,7 +21,7 @@ export function sumRows(h: Float64Array, rows: number, cols: number, dz: number,
 }
 
 /** An elementwise kind: f(z), and f′ from z and a = f(z) (the kernels use a where it is exact). */
-interface Elementwise {
+export interface Elementwise {
   f(z: number): number;
   fPrime(z: number, a: number): number;
 }
@@ -34,7 +34,7 @@ const swishPrime = (z: number) => {
   return s * (1 + z * (1 - s));
 };
 
-const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
+export const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
   linear: { f: (z) => z, fPrime: () => 1 },
   sigmoid: { f: sigmoid, fPrime: (_z, a) => a * (1 - a) },
   tanh: { f: Math.tanh, fPrime: (_z, a) => 1 - a * a },

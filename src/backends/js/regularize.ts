@@ -27,18 +27,21 @@ export function multiply(h: Float64Array, n: number, x: number, m: number): void
   for (let i = 0; i < n; i++) h[x + i] *= h[m + i];
 }
 
+/** The uniform draw in [0, 1) of element i for a dropout seed: a 32-bit hash of (seed, i), scaled by 2⁻³². */
+export function dropoutDraw(seed: number, i: number): number {
+  let x = (seed ^ Math.imul(i, 0x9e3779b9)) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  x = (x ^ (x >>> 13)) >>> 0;
+  x = Math.imul(x, 0xc2b2ae35) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  return x * 2.3283064365386963e-10;
+}
+
 /** Inverted-dropout mask from a 32-bit hash of (seed, i): 0 with probability rate, else 1/(1−rate). */
 export function dropoutMask(h: Float64Array, n: number, m: number, rate: number, seed: number): void {
   const keep = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) {
-    let x = (seed ^ Math.imul(i, 0x9e3779b9)) >>> 0;
-    x = (x ^ (x >>> 16)) >>> 0;
-    x = Math.imul(x, 0x85ebca6b) >>> 0;
-    x = (x ^ (x >>> 13)) >>> 0;
-    x = Math.imul(x, 0xc2b2ae35) >>> 0;
-    x = (x ^ (x >>> 16)) >>> 0;
-    h[m + i] = x * 2.3283064365386963e-10 < rate ? 0 : keep;
-  }
+  for (let i = 0; i < n; i++) h[m + i] = dropoutDraw(seed, i) < rate ? 0 : keep;
 }
 
 /** The dropout seed of layer l for step counter c (same mix as assembly/network.ts). */

@@ -17,11 +17,12 @@ export const KERNEL_ARITY = {
 } as const satisfies { [K in keyof Kernels]: Parameters<Kernels[K]>['length'] };
 
 /**
- * The module's other function exports: the heap's start, the fma flag, the element functions and
+ * The module's other function exports: the heap's start, the fma flag, the element size (4 in the
+ * f32 build), the element functions and
  * step helpers the per-shape modules import (activation-emit.ts IMPORTS).
  */
 export const OTHER_EXPORTS = {
-  heapStart: 0, fma: 0, sigmoid: 1, tanh: 1, exp: 1, erf: 1, activationOne: 2, derivativeOne: 3,
+  heapStart: 0, fma: 0, elementBytes: 0, sigmoid: 1, tanh: 1, exp: 1, erf: 1, activationOne: 2, derivativeOne: 3,
   keepStep: 1, undoStep: 1, paramsNonFinite: 1,
 } as const;
 

@@ -4,9 +4,9 @@ import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
 import { HeapLimit } from '../out-of-memory.js';
 import { Homes } from '../homes.js';
-import { instantiate, type WasmExports, type WasmSource } from './loader.js';
+import { instantiate, f32Module, type WasmExports, type WasmSource } from './loader.js';
 import { specialized, shapeOf } from './specialize.js';
-import type { ResolvedSpec } from '../../spec.js';
+import type { ResolvedSpec, Precision } from '../../spec.js';
 
 const PAGE = 65536 / 8; // f64 elements per Wasm page
 const MAX_PAGES = 65536;
@@ -17,7 +17,10 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly k: Kernels;
   private view: Float64Array;
+  private valueView: Float64Array | Float32Array;
   private allocator: Allocator;
+  /** 'f32' for the f32 build (its exports' elementBytes() is 4). */
+  readonly precision: Precision;
 
   constructor(
     readonly exports: WasmExports,
@@ -25,7 +28,9 @@ export class WasmBackend implements Backend {
   ) {
     this.k = exports;
     const memory = exports.memory;
+    this.precision = exports.elementBytes?.() === 4 ? 'f32' : 'f64';
     this.view = new Float64Array(memory.buffer);
+    this.valueView = this.precision === 'f32' ? new Float32Array(memory.buffer) : this.view;
     this.allocator = new Allocator(this.view.length, exports.heapStart(), (minEnd) => {
       const pages = Math.ceil(minEnd / PAGE);
       const have = memory.buffer.byteLength / 65536;
@@ -40,6 +45,7 @@ export class WasmBackend implements Backend {
       }
       // A shared memory's old buffer is not detached by growth, so take the new view here too.
       this.view = new Float64Array(memory.buffer);
+      this.valueView = this.precision === 'f32' ? new Float32Array(memory.buffer) : this.view;
       return want * PAGE;
     }, 'Wasm memory holds at most 4 GiB');
   }
@@ -50,6 +56,10 @@ export class WasmBackend implements Backend {
     // memory.buffer, an API accessor, on every call of the hot path.)
     if (this.view.length === 0) this.view = new Float64Array(this.exports.memory.buffer);
     return this.view;
+  }
+  values(): Float64Array | Float32Array {
+    if (this.valueView.length === 0) this.valueView = this.precision === 'f32' ? new Float32Array(this.exports.memory.buffer) : this.heap();
+    return this.valueView;
   }
   alloc(n: number, zeroed = true): number {
     const at = this.allocator.alloc(n);
@@ -64,11 +74,19 @@ export class WasmBackend implements Backend {
   }
   readonly homes = new Homes(this, RESIDENT_BUDGET);
   specialize(spec: ResolvedSpec, params: number): Kernels | undefined {
+    // The per-shape modules are emitted in f64 only: f32 networks take the generic fused path.
+    if (this.precision === 'f32') return undefined;
     return specialized(this.exports, shapeOf(spec, params));
   }
 }
 
 let shared: Promise<WasmBackend> | undefined;
+let sharedF32: Promise<WasmBackend> | undefined;
+
+/** The f32 build's instance, shared by every f32 network (a memory, allocator and homes of its own). */
+export function wasmF32Backend(): Promise<WasmBackend> {
+  return (sharedF32 ??= f32Module().then((m) => instantiate(m)).then((e) => new WasmBackend(e)));
+}
 const perModule = new WeakMap<WebAssembly.Module, Promise<WasmBackend>>();
 
 /**

@@ -9,6 +9,8 @@ import { checkExports } from './exports.js';
 export interface WasmExports extends Kernels {
   memory: WebAssembly.Memory;
   heapStart(): number;
+  /** 8, or 4 in the f32 build (absent from user-given modules built before it). */
+  elementBytes?(): number;
 }
 
 /**
@@ -84,6 +86,22 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 let embedded: Promise<WebAssembly.Module> | undefined;
+let f32Base64: string | undefined;
+let embeddedF32: Promise<WebAssembly.Module> | undefined;
+
+/** Called by enableF32() (src/f32.ts, the `backprop-wasm/f32` entry) with the f32 build's bytes. @internal */
+export function provideF32Module(base64: string): void {
+  f32Base64 = base64;
+}
+/** @internal */
+export const f32Enabled = () => f32Base64 !== undefined;
+
+/** The f32 build, compiled once, when the first f32 network is created; after enableF32(). @internal */
+export function f32Module(): Promise<WebAssembly.Module> {
+  if (f32Base64 === undefined) return Promise.reject(new Error("the f32 module is not loaded: import { enableF32 } from 'backprop-wasm/f32' and call it first"));
+  return (embeddedF32 ??= WebAssembly.compile(fromBase64(f32Base64) as BufferSource));
+}
+
 // One compile per URL, so networks created from the same URL fetch it once.
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
