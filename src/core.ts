@@ -131,7 +131,7 @@ export class Core {
     for (let b = 0; b < blocks; b++) out.set(this.view(this.state + b * this.padE(n), n), b * n);
     return out;
   }
-  setState(packed: Float64Array): void {
+  setState(packed: Float64Array | Float32Array): void {
     const n = this.layout.size;
     for (let b = 0; b * n < packed.length; b++) this.view(this.state + b * this.padE(n), n).set(packed.subarray(b * n, (b + 1) * n));
   }

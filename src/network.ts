@@ -9,7 +9,7 @@ import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample
 import { F } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';
-import { encodeF64, parseModel, FORMAT, VERSION, VERSION_F32, type ModelJSON } from './serialize.js';
+import { encodeF64, encodeF32, parseModel, FORMAT, VERSION, VERSION_F32, type ModelJSON } from './serialize.js';
 import { Core } from './core.js';
 import { runFit } from './fit.js';
 import { evaluateRows, type Metrics } from './evaluate.js';
@@ -331,13 +331,13 @@ export class Network {
     const { inputs, loss, optimizer, seed, layers, precision } = c.spec;
     c.enter(1);
     const params = c.view(c.params, c.layout.size);
-    const f32 = precision === 'f32'; // widened exactly to f64 (see serialize.ts VERSION_F32)
+    const f32 = precision === 'f32'; // f32 values as they are (see serialize.ts VERSION_F32)
     return {
       format: FORMAT,
       version: f32 ? VERSION_F32 : VERSION,
       spec: { inputs, loss, optimizer: optimizerSpec(optimizer), seed, layers: layers.map(({ inputs: _, ...l }) => l), ...(f32 ? { precision } : {}) },
-      params: encodeF64(params instanceof Float64Array ? params : Float64Array.from(params)),
-      state: encodeF64(c.getState()),
+      params: params instanceof Float64Array ? encodeF64(params) : encodeF32(params),
+      state: f32 ? encodeF32(Float32Array.from(c.getState())) : encodeF64(c.getState()), // f32 state widened by getState: exact both ways
       counters: Array.from(c.countersView()),
       rng: this.rng.state,
       ...(this.preprocessing ? { preprocessing: this.preprocessing.json } : {}),

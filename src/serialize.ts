@@ -1,5 +1,5 @@
-// Saved models: the normalized spec plus parameters and optimizer state as little-endian f64
-// in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
+// Saved models: the normalized spec plus parameters and optimizer state as little-endian f64 (f32
+// for an f32 network) in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer, type Precision } from './spec.js';
@@ -12,8 +12,8 @@ export const FORMAT = 'backprop';
 export const VERSION = 2;
 /**
  * Version 3 adds `spec.precision` ('f32'); only f32 networks write it (an f64 network's file is the
- * version 2 file it always was), and files without it load as f64. Parameters and state are still
- * f64 in base64: an f32 value widens to f64 exactly, and rounds back to itself when loaded.
+ * version 2 file it always was), and files without it load as f64. An f32 network's parameters and
+ * state are its f32 values, 4 little-endian bytes each (encodeF32): every bit, half an f64 file's size.
  */
 export const VERSION_F32 = 3;
 
@@ -88,8 +88,9 @@ export function decodeF32(s: unknown, count: number, field: string): Float32Arra
 
 export interface Decoded {
   spec: Spec;
-  params: Float64Array;
-  state: Float64Array;
+  /** Float32Array for an f32 network. */
+  params: Float64Array | Float32Array;
+  state: Float64Array | Float32Array;
   counters: number[];
   rng: number;
   /** Unchecked here: the network checks it against its shape (src/dataset/json.ts). */
@@ -127,10 +128,11 @@ export function parseModel(input: unknown): Decoded {
     invalid('model.counters', '[steps, dropout position]: two non-negative integers', c);
   }
   const size = layoutOf(spec.layers).size;
+  const decode = spec.precision === 'f32' ? decodeF32 : decodeF64;
   return {
     spec,
-    params: decodeF64(o.params, size, 'model.params'),
-    state: decodeF64(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
+    params: decode(o.params, size, 'model.params'),
+    state: decode(o.state, stateBlocks(spec.optimizer.type) * size, 'model.state'),
     counters: c as number[],
     rng: o.rng as number,
     preprocessing: o.preprocessing,

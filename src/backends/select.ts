@@ -48,11 +48,12 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
 }
 
 /**
- * An f32 network's backend: the f32 Wasm build's shared instance. The f32 twins (a js backend in
- * f32) are not here yet, so backend 'js', or no Wasm SIMD, is refused rather than run in f64.
+ * An f32 network's backend: the f32 Wasm build's shared instance, or with backend 'js' the f32 twins
+ * (src/backends/js/f32/). Without Wasm SIMD, 'auto' is still refused rather than quietly run at the
+ * twins' speed: ask for backend 'js' to get them.
  */
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
-  if (choice === 'js') throw new BackpropError('INVALID_SPEC', 'backend', "'auto' or 'wasm' with precision 'f32' (the f32 TypeScript backend is not available yet)", choice);
+  if (choice === 'js') return new JsBackend('f32');
   if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
   if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
   if (!simdSupported()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', "'f64' here: precision 'f32' needs WebAssembly with SIMD, which is not available", 'f32');
