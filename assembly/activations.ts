@@ -111,7 +111,10 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
       for (let c = 0; c < cols; c++) st(dz + o + c, ld(a + o + c) * (ld(da + o + c) - sr));
     }
   } else if (kind == SIGMOID) {
-    for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * y * (1 - y)); }
+    // f32: dA·(a(1−a)), the twins' order (src/backends/js/f32/activations.ts), so that the f32
+    // build equals its twin bit for bit; f64 keeps its (dA·a)(1−a) (within 1e-12 of its twin).
+    if (sizeof<real>() == 4) for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (y * (1 - y))); }
+    else for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * y * (1 - y)); }
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (1 - y * y)); }
   } else if (kind == RELU) {

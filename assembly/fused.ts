@@ -86,7 +86,7 @@ export function fusedStep(plan: i32, x: i32, y: i32): f64 {
   const value = loss(lossKind, 1, outUnits, layerInt(plan, last, P.L_Z), out, y);
   if (!isFinite(value)) return value;
 
-  const lr = <real>planValue(plan, P.LR), mu = <real>planValue(plan, P.BETA1), nesterov = planInt(plan, P.NESTEROV);
+  const lr = <real>planValue(plan, P.LR), mu = <real>planValue(plan, P.DECAY1), nesterov = planInt(plan, P.NESTEROV);
   const toState = planInt(plan, P.STATE) - planInt(plan, P.PARAMS);
   let dz = planInt(plan, P.D0), spare = planInt(plan, P.D1);
   let bad = 0, biasBad: real = 0;

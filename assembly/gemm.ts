@@ -1,48 +1,73 @@
 import { ld, st, ld2 } from './mem';
 import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
-import { gemmABtPlain, gemmAtBPlain, gemmABPlain } from './gemm-plain';
+import { NR32, kernel32, kernelX32, packX32, packP32 } from './gemm-kernel-f32';
 
 // Row-major GEMM in the three forms backprop needs. `acc` = 0 overwrites C, 1 adds to it.
 // C must not alias A or B.
 //
-// All three forms share one cache-blocked driver (`packed` below) and one 4×4 f64x2 micro-kernel
-// (assembly/gemm-kernel.ts): B is always packed into kc×4 panels; A is read in place (row-major A)
-// or packed into the same panel layout (Aᵀ). GEMV-like shapes (m ≤ 3) take direct paths.
-// No allocation: packing uses a 48 KiB static scratch (see gemm-kernel.ts).
-// The f32 build (sizeof<real>() == 4) takes gemm-plain.ts instead; the f64 code below is then not
-// compiled (a constant condition keeps one branch).
+// All three forms share one cache-blocked driver (`packed` below), generic over the element type T
+// (f64 or f32: offsets are T element indices, byte address = offset · sizeof<T>(); every
+// `sizeof<T>()` branch is decided at compile time, so each instance holds only its own code). One
+// micro-kernel per type: 4×4 f64x2 (assembly/gemm-kernel.ts), 4×8 f32x4 (gemm-kernel-f32.ts).
+// B is always packed into kc×NR panels; A is read in place (row-major A) or packed into MR-wide
+// panels (Aᵀ). In f64, GEMV-like shapes (m ≤ 3) take direct paths.
+// No allocation: packing uses a 1 MiB static scratch (see gemm-kernel.ts).
+// The exported names are the instances of the build's element type `real` (f64, or f32 in the f32
+// build: assembly/mem.ts); the standalone GEMM module exports gemmABtOf<f32> etc. under the same
+// names (assembly/gemm-f32-entry.ts).
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ  (forward: Y = X·Wᵀ). */
 export function gemmABt(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  if (sizeof<real>() == 4) return gemmABtPlain(m, n, k, a, b, c, acc);
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (m < SMALL_M_X || n < 2) return smallABt(m, n, k, a, b, c, acc);
-  // A(i,p) = a[i·k + p]: "x-major"; op(B)(p,j) = b[j·k + p]: "x-major".
-  packed(m, n, k, a, true, k, b, true, k, c, acc);
+  gemmABtOf<real>(m, n, k, a, b, c, acc);
 }
 
 /** C[m×n] (+)= A[k×m]ᵀ · B[k×n]  (weight gradient: dW = dYᵀ·X). */
 export function gemmAtB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  if (sizeof<real>() == 4) return gemmAtBPlain(m, n, k, a, b, c, acc);
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (m < SMALL_M_P) return fewRows(m, n, k, a, 1, m, b, c, acc);
-  // op(A)(i,p) = a[p·m + i]: "p-major"; B(p,j) = b[p·n + j]: "p-major".
-  packed(m, n, k, a, false, m, b, false, n, c, acc);
+  gemmAtBOf<real>(m, n, k, a, b, c, acc);
 }
 
 /** C[m×n] (+)= A[m×k] · B[k×n]  (input gradient: dX = dY·W). */
 export function gemmAB(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
-  if (sizeof<real>() == 4) return gemmABPlain(m, n, k, a, b, c, acc);
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) return zeroIfOverwrite(m, n, c, acc);
-  if (m < SMALL_M_P) return fewRows(m, n, k, a, k, 1, b, c, acc);
-  packed(m, n, k, a, true, k, b, false, n, c, acc);
+  gemmABOf<real>(m, n, k, a, b, c, acc);
 }
 
-function zeroIfOverwrite(m: i32, n: i32, c: i32, acc: i32): void {
-  if (!acc) memory.fill(<usize>c << 3, 0, <usize>(m * n) << 3);
+/** gemmABt on T (f64 or f32) elements. */
+// @ts-ignore: decorator
+@inline export function gemmABtOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
+  if (sizeof<T>() == 8) {
+    if (m < SMALL_M_X || n < 2) return smallABt(m, n, k, a, b, c, acc);
+  }
+  // A(i,p) = a[i·k + p]: "x-major"; op(B)(p,j) = b[j·k + p]: "x-major".
+  packed<T>(m, n, k, a, true, k, b, true, k, c, acc);
+}
+
+/** gemmAtB on T (f64 or f32) elements. */
+// @ts-ignore: decorator
+@inline export function gemmAtBOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
+  if (sizeof<T>() == 8) {
+    if (m < SMALL_M_P) return fewRows(m, n, k, a, 1, m, b, c, acc);
+  }
+  // op(A)(i,p) = a[p·m + i]: "p-major"; B(p,j) = b[p·n + j]: "p-major".
+  packed<T>(m, n, k, a, false, m, b, false, n, c, acc);
+}
+
+/** gemmAB on T (f64 or f32) elements. */
+// @ts-ignore: decorator
+@inline export function gemmABOf<T>(m: i32, n: i32, k: i32, a: i32, b: i32, c: i32, acc: i32): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) return zeroIfOverwrite<T>(m, n, c, acc);
+  if (sizeof<T>() == 8) {
+    if (m < SMALL_M_P) return fewRows(m, n, k, a, k, 1, b, c, acc);
+  }
+  packed<T>(m, n, k, a, true, k, b, false, n, c, acc);
+}
+
+function zeroIfOverwrite<T>(m: i32, n: i32, c: i32, acc: i32): void {
+  if (!acc) memory.fill(<usize>c * sizeof<T>(), 0, <usize>(m * n) * sizeof<T>());
 }
 
 // Direct paths, where the blocked path does not pay: GEMV-like shapes (m = batch 1–3), and
@@ -71,14 +96,20 @@ const SMALL_M_P: i32 = 4;
 //   A slab is then re-read from memory once per 256 columns instead of once per 44, and each C
 //   tile is stored once per 256 steps of p: +10–25% at n = 512–1024.
 // The 1 MiB scratch is static (gemm-kernel.ts); an x-major edge panel of < 4 rows takes ≤ 8 KiB.
+// kc fixes where the kernel's sums are cut (C += one kc-deep partial sum at a time), so the f64
+// KC values are part of its results' bits; NC and MC are not.
 //
-// Row edges (< 4 rows) are computed from a zero-padded packed panel; column edges (< 4 columns) are
-// zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
+// f32 (NR = 8): the same element counts, except nc, which must be a multiple of 8 (x-major: 88 = 2×44,
+// the same 44 KiB of L1 as f64's 128×44 doubles; p-major 48).
+//
+// Row edges (< 4 rows) are computed from a zero-padded packed panel; column edges (< NR columns)
+// are zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
 
 const WIDE: i32 = 128; // n above this takes the L2 blocking
 const NARROW_P: i32 = 128;
 const KC_X: i32 = 128;
 const NC_X: i32 = 44;
+const NC_X32: i32 = 88;
 const KC_P: i32 = 64;
 const NC_P: i32 = 48;
 const MC_P: i32 = 48;
@@ -86,24 +117,28 @@ const KC_WIDE: i32 = 256;
 const NC_WIDE: i32 = 256;
 const MC_WIDE: i32 = 128; // KC_WIDE·(NC_WIDE + MC_WIDE) = 98304 ≤ SCRATCH_ELEMS
 
-function packed(
+function packed<T>(
   m: i32, n: i32, k: i32,
   a: i32, aX: bool, lda: i32,
   b: i32, bX: bool, ldb: i32,
   c: i32, acc: i32,
 ): void {
+  const f64 = sizeof<T>() == 8;
+  const SH: usize = f64 ? 3 : 2; // log2 of the element size
+  const NRT = f64 ? NR : NR32; // columns of C per micro-tile
   const wide = n > WIDE;
   // A p-major A of at most NARROW_P columns is read in place (its kc rows span few pages), saving
   // the copy that packing costs on small products.
   const narrowP = !aX && lda <= NARROW_P;
   const KC = wide ? KC_WIDE : aX ? KC_X : KC_P;
-  const NC = wide ? NC_WIDE : aX ? NC_X : NC_P;
+  const NC = wide ? NC_WIDE : aX ? (f64 ? NC_X : NC_X32) : NC_P;
   const MC = aX ? MR : wide ? MC_WIDE : MC_P; // rows of A per packed block (x-major: only the edge panel)
   const PB = SCRATCH;
-  const PA = SCRATCH + ((<usize>(KC * NC)) << 3);
-  const ldcBytes = <usize>n << 3;
-  const ldaBytes = <usize>lda << 3;
-  const ldbBytes = <usize>ldb << 3;
+  const PA = SCRATCH + ((<usize>(KC * NC)) << SH);
+  const ldcBytes = <usize>n << SH;
+  const ldaBytes = <usize>lda << SH;
+  const ldbBytes = <usize>ldb << SH;
+  const tileBytes = <usize>NRT << SH; // row stride of the CT tile
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -111,49 +146,68 @@ function packed(
       const beta = pc > 0 ? 1 : acc;
       // Pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels of kc×NR, zero-padded on the right.
       if (bX) {
-        for (let jr = 0; jr < nc; jr += NR) {
+        for (let jr = 0; jr < nc; jr += NRT) {
           const j = jc + jr;
-          packX((<usize>(j * ldb + pc) + b) << 3, ldbBytes, min(NR, nc - jr), kc, PB + ((<usize>(jr * kc)) << 3));
+          const src = (<usize>(j * ldb + pc) + b) << SH;
+          const dst = PB + ((<usize>(jr * kc)) << SH);
+          if (f64) packX(src, ldbBytes, min(NR, nc - jr), kc, dst);
+          else packX32(src, ldbBytes, min(NR32, nc - jr), kc, dst, NR32);
         }
       } else {
-        packPBlock((<usize>(pc * ldb + jc) + b) << 3, ldbBytes, nc, kc, PB);
+        const src = (<usize>(pc * ldb + jc) + b) << SH;
+        if (f64) packPBlock(src, ldbBytes, nc, kc, PB);
+        else packP32(src, ldbBytes, nc, kc, PB, NR32);
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        if (!aX && !narrowP) packPBlock((<usize>(pc * lda + ic) + a) << 3, ldaBytes, mc, kc, PA);
+        if (!aX && !narrowP) {
+          const src = (<usize>(pc * lda + ic) + a) << SH;
+          if (f64) packPBlock(src, ldaBytes, mc, kc, PA);
+          else packP32(src, ldaBytes, mc, kc, PA, MR);
+        }
         for (let ir = 0; ir < mc; ir += MR) {
           const i = ic + ir;
           const mx = min(MR, mc - ir);
-          let pa: usize = PA + ((<usize>(ir * kc)) << 3);
-          let sa: usize = MR << 3;
+          let pa: usize = PA + ((<usize>(ir * kc)) << SH);
+          let sa: usize = (<usize>MR) << SH;
           let inPlace = false;
           if (aX) {
+            const src = (<usize>(i * lda + pc) + a) << SH;
             if (mx == MR) {
-              pa = (<usize>(i * lda + pc) + a) << 3;
+              pa = src;
               inPlace = true;
+            } else if (f64) {
+              packX(src, ldaBytes, mx, kc, PA);
             } else {
-              packX((<usize>(i * lda + pc) + a) << 3, ldaBytes, mx, kc, PA);
+              packX32(src, ldaBytes, mx, kc, PA, MR);
             }
           } else if (narrowP) {
+            const src = (<usize>(pc * lda + i) + a) << SH;
             if (mx == MR) {
-              pa = (<usize>(pc * lda + i) + a) << 3;
+              pa = src;
               sa = ldaBytes;
             } else {
-              packPBlock((<usize>(pc * lda + i) + a) << 3, ldaBytes, mx, kc, PA);
+              if (f64) packPBlock(src, ldaBytes, mx, kc, PA);
+              else packP32(src, ldaBytes, mx, kc, PA, MR);
               pa = PA;
             }
           }
-          for (let jr = 0; jr < nc; jr += NR) {
-            const nx = min(NR, nc - jr);
-            const pb = PB + ((<usize>(jr * kc)) << 3);
-            const cp = (<usize>(i * n + jc + jr) + c) << 3;
-            const full = mx == MR && nx == NR;
+          for (let jr = 0; jr < nc; jr += NRT) {
+            const nx = min(NRT, nc - jr);
+            const pb = PB + ((<usize>(jr * kc)) << SH);
+            const cp = (<usize>(i * n + jc + jr) + c) << SH;
+            const full = mx == MR && nx == NRT;
             const tp = full ? cp : CT;
-            const tld = full ? ldcBytes : <usize>(NR << 3);
+            const tld = full ? ldcBytes : tileBytes;
             const tbeta = full ? beta : 0;
-            if (inPlace) kernelX(kc, pa, ldaBytes, pb, tp, tld, tbeta);
-            else kernel(kc, pa, sa, pb, tp, tld, tbeta);
-            if (!full) edge(cp, ldcBytes, mx, nx, beta);
+            if (f64) {
+              if (inPlace) kernelX(kc, pa, ldaBytes, pb, tp, tld, tbeta);
+              else kernel(kc, pa, sa, pb, tp, tld, tbeta);
+            } else {
+              if (inPlace) kernelX32(kc, pa, ldaBytes, pb, tp, tld, tbeta);
+              else kernel32(kc, pa, sa, pb, tp, tld, tbeta);
+            }
+            if (!full) edge<T>(cp, ldcBytes, mx, nx, beta);
           }
         }
       }
@@ -162,14 +216,16 @@ function packed(
 }
 
 /** Writes the valid mx×nx corner of the MR×NR scratch tile into C. */
-function edge(cp: usize, ldc: usize, mx: i32, nx: i32, beta: i32): void {
+function edge<T>(cp: usize, ldc: usize, mx: i32, nx: i32, beta: i32): void {
+  const SH: usize = sizeof<T>() == 8 ? 3 : 2;
+  const NRT = sizeof<T>() == 8 ? NR : NR32;
   for (let r = 0; r < mx; r++) {
     const row = cp + <usize>r * ldc;
-    const t = CT + ((<usize>r * NR) << 3);
+    const t = CT + ((<usize>r * NRT) << SH);
     for (let j = 0; j < nx; j++) {
-      const o = <usize>j << 3;
-      const v = load<f64>(t + o);
-      store<f64>(row + o, beta ? load<f64>(row + o) + v : v);
+      const o = <usize>j << SH;
+      const v = load<T>(t + o);
+      store<T>(row + o, beta ? load<T>(row + o) + v : v);
     }
   }
 }

@@ -56,5 +56,8 @@ export const LANES: i32 = 16 / <i32>sizeof<real>();
  * i32.trunc_sat_f64_s.
  */
 @inline export function loadInt(i: i32): i32 {
-  return <i32>reinterpret<i64>(load<f64>(<usize>i << SHIFT) + 4503599627370496.0);
+  const v = load<f64>(<usize>i << SHIFT);
+  // The debug build checks the trick's precondition (the release build compiles asserts out).
+  assert(v == Math.floor(v) && Math.abs(v) < 2147483648.0, 'loadInt: not an exact i32');
+  return <i32>reinterpret<i64>(v + 4503599627370496.0);
 }

@@ -119,8 +119,8 @@ export function step(plan: i32): i32 {
  * step t. Returns 1 when a new parameter or state value is not finite (the kernel's own check).
  */
 export function optimize(plan: i32, n: i32, p: i32, g: i32, s: i32, s2: i32, t: f64): i32 {
-  const kind = planInt(plan, P.OPTIMIZER), lr = planValue(plan, P.LR), beta1 = planValue(plan, P.BETA1), eps = planValue(plan, P.EPS);
-  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, planValue(plan, P.BETA2), eps, t, planValue(plan, P.WEIGHT_DECAY));
+  const kind = planInt(plan, P.OPTIMIZER), lr = planValue(plan, P.LR), beta1 = planValue(plan, P.DECAY1), eps = planValue(plan, P.EPS);
+  if (kind == ADAM || kind == ADAMW) return adam(n, p, g, s, s2, lr, beta1, planValue(plan, P.DECAY2), eps, t, planValue(plan, P.WEIGHT_DECAY));
   if (kind == RMSPROP) return rmsprop(n, p, g, s, lr, beta1, eps);
   if (kind == ADAGRAD) return adagrad(n, p, g, s, lr, eps);
   if (kind != SGD) unreachable(); // an unknown optimizer code: trap, never a silent SGD
@@ -189,7 +189,7 @@ export function paramsNonFinite(plan: i32): i32 {
  */
 function copyStep(plan: i32, snap: i32, back: bool): void {
   const p = planInt(plan, P.PARAMS), counters = planInt(plan, P.COUNTERS);
-  const stateless = planInt(plan, P.OPTIMIZER) == SGD && planValue(plan, P.BETA1) == 0;
+  const stateless = planInt(plan, P.OPTIMIZER) == SGD && planValue(plan, P.DECAY1) == 0;
   const n = stateless ? padded(planInt(plan, P.N_PARAMS)) : counters - p; // params (| state)
   if (back) copyVectors(p, snap, n);
   else copyVectors(snap, p, n);

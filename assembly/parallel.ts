@@ -1,6 +1,6 @@
 import { ld, st, loadInt } from './mem';
 import * as P from './plan';
-import { planInt, layerInt } from './plan';
+import { planInt, layerInt, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_PLAN, CONTROL_SLOTS } from './plan';
 import { clipValue, sumSquares } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -25,27 +25,10 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 // results are one thread's, bit for bit, when every thread has ≥ 4 rows (shard.ts).
 // Barriers per batch: hidden layers + 3, or 2 without hidden layers (+ 1 with clipNorm).
 //
-// The control block `ctl` (f64 element offset; src/parallel/control.ts holds the same numbers):
+// The control block `ctl` (f64 element offset; the numbers are generated from src/parallel/control.ts):
 // i32 words at byte ctl·8: [0] barrier count, [1] barrier generation, [2] go (workers' wake-up
 // generation), [3] command, [4] abort, [5] and [6] the votes of even and odd barrier generations
-// (the OR of the threads' "my update was not finite"); then f64 fields from element ctl + C_THREADS on.
-
-const W_COUNT = 0;
-const W_GEN = 1;
-const W_ABORT = 4;
-const W_VOTE = 5; // + (generation & 1)
-const C_THREADS = 4;
-const C_SPIN = 5;
-const C_DATA_X = 6;
-const C_DATA_Y = 7;
-const C_PERM = 8;
-const C_START = 9;
-const C_COUNT = 10;
-const C_BATCH = 11;
-const C_OUT = 12;
-const C_LRS = 13;
-const C_PLAN = 16;
-const C_SLOTS = 17; // per thread its slice buffer; per layer its dZ buffer; per thread and layer an L2 term
+// (the OR of the threads' "my update was not finite"); then f64 fields from element ctl + CONTROL_THREADS on.
 
 @inline function word(ctl: i32, w: i32): usize {
   return ((<usize>ctl) << 3) + ((<usize>w) << 2);
@@ -53,13 +36,13 @@ const C_SLOTS = 17; // per thread its slice buffer; per layer its dZ buffer; per
 
 /** Waits until all T threads arrive (spins `spin` times, then sleeps if allowed); false on abort. */
 function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
-  const gen = word(ctl, W_GEN), abort = word(ctl, W_ABORT);
+  const gen = word(ctl, SYNC_GEN), abort = word(ctl, SYNC_ABORT);
   const g = atomic.load<i32>(gen);
-  if (atomic.add<i32>(word(ctl, W_COUNT), 1) == threads - 1) {
-    atomic.store<i32>(word(ctl, W_COUNT), 0);
+  if (atomic.add<i32>(word(ctl, SYNC_COUNT), 1) == threads - 1) {
+    atomic.store<i32>(word(ctl, SYNC_COUNT), 0);
     // The next generation's vote starts at 0. Its slot last served generation g − 1, whose voters
     // all read it before arriving here.
-    atomic.store<i32>(word(ctl, W_VOTE + ((g + 1) & 1)), 0);
+    atomic.store<i32>(word(ctl, SYNC_VOTE + ((g + 1) & 1)), 0);
     atomic.store<i32>(gen, g + 1);
     atomic.notify(gen, threads);
     return atomic.load<i32>(abort) == 0;
@@ -139,11 +122,11 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, ti
  * update was not finite: the plan's DIVERGED flag is then set), or −1 when another thread aborted.
  */
 export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
-  const threads = loadInt(ctl + C_THREADS), spin = loadInt(ctl + C_SPIN);
-  const dataX = loadInt(ctl + C_DATA_X), dataY = loadInt(ctl + C_DATA_Y), perm = loadInt(ctl + C_PERM);
-  const start = loadInt(ctl + C_START), count = loadInt(ctl + C_COUNT), batchSize = loadInt(ctl + C_BATCH);
-  const out = loadInt(ctl + C_OUT), lrs = loadInt(ctl + C_LRS), plan = loadInt(ctl + C_PLAN);
-  const tmp = loadInt(ctl + C_SLOTS + tid), dzs = ctl + C_SLOTS + threads;
+  const threads = loadInt(ctl + CONTROL_THREADS), spin = loadInt(ctl + CONTROL_SPIN);
+  const dataX = loadInt(ctl + CONTROL_DATA_X), dataY = loadInt(ctl + CONTROL_DATA_Y), perm = loadInt(ctl + CONTROL_PERM);
+  const start = loadInt(ctl + CONTROL_START), count = loadInt(ctl + CONTROL_COUNT), batchSize = loadInt(ctl + CONTROL_BATCH);
+  const out = loadInt(ctl + CONTROL_OUT), lrs = loadInt(ctl + CONTROL_LRS), plan = loadInt(ctl + CONTROL_PLAN);
+  const tmp = loadInt(ctl + CONTROL_SLOTS + tid), dzs = ctl + CONTROL_SLOTS + threads;
   const inputs = planInt(plan, P.INPUTS), last = planInt(plan, P.N_LAYERS) - 1;
   const outputs = layerInt(plan, last, P.L_UNITS), kind = planInt(plan, P.METRIC), counters = planInt(plan, P.COUNTERS);
   const x = planInt(plan, P.X), y = planInt(plan, P.Y), a = layerInt(plan, last, P.L_A);
@@ -195,7 +178,7 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     }
     // All threads stop after a batch whose update was not finite anywhere: each votes before the
     // batch's last barrier and reads the OR after it (gen cannot move before this thread arrives).
-    const vote = word(ctl, W_VOTE + (atomic.load<i32>(word(ctl, W_GEN)) & 1));
+    const vote = word(ctl, SYNC_VOTE + (atomic.load<i32>(word(ctl, SYNC_GEN)) & 1));
     if (failed) atomic.or<i32>(vote, 1);
     if (!barrier(ctl, threads, canWait, spin)) return -1;
     if (atomic.load<i32>(vote) != 0) {

@@ -6,7 +6,7 @@ import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { newHome, type Home } from './backends/homes.js';
 import { fusable, type Spec } from './spec.js';
 import { layoutOf, workSize, pad, pad4, type Layout } from './layout.js';
-import { F, L, HEADER, LAYER, planSize, layerAt } from './plan.js';
+import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER, planSize, layerAt } from './plan.js';
 import { Act, LossKind, Opt, metricFor, stateBlocks } from './kinds.js';
 
 const COUNTERS = 2; // [optimizer step t, dropout stream]
@@ -71,7 +71,7 @@ export class Core {
   private units(n: number): number {
     return Math.ceil(n / this.cell);
   }
-  /** Index in the backend's heap() (f64 cells) of the cell at element offset `at`, e.g. a plan field: cellOf(plan) + F.lr. */
+  /** Index in the backend's heap() (f64 cells) of the cell at element offset `at`, e.g. a plan field: cellOf(plan) + PLAN_FIELD.lr. */
   cellOf(at: number): number {
     return at / this.cell;
   }
@@ -99,7 +99,7 @@ export class Core {
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
-    return this.be.heap()[layerAt(this.plan / this.cell, this.spec.layers.length - 1) + L.a];
+    return this.be.heap()[layerAt(this.plan / this.cell, this.spec.layers.length - 1) + LAYER_FIELD.a];
   }
 
   /**
@@ -153,13 +153,13 @@ export class Core {
   load(x: Float64Array, y: Float64Array | undefined, capacity: number, field = 'inputs'): void {
     this.enter(capacity, field);
     const v = this.be.values();
-    v.set(x, this.field(F.x));
-    if (y) v.set(y, this.field(F.y));
+    v.set(x, this.field(PLAN_FIELD.x));
+    if (y) v.set(y, this.field(PLAN_FIELD.y));
   }
 
   /** Puts the optimizer's own learning rate back into the plan: a scheduled fit leaves its last rate there. */
   resetRate(): void {
-    if (this.home.model >= 0 && !this.disposed) this.setField(F.lr, this.spec.optimizer.learningRate);
+    if (this.home.model >= 0 && !this.disposed) this.setField(PLAN_FIELD.lr, this.spec.optimizer.learningRate);
   }
 
   dispose(): void {
@@ -204,16 +204,16 @@ export class Core {
     const take = (n: number) => ((at += padE(n)), at - padE(n));
     const o = spec.optimizer;
     const header: [number, number][] = [
-      [F.nLayers, spec.layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, spec.inputs],
-      [F.x, take(cap * spec.inputs)], [F.y, take(cap * this.outputs)],
-      [F.d0, take(cap * widest)], [F.d1, take(cap * widest)],
-      [F.params, this.params], [F.grads, this.grads], [F.state, this.state], [F.nParams, layout.size],
-      [F.optimizer, Opt[o.type]], [F.lr, o.learningRate], [F.beta1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
-      [F.nesterov, o.nesterov ? 1 : 0], [F.beta2, o.beta2], [F.eps, o.epsilon], [F.weightDecay, o.weightDecay],
-      [F.clipNorm, o.clipNorm], [F.clipValue, o.clipValue], [F.counters, this.counters], [F.metric, metricFor(spec.loss)],
+      [PLAN_FIELD.nLayers, spec.layers.length], [PLAN_FIELD.loss, LossKind[spec.loss]], [PLAN_FIELD.inputs, spec.inputs],
+      [PLAN_FIELD.x, take(cap * spec.inputs)], [PLAN_FIELD.y, take(cap * this.outputs)],
+      [PLAN_FIELD.d0, take(cap * widest)], [PLAN_FIELD.d1, take(cap * widest)],
+      [PLAN_FIELD.params, this.params], [PLAN_FIELD.grads, this.grads], [PLAN_FIELD.state, this.state], [PLAN_FIELD.nParams, layout.size],
+      [PLAN_FIELD.optimizer, Opt[o.type]], [PLAN_FIELD.lr, o.learningRate], [PLAN_FIELD.decay1, o.type === 'sgd' ? o.momentum : o.type === 'rmsprop' ? o.rho : o.beta1],
+      [PLAN_FIELD.nesterov, o.nesterov ? 1 : 0], [PLAN_FIELD.decay2, o.beta2], [PLAN_FIELD.eps, o.epsilon], [PLAN_FIELD.weightDecay, o.weightDecay],
+      [PLAN_FIELD.clipNorm, o.clipNorm], [PLAN_FIELD.clipValue, o.clipValue], [PLAN_FIELD.counters, this.counters], [PLAN_FIELD.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
-      [F.fusable, fusable(spec) ? 1 : 0],
-      [F.snapshot, this.undoRoom ? take(this.rel.grads) : -1], // room for trainStep's copy of params | state | counters
+      [PLAN_FIELD.fusable, fusable(spec) ? 1 : 0],
+      [PLAN_FIELD.snapshot, this.undoRoom ? take(this.rel.grads) : -1], // room for trainStep's copy of params | state | counters
     ];
     this.relayout = false;
     const plan = this.plan / this.cell; // the plan's first cell in h
@@ -221,16 +221,16 @@ export class Core {
     for (const [f, v] of header) h[plan + f] = v;
     spec.layers.forEach((l, i) => {
       const t = layerAt(plan, i), s = layout.layers[i];
-      h[t + L.inputs] = l.inputs;
-      h[t + L.units] = l.units;
-      h[t + L.act] = Act[l.activation];
-      h[t + L.w] = this.params + s.w;
-      h[t + L.b] = s.b >= 0 ? this.params + s.b : -1;
-      h[t + L.z] = take(cap * l.units);
-      h[t + L.a] = take(cap * l.units);
-      h[t + L.l2] = l.l2;
-      h[t + L.dropout] = l.dropout;
-      h[t + L.mask] = l.dropout > 0 ? take(cap * l.units) : -1;
+      h[t + LAYER_FIELD.inputs] = l.inputs;
+      h[t + LAYER_FIELD.units] = l.units;
+      h[t + LAYER_FIELD.act] = Act[l.activation];
+      h[t + LAYER_FIELD.w] = this.params + s.w;
+      h[t + LAYER_FIELD.b] = s.b >= 0 ? this.params + s.b : -1;
+      h[t + LAYER_FIELD.z] = take(cap * l.units);
+      h[t + LAYER_FIELD.a] = take(cap * l.units);
+      h[t + LAYER_FIELD.l2] = l.l2;
+      h[t + LAYER_FIELD.dropout] = l.dropout;
+      h[t + LAYER_FIELD.mask] = l.dropout > 0 ? take(cap * l.units) : -1;
     });
   }
 

@@ -1,7 +1,7 @@
 // Loss and metric over a data set, in chunks through the plan's batch buffers (no dropout).
 import type { Core } from './core.js';
 import { metricFor, Metric } from './kinds.js';
-import { F } from './plan.js';
+import { PLAN_FIELD } from './plan.js';
 
 export interface Metrics {
   loss: number;
@@ -28,7 +28,7 @@ export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows:
     core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), Math.min(batchSize, rows), field);
     k.forward(core.plan, n, 0);
     loss += k.batchLoss(core.plan, n) * n;
-    metric += k.metric(kind, n, outputs, core.outputAt, core.field(F.y));
+    metric += k.metric(kind, n, outputs, core.outputAt, core.field(PLAN_FIELD.y));
   }
   return { loss: loss / rows, ...metricMean(kind, metric, rows, outputs) };
 }

@@ -5,7 +5,7 @@ import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
 import { toPairs } from './data.js';
 import { pad } from './layout.js';
-import { F } from './plan.js';
+import { PLAN_FIELD } from './plan.js';
 import { metricFor, Metric } from './kinds.js';
 import { evaluateRows, metricMean } from './evaluate.js';
 import { checkFit, scheduledRate, type FitData, type FitOptions, type History, type Logs, type Control } from './fit-options.js';
@@ -89,32 +89,32 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
         if (par) par.enter();
         else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
         before.set(tc.view(tc.params, before.length));
-        if (fixedRate) tc.setField(F.lr, lr0); // a scheduled fit before may have left another
+        if (fixedRate) tc.setField(PLAN_FIELD.lr, lr0); // a scheduled fit before may have left another
         const chunkArgs: [number, number, number, number, number, number, number, number] = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
           Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + cell * 2 * b0, fixedRate ? -1 : block + at.lrs + cell * b0];
         const done = par ? par.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
         const elapsed = performance.now() - t0;
         h = be.heap();
         const out = cellOf(block + at.out);
-        if (tc.field(F.diverged) !== 0) {
+        if (tc.field(PLAN_FIELD.diverged) !== 0) {
           // The kernels stopped after batch b0 + done − 1, whose update overflowed and was written:
           // back to the chunk's start, then the chunk's finite batches again (the same bits: every
           // step is deterministic), so the network holds the last finite step, not the chunk's start.
-          tc.setField(F.diverged, 0);
+          tc.setField(PLAN_FIELD.diverged, 0);
           tc.restore(before);
           let last = done; // 1 + the batch whose update overflowed
           if (!par && kernels !== be.k) {
             // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
             // which check every step and give the same bits, find the batch.
             last = be.k.trainBatches(core.plan, ...chunkArgs);
-            tc.setField(F.diverged, 0);
+            tc.setField(PLAN_FIELD.diverged, 0);
             tc.restore(before);
           }
           chunkArgs[4] = (last - 1) * batchSize; // the batches before the last one of a chunk are whole
           if (last > 1 && par) par.train(...chunkArgs);
           else if (last > 1) kernels.trainBatches(core.plan, ...chunkArgs);
           h = be.heap();
-          tc.setField(F.diverged, 0);
+          tc.setField(PLAN_FIELD.diverged, 0);
           const loss = h[out + 2 * (b0 + last - 1)];
           throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
         }

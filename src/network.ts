@@ -6,7 +6,7 @@ import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, 
 import { initParams } from './init.js';
 import { metricFor, Metric } from './kinds.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
-import { F } from './plan.js';
+import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';
 import { encodeF64, encodeF32, parseModel, FORMAT, VERSION, VERSION_F32, type ModelJSON } from './serialize.js';
@@ -254,8 +254,8 @@ export class Network {
     if (!Number.isFinite(loss)) {
       // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
       // state and counters as before the call).
-      if (this.core.field(F.diverged) !== 0) {
-        this.core.setField(F.diverged, 0);
+      if (this.core.field(PLAN_FIELD.diverged) !== 0) {
+        this.core.setField(PLAN_FIELD.diverged, 0);
         throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
       }
       throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
@@ -331,13 +331,13 @@ export class Network {
     const { inputs, loss, optimizer, seed, layers, precision } = c.spec;
     c.enter(1);
     const params = c.view(c.params, c.layout.size);
-    const f32 = precision === 'f32'; // f32 values as they are (see serialize.ts VERSION_F32)
+    const f32 = precision === 'f32'; // f32 values in the file (see serialize.ts VERSION_F32)
     return {
       format: FORMAT,
       version: f32 ? VERSION_F32 : VERSION,
       spec: { inputs, loss, optimizer: optimizerSpec(optimizer), seed, layers: layers.map(({ inputs: _, ...l }) => l), ...(f32 ? { precision } : {}) },
       params: params instanceof Float64Array ? encodeF64(params) : encodeF32(params),
-      state: f32 ? encodeF32(Float32Array.from(c.getState())) : encodeF64(c.getState()), // f32 state widened by getState: exact both ways
+      state: f32 ? encodeF32(Float32Array.from(c.getState())) : encodeF64(c.getState()),
       counters: Array.from(c.countersView()),
       rng: this.rng.state,
       ...(this.preprocessing ? { preprocessing: this.preprocessing.json } : {}),
@@ -361,12 +361,12 @@ export class Network {
     this.alive();
     const c = this.core;
     c.enter(1, 'inputs');
-    return copySample(x, this.inputs, 'inputs', c.be.values(), c.field(F.x));
+    return copySample(x, this.inputs, 'inputs', c.be.values(), c.field(PLAN_FIELD.x));
   }
 
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
-    const v = this.core.be.values(), y0 = this.core.field(F.y);
+    const v = this.core.be.values(), y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
     // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
     if (this.core.spec.loss === 'crossEntropy') checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');

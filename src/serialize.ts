@@ -1,5 +1,5 @@
-// Saved models: the normalized spec plus parameters and optimizer state as little-endian f64 (f32
-// for an f32 network) in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
+// Saved models: the normalized spec plus parameters and optimizer state as little-endian f64
+// in base64, so that every bit (−0, subnormals, NaN payloads aside) survives the round trip.
 import { BackpropError, words } from './errors.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { normalizeSpec, checkKeys, type Spec, type OptimizerSpec, type Layer, type Precision } from './spec.js';
@@ -13,7 +13,7 @@ export const VERSION = 2;
 /**
  * Version 3 adds `spec.precision` ('f32'); only f32 networks write it (an f64 network's file is the
  * version 2 file it always was), and files without it load as f64. An f32 network's parameters and
- * state are its f32 values, 4 little-endian bytes each (encodeF32): every bit, half an f64 file's size.
+ * state are f32 in base64 (encodeF32: 4 bytes a value, every bit kept, half the size).
  */
 export const VERSION_F32 = 3;
 
@@ -88,7 +88,7 @@ export function decodeF32(s: unknown, count: number, field: string): Float32Arra
 
 export interface Decoded {
   spec: Spec;
-  /** Float32Array for an f32 network. */
+  /** Float32Array for an f32 network's file (version 3, precision 'f32'). */
   params: Float64Array | Float32Array;
   state: Float64Array | Float32Array;
   counters: number[];

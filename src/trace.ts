@@ -6,7 +6,7 @@ import type { Network } from './network.js';
 import type { Kernels } from './backends/backend.js';
 import { toPairs, toRows } from './data.js';
 import { backward } from './passes.js';
-import { L, layerAt } from './plan.js';
+import { LAYER_FIELD, layerAt } from './plan.js';
 
 export interface LayerTrace {
   /** Weighted sums z = a_prev·Wᵀ + b, rows × units (row-major). */
@@ -47,7 +47,7 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const h = core.be.heap();
   const layers: LayerTrace[] = core.spec.layers.map((l, i) => {
     const t = layerAt(plan, i), n = rows * l.units;
-    return { z: h.slice(h[t + L.z], h[t + L.z] + n), a: h.slice(h[t + L.a], h[t + L.a] + n) };
+    return { z: h.slice(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + n), a: h.slice(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + n) };
   });
   const trace: Trace = { rows, inputs: pair.x.data.slice(), layers };
   if (y === undefined) return trace;

@@ -7,7 +7,7 @@
 import type { Network } from './network.js';
 import type { Core } from './core.js';
 import { BackpropError } from './errors.js';
-import { F } from './plan.js';
+import { PLAN_FIELD } from './plan.js';
 import { metricFor, Metric } from './kinds.js';
 import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
@@ -62,7 +62,7 @@ function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, r
     h = core.be.heap();
     const c = w[r] / rows;
     loss += c * (k.batchLoss(core.plan, 1) - pen);
-    metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + F.y]);
+    metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + PLAN_FIELD.y]);
     if (c !== 0) {
       k.backward(core.plan, 1, 1); // ∇ℓ_r + the penalty's gradient
       k.axpy(n, c, core.grads, acc);

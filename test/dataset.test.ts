@@ -199,7 +199,7 @@ describe('plain networks', () => {
     one.setWeights([{ weights: [[1]] }]);
     expect(one.predictClass([[-1], [1]])).toEqual([0, 1]);
     const v1 = { ...net.toJSON(), version: 1 };
-    await expect(Network.fromJSON({ ...v1, version: 3 })).rejects.toMatchObject({ code: 'INVALID_MODEL', field: 'model.version' });
+    await expect(Network.fromJSON({ ...v1, version: 4 })).rejects.toMatchObject({ code: 'INVALID_MODEL', field: 'model.version' });
     expect((await Network.fromJSON(v1)).predictClass([2, 1])).toBe(0);
     await expect(Network.fromJSON({ ...v1, preprocessing: {} })).rejects.toMatchObject({ code: 'INVALID_MODEL' });
   });

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { Network, earlyStopping, BackpropError, type NetworkSpec } from '../src/index.js';
 import { Rng } from '../src/rng.js';
-import { layerAt, L } from '../src/plan.js';
+import { layerAt, LAYER_FIELD } from '../src/plan.js';
 import { gradCheckError } from './helpers/gradcheck.js';
 import { randomRows, maxRelDiff } from './helpers/random.js';
 
@@ -50,7 +50,7 @@ describe.each(['wasm', 'js'] as const)('fit features on %s', (backend) => {
     expect(net2.trainStep(data.inputs, data.targets)).toBe(trainLoss); // same seed, same mask
     // About half the hidden units are dropped: the mask lives in the plan's work buffer.
     const c = net2.core, h = c.be.heap();
-    const maskAt = h[layerAt(c.plan, 0) + L.mask];
+    const maskAt = h[layerAt(c.plan, 0) + LAYER_FIELD.mask];
     const mask = h.subarray(maskAt, maskAt + 64 * 64);
     const kept = mask.filter((m) => m !== 0);
     expect(kept.every((m) => m === 2)).toBe(true);

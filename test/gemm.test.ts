@@ -8,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import { wasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
 import * as twin from '../src/backends/js/gemm.js';
 import { Rng } from '../src/rng.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { gemmF32Module, type GemmF32Module } from './helpers/gemm-f32-module.js';
+import { runCase as runF32Case, cases as f32Cases } from './helpers/gemm-f32-check.js';
 
 type Form = 'gemmABt' | 'gemmAtB' | 'gemmAB';
 const FORMS: Form[] = ['gemmABt', 'gemmAtB', 'gemmAB'];
@@ -199,5 +203,78 @@ describe('static packing scratch', () => {
     expect(Array.from(h.subarray(after, after + CANARY))).toEqual(Array.from(pattern));
     // Results are still right after the scratch was used (no stale scratch leaks into C).
     check(be, makeCase(rng, 'gemmABt', 9, 50, 140, 0));
+  });
+});
+
+// f32 (assembly/gemm.ts instantiated on f32; the standalone module build/gemm-f32.wasm until the
+// f32 build of the library has a backend): against the ordered f32 reference, within the bound
+// 2·γ(k+1)·(|C₀| + Σ|a||b|), γ(n) = n·u/(1 − n·u), u = 2⁻²⁴, and bit for bit where the kernel sums in
+// the reference's order (k ≤ 64). See test/helpers/gemm-f32-check.ts.
+describe('f32 gemm vs the ordered f32 reference', () => {
+  let g32: GemmF32Module;
+  beforeAll(async () => {
+    g32 = await gemmF32Module('default');
+  });
+
+  for (const form of FORMS) {
+    it(`${form}: fixed edge shapes and seeded random shapes (0, 1, non-multiples of the 4×8 tile), acc = 0 and 1`, () => {
+      const rng = new Rng(0xf32 + FORMS.indexOf(form));
+      let exact = 0;
+      for (const [f, m, n, k, acc] of f32Cases(0xf320 + FORMS.indexOf(form), 40)) {
+        if (f !== form) continue;
+        const r = runF32Case(g32, rng, f, m, n, k, acc, 'default');
+        expect(r.ratio, r.label).toBeLessThanOrEqual(1);
+        expect(r.guardOk, `${r.label} guard`).toBe(true);
+        expect(r.zeroOk, `${r.label} zero`).toBe(true);
+        if (r.sameOrder) {
+          expect(r.differing, `${r.label} bits`).toBe(0);
+          exact++;
+        }
+      }
+      expect(exact).toBeGreaterThan(20);
+    });
+  }
+
+  it('shapes larger than every cache block in every dimension (m, n > NC, k > 2·KC)', () => {
+    const rng = new Rng(78);
+    for (const form of FORMS) {
+      for (const acc of [0, 1]) {
+        const r = runF32Case(g32, rng, form, 133, 181, 389, acc, 'default'); // AtB: m > 128, packed A
+        expect(r.ratio, r.label).toBeLessThanOrEqual(1);
+        expect(r.guardOk, r.label).toBe(true);
+      }
+    }
+  });
+
+  it('the packing scratch lies below the host heap: canaries on both sides of the operands survive', () => {
+    const rng = new Rng(4321);
+    g32.reset();
+    const CANARY = 4096;
+    const before = g32.alloc(CANARY);
+    const [m, n, k] = [70, 300, 300]; // the wide blocking (n > 128), k > KC
+    const a = g32.alloc(m * k + n * k), b = g32.alloc(n * k + m * k), c = g32.alloc(Math.max(m, n) * n);
+    const after = g32.alloc(CANARY);
+    const pattern = Float32Array.from({ length: CANARY }, () => rng.normal());
+    let h = g32.heap();
+    h.set(pattern, before);
+    h.set(pattern, after);
+    for (let i = 0; i < m * k + n * k; i++) h[a + i] = h[b + i] = rng.normal();
+    for (const form of FORMS) for (const acc of [0, 1]) g32[form](m, n, k, a, b, c, acc);
+    g32.gemmAtB(n, n, m, a, b, c, 0); // m = 300 > 128: the packed p-major A block
+    h = g32.heap();
+    expect(before).toBe(g32.heapStartForTest);
+    expect(Array.from(h.subarray(before, before + CANARY))).toEqual(Array.from(pattern));
+    expect(Array.from(h.subarray(after, after + CANARY))).toEqual(Array.from(pattern));
+  });
+
+  it('fma build (child Node with relaxed SIMD): within the same bound, and FMA really ran (bits differ)', () => {
+    const script = fileURLToPath(new URL('./helpers/gemm-f32-check.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script, 'fma'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { cases: number; worstRatio: number; bad: string[]; differing: number };
+    expect(out.cases).toBeGreaterThan(400);
+    expect(out.bad).toEqual([]);
+    expect(out.worstRatio).toBeLessThanOrEqual(1);
+    expect(out.differing).toBeGreaterThan(0);
   });
 });

@@ -123,11 +123,11 @@ describe('hostile model files are refused with a clear error', () => {
   });
 
   it('other format versions are refused with a message naming the version this build reads', async () => {
-    for (const version of [0, 3, 99, '1', 1.5, null, -1]) { // 1 and 2 are read (2 adds the Dataset preprocessing)
+    for (const version of [0, 4, 99, '1', 1.5, null, -1]) { // 1 to 3 are read (2 adds the Dataset preprocessing, 3 precision)
       const e = await Network.fromJSON({ ...base(), version }).catch((err) => err);
       expect(e).toBeInstanceOf(BackpropError);
       expect([e.code, e.field]).toEqual(['INVALID_MODEL', 'model.version']);
-      expect(e.message).toMatch(/this build reads format version 1/);
+      expect(e.message).toMatch(/this build reads format versions 1 to 3/);
     }
     const { version: _, ...noVersion } = base();
     expect((await Network.fromJSON(noVersion).catch((err) => err)).field).toBe('model.version');

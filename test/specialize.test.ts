@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 import { ACTIVATIONS, ELEMENTWISE_ACTIVATIONS, type Activation } from '../src/kinds/activations.js';
-import { F, L, layerAt } from '../src/plan.js';
+import { PLAN_FIELD, LAYER_FIELD, layerAt } from '../src/plan.js';
 import { Bytes } from '../src/backends/wasm/encode.js';
 import { generate, shapeOf, MAX_PARAMS } from '../src/backends/wasm/specialize.js';
 import { normalizeSpec } from '../src/spec.js';
@@ -31,7 +31,7 @@ function snapshot(net: Network): string {
   const c = net.core, h = c.be.heap();
   const zs = c.spec.layers.map((l, i) => {
     const t = layerAt(c.plan, i);
-    return [...h.subarray(h[t + L.z], h[t + L.z] + l.units), ...h.subarray(h[t + L.a], h[t + L.a] + l.units)];
+    return [...h.subarray(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + l.units), ...h.subarray(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + l.units)];
   });
   return JSON.stringify(net) + JSON.stringify(zs.map((v) => v.map((x) => (Object.is(x, -0) ? '-0' : x))));
 }
@@ -140,7 +140,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
         fast.setWeights(w);
         generic.setWeights(w);
         for (const x of [[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]) expect(fast.trainStep(x, [0.5, -0.5])).toBe(generic.trainStep(x, [0.5, -0.5]));
-        const h = generic.core.be.heap(), z = h[layerAt(generic.core.plan, 0) + L.z];
+        const h = generic.core.be.heap(), z = h[layerAt(generic.core.plan, 0) + LAYER_FIELD.z];
         if (act !== 'relu') expect(Object.is(h[z], 0)).toBe(true); // the +0 case really happened
         expect(snapshot(fast)).toBe(snapshot(generic));
         await Promise.all([fast, generic].map((n) => n.fit({ inputs: [[0, 0, 0], [0, 1, 0]], targets: [[0, 0], [1, 1]] }, { epochs: 3, batchSize: 1, shuffle: false })));
@@ -157,7 +157,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     generic.core.withUndoRoom(); // as trainStep does first, so that it does not rewrite the plan after the edit below
     generic.core.enter(1);
     const h = generic.core.be.heap();
-    h[generic.core.plan + F.lr] = 0.1 + 2 ** -56; // the next double above 0.1
+    h[generic.core.plan + PLAN_FIELD.lr] = 0.1 + 2 ** -56; // the next double above 0.1
     generic.trainStep(d.inputs[0], d.targets[0]);
     expect(snapshot(fast)).not.toBe(snapshot(generic));
   });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { wasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
 import { JsBackend } from '../src/backends/js/index.js';
 import { Network } from '../src/index.js';
-import { F } from '../src/plan.js';
+import { PLAN_FIELD } from '../src/plan.js';
 import { LossKind, Metric, Opt } from '../src/kinds.js';
 
 const UNKNOWN = 99;
@@ -43,8 +43,8 @@ describe('unknown kind codes', () => {
     const net = await Network.create({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'linear' }], loss: 'mse', optimizer: { type: 'adam' }, seed: 1, backend });
     net.loss([[0.1, 0.2], [0.3, 0.4]], [[1], [0]]); // the network resident, its plan written
     const core = net.core, h = core.be.heap();
-    expect(h[core.plan + F.optimizer]).toBe(Opt.adam);
-    h[core.plan + F.optimizer] = UNKNOWN;
+    expect(h[core.plan + PLAN_FIELD.optimizer]).toBe(Opt.adam);
+    h[core.plan + PLAN_FIELD.optimizer] = UNKNOWN;
     const run = () => core.be.k.trainStep(core.plan, 2);
     if (backend === 'wasm') expect(run).toThrow(WebAssembly.RuntimeError);
     else expect(run).toThrow(/no optimizer code 99/);

@@ -48,14 +48,24 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
 }
 
 /**
- * An f32 network's backend: the f32 Wasm build's shared instance, or with backend 'js' the f32 twins
- * (src/backends/js/f32/). Without Wasm SIMD, 'auto' is still refused rather than quietly run at the
- * twins' speed: ask for backend 'js' to get them.
+ * An f32 network's backend: the f32 Wasm build's shared instance, or the f32 twins (backend 'js',
+ * or 'auto' where Wasm SIMD is missing, after one warning as for f64).
  */
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
   if (choice === 'js') return new JsBackend('f32');
   if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
   if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
-  if (!simdSupported()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', "'f64' here: precision 'f32' needs WebAssembly with SIMD, which is not available", 'f32');
-  return wasmF32Backend();
+  let why: string;
+  if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';
+  else {
+    try {
+      return await wasmF32Backend();
+    } catch (e) {
+      why = `the f32 Wasm module could not be instantiated (${(e as Error).message})`;
+    }
+  }
+  if (choice === 'wasm') throw new BackpropError('BACKEND_UNAVAILABLE', 'backend', `'wasm' to be usable, but ${why}`);
+  if (!warned) console.warn(`backprop: ${why}; using the TypeScript backend (backend: 'js').`);
+  warned = true;
+  return new JsBackend('f32');
 }

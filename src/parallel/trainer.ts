@@ -7,7 +7,7 @@ import { BackpropError, words } from '../errors.js';
 import { OutOfMemory } from '../backends/out-of-memory.js';
 import { pad } from '../layout.js';
 import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
-import { C, W, QUIT, controlSize } from './control.js';
+import { CONTROL_FIELD, SYNC_WORD, QUIT, controlSize } from './control.js';
 import { startWorkers, whyNoThreads, cores, canBlock, type Pool } from './pool.js';
 
 /** Busy-wait iterations at a barrier before sleeping: batches are short, and waking costs more. */
@@ -93,12 +93,12 @@ export class Threaded {
   train(dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number {
     this.enter();
     const h = this.rt.be.heap(), c = this.ctl;
-    const fields: [number, number][] = [[C.threads, this.threads], [C.spin, SPIN], [C.dataX, dataX], [C.dataY, dataY], [C.perm, perm],
-      [C.start, start], [C.count, count], [C.batch, batchSize], [C.out, out], [C.lrs, lrs], [C.plan, this.core.plan]];
+    const fields: [number, number][] = [[CONTROL_FIELD.threads, this.threads], [CONTROL_FIELD.spin, SPIN], [CONTROL_FIELD.dataX, dataX], [CONTROL_FIELD.dataY, dataY], [CONTROL_FIELD.perm, perm],
+      [CONTROL_FIELD.start, start], [CONTROL_FIELD.count, count], [CONTROL_FIELD.batch, batchSize], [CONTROL_FIELD.out, out], [CONTROL_FIELD.lrs, lrs], [CONTROL_FIELD.plan, this.core.plan]];
     for (const [f, v] of fields) h[c + f] = v;
     const words = new Int32Array(this.rt.memory.buffer, c * 8, 8);
-    Atomics.add(words, W.go, 1);
-    Atomics.notify(words, W.go);
+    Atomics.add(words, SYNC_WORD.go, 1);
+    Atomics.notify(words, SYNC_WORD.go);
     this.mirrorAhead = true;
     const done = this.rt.exports.trainShards(c, 0, this.canWait);
     if (done < 0) throw new Error(`backprop: a worker thread failed: ${this.pool?.error ?? 'unknown error'}`);
@@ -143,9 +143,9 @@ export class Threaded {
       if (!this.net.core.disposed) this.push();
     } finally {
       const words = new Int32Array(this.rt.memory.buffer, this.ctl * 8, 8);
-      Atomics.store(words, W.cmd, QUIT);
-      Atomics.add(words, W.go, 1);
-      Atomics.notify(words, W.go);
+      Atomics.store(words, SYNC_WORD.cmd, QUIT);
+      Atomics.add(words, SYNC_WORD.go, 1);
+      Atomics.notify(words, SYNC_WORD.go);
       await this.pool?.close();
       this.release();
     }
@@ -170,8 +170,8 @@ function sharedBlock(rt: ThreadsRuntime, core: Core, ctl: number, threads: numbe
   const h = rt.be.heap();
   let at = block;
   const take = (n: number) => ((at += n), at - n);
-  for (let t = 0; t < threads; t++) h[ctl + C.slots + t] = take(tmpSize);
-  dzSizes.forEach((size, l) => (h[ctl + C.slots + threads + l] = take(size)));
+  for (let t = 0; t < threads; t++) h[ctl + CONTROL_FIELD.slots + t] = take(tmpSize);
+  dzSizes.forEach((size, l) => (h[ctl + CONTROL_FIELD.slots + threads + l] = take(size)));
   const scratch: number[] = [];
   for (let t = 1; t < threads; t++) scratch.push(take(SCRATCH_ELEMS));
   return { block, scratch };

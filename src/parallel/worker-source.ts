@@ -3,7 +3,7 @@
 // instantiates the threads module over the shared memory once, then, for each fit it is handed,
 // runs its shard of each chunk when the main thread bumps the `go` word, until the command word
 // says quit; then it parks, ready for the next fit.
-import { W, QUIT } from './control.js';
+import { SYNC_WORD, QUIT } from './control.js';
 
 const BODY = `
 let k, mem;
@@ -20,14 +20,14 @@ const run = async ({ module, memory, ctl, tid, scratch }) => {
     post({ ready: true });
     let seen = 0;
     for (;;) {
-      Atomics.wait(words, ${W.go}, seen);
-      seen = Atomics.load(words, ${W.go});
-      if (Atomics.load(words, ${W.cmd}) === ${QUIT}) break;
+      Atomics.wait(words, ${SYNC_WORD.go}, seen);
+      seen = Atomics.load(words, ${SYNC_WORD.go});
+      if (Atomics.load(words, ${SYNC_WORD.cmd}) === ${QUIT}) break;
       try {
         k.trainShards(ctl, tid, 1);
       } catch (e) {
-        Atomics.store(words, ${W.abort}, 1);
-        Atomics.notify(words, ${W.gen});
+        Atomics.store(words, ${SYNC_WORD.abort}, 1);
+        Atomics.notify(words, ${SYNC_WORD.gen});
         throw e;
       }
     }

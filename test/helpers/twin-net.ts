@@ -2,7 +2,7 @@
 // that src/passes.ts runs over the f32 twins without Core (the f32 offsets are 2 × the allocator's
 // f64 ones; the plan, counters, out and lrs are f64 cells).
 import { JsBackend } from '../../src/backends/js/index.js';
-import { F, L, planSize, layerAt } from '../../src/plan.js';
+import { PLAN_FIELD, LAYER_FIELD, planSize, layerAt } from '../../src/plan.js';
 import { Act, LossKind, Opt, Metric, type Activation } from '../../src/kinds.js';
 import { layoutOf, pad } from '../../src/layout.js';
 
@@ -47,11 +47,11 @@ export class TwinNet {
     this.plan = per * planCell;
     const o = spec.optimizer ?? { type: 'sgd', lr: 0.1 };
     const hdr: [number, number][] = [
-      [F.nLayers, layers.length], [F.loss, LossKind[spec.loss]], [F.inputs, inputs], [F.x, this.x], [F.y, this.y],
-      [F.d0, d0], [F.d1, d1], [F.params, this.params], [F.grads, this.grads], [F.state, this.state], [F.nParams, layout.size],
-      [F.optimizer, Opt[o.type]], [F.lr, o.lr], [F.beta1, o.beta1 ?? 0], [F.nesterov, 0], [F.beta2, o.beta2 ?? 0.999], [F.eps, o.eps ?? 1e-7],
-      [F.weightDecay, 0], [F.clipNorm, 0], [F.clipValue, 0], [F.counters, counters],
-      [F.metric, spec.loss === 'crossEntropy' ? Metric.categoricalAccuracy : Metric.none], [F.fusable, 0], [F.diverged, 0], [F.snapshot, -1],
+      [PLAN_FIELD.nLayers, layers.length], [PLAN_FIELD.loss, LossKind[spec.loss]], [PLAN_FIELD.inputs, inputs], [PLAN_FIELD.x, this.x], [PLAN_FIELD.y, this.y],
+      [PLAN_FIELD.d0, d0], [PLAN_FIELD.d1, d1], [PLAN_FIELD.params, this.params], [PLAN_FIELD.grads, this.grads], [PLAN_FIELD.state, this.state], [PLAN_FIELD.nParams, layout.size],
+      [PLAN_FIELD.optimizer, Opt[o.type]], [PLAN_FIELD.lr, o.lr], [PLAN_FIELD.decay1, o.beta1 ?? 0], [PLAN_FIELD.nesterov, 0], [PLAN_FIELD.decay2, o.beta2 ?? 0.999], [PLAN_FIELD.eps, o.eps ?? 1e-7],
+      [PLAN_FIELD.weightDecay, 0], [PLAN_FIELD.clipNorm, 0], [PLAN_FIELD.clipValue, 0], [PLAN_FIELD.counters, counters],
+      [PLAN_FIELD.metric, spec.loss === 'crossEntropy' ? Metric.categoricalAccuracy : Metric.none], [PLAN_FIELD.fusable, 0], [PLAN_FIELD.diverged, 0], [PLAN_FIELD.snapshot, -1],
     ];
     const h = this.be.heap();
     for (const [f, v] of hdr) h[planCell + f] = v;
@@ -59,8 +59,8 @@ export class TwinNet {
       const t = layerAt(planCell, i);
       const { w, b } = layout.layers[i];
       const row: [number, number][] = [
-        [L.inputs, i === 0 ? inputs : layers[i - 1].units], [L.units, l.units], [L.act, Act[l.activation]], [L.w, this.params + w],
-        [L.b, b < 0 ? -1 : this.params + b], [L.z, at(rows * l.units)], [L.a, at(rows * l.units)], [L.l2, 0], [L.dropout, 0], [L.mask, -1],
+        [LAYER_FIELD.inputs, i === 0 ? inputs : layers[i - 1].units], [LAYER_FIELD.units, l.units], [LAYER_FIELD.act, Act[l.activation]], [LAYER_FIELD.w, this.params + w],
+        [LAYER_FIELD.b, b < 0 ? -1 : this.params + b], [LAYER_FIELD.z, at(rows * l.units)], [LAYER_FIELD.a, at(rows * l.units)], [LAYER_FIELD.l2, 0], [LAYER_FIELD.dropout, 0], [LAYER_FIELD.mask, -1],
       ];
       for (const [f, v] of row) this.be.heap()[t + f] = v;
     });
@@ -100,14 +100,14 @@ export class TwinNet {
   }
   /** The output layer's activations after a forward pass. */
   output(): number[] {
-    const a = this.be.heap()[layerAt(this.plan / this.per, this.spec.layers.length - 1) + L.a];
+    const a = this.be.heap()[layerAt(this.plan / this.per, this.spec.layers.length - 1) + LAYER_FIELD.a];
     return Array.from(this.values.subarray(a, a + this.spec.rows * this.outputs));
   }
   /** The Z of every layer whose activation passes `which`, after a forward pass, concatenated. */
   preActivations(which: (a: Activation) => boolean = () => true): number[] {
     return this.spec.layers.flatMap((layer, l) => {
       if (!which(layer.activation)) return [];
-      const z = this.be.heap()[layerAt(this.plan / this.per, l) + L.z];
+      const z = this.be.heap()[layerAt(this.plan / this.per, l) + LAYER_FIELD.z];
       return Array.from(this.values.subarray(z, z + this.spec.rows * this.spec.layers[l].units));
     });
   }
@@ -116,7 +116,7 @@ export class TwinNet {
   }
   /** The step counter (an f64 cell). */
   steps(): number {
-    return this.be.heap()[this.be.heap()[this.plan / this.per + F.counters] / this.per];
+    return this.be.heap()[this.be.heap()[this.plan / this.per + PLAN_FIELD.counters] / this.per];
   }
   /** `trainBatches` over the batch in x/y as a data set of `rows` samples (identity permutation), batch size `rows`; returns [loss, metric] of each batch. */
   trainBatches(batches: number): [number, number][] {

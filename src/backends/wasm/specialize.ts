@@ -10,7 +10,7 @@
 import type { Kernels } from '../backend.js';
 import { fusable, type Spec } from '../../spec.js';
 import { Act, LossKind, metricFor } from '../../kinds.js';
-import { F } from '../../plan.js';
+import { PLAN_FIELD } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
@@ -63,8 +63,8 @@ function trainStep(s: Shape): Body {
   f.emit(op.if, VOID).get(plan).get(rows).call(TRAIN_STEP).emit(op.return, op.end);
   const c = prologue(f, s, plan);
   const xb = f.local(I32), yb = f.local(I32), yel = f.local(I32);
-  f.get(plan).emit(...loadInt(F.x)).i32(3).emit(op.i32Shl).set(xb);
-  f.get(plan).emit(...loadInt(F.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
+  f.get(plan).emit(...loadInt(PLAN_FIELD.x)).i32(3).emit(op.i32Shl).set(xb);
+  f.get(plan).emit(...loadInt(PLAN_FIELD.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
   f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).f64(NaN).set(step.loss).emit(op.end);
@@ -94,7 +94,7 @@ function trainBatches(s: Shape): Body {
   f.get(dataY).get(r).i32(outputs).emit(op.i32Mul, op.i32Add).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   // With a schedule, lr = lrs[b], also written to the plan as the generic loop does.
   f.get(lrs).i32(0).emit(op.i32GeS, op.if, VOID);
-  f.get(plan).i32(3).emit(op.i32Shl).get(lrs).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).load(0).tee(c.lr).store(8 * F.lr);
+  f.get(plan).i32(3).emit(op.i32Shl).get(lrs).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).load(0).tee(c.lr).store(8 * PLAN_FIELD.lr);
   f.emit(op.end);
   const step = emitStep(f, s, c, xb, yb, yel);
   // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss or update.
@@ -123,10 +123,10 @@ function trainBatches(s: Shape): Body {
 
 /** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */
 function guard(f: Body, s: Shape, plan: number): void {
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.fusable).f64(s.fused ? 1 : 0).emit(op.f64Ne, op.i32Or);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.fusable).f64(s.fused ? 1 : 0).emit(op.f64Ne, op.i32Or);
   if (!s.fused) return;
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).f64(0).emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.nesterov).f64(s.nesterov ? 1 : 0).emit(op.f64Ne, op.i32Or);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.decay1).f64(0).emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.nesterov).f64(s.nesterov ? 1 : 0).emit(op.f64Ne, op.i32Or);
 }
 
 /** The main module's exports a generated module imports. */

@@ -3,7 +3,7 @@
 // pass, the loss, and the backward pass with each update fused in — assembly/fused.ts's
 // arithmetic, operation for operation.
 import { Act, LossKind, Metric, fusedWithOutput } from '../../kinds.js';
-import { F, L, HEADER, LAYER } from '../../plan.js';
+import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER } from '../../plan.js';
 import { Body, op, F64, I32, VOID } from './encode.js';
 import { ACTIVATE, LOSS, STEP, PARAMS_NON_FINITE, emitterOf } from './activation-emit.js';
 
@@ -62,24 +62,24 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
   const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64), eachStep: true };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
-    for (const [list, k] of [[c.w, L.w], [c.z, L.z], [c.a, L.a]] as const) {
+    for (const [list, k] of [[c.w, LAYER_FIELD.w], [c.z, LAYER_FIELD.z], [c.a, LAYER_FIELD.a]] as const) {
       const el = f.local(I32), bytes = f.local(I32);
       f.get(plan).emit(...loadInt(field(l, k))).tee(el).i32(3).emit(op.i32Shl).set(bytes);
       list.push(bytes);
-      if (k === L.z) c.zel.push(el);
-      if (k === L.a) c.ael.push(el);
+      if (k === LAYER_FIELD.z) c.zel.push(el);
+      if (k === LAYER_FIELD.a) c.ael.push(el);
     }
     c.b.push(-1);
     if (layer.bias) {
       c.b[l] = f.local(I32);
-      f.get(plan).emit(...loadInt(field(l, L.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
+      f.get(plan).emit(...loadInt(field(l, LAYER_FIELD.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
     }
   });
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.lr).set(c.lr);
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * F.beta1).set(c.mu);
-  f.get(plan).emit(...loadInt(F.state)).get(plan).emit(...loadInt(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
-  if (!s.fused) f.get(plan).emit(...loadInt(F.grads)).get(plan).emit(...loadInt(F.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
-  f.get(plan).emit(...loadInt(F.counters)).i32(3).emit(op.i32Shl).set(c.counters);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.lr).set(c.lr);
+  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.decay1).set(c.mu);
+  f.get(plan).emit(...loadInt(PLAN_FIELD.state)).get(plan).emit(...loadInt(PLAN_FIELD.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
+  if (!s.fused) f.get(plan).emit(...loadInt(PLAN_FIELD.grads)).get(plan).emit(...loadInt(PLAN_FIELD.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
+  f.get(plan).emit(...loadInt(PLAN_FIELD.counters)).i32(3).emit(op.i32Shl).set(c.counters);
   s.layers.forEach((layer, l) => {
     c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
     c.biases.push(layer.bias ? Array.from({ length: layer.units }, (_, o) => ({ base: c.b[l], at: 8 * o, p: -1, v: -1 })) : []);

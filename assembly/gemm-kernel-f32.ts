@@ -1,0 +1,171 @@
+// Packing and the 4×8 f32x4 micro-kernels behind assembly/gemm.ts's f32 instance. Byte addresses
+// (usize) here; the scratch (SCRATCH, CT) is the f64 kernels' own (gemm-kernel.ts), sized in bytes.
+//
+// The f64 tile is 4×4 (two f64x2 per row of C); with four lanes the same eight v128 accumulators
+// hold a 4×8 tile, so a kernel step does the same 16 FP ops and 6 loads for twice the flops.
+// Packed panel layout: a panel of up to w "x" (w = NR32 = 8 for B, MR = 4 for A) over kc steps of
+// p is stored p-major, w floats per p: panel[p·w + x] = op(X)(x0 + x, p0 + p), zero-padded for
+// x ≥ nx. A B panel step is 32 bytes, as in f64.
+
+export const NR32: i32 = 8;
+
+// c + x·b: two roundings in the default build, one (f32x4.relaxed_madd → vfmadd where the CPU has
+// FMA) in the fma build, as for f64 (gemm-kernel.ts).
+// @ts-ignore: decorator
+@inline function madd(x: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, b, c);
+  return f32x4.add(c, f32x4.mul(x, b));
+}
+
+/**
+ * C tile (4×8 f32 at byte address cp, row stride ldc bytes) = (beta ? C : 0) + A·B over kc steps
+ * of p; B a packed 8-wide panel (32 bytes per p); A p-major: A(i0 + r, p) at pa + p·sa + r·4
+ * (packed 4-wide panel: sa = 16; Aᵀ rows read in place: sa = lda·4).
+ */
+export function kernel32(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const end = pb + ((<usize>kc) << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    pa += sa;
+    pb += 32;
+  }
+  storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** As kernel32, with A x-major read in place: A(i0 + r, p) at a + r·lda + p·4 (four rows of a row-major A). */
+export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let r0 = a, r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda;
+  const end = pb + ((<usize>kc) << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(r0);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(r1);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(r2);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(r3);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    r0 += 4;
+    r1 += 4;
+    r2 += 4;
+    r3 += 4;
+    pb += 32;
+  }
+  storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+// @ts-ignore: decorator
+@inline function storeTile(
+  cp: usize, ldc: usize, beta: i32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  const r1 = cp + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  if (beta) {
+    c00 = f32x4.add(c00, v128.load(cp));
+    c01 = f32x4.add(c01, v128.load(cp, 16));
+    c10 = f32x4.add(c10, v128.load(r1));
+    c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2));
+    c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3));
+    c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
+  v128.store(cp, c00);
+  v128.store(cp, c01, 16);
+  v128.store(r1, c10);
+  v128.store(r1, c11, 16);
+  v128.store(r2, c20);
+  v128.store(r2, c21, 16);
+  v128.store(r3, c30);
+  v128.store(r3, c31, 16);
+}
+
+/**
+ * Packs nx ≤ w "x" whose elements are contiguous in p (element (x, p) at src + x·ld + p·4) into one
+ * w-wide panel (w = 4 or 8): rows of A for ABt/AB, rows of B (= columns of Bᵀ) for ABt. Each group
+ * of four full rows goes four p at a time through a 4×4 transpose (shuffles).
+ */
+export function packX32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: i32): void {
+  const step = (<usize>w) << 2; // bytes per p in the panel
+  for (let g = 0; g < w; g += 4) {
+    const base = dst + ((<usize>g) << 2);
+    const rows = src + <usize>g * ld;
+    let p = 0;
+    if (g + 4 <= nx) {
+      let r0 = rows, r1 = rows + ld, r2 = r1 + ld, r3 = r2 + ld;
+      let d = base;
+      for (; p + 4 <= kc; p += 4) {
+        const v0 = v128.load(r0), v1 = v128.load(r1), v2 = v128.load(r2), v3 = v128.load(r3);
+        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(d + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(d + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(d + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        r0 += 16;
+        r1 += 16;
+        r2 += 16;
+        r3 += 16;
+        d += step << 2;
+      }
+    }
+    for (; p < kc; p++) {
+      const d = base + <usize>p * step;
+      const s = rows + ((<usize>p) << 2);
+      for (let x = 0; x < 4; x++) store<f32>(d + ((<usize>x) << 2), g + x < nx ? load<f32>(s + <usize>x * ld) : <f32>0);
+    }
+  }
+}
+
+/**
+ * Packs a p-major block of nx "x" (any nx ≥ 1) into ⌈nx/w⌉ consecutive w-wide panels (w = 4 or 8),
+ * row by row of the source (each of its kc rows' cache lines and page touched once).
+ */
+export function packP32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: i32): void {
+  const full = nx - nx % w;
+  const step = (<usize>w) << 2;
+  const panel = <usize>kc * step;
+  for (let p = 0; p < kc; p++) {
+    const s = src + <usize>p * ld;
+    let d = dst + <usize>p * step;
+    let x = 0;
+    if (w == 8) {
+      for (; x < full; x += 8) {
+        v128.store(d, v128.load(s + ((<usize>x) << 2)));
+        v128.store(d, v128.load(s + ((<usize>x) << 2), 16), 16);
+        d += panel;
+      }
+    } else {
+      for (; x < full; x += 4) {
+        v128.store(d, v128.load(s + ((<usize>x) << 2)));
+        d += panel;
+      }
+    }
+    if (x < nx) {
+      for (let r = 0; r < w; r++) store<f32>(d + ((<usize>r) << 2), x + r < nx ? load<f32>(s + ((<usize>(x + r)) << 2)) : <f32>0);
+    }
+  }
+}
