@@ -15,10 +15,13 @@ export function addBias(h: Float32Array, rows: number, cols: number, b: number, 
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) h[z + r * cols + c] += h[b + c];
 }
 
-/** db[cols] = Σ_r dZ[r, cols], accumulated in f32 (r ascending: each partial sum stored in f32) */
+/** db[cols] = Σ_r dZ[r, cols], each column accumulated as `accumulate` says (r ascending), rounded once where stored */
 export function sumRows(h: Float32Array, rows: number, cols: number, dz: number, db: number): void {
-  for (let c = 0; c < cols; c++) h[db + c] = 0;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) h[db + c] += h[dz + r * cols + c];
+  for (let c = 0; c < cols; c++) {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s = accumulate(s + h[dz + r * cols + c]);
+    h[db + c] = s;
+  }
 }
 
 const LEAKY = f32(LEAKY_SLOPE);
