@@ -173,7 +173,7 @@ export class Network {
    */
   predict(x: Sample): Float64Array;
   predict(x: ArrayLike<number>[]): Float64Array[];
-  predict(x: Float64Array, rows: number): Float64Array;
+  predict(x: Float64Array | Float32Array, rows: number): Float64Array;
   /** Outputs for a raw record ({ column: value }) or records (networks created from a Dataset). */
   predict(x: Record<string, unknown>): Float64Array;
   predict(x: Record<string, unknown>[]): Float64Array[];
