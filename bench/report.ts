@@ -20,6 +20,8 @@ const lines: string[] = [];
 lines.push('| library (backend) | MNIST samples/s | test acc. (1 epoch) | backprop ÷ it | seed steps/s | backprop fit ÷ it | backprop trainStep ÷ it |');
 lines.push('|---|--:|--:|--:|--:|--:|--:|');
 lines.push(`| **backprop (wasm, f64)** | **${f0(ours)}** | ${pct(train.mnist.wasm.testAccuracyAfter1Epoch)} | 1× | fit ${f0(oursSeedFit)} / trainStep ${f0(oursSeedStep)} | 1× | 1× |`);
+const f32 = train.mnist.wasmF32 as { samplesPerSec: number; testAccuracyAfter1Epoch: number; testAccuracyAfterLast: number; epochs: number } | undefined;
+if (f32) lines.push(`| **backprop (wasm, f32)** | **${f0(f32.samplesPerSec)}** | ${pct(f32.testAccuracyAfter1Epoch)} | ${ratio(ours, f32.samplesPerSec)} | — | — | — |`);
 lines.push(`| backprop (js, f64) | ${f0(train.mnist.js.samplesPerSec)} | ${pct(train.mnist.js.testAccuracyAfter1Epoch)}¹ | ${ratio(ours, train.mnist.js.samplesPerSec)} | fit ${f0(train.seed.js.fitStepsPerSec)} / trainStep ${f0(train.seed.js.trainStepPerSec)} | ${ratio(oursSeedFit, train.seed.js.fitStepsPerSec)} | ${ratio(oursSeedStep, train.seed.js.trainStepPerSec)} |`);
 for (const p of peers) {
   const m = p.workloads.mnist, s = p.workloads.seed;
@@ -29,6 +31,12 @@ for (const p of peers) {
 }
 lines.push('');
 lines.push('¹ the js backend trains on 2,000 of the 8,000 digits per timed epoch, to keep the run short.');
+const tfWasm = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.mnist?.samplesPerSec;
+if (f32) {
+  const q = train.mnist.f32OverF64 as { median: number; range: number[] };
+  lines.push('');
+  lines.push(`f32 (\`precision: 'f32'\`), interleaved with f64 epoch by epoch: ${f0(f32.samplesPerSec)} samples/s = ${ratio(f32.samplesPerSec, tfWasm)} TF.js wasm, ${q.median.toFixed(2)}× f64 (${q.range[0].toFixed(2)}–${q.range[1].toFixed(2)} over ${f32.epochs} pairs of epochs; f64 ${ratio(ours, tfWasm)} TF.js wasm); test accuracy after ${f32.epochs} epochs: f32 ${pct(f32.testAccuracyAfterLast)}, f64 ${pct(train.mnist.wasm.testAccuracyAfterLast)}.`);
+}
 lines.push('');
 const gf = (name: string, n: number) => matmul.results.find((r: { name: string; n: number }) => r.name === name && r.n === n)?.gflops as number | undefined;
 const tfw = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.matmul?.gflops ?? {};

@@ -3,7 +3,8 @@ import { BackpropError, words } from './errors.js';
 import type { Loss } from './kinds.js';
 
 export type Sample = ArrayLike<number>;
-export type Batch = ArrayLike<number>[] | Float64Array;
+/** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
+export type Batch = ArrayLike<number>[] | Float64Array | Float32Array;
 export type Shape = 'single' | 'nested' | 'flat';
 
 export interface Rows {
@@ -11,6 +12,13 @@ export interface Rows {
   rows: number;
   shape: Shape;
 }
+
+/**
+ * Where to copy `rows` rows once their count is known (and before any value is read): a view of
+ * rows × width numbers, e.g. a fit's data block in the heap, so that the numbers are copied and
+ * checked in one pass; undefined to have toRows allocate its own.
+ */
+export type Destination = (rows: number) => Float64Array | undefined;
 
 const bad = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_DATA', field, expected, got);
@@ -35,11 +43,11 @@ const isShared = (b: ArrayBufferLike) => typeof SharedArrayBuffer === 'function'
  * buffer (no copy of a data set; nothing can change it until the caller's synchronous use is
  * over), a copy otherwise — or always, with `copy`, for callers that hold data across awaits.
  */
-function typedNumbers(v: ArrayLike<number>, n: number, field: string, copy: boolean): Float64Array {
+function typedNumbers(v: ArrayLike<number>, n: number, field: string, copy: boolean, into?: Float64Array): Float64Array {
   const kind = notBigInts(v, field);
   const buffer = bufferOf.call(v);
-  if (kind === 'Float64Array' && !copy && !isShared(buffer)) return new Float64Array(buffer, offsetOf.call(v), n);
-  const out = new Float64Array(n);
+  if (!into && kind === 'Float64Array' && !copy && !isShared(buffer)) return new Float64Array(buffer, offsetOf.call(v), n);
+  const out = into ?? new Float64Array(n);
   out.set(v as Float64Array); // reads the source's internal length and elements, not its properties
   return out;
 }
@@ -90,10 +98,11 @@ function copyRow(row: unknown, width: number, out: Float64Array, at: number, fie
 /**
  * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
  * `rows` × width numbers. `copy`: never hand back the caller's memory (see typedNumbers).
+ * `into`: where the copy goes, asked for once the row count is known.
  */
-export function toRows(v: unknown, width: number, field: string, rows?: number, copy = false): Rows {
+export function toRows(v: unknown, width: number, field: string, rows?: number, copy = false, into?: Destination): Rows {
   try {
-    return readRows(v, width, field, rows, copy);
+    return readRows(v, width, field, rows, copy, into);
   } catch (e) {
     // A revoked Proxy or a throwing getter: the caller learns where, as for any other bad value.
     if (e instanceof BackpropError) throw e;
@@ -101,18 +110,18 @@ export function toRows(v: unknown, width: number, field: string, rows?: number, 
   }
 }
 
-function readRows(v: unknown, width: number, field: string, rows: number | undefined, copy: boolean): Rows {
+function readRows(v: unknown, width: number, field: string, rows: number | undefined, copy: boolean, into?: Destination): Rows {
   if (isTyped(v)) {
     const n = lengthOf.call(v);
     if (rows === undefined) {
       if (n !== width) bad(field, `${width} numbers (one sample)`, v);
-      const data = new Float64Array(width);
+      const data = into?.(1) ?? new Float64Array(width);
       copyRow(v, width, data, 0, field, '');
       return { data, rows: 1, shape: 'single' };
     }
     if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
     if (n !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
-    const data = typedNumbers(v, n, field, copy);
+    const data = typedNumbers(v, n, field, copy, into?.(rows));
     const i = firstNonFinite(data, 0, n);
     if (i >= 0) bad(`${field}[${Math.floor(i / width)}][${i % width}]`, 'a finite number', data[i]);
     return { data, rows, shape: 'flat' };
@@ -122,7 +131,7 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
   const first = { value: length > 0 ? v[0] : undefined };
   if (length === 0 || typeof first.value !== 'object' || first.value === null) {
     if (length !== width) bad(field, `${width} numbers (one sample)`, v);
-    const data = new Float64Array(width);
+    const data = into?.(1) ?? new Float64Array(width);
     copyRow(v, width, data, 0, field, '', first);
     return { data, rows: 1, shape: 'single' };
   }
@@ -135,7 +144,7 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
     if (n !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
     list.push(row);
   }
-  const data = new Float64Array(length * width);
+  const data = into?.(length) ?? new Float64Array(length * width);
   for (let r = 0; r < length; r++) copyRow(list[r], width, data, r * width, field, `[${r}]`);
   return { data, rows: length, shape: 'nested' };
 }
@@ -152,11 +161,13 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
  * Inputs and targets of one batch or data set, with matching row counts. With `loss`
  * 'crossEntropy' every target row must be a probability distribution (see checkDistributions).
  * `copy`: the rows are copied even where they could be viewed in place (read after an await).
+ * `into`: where inputs and targets are copied (see Destination); targets are asked for as many rows as the inputs had.
  */
-export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss, copy = false): { x: Rows; y: Rows } {
+export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss, copy = false, into?: { x: Destination; y: Destination }): { x: Rows; y: Rows } {
   const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
-  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, copy);
-  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, copy);
+  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, copy, into?.x);
+  // Targets of another row count go to a copy of their own, refused below as before.
+  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, copy, into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)));
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
   if (loss === 'crossEntropy') checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
   return { x: xr, y: yr };

@@ -3,7 +3,7 @@
 import type { Network } from './network.js';
 import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
-import { toPairs } from './data.js';
+import { toPairs, type Destination } from './data.js';
 import { pad } from './layout.js';
 import { PLAN_FIELD } from './plan.js';
 import { metricFor, Metric } from './kinds.js';
@@ -18,12 +18,22 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const core = net.core;
   const { inputs, outputs } = net;
   const o = checkFit(options);
-  const { x, y, rows: n, val } = fitRows(net, data, options, o.validationSplit, o.threads !== 1);
+  // One thread: the training rows are copied (and checked) straight into a data block in the
+  // heap, in one pass. Threads: into JS arrays, then into the shared heap once it is opened.
+  // (f64 networks: the rows are read as f64 into the block; an f32 network's go through an array.)
+  const direct = o.threads === 1 && core.cell === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
+  let rows: FitRows;
+  try {
+    rows = fitRows(net, data, options, o.validationSplit, !direct, direct);
+    if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback or worker
+  } catch (e) {
+    direct?.free();
+    throw e;
+  }
+  const { x, y, rows: n, val } = rows;
   const batchSize = Math.min(o.batchSize, n);
   const batches = Math.ceil(n / batchSize);
   const kind = metricFor(core.spec.loss);
-
-  if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback, copy or worker
 
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
@@ -34,28 +44,31 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   const control: Control = { stop: () => void (stopped = true), network: net };
   const history = newHistory(net, val !== undefined, o.threads !== 1 ? par?.threads ?? 1 : undefined);
 
-  // Data block: X | Y | perm | per-batch (loss, metric) | per-batch learning rates, in elements
-  // (`cell` per f64 unit; perm, out and lrs are f64 cells: ARCHITECTURE.md, Precision).
-  const cell = tc.cell, padE = tc.padE;
-  const at = { x: 0, y: padE(n * inputs), perm: 0, out: 0, lrs: 0 };
-  at.perm = at.y + padE(n * outputs);
-  at.out = at.perm + cell * pad(n);
-  at.lrs = at.out + cell * pad(2 * batches);
   const be = tc.be;
-  let block: number;
-  try {
-    if (!par) core.enter(batchSize, 'options.batchSize');
-    block = cell * be.alloc(Math.ceil((at.lrs + cell * batches) / cell), false); // every part is written before it is read
-  } catch (e) {
-    await par?.close();
-    throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, Math.ceil((at.lrs + cell * batches) / cell)) : e; // Core's are in user terms already
+  // In elements (`cell` per f64 unit of the allocator; perm, out and lrs are f64 cells:
+  // ARCHITECTURE.md, Precision). The direct block exists only in f64 (cell 1).
+  const cell = tc.cell;
+  let block: number, at: DataLayout;
+  if (direct) ({ block, at } = direct.placed!);
+  else {
+    at = dataLayout(n, inputs, outputs, batches, cell, tc.padE);
+    const units = Math.ceil(at.size / cell);
+    try {
+      if (!par) core.enter(batchSize, 'options.batchSize'); // threads asked for, one running
+      block = cell * be.alloc(units, false); // every part is written before it is read
+    } catch (e) {
+      await par?.close();
+      throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, units) : e; // Core's are in user terms already
+    }
   }
   const kernels = batchSize === 1 && !par ? core.perSample() : be.k;
   try {
     let h = be.heap();
     const cellOf = (element: number) => element / cell; // an f64 cell's index in h
-    be.values().set(x, block + at.x);
-    be.values().set(y, block + at.y);
+    if (!direct) {
+      be.values().set(x, block + at.x);
+      be.values().set(y, block + at.y);
+    }
     for (const c of o.callbacks) c.onTrainBegin?.(control);
     const perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
     const before = tc.keep(); // the chunk's start, replayed from should an update diverge
@@ -155,6 +168,57 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   return history;
 }
 
+/** Where a fit's data block lies: X | Y | perm | per-batch (loss, metric) | per-batch learning rates; `size` in all. */
+interface DataLayout {
+  x: number;
+  y: number;
+  perm: number;
+  out: number;
+  lrs: number;
+  size: number;
+}
+
+/** In elements: `cell` of them per f64 cell (2 in an f32 heap), values padded by `padE`. */
+function dataLayout(rows: number, inputs: number, outputs: number, batches: number, cell = 1, padE = pad): DataLayout {
+  const y = padE(rows * inputs), perm = y + padE(rows * outputs), out = perm + cell * pad(rows), lrs = out + cell * pad(2 * batches);
+  return { x: 0, y, perm, out, lrs, size: lrs + cell * batches };
+}
+
+/**
+ * The destinations of a one-thread fit's training rows: when the inputs' row count is known, the
+ * network is made resident and a data block allocated for all of them (rows held back by
+ * validationSplit too; they are copied out of it), and the inputs and targets are copied straight
+ * into its X and Y parts: one pass over the numbers instead of a copy into a new array (whose
+ * first touch costs as much as the copy) and a second into the heap.
+ */
+class DirectBlock {
+  placed?: { block: number; at: DataLayout };
+  constructor(private net: Network, private batchSize: number, private signal?: AbortSignal) {}
+  readonly x = (rows: number): Float64Array | undefined => {
+    if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
+    const { core } = this.net, be = core.be;
+    // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
+    const batch = Math.min(this.batchSize, rows);
+    core.enter(batch, 'options.batchSize');
+    const at = dataLayout(rows, this.net.inputs, this.net.outputs, Math.ceil(rows / batch));
+    try {
+      this.placed = { block: be.alloc(at.size, false), at }; // every part is written before it is read
+    } catch (e) {
+      throw e instanceof OutOfMemory ? dataOutOfMemory(e, rows, this.net.inputs + this.net.outputs, at.size) : e;
+    }
+    return this.view(at.x, rows * this.net.inputs);
+  };
+  readonly y = (rows: number): Float64Array | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
+  private view(part: number, n: number): Float64Array {
+    const at = this.placed!.block + part;
+    return this.net.core.be.heap().subarray(at, at + n);
+  }
+  free(): void {
+    if (this.placed) this.net.core.be.free(this.placed.block);
+    this.placed = undefined;
+  }
+}
+
 /** The data block's allocation failure, in the user's terms. */
 function dataOutOfMemory(e: OutOfMemory, rows: number, width: number, elements: number): BackpropError {
   const what = `a data set of ${count(rows)} rows × ${count(width)} values (inputs and targets), which needs ${bytes(elements * 8)} in the heap`;
@@ -208,10 +272,10 @@ export interface FitRows {
  * (toPairs' copy): user code runs during awaits and could change the caller's arrays. The
  * training rows go into the heap before any await, unless `copyTraining` (threads are opened first).
  */
-export function fitRows(net: Network, data: FitData, options: FitOptions, validationSplit: number, copyTraining: boolean): FitRows {
+export function fitRows(net: Network, data: FitData, options: FitOptions, validationSplit: number, copyTraining: boolean, into?: { x: Destination; y: Destination }): FitRows {
   const { inputs, outputs } = net;
   const loss = net.core.spec.loss;
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, copyTraining);
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, copyTraining, into);
   let x = all.x.data, y = all.y.data, n = all.x.rows;
   const given = options.validationData; // read once
   if (given !== undefined) {

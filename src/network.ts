@@ -213,7 +213,7 @@ export class Network {
    */
   predictClass(x: Sample | Record<string, unknown>): string | number;
   predictClass(x: ArrayLike<number>[] | Record<string, unknown>[]): (string | number)[];
-  predictClass(x: Float64Array, rows: number): (string | number)[];
+  predictClass(x: Float64Array | Float32Array, rows: number): (string | number)[];
   predictClass(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): string | number | (string | number)[] {
     const out = (this.predict as (x: unknown, rows?: number) => Float64Array | Float64Array[]).call(this, x, rows);
     const classes = classesOf(Array.isArray(out) ? Float64Array.from(out.flatMap((o) => Array.from(o))) : out, this.outputs, this.preprocessing);

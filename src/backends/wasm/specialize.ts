@@ -14,7 +14,7 @@ import { PLAN_FIELD } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, loadInt, loadIntAt, prologue, hold, release, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, loadInt, loadIntAt, prologue, hold, release, storeDeferred, finite, emitStep, metric, type Shape } from './unrolled-step.js';
 
 export type { Shape };
 
@@ -83,7 +83,10 @@ function trainBatches(s: Shape): Body {
   f.call(TRAIN_BATCHES).emit(op.return, op.end);
   const c = prologue(f, s, plan);
   c.eachStep = false; // fused steps: the parameters are checked once, when the chunk ends (see end())
-  if (s.fused) hold(f, s, c);
+  if (s.fused) {
+    hold(f, s, c);
+    c.deferred = [];
+  }
   const outputs = s.layers[s.layers.length - 1].units;
   const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32), checked = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
@@ -116,6 +119,9 @@ function trainBatches(s: Shape): Body {
   /** Parameters back to memory, then (fused) the chunk's check: flags the plan if one is not finite. */
   function end() {
     if (!s.fused) return;
+    f.get(b).emit(op.if, VOID); // a step ran: its Z and A
+    storeDeferred(f, c);
+    f.emit(op.end);
     release(f, s, c);
     f.get(plan).call(PARAMS_NON_FINITE).set(checked);
   }

@@ -55,11 +55,20 @@ export interface Context {
   fresh: number;
   /** Whether emitStep checks each fused step (trainStep) or the caller checks a chunk at its end (trainBatches). */
   eachStep: boolean;
+  /** Locals holding the counters (optimizer steps, dropout stream) during trainBatches' fused steps (see hold), else −1: in memory. */
+  steps: number;
+  stream: number;
+  /**
+   * trainBatches' fused steps: Z and A of the layers whose buffers no call reads during a step
+   * (not softmax, not the output of a logit loss) stay in locals and are stored once, after the
+   * chunk's last step (storeDeferred), where the generic steps store every step's. Undefined: stored each step.
+   */
+  deferred?: { base: number; at: number; value: number; plusZero: boolean }[];
 }
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 export function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64), eachStep: true };
+  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64), eachStep: true, steps: -1, stream: -1 };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
     for (const [list, k] of [[c.w, LAYER_FIELD.w], [c.z, LAYER_FIELD.z], [c.a, LAYER_FIELD.a]] as const) {
@@ -87,8 +96,12 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
   return c;
 }
 
-/** Moves every parameter (and momentum) into locals (fused steps only: step() updates memory). */
+/** Moves every parameter (and momentum), and the two counters, into locals (fused steps only: step() updates memory). */
 export function hold(f: Body, s: Shape, c: Context): void {
+  c.steps = f.local(F64);
+  c.stream = f.local(F64);
+  f.get(c.counters).load(0).set(c.steps);
+  f.get(c.counters).load(8).set(c.stream);
   for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
     slot.p = f.local(F64);
     f.get(slot.base).load(slot.at).set(slot.p);
@@ -100,9 +113,20 @@ export function hold(f: Body, s: Shape, c: Context): void {
 
 /** Stores the locals of hold() back to memory. */
 export function release(f: Body, s: Shape, c: Context): void {
+  f.get(c.counters).get(c.steps).store(0);
+  f.get(c.counters).get(c.stream).store(8);
   for (const slot of [...c.weights.flat(), ...c.biases.flat()]) {
     f.get(slot.base).get(slot.p).store(slot.at);
     if (s.momentum) f.get(slot.base).get(c.toState).emit(op.i32Add).get(slot.v).store(slot.at);
+  }
+}
+
+/** Stores the Z and A values emitStep left in locals (c.deferred): the last step's, as the generic steps leave them. */
+export function storeDeferred(f: Body, c: Context): void {
+  for (const d of c.deferred ?? []) {
+    f.get(d.base).get(d.value);
+    if (d.plusZero) f.f64(0).emit(op.f64Add); // the stored Z is the generic sum's, 0 + t₀ + … (see emitStep)
+    f.store(d.at);
   }
 }
 
@@ -145,6 +169,8 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
     // step's dependency chain; the stored Z (and every other activation) takes the fixed one.
     const signBlind = layer.act !== Act.softmax && emitterOf(layer.act).signBlind;
+    const readByCall = layer.act === Act.softmax || (l === s.layers.length - 1 && (s.loss === LossKind.crossEntropy || s.loss === LossKind.binaryCrossEntropy));
+    const defer = c.deferred && !readByCall ? c.deferred : undefined;
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
         param(f, c.weights[l][o * layer.inputs + i]);
@@ -157,9 +183,16 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
       }
       const raw = f.local(F64);
       z.push(signBlind ? raw : f.local(F64));
+      if (defer && signBlind) {
+        f.set(raw);
+        defer.push({ base: c.z[l], at: 8 * o, value: raw, plusZero: true });
+        continue;
+      }
       f.tee(raw).f64(0).emit(op.f64Add);
-      if (signBlind) f.set(tmp).get(c.z[l]).get(tmp).store(8 * o);
+      if (defer) f.set(z[o]);
+      else if (signBlind) f.set(tmp).get(c.z[l]).get(tmp).store(8 * o);
       else f.set(z[o]).get(c.z[l]).get(z[o]).store(8 * o);
+      defer?.push({ base: c.z[l], at: 8 * o, value: z[o], plusZero: false });
     }
     if (layer.act === Act.softmax) {
       f.i32(Act.softmax).i32(1).i32(layer.units).get(c.zel[l]).get(c.ael[l]).call(ACTIVATE);
@@ -170,9 +203,13 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     } else {
       for (let o = 0; o < layer.units; o++) {
         a.push(f.local(F64));
-        f.get(c.a[l]);
+        if (!defer) f.get(c.a[l]);
         emitterOf(layer.act).forward(f, z[o]);
-        f.tee(a[o]).store(8 * o);
+        if (!defer) f.tee(a[o]).store(8 * o);
+        else {
+          f.set(a[o]);
+          defer.push({ base: c.a[l], at: 8 * o, value: a[o], plusZero: false });
+        }
       }
     }
     zs.push(z);
@@ -262,9 +299,14 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
       f.get(c.plan).call(PARAMS_NON_FINITE).set(failed);
       f.emit(op.end);
     }
-    f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
+    if (c.steps >= 0) f.get(c.steps).f64(1).emit(op.f64Add).set(c.steps);
+    else f.get(c.counters).get(c.counters).load(0).f64(1).emit(op.f64Add).store(0);
   } else f.get(c.plan).call(STEP).set(failed);
-  f.get(c.counters).get(c.counters).load(8).f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select).store(8);
+  if (c.stream < 0) f.get(c.counters).get(c.counters).load(8);
+  else f.get(c.stream);
+  f.f64(1).emit(op.f64Add).tee(tmp).f64(0).get(tmp).f64(4294967296).emit(op.f64Lt, op.select);
+  if (c.stream < 0) f.store(8);
+  else f.set(c.stream);
   f.emit(op.end);
   return { loss, out, failed };
 }
