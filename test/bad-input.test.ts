@@ -96,7 +96,7 @@ describe('malformed saved models', () => {
       ['{not json', 'model', /JSON text/],
       [42, 'model', /object from toJSON\(\), got 42/],
       [{ ...good, format: 'keras' }, 'model.format', /'backprop', got "keras"/],
-      [{ ...good, version: 99 }, 'model.version', /1 or 2 \(this build reads format version 1 or 2\), got 99/],
+      [{ ...good, version: 99 }, 'model.version', /1, 2 or 3 \(this build reads format versions 1 to 3\), got 99/],
       [{ ...good, extra: 1 }, 'model.extra', /one of the options/],
       [{ ...good, spec: { ...good.spec, layers: [{ units: 0, activation: 'relu', bias: true }] } }, 'model.spec.layers[0].units', /positive integer, got 0/],
       [{ ...good, spec: { ...good.spec, inputs: 1e6, layers: [{ units: 1e6, activation: 'relu', bias: true }, { units: 1, activation: 'sigmoid', bias: true }] } }, 'model.spec.layers', /at most 67108864 parameters in all, got 1000002000001 parameters/],
