@@ -2,6 +2,9 @@
 // the f32 build: what f64 accumulation of their terms can cost (ARCHITECTURE.md, Precision). Run: npx tsx bench/reductions.ts
 import { wasmF32Backend } from '../src/backends/wasm/index.js';
 import { Act, LossKind } from '../src/kinds.js';
+import { enableF32 } from '../src/f32.js';
+
+enableF32();
 const be = await wasmF32Backend();
 const at = (n: number) => 2 * be.alloc(Math.ceil(n / 2) + 2);
 const v = be.values() as Float32Array;

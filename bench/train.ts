@@ -8,8 +8,10 @@ import { relaxedSimdSupported } from '../src/backends/wasm/loader.js';
 import { loadMnist, PIXELS, CLASSES } from './mnist.js';
 import { median, initMnistWeights, epochOrder, LR_MNIST, BATCH, HIDDEN, SEED } from './peers/common.js';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { enableF32 } from '../src/f32.js';
 
 const REPEATS = Number(process.env.REPEATS ?? 5);
+enableF32(); // MNIST in f32 beside f64
 enableFma(); // measured beside the default where relaxed SIMD exists (bench/run.ts passes Node 20's flag)
 
 /** Median rate (units/s) over REPEATS timed runs of `run`, which returns the units it did. */

@@ -1,7 +1,7 @@
 // Bundles the ESM build (dist/) into one CommonJS file, dist/index.cjs, so that Node's
 // require('backprop-wasm') works too, with the same exports as the ESM entry. The threads and fma
-// builds of the Wasm module stay out of it, as in ESM: dist/threads.cjs and dist/fma.cjs (what
-// require('backprop-wasm/threads') and '/fma' load) each carry their own bytes and hand them to
+// builds of the Wasm module stay out of it, as in ESM: dist/threads.cjs, dist/fma.cjs and dist/f32.cjs
+// (what require('backprop-wasm/threads'), '/fma' and '/f32' load) each carry their own bytes and hand them to
 // index.cjs's state through a non-enumerable symbol-keyed property of Network, so the exports
 // stay the ESM ones. Run by `npm run build` after tsc; `node scripts/build-cjs.mjs <dir>` bundles
 // another build directory.
@@ -17,8 +17,12 @@ await build({
     contents: `export * from './index.js';
 import { Network } from './index.js';
 import { provideThreadsModule } from './backends/wasm/threads.js';
-import { provideFmaModule } from './backends/wasm/loader.js';
-Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule }) });
+import { provideFmaModule, provideF32Module } from './backends/wasm/loader.js';
+import { provideF32Twins } from './backends/select.js';
+import { jsF32Backend } from './backends/js/f32/backend.js';
+// f32: the twins are in index.cjs (one file for Node; no bundle budget), enabled with the bytes.
+const provideF32 = (base64) => (provideF32Module(base64), provideF32Twins(jsF32Backend));
+Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule, provideF32 }) });
 `,
     resolveDir: dir,
     sourcefile: 'index.cjs-entry.js',
@@ -42,13 +46,14 @@ exports.${fn} = function ${fn}() {
 `;
 writeFileSync(resolve(dir, 'threads.cjs'), optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'));
 writeFileSync(resolve(dir, 'fma.cjs'), optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'));
+writeFileSync(resolve(dir, 'f32.cjs'), optIn('enableF32', 'provideF32', await bytes('f32-bytes.generated.js', 'F32_WASM_BASE64'), 'f32'));
 
 // Type declarations. tsc writes one .d.ts per module, the CLI's and the kernels' too; only those
 // the three entries reach are kept (users never import the others, and they would double the
 // package's declarations).
 const relativeImports = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.js\2/g;
 const reachable = new Set();
-const queue = ['index.d.ts', 'parallel/enable.d.ts', 'fma.d.ts'].map((f) => join(dir, f));
+const queue = ['index.d.ts', 'parallel/enable.d.ts', 'fma.d.ts', 'f32.d.ts'].map((f) => join(dir, f));
 while (queue.length) {
   const f = queue.pop();
   if (reachable.has(f)) continue;

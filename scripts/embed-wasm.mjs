@@ -3,7 +3,7 @@
 // the declarations (and editor hovers) do not carry the base64 text as a literal type. The threads build
 // (shared memory, atomics) has a module of its own, imported dynamically only by fits with threads > 1;
 // so has the fma build (relaxed SIMD), imported only by networks created with { fma: true }, and the
-// f32 build, imported only by networks whose spec says precision: 'f32'.
+// f32 build (src/f32.ts, the `backprop-wasm/f32` entry) for networks whose spec says precision: 'f32'.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 

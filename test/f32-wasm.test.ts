@@ -10,6 +10,9 @@ import { sigmoid as sigmoid64 } from '../src/backends/js/activations.js';
 import { ACTIVATIONS, Act, LOSSES, LossKind, Metric } from '../src/kinds.js';
 import { Rng } from '../src/rng.js';
 import { Network } from '../src/index.js';
+import { enableF32 } from '../src/f32.js';
+
+enableF32(); // the f32 module (the opt-in entry 'backprop-wasm/f32'); test/f32-optin.test.ts runs without it
 
 const f32 = Math.fround;
 let be: WasmBackend;

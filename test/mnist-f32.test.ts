@@ -5,6 +5,9 @@
 import { describe, it, expect } from 'vitest';
 import { Network } from '../src/index.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
+import { enableF32 } from '../src/f32.js';
+
+enableF32();
 
 /** Accuracy from predict and the raw labels (independent of the metric kernel). */
 function accuracy(net: Network, x: Float64Array, labels: Uint8Array, rows: number): number {

@@ -2,7 +2,7 @@
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
 import { wasmBackend, wasmF32Backend } from './wasm/index.js';
-import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, type WasmSource } from './wasm/loader.js';
+import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, f32Enabled, type WasmSource } from './wasm/loader.js';
 import { BackpropError, words } from '../errors.js';
 import type { BackendChoice, Precision } from '../spec.js';
 
@@ -47,12 +47,29 @@ export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource,
   return new JsBackend();
 }
 
+let jsF32: (() => Backend) | undefined;
+/** Called by enableF32() (src/f32.ts, the `backprop-wasm/f32` entry) with the f32 twins' backend. @internal */
+export function provideF32Twins(make: () => Backend): void {
+  jsF32 = make;
+}
+
+const NEEDS_F32 = "the f32 module for precision 'f32': import { enableF32 } from 'backprop-wasm/f32' and call it first";
+
+/** The f32 twins' backend (backend 'js'), after enableF32(). */
+function f32Twins(): Backend {
+  if (!jsF32) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', NEEDS_F32, 'f32');
+  return jsF32();
+}
+
 /**
- * An f32 network's backend: the f32 Wasm build's shared instance, or the f32 twins (backend 'js',
- * or 'auto' where Wasm SIMD is missing, after one warning as for f64).
+ * An f32 network's backend, after enableF32() from 'backprop-wasm/f32' (which carries the f32 Wasm
+ * build and the f32 twins, so that bundles of f64-only programs carry neither): the f32 build's
+ * shared instance, or the f32 twins (backend 'js', or 'auto' where Wasm SIMD is missing, after one
+ * warning as for f64).
  */
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
-  if (choice === 'js') return new JsBackend('f32');
+  if (choice === 'js') return f32Twins();
+  if (!f32Enabled()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', NEEDS_F32, 'f32');
   if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
   if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
   let why: string;
@@ -67,5 +84,5 @@ async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | unde
   if (choice === 'wasm') throw new BackpropError('BACKEND_UNAVAILABLE', 'backend', `'wasm' to be usable, but ${why}`);
   if (!warned) console.warn(`backprop: ${why}; using the TypeScript backend (backend: 'js').`);
   warned = true;
-  return new JsBackend('f32');
+  return f32Twins();
 }

@@ -44,7 +44,9 @@ interface Trained {
  * esbuild inlines what the library loads on demand (the ONNX/TF.js readers, Dataset's model reader,
  * weighted fits) unless `splitting` is on; the others put those in chunks of their own.
  */
-const BUDGET = { vite: 64 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
+// Vite's worker 64 → 66 KiB: with precision 'f32' in Core, fit and the saved-model reader it
+// measured 64.2 KiB gzipped (the f32 module and twins themselves are opt-in: backprop-wasm/f32).
+const BUDGET = { vite: 66 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
 
 // Counts how pages compile Wasm: streaming (from a Response) or from bytes.
 function countCompiles() {

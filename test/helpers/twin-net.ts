@@ -2,6 +2,7 @@
 // that src/passes.ts runs over the f32 twins without Core (the f32 offsets are 2 × the allocator's
 // f64 ones; the plan, counters, out and lrs are f64 cells).
 import { JsBackend } from '../../src/backends/js/index.js';
+import { jsF32Backend } from '../../src/backends/js/f32/backend.js';
 import { PLAN_FIELD, LAYER_FIELD, planSize, layerAt } from '../../src/plan.js';
 import { Act, LossKind, Opt, Metric, type Activation } from '../../src/kinds.js';
 import { layoutOf, pad } from '../../src/layout.js';
@@ -25,7 +26,7 @@ export class TwinNet {
   private readonly outCells: number;
 
   constructor(readonly precision: 'f32' | 'f64', readonly spec: TwinSpec) {
-    this.be = new JsBackend(precision);
+    this.be = precision === 'f32' ? jsF32Backend() : new JsBackend();
     this.per = precision === 'f32' ? 2 : 1;
     const per = this.per;
     const cells = (n: number) => Math.ceil(n / per); // f64 cells that hold n values

@@ -11,7 +11,6 @@ import { gather } from './gather.js';
 import * as reg from './regularize.js';
 import { metric } from './metrics.js';
 import * as passes from '../../passes.js';
-import { f32Primitives } from './f32/index.js';
 import type { Precision } from '../../spec.js';
 
 export type Primitives = Omit<Kernels, 'forward' | 'batchLoss' | 'backward' | 'step' | 'trainStep' | 'trainBatches'>;
@@ -54,10 +53,15 @@ export class JsBackend implements Backend {
   }, "a js network's heap holds at most 4 GiB");
 
   /** f64: offsets count f64 elements; f32: they count f32 elements (2 × the allocator's f64 offsets). */
-  constructor(readonly precision: Precision = 'f64') {
+  /**
+   * `f32`: the f32 twins' primitives (src/backends/js/f32/index.ts f32Primitives), given by the
+   * caller (./f32/backend.ts jsF32Backend) so that bundles without f32 networks do not carry them.
+   */
+  constructor(readonly precision: Precision = 'f64', f32?: (values: () => Float32Array, cells: () => Float64Array) => Primitives) {
     const h = () => this.h;
     if (precision === 'f32') {
-      this.k = composeKernels(f32Primitives(() => this.h32, h), h, 2);
+      if (!f32) throw new Error('backprop internal error: an f32 js backend needs the f32 primitives (jsF32Backend)');
+      this.k = composeKernels(f32(() => this.h32, h), h, 2);
       return;
     }
     this.k = composeKernels(

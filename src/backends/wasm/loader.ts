@@ -85,15 +85,22 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 let embedded: Promise<WebAssembly.Module> | undefined;
+let f32Base64: string | undefined;
 let embeddedF32: Promise<WebAssembly.Module> | undefined;
 
-/**
- * The f32 build, compiled once, when the first f32 network is created; its bytes are a module of
- * their own, imported then (bundles of f64-only programs do not carry them). @internal
- */
-export function f32Module(): Promise<WebAssembly.Module> {
-  return (embeddedF32 ??= import('./f32-bytes.generated.js').then((m) => WebAssembly.compile(fromBase64(m.F32_WASM_BASE64) as BufferSource)));
+/** Called by enableF32() (src/f32.ts, the `backprop-wasm/f32` entry) with the f32 build's bytes. @internal */
+export function provideF32Module(base64: string): void {
+  f32Base64 = base64;
 }
+/** @internal */
+export const f32Enabled = () => f32Base64 !== undefined;
+
+/** The f32 build, compiled once, when the first f32 network is created; after enableF32(). @internal */
+export function f32Module(): Promise<WebAssembly.Module> {
+  if (f32Base64 === undefined) return Promise.reject(new Error("the f32 module is not loaded: import { enableF32 } from 'backprop-wasm/f32' and call it first"));
+  return (embeddedF32 ??= WebAssembly.compile(fromBase64(f32Base64) as BufferSource));
+}
+
 // One compile per URL, so networks created from the same URL fetch it once.
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
