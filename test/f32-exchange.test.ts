@@ -6,6 +6,9 @@ import { Rng } from '../src/rng.js';
 import { randomRows, maxRelDiff } from './helpers/random.js';
 import { ACTS } from './helpers/exchange-net.js';
 import type { Activation } from '../src/kinds/activations.js';
+import { enableF32 } from '../src/f32.js';
+
+enableF32(); // the opt-in f32 entry ('backprop-wasm/f32'): the f32 Wasm module and the f32 twins
 
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort;

@@ -3,6 +3,9 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type ModelJSON } from '../src/index.js';
 import { encodeF64 } from '../src/serialize.js';
+import { enableF32 } from '../src/f32.js';
+
+enableF32(); // the opt-in f32 entry ('backprop-wasm/f32'): the f32 Wasm module and the f32 twins
 
 const spec = {
   inputs: 3, precision: 'f32' as const, seed: 5, loss: 'crossEntropy' as const,
