@@ -22,10 +22,10 @@ export const NR32: i32 = 8;
  * of p; B a packed 8-wide panel (32 bytes per p); A p-major: A(i0 + r, p) at pa + p·sa + r·4
  * (packed 4-wide panel: sa = 16; Aᵀ rows read in place: sa = lda·4).
  */
-export function kernel32(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+export function kernel32(kc: i32, pa: usize, sa: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const end = pb + ((<usize>kc) << 5);
+  const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
@@ -41,17 +41,17 @@ export function kernel32(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ld
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
     pa += sa;
-    pb += 32;
+    pb += sb;
   }
   storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** As kernel32, with A x-major read in place: A(i0 + r, p) at a + r·lda + p·4 (four rows of a row-major A). */
-export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   let r0 = a, r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda;
-  const end = pb + ((<usize>kc) << 5);
+  const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(r0);
@@ -70,7 +70,7 @@ export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, l
     r1 += 4;
     r2 += 4;
     r3 += 4;
-    pb += 32;
+    pb += sb;
   }
   storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }

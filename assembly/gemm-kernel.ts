@@ -46,10 +46,10 @@ export function setScratch(at: i32): void {
 }
 
 /** A given p-major: A(i0 + r, p) at pa + p·sa + r·8 (packed panel: sa = 32; Aᵀ rows: sa = lda·8). */
-export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const end = pb + ((<usize>kc) << 5);
+  const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(pa);
@@ -65,7 +65,7 @@ export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc:
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
     pa += sa;
-    pb += 32;
+    pb += sb;
   }
   storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
@@ -75,11 +75,11 @@ export function kernel(kc: i32, pa: usize, sa: usize, pb: usize, cp: usize, ldc:
  * a row-major A. Three more pointer bumps per step than `kernel`, which the FP-port-bound loop
  * absorbs (measured equal speed).
  */
-export function kernelX(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc: usize, beta: i32): void {
+export function kernelX(kc: i32, a: usize, lda: usize, pb: usize, sb: usize, cp: usize, ldc: usize, beta: i32): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   let r0 = a, r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda;
-  const end = pb + ((<usize>kc) << 5);
+  const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load64_splat(r0);
@@ -98,7 +98,7 @@ export function kernelX(kc: i32, a: usize, lda: usize, pb: usize, cp: usize, ldc
     r1 += 8;
     r2 += 8;
     r3 += 8;
-    pb += 32;
+    pb += sb;
   }
   storeTile(cp, ldc, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }

@@ -86,8 +86,10 @@ const SMALL_M_P: i32 = 4;
 // x-major A (gemmABt, gemmAB: row-major A) is read in place, four rows at a time (kernelX): that
 // is as fast as a packed panel for this FP-port-bound kernel. p-major A (gemmAtB: A is k×m) read
 // in place at stride m would touch kc pages per 4 columns (TLB-bound; ~25% slower at m = 512), so
-// it is packed, a kc×mc block at a time, row by row — unless m ≤ 128, where in place is 2–9%
-// faster than paying for the copy (and 4–26% slower from m = 256 on).
+// it is packed, a kc×mc block at a time, row by row — unless its rows are ≤ 256 bytes apart (m ≤ 32
+// in f64, ≤ 64 in f32), where in place is faster than paying for the copy. (On the Sapphire Rapids
+// machine in place won up to m = 128 in f64; on this AMD EPYC it loses from 512-byte strides on.)
+// p-major B (gemmAtB, gemmAB) is packed unless m ≤ 32 (see B_IN_PLACE_M).
 //
 // Two blockings, by the width n of C (measured on this project's machine, bench/README.md):
 // - n ≤ 128: the B block stays in L1 (48 KiB): x-major kc = 128, nc = 44; p-major kc = 64,
@@ -106,7 +108,8 @@ const SMALL_M_P: i32 = 4;
 // are zero-padded in the B panel; either kind of edge tile goes through the CT scratch tile.
 
 const WIDE: i32 = 128; // n above this takes the L2 blocking
-const NARROW_P: i32 = 128;
+const NARROW_P_BYTES: i32 = 256;
+const B_IN_PLACE_M: i32 = 32; // p-major B read in place (no packing) for m up to this
 const KC_X: i32 = 128;
 const NC_X: i32 = 44;
 const NC_X32: i32 = 88;
@@ -116,6 +119,8 @@ const MC_P: i32 = 48;
 const KC_WIDE: i32 = 256;
 const NC_WIDE: i32 = 256;
 const MC_WIDE: i32 = 128; // KC_WIDE·(NC_WIDE + MC_WIDE) = 98304 ≤ SCRATCH_ELEMS
+const KC_X32: i32 = 128;
+const NC_WIDE32: i32 = 512;
 
 function packed<T>(
   m: i32, n: i32, k: i32,
@@ -127,11 +132,17 @@ function packed<T>(
   const SH: usize = f64 ? 3 : 2; // log2 of the element size
   const NRT = f64 ? NR : NR32; // columns of C per micro-tile
   const wide = n > WIDE;
-  // A p-major A of at most NARROW_P columns is read in place (its kc rows span few pages), saving
-  // the copy that packing costs on small products.
-  const narrowP = !aX && lda <= NARROW_P;
-  const KC = wide ? KC_WIDE : aX ? KC_X : KC_P;
-  const NC = wide ? NC_WIDE : aX ? (f64 ? NC_X : NC_X32) : NC_P;
+  // A p-major A whose rows are at most NARROW_P_BYTES apart is read in place, saving the copy that
+  // packing costs on small products. Wider strides pack: a 4-row tile's kc rows at a stride of
+  // 512 B or more crowd few L1 sets (measured here, AMD EPYC: in place at m = 128 f64 ran 15.1
+  // GFLOP/s on the 128×784×32 dW shape vs 20.3 packed; f32 m = 128: 35.6 vs 39.2 at 128³).
+  const narrowP = !aX && lda * i32(sizeof<T>()) <= NARROW_P_BYTES;
+  // A p-major B used by few row tiles is read in place: packing it costs a copy of B per call for
+  // only m/4 uses of each panel (measured: the MNIST dX shape 32×784×128 f64 14.6 → 18.8 GFLOP/s,
+  // f32 35.9 → 38.3; from m = 128 on, packing wins: 19.3 vs 18.0).
+  const bInPlace = !bX && m <= B_IN_PLACE_M;
+  const KC = wide ? KC_WIDE : aX ? (f64 ? KC_X : KC_X32) : KC_P;
+  const NC = wide ? (f64 ? NC_WIDE : NC_WIDE32) : aX ? (f64 ? NC_X : NC_X32) : NC_P;
   const MC = aX ? MR : wide ? MC_WIDE : MC_P; // rows of A per packed block (x-major: only the edge panel)
   const PB = SCRATCH;
   const PA = SCRATCH + ((<usize>(KC * NC)) << SH);
@@ -152,6 +163,15 @@ function packed<T>(
           const dst = PB + ((<usize>(jr * kc)) << SH);
           if (f64) packX(src, ldbBytes, min(NR, nc - jr), kc, dst);
           else packX32(src, ldbBytes, min(NR32, nc - jr), kc, dst, NR32);
+        }
+      } else if (bInPlace) {
+        // Only the last, partial panel is packed (zero-padded); full panels are read in place.
+        const rest = nc % NRT;
+        if (rest) {
+          const src = (<usize>(pc * ldb + jc + nc - rest) + b) << SH;
+          const dst = PB + ((<usize>((nc - rest) * kc)) << SH);
+          if (f64) packPBlock(src, ldbBytes, rest, kc, dst);
+          else packP32(src, ldbBytes, rest, kc, dst, NR32);
         }
       } else {
         const src = (<usize>(pc * ldb + jc) + b) << SH;
@@ -194,18 +214,23 @@ function packed<T>(
           }
           for (let jr = 0; jr < nc; jr += NRT) {
             const nx = min(NRT, nc - jr);
-            const pb = PB + ((<usize>(jr * kc)) << SH);
+            let pb = PB + ((<usize>(jr * kc)) << SH);
+            let sb: usize = 32; // bytes per p of a packed B panel (NR elements)
+            if (bInPlace && nx == NRT) {
+              pb = (<usize>(pc * ldb + jc + jr) + b) << SH;
+              sb = ldbBytes;
+            }
             const cp = (<usize>(i * n + jc + jr) + c) << SH;
             const full = mx == MR && nx == NRT;
             const tp = full ? cp : CT;
             const tld = full ? ldcBytes : tileBytes;
             const tbeta = full ? beta : 0;
             if (f64) {
-              if (inPlace) kernelX(kc, pa, ldaBytes, pb, tp, tld, tbeta);
-              else kernel(kc, pa, sa, pb, tp, tld, tbeta);
+              if (inPlace) kernelX(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel(kc, pa, sa, pb, sb, tp, tld, tbeta);
             } else {
-              if (inPlace) kernelX32(kc, pa, ldaBytes, pb, tp, tld, tbeta);
-              else kernel32(kc, pa, sa, pb, tp, tld, tbeta);
+              if (inPlace) kernelX32(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel32(kc, pa, sa, pb, sb, tp, tld, tbeta);
             }
             if (!full) edge<T>(cp, ldcBytes, mx, nx, beta);
           }

@@ -7,7 +7,10 @@
  *
  * GFLOP/s = 2·m·n·k / seconds per call. The Wasm builds and TF.js are measured interleaved: ROUNDS
  * (env, default 7) rounds, each timing every implementation once (a sample = back-to-back calls for
- * ≥ 25 ms); the table gives the median over rounds and, in the JSON, every sample. The fma builds
+ * ≥ 25 ms); the table gives the median over rounds and the range, in the JSON every sample. Time is
+ * this process's CPU time (process.cpuUsage; everything here runs on the main thread), so that
+ * other processes on a shared machine do not count against the kernels; wall-clock figures are in
+ * the JSON too (on an idle machine the two agree). The fma builds
  * need relaxed SIMD (Node 20: the flag above, which bench/run.ts passes). The f32 GEMMs come from
  * the standalone module build/gemm-f32(.fma).wasm (assembly/gemm-f32-entry.ts). TF.js: tf.matMul
  * with the transpose flags of each form, f32, single-threaded SIMD wasm backend; its kernel runs
@@ -101,11 +104,18 @@ function prepare(s: Shape): { calls: Record<Form, Record<Impl, Call>>; free(): v
   return { calls, free: () => frees.forEach((x) => x()) };
 }
 
-/** GFLOP/s of one sample: calls back to back for ≥ SAMPLE_MS. */
-function sample(fn: () => void, flop: number, perSample: number): number {
-  const t = performance.now();
+/** Milliseconds of CPU time this process has used (user + system). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+}
+
+/** GFLOP/s of one sample (perSample calls back to back) by CPU time and by wall-clock time. */
+function sample(fn: () => void, flop: number, perSample: number): { cpu: number; wall: number } {
+  const t = performance.now(), c = cpuMs();
   for (let i = 0; i < perSample; i++) fn();
-  return (flop * perSample) / ((performance.now() - t) * 1e6);
+  const cpu = cpuMs() - c, wall = performance.now() - t;
+  return { cpu: (flop * perSample) / (cpu * 1e6), wall: (flop * perSample) / (wall * 1e6) };
 }
 
 /** Calls per sample so that one sample lasts about SAMPLE_MS (after warm-up: tier-up to TurboFan). */
@@ -128,8 +138,12 @@ interface Cell {
   m: number;
   n: number;
   k: number;
+  /** GFLOP/s by CPU time, one per round. */
   samples: number[];
+  /** GFLOP/s by wall-clock time, one per round (lower whenever other processes took the core). */
+  wallSamples: number[];
   median: number;
+  wallMedian: number;
   min: number;
   max: number;
 }
@@ -143,16 +157,22 @@ const median = (xs: number[]) => {
 function measureShape(s: Shape, forms: Form[]): Cell[] {
   const p = prepare(s);
   const flop = 2 * s.m * s.n * s.k;
-  const jobs: { impl: Impl; form: Form; fn: () => void; per: number; samples: number[] }[] = [];
+  const jobs: { impl: Impl; form: Form; fn: () => void; per: number; samples: number[]; wall: number[] }[] = [];
   for (const form of forms) {
     for (const impl of IMPLS) {
       const fn = p.calls[form][impl];
-      if (fn) jobs.push({ impl, form, fn, per: calibrate(fn), samples: [] });
+      if (fn) jobs.push({ impl, form, fn, per: calibrate(fn), samples: [], wall: [] });
     }
   }
-  for (let r = 0; r < ROUNDS; r++) for (const j of jobs) j.samples.push(sample(j.fn, flop, j.per));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const j of jobs) {
+      const x = sample(j.fn, flop, j.per);
+      j.samples.push(x.cpu);
+      j.wall.push(x.wall);
+    }
+  }
   p.free();
-  return jobs.map((j) => ({ impl: j.impl, form: j.form, shape: s.label, m: s.m, n: s.n, k: s.k, samples: j.samples, median: median(j.samples), min: Math.min(...j.samples), max: Math.max(...j.samples) }));
+  return jobs.map((j) => ({ impl: j.impl, form: j.form, shape: s.label, m: s.m, n: s.n, k: s.k, samples: j.samples, wallSamples: j.wall, median: median(j.samples), wallMedian: median(j.wall), min: Math.min(...j.samples), max: Math.max(...j.samples) }));
 }
 
 // --- Square n×n×n, every form ------------------------------------------------------------------
@@ -218,9 +238,9 @@ const cell = (shape: string, form: Form, impl: Impl) => cells.find((c) => c.shap
 const fmt = (c: Cell | undefined) => (c ? c.median.toFixed(1) : '—');
 const range = (c: Cell | undefined) => (c ? `${c.min.toFixed(1)}–${c.max.toFixed(1)}` : '—');
 const load = [load0, loadavg()[0]];
-console.log(`\nGFLOP/s, median of ${ROUNDS} interleaved rounds [min–max] (${cpus()[0]?.model ?? '?'}, Node ${process.version})`);
+console.log(`\nGFLOP/s by CPU time, median of ${ROUNDS} interleaved rounds [min–max] (${cpus()[0]?.model ?? '?'}, Node ${process.version})`);
 console.log(`load average before/after: ${load.map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs; TF.js wasm SIMD: ${tfSimd}`);
-if (Math.max(...load) > cpus().length * 0.6) console.log('WARNING: the machine was busy; numbers are low and noisy (see the ranges).');
+if (Math.max(...load) > cpus().length * 0.6) console.log('WARNING: the machine was busy: CPU-time figures hold up better than wall-clock ones, but shared caches and cores still cost (see the ranges).');
 if (!relaxed) console.log('fma builds not measured: no relaxed SIMD in this engine (Node 20: --experimental-wasm-relaxed-simd).');
 console.log('');
 const sq: string[][] = [];

@@ -23,13 +23,53 @@ const GUARD = 6;
 // p-major kc = 64, nc = mc = 48; n > 128: kc = nc = 256, p-major mc = 128; p-major A in place for
 // m ≤ 128. The shapes straddle all of these, plus 1 and 0 in every dimension.
 export const FIXED_F32: [number, number, number][] = [
-  [0, 0, 0], [0, 5, 3], [5, 0, 3], [3, 5, 0], [4, 8, 0], [40, 50, 0], [1, 1, 1], [1, 2, 2], [2, 1, 3],
-  [1, 1, 300], [1, 128, 784], [32, 1, 784], [3, 3, 3], [4, 8, 4], [5, 9, 5], [4, 8, 1], [4, 7, 2],
-  [7, 9, 11], [16, 16, 16], [17, 15, 16], [4, 88, 128], [5, 89, 129], [8, 96, 256], [9, 97, 257],
-  [31, 43, 127], [32, 128, 784], [128, 784, 32], [32, 784, 128], [32, 10, 128], [10, 128, 32],
-  [32, 128, 10], [33, 130, 300], [64, 64, 64], [64, 64, 65], [67, 3, 200], [3, 67, 200], [100, 7, 130],
-  [13, 97, 1], [97, 13, 2], [130, 140, 150], [49, 50, 65], [97, 49, 129], [129, 47, 64],
-  [9, 129, 257], [131, 260, 300], [5, 300, 600], [129, 513, 40],
+  [0, 0, 0],
+  [0, 5, 3],
+  [5, 0, 3],
+  [3, 5, 0],
+  [4, 8, 0],
+  [40, 50, 0],
+  [1, 1, 1],
+  [1, 2, 2],
+  [2, 1, 3],
+  [1, 1, 300],
+  [1, 128, 784],
+  [32, 1, 784],
+  [3, 3, 3],
+  [4, 8, 4],
+  [5, 9, 5],
+  [4, 8, 1],
+  [4, 7, 2],
+  [7, 9, 11],
+  [16, 16, 16],
+  [17, 15, 16],
+  [4, 88, 128],
+  [5, 89, 129],
+  [8, 96, 256],
+  [9, 97, 257],
+  [31, 43, 127],
+  [32, 128, 784],
+  [128, 784, 32],
+  [32, 784, 128],
+  [32, 10, 128],
+  [10, 128, 32],
+  [32, 128, 10],
+  [33, 130, 300],
+  [64, 64, 64],
+  [64, 64, 65],
+  [67, 3, 200],
+  [3, 67, 200],
+  [100, 7, 130],
+  [13, 97, 1],
+  [97, 13, 2],
+  [130, 140, 150],
+  [49, 50, 65],
+  [97, 49, 129],
+  [129, 47, 64],
+  [9, 129, 257],
+  [131, 260, 300],
+  [5, 300, 600],
+  [129, 513, 40],
 ];
 
 export interface CaseResult {
@@ -54,7 +94,9 @@ export function runCase(g: GemmF32Module, rng: Rng, form: Form, m: number, n: nu
   // Garbage that would show if acc = 0 read C.
   if (!acc) for (let i = 0; i < m * n; i++) if (rng.next() < 0.2) C0[i] = rng.next() < 0.5 ? NaN : 3e38;
   g.reset();
-  const a = g.alloc(A.length), b = g.alloc(B.length), c = g.alloc(C0.length);
+  const a = g.alloc(A.length),
+    b = g.alloc(B.length),
+    c = g.alloc(C0.length);
   let h = g.heap();
   h.set(A, a);
   h.set(B, b);
@@ -64,10 +106,12 @@ export function runCase(g: GemmF32Module, rng: Rng, form: Form, m: number, n: nu
   const got = h.slice(c, c + C0.length);
   const opA = form === 'gemmAtB' ? (i: number, p: number) => A[p * m + i] : (i: number, p: number) => A[i * k + p];
   const opB = form === 'gemmABt' ? (p: number, j: number) => B[j * k + p] : (p: number, j: number) => B[p * n + j];
-  let ratio = 0, differing = 0;
+  let ratio = 0,
+    differing = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let s = 0, mag = acc ? Math.abs(C0[i * n + j]) : 0;
+      let s = 0,
+        mag = acc ? Math.abs(C0[i * n + j]) : 0;
       for (let p = 0; p < k; p++) {
         const prod = f(opA(i, p) * opB(p, j));
         s = f(s + prod);
@@ -103,11 +147,13 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const g = await gemmF32Module(build);
   const rng = new Rng(0xf32);
   const results = cases(0xf33, 30).map(([form, m, n, k, acc]) => runCase(g, rng, form, m, n, k, acc, build));
-  console.log(JSON.stringify({
-    build,
-    cases: results.length,
-    worstRatio: Math.max(...results.map((r) => r.ratio)),
-    bad: results.filter((r) => !(r.ratio <= 1) || !r.guardOk || !r.zeroOk).map((r) => r.label),
-    differing: results.reduce((s, r) => s + r.differing, 0),
-  }));
+  console.log(
+    JSON.stringify({
+      build,
+      cases: results.length,
+      worstRatio: Math.max(...results.map((r) => r.ratio)),
+      bad: results.filter((r) => !(r.ratio <= 1) || !r.guardOk || !r.zeroOk).map((r) => r.label),
+      differing: results.reduce((s, r) => s + r.differing, 0),
+    }),
+  );
 }

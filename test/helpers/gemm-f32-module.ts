@@ -18,14 +18,18 @@ export interface GemmF32Module {
   heapStartForTest: number;
 }
 
-export async function gemmF32Module(build: 'default' | 'fma' = 'default'): Promise<GemmF32Module> {
+/** build: the default or fma module from build/, or the bytes of another build of assembly/gemm-f32-entry.ts. */
+export async function gemmF32Module(build: 'default' | 'fma' | Uint8Array<ArrayBuffer> = 'default'): Promise<GemmF32Module> {
   const file = build === 'fma' ? 'gemm-f32.fma.wasm' : 'gemm-f32.wasm';
-  const bytes = readFileSync(new URL(`../../build/${file}`, import.meta.url));
+  const bytes = typeof build === 'string' ? new Uint8Array(readFileSync(new URL(`../../build/${file}`, import.meta.url))) : build;
   const abort = () => {
     throw new Error('gemm-f32: abort');
   };
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { abort } });
-  const x = instance.exports as unknown as Record<'gemmABt' | 'gemmAtB' | 'gemmAB', Gemm> & { heapStart(): number; memory: WebAssembly.Memory };
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), { env: { abort } });
+  const x = instance.exports as unknown as Record<'gemmABt' | 'gemmAtB' | 'gemmAB', Gemm> & {
+    heapStart(): number;
+    memory: WebAssembly.Memory;
+  };
   const start = x.heapStart();
   let top = start;
   return {
