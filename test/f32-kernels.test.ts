@@ -72,7 +72,7 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     expect(h32[6]).toBe(1);
   });
 
-  it('addBias: |Δ| ≤ u·|Z + b|; sumRows (f32 partial sums): |Δ| ≤ γ(rows−1)·Σ_r |dZ|', () => {
+  it('addBias: |Δ| ≤ u·|Z + b|; sumRows: |Δ| ≤ γ(rows−1)·Σ_r |dZ| (the f32-sum bound; an f64 sum rounded once is within it)', () => {
     const rng = new Rng(2);
     const [rows, cols] = [37, 5];
     const h = heaps(rows * cols + 2 * cols);

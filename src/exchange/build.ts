@@ -6,13 +6,18 @@ import type { CreateOptions } from '../network.js';
 import type { LayerWeights } from '../layer-weights.js';
 import { BackpropError, words } from '../errors.js';
 import type { Activation, Loss } from '../kinds.js';
-import { checkKeys, type DeepReadonly, type NetworkSpec, type OptimizerSpec, type ResolvedSpec } from '../spec.js';
+import { checkKeys, type DeepReadonly, type NetworkSpec, type OptimizerSpec, type Precision, type ResolvedSpec } from '../spec.js';
 
 /** The training settings an exchange format does not carry. */
 export interface TrainingSettings {
   loss?: Loss;
   optimizer?: OptimizerSpec;
   seed?: number;
+  /**
+   * The network's precision. Default: what our metadata says, else 'f64' — also for a float32 file
+   * from another tool, whose values widen to f64 exactly; pass 'f32' to train it in f32.
+   */
+  precision?: Precision;
 }
 
 /**
@@ -36,7 +41,7 @@ const CALLER_ONLY = ['backend', 'wasm'];
 
 /** The options checked and copied (each read once, so a getter cannot answer differently later). */
 export function checkImportOptions(options: unknown): ImportOptions {
-  const expected = 'an object { loss?, optimizer?, seed?, backend?, wasm?, fma? }';
+  const expected = 'an object { loss?, optimizer?, seed?, precision?, backend?, wasm?, fma? }';
   if (typeof options !== 'object' || options === null) throw new BackpropError('INVALID_OPTION', 'options', expected, options);
   let copy: ImportOptions;
   try {
@@ -46,7 +51,7 @@ export function checkImportOptions(options: unknown): ImportOptions {
     if (e instanceof BackpropError) throw e;
     throw new BackpropError('INVALID_OPTION', 'options', 'plain data', words('a getter or Proxy that threw'));
   }
-  checkKeys(copy, ['loss', 'optimizer', 'seed', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
+  checkKeys(copy, ['loss', 'optimizer', 'seed', 'precision', 'backend', 'wasm', 'fma'], 'options', 'INVALID_OPTION');
   return copy;
 }
 
@@ -80,7 +85,7 @@ export function importedModel(b: Imported, saved: unknown, options: ImportOption
   const layers = b.layers.map((l, i) => ({ ...(savedLayers[i] as object | undefined), units: l.units, activation: l.activation, bias: l.bias }));
   const out = b.layers[b.layers.length - 1];
   const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
-  for (const k of ['loss', 'optimizer', 'seed'] as const) if (options[k] !== undefined) spec[k] = options[k];
+  for (const k of ['loss', 'optimizer', 'seed', 'precision'] as const) if (options[k] !== undefined) spec[k] = options[k];
   spec.loss ??= out.activation === 'softmax' && out.units > 1 ? 'crossEntropy' : 'mse';
   const create = { backend: options.backend, wasm: options.wasm, ...(options.fma !== undefined ? { fma: options.fma } : {}) };
   return { spec: spec as unknown as NetworkSpec, weights: b.weights, create };

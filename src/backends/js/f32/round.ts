@@ -4,9 +4,9 @@
 export const f32 = Math.fround;
 
 /**
- * How a reduction whose result leaves the kernel as a figure (loss and metric sums, Σx², softmax's row
- * sum, bias gradients) accumulates: in f64, rounded to f32 only where it is stored. Replace the body
- * with `f32(sum)` to accumulate in f32 (as TF.js does); the choice must match the Wasm kernels'.
- * GEMM always accumulates in f32.
+ * How a reduction accumulates (loss and metric sums, Σx², softmax's Σe and backward's Σa·dA per row,
+ * the bias-gradient column sums): in f64, its terms f32, rounded to f32 only where it goes back into
+ * f32. Replace the body with `f32(sum)` to accumulate in f32 (as TF.js does); the choice must match
+ * the Wasm kernels' (ARCHITECTURE.md, Precision). GEMM always accumulates in f32.
  */
 export const accumulate = (sum: number): number => sum;
