@@ -1,6 +1,6 @@
 // Turning what users pass (number[], number[][], Float64Array) into checked row-major rows.
 import { BackpropError, words } from './errors.js';
-import { LOSS_KINDS, type Loss } from './kinds.js';
+import { LOSS_KINDS, type Loss } from './kinds/losses.js';
 
 export type Sample = ArrayLike<number>;
 /** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */

@@ -4,7 +4,7 @@ import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError, words } from './errors.js';
 import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
 import { initParams } from './init.js';
-import { LOSS_KINDS, reportedMetric } from './kinds.js';
+import { LOSS_KINDS, reportedMetric } from './kinds/losses.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
 import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';

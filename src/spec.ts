@@ -1,6 +1,7 @@
 // Validation of what users write, into a normalized spec. Nothing here touches a network.
 import { ACTIVATION_KINDS } from './kinds/activations.js';
-import { ACTIVATIONS, LOSSES, LOSS_KINDS, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
+import { LOSS_KINDS } from './kinds/losses.js';
+import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type OptimizerName } from './kinds.js';
 import { HYPER_PARAMETERS, OPTIMIZER_KINDS, hyperParametersOf, type HyperCheck, type HyperParameter } from './kinds/optimizers.js';
 import { BackpropError, words, type ErrorCode } from './errors.js';
 

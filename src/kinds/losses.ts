@@ -24,6 +24,10 @@ export interface LossKindInfo {
   doc: string;
 }
 
+/** Every loss's name (the table below must have exactly these keys: `satisfies` checks it). */
+export type Loss = 'halfSquaredError' | 'mse' | 'crossEntropy' | 'binaryCrossEntropy';
+
+/** @internal */
 export const LOSS_KINDS = {
   halfSquaredError: {
     code: 0, output: 'linear', fused: false, metric: 'mae', minOutputs: 1, distributionTargets: false,
@@ -41,8 +45,7 @@ export const LOSS_KINDS = {
     code: 3, output: 'sigmoid', fused: true, metric: 'binaryAccuracy', minOutputs: 1, distributionTargets: false,
     doc: 'max(z, 0) − z·y + log1p(e^−|z|) (= −y log σ(z) − (1−y) log(1−σ(z))), averaged over rows and outputs; from logits',
   },
-} as const satisfies Record<string, LossKindInfo>;
-export type Loss = keyof typeof LOSS_KINDS;
+} as const satisfies Record<Loss, LossKindInfo>;
 export const LOSSES = Object.keys(LOSS_KINDS) as Loss[];
 /** The loss with each code: LOSS_BY_CODE[kind.code] = its name. @internal */
 export const LOSS_BY_CODE: readonly Loss[] = LOSSES.reduce<Loss[]>((list, name) => {
@@ -50,7 +53,7 @@ export const LOSS_BY_CODE: readonly Loss[] = LOSSES.reduce<Loss[]>((list, name) 
   return list;
 }, []);
 /** name → code, for plans and per-shape modules. */
-export const LossKind = Object.fromEntries(LOSSES.map((name) => [name, LOSS_KINDS[name].code])) as { readonly [K in Loss]: (typeof LOSS_KINDS)[K]['code'] };
+export const LossKind = Object.fromEntries(LOSSES.map((name) => [name, LOSS_KINDS[name].code])) as Readonly<Record<Loss, number>>;
 
 /** True when lossBackward yields dL/dZ of the output layer directly (the fused pairs). */
 export function fusedWithOutput(code: number): boolean {

@@ -45,6 +45,10 @@ export interface OptimizerKind {
   doc: string;
 }
 
+/** Every optimizer's name (the table below must have exactly these keys: `satisfies` checks it). */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+
+/** @internal */
 export const OPTIMIZER_KINDS = {
   sgd: {
     code: 0, stateBlocks: 1, // velocity (unused at momentum 0)
@@ -71,8 +75,7 @@ export const OPTIMIZER_KINDS = {
     defaults: { learningRate: 0.01, epsilon: 1e-10 },
     doc: 's ← s + g², w ← w − ηg/(√s + ε)',
   },
-} as const satisfies Record<string, OptimizerKind>;
-export type OptimizerName = keyof typeof OPTIMIZER_KINDS;
+} as const satisfies Record<OptimizerName, OptimizerKind>;
 export const OPTIMIZERS = Object.keys(OPTIMIZER_KINDS) as OptimizerName[];
 /** The optimizer with each code: OPTIMIZER_BY_CODE[kind.code] = its name. @internal */
 export const OPTIMIZER_BY_CODE: readonly OptimizerName[] = OPTIMIZERS.reduce<OptimizerName[]>((list, name) => {
@@ -80,7 +83,7 @@ export const OPTIMIZER_BY_CODE: readonly OptimizerName[] = OPTIMIZERS.reduce<Opt
   return list;
 }, []);
 /** name → code, for plans. */
-export const Opt = Object.fromEntries(OPTIMIZERS.map((name) => [name, OPTIMIZER_KINDS[name].code])) as { readonly [K in OptimizerName]: (typeof OPTIMIZER_KINDS)[K]['code'] };
+export const Opt = Object.fromEntries(OPTIMIZERS.map((name) => [name, OPTIMIZER_KINDS[name].code])) as Readonly<Record<OptimizerName, number>>;
 
 /** The hyper-parameters an optimizer takes, in its table order. @internal */
 export const hyperParametersOf = (name: OptimizerName): HyperParameter[] => Object.keys(OPTIMIZER_KINDS[name].defaults) as HyperParameter[];
