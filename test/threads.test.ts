@@ -281,10 +281,12 @@ describe('threaded fits end cleanly', () => {
       const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
       const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
       console.log('threads', h.threads);`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 30_000 });
+    // A hang is what this catches; 90 s leaves room for a full suite's load (0.5–2.4 s alone, 40 of
+    // 40 runs beside two busy loops; once 30 s was not enough in a full run).
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 90_000 });
     if (enable) expect(r.stderr).toBe('');
     else expect(r.stderr).toMatch(/^backprop: fit runs on one thread: threads need the threads build: import \{ enableThreads \} from 'backprop-wasm\/threads'/);
     expect(r.stdout.trim()).toBe(`threads ${enable ? 2 : 1}`);
     expect(r.status).toBe(0);
-  });
+  }, 100_000);
 });
