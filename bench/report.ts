@@ -38,17 +38,19 @@ if (f32) {
   lines.push(`f32 (\`precision: 'f32'\`), interleaved with f64 epoch by epoch: ${f0(f32.samplesPerSec)} samples/s = ${ratio(f32.samplesPerSec, tfWasm)} TF.js wasm, ${q.median.toFixed(2)}× f64 (${q.range[0].toFixed(2)}–${q.range[1].toFixed(2)} over ${f32.epochs} pairs of epochs; f64 ${ratio(ours, tfWasm)} TF.js wasm); test accuracy after ${f32.epochs} epochs: f32 ${pct(f32.testAccuracyAfterLast)}, f64 ${pct(train.mnist.wasm.testAccuracyAfterLast)}.`);
 }
 lines.push('');
-const gf = (name: string, n: number) => matmul.results.find((r: { name: string; n: number }) => r.name === name && r.n === n)?.gflops as number | undefined;
-const tfw = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.matmul?.gflops ?? {};
-lines.push('| n | backprop gemmABt | gemmAtB | gemmAB | fma ABt / AtB / AB (opt-in) | TS twin | plain JS | TF.js wasm (f32) | backprop ÷ TF.js (default / fma) |');
+// bench/matmul.ts's cells: GFLOP/s by CPU time, median over its interleaved rounds.
+type Cell = { impl: string; form: string; shape: string; median: number };
+const cellOf = (impl: string, form: string, n: number) => (matmul.cells as Cell[]).find((c) => c.impl === impl && c.form === form && c.shape === `${n}³`)?.median;
+const plainOf = (name: string, n: number) => (matmul.plain as { name: string; n: number; gflops: number }[]).find((r) => r.name === name && r.n === n)?.gflops;
+const FORMS = ['gemmABt', 'gemmAtB', 'gemmAB'];
+lines.push('| n | f64 gemmABt / AtB / AB | f32 ABt / AtB / AB | f64 fma (opt-in) | f32 fma (opt-in) | TS twin | plain JS | TF.js wasm (f32) ABt / AtB / AB | f32 ÷ TF.js (best form each) |');
 lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const n of [64, 128, 256, 512, 1024]) {
-  const a = gf('wasm gemmABt ' + n, n);
   const cell = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
-  const fa = gf('fma gemmABt ' + n, n), tf = tfw[String(n)];
-  const fmaCell = fa === undefined ? '—' : ['gemmABt', 'gemmAtB', 'gemmAB'].map((f) => cell(gf(`fma ${f} ${n}`, n))).join(' / ');
-  const ratio = a && tf ? `${(a / tf).toFixed(2)}${fa ? ' / ' + (fa / tf).toFixed(2) : ''}` : '—';
-  lines.push(`| ${n} | ${cell(a)} | ${cell(gf('wasm gemmAtB ' + n, n))} | ${cell(gf('wasm gemmAB ' + n, n))} | ${fmaCell} | ${cell(gf('twin gemmABt ' + n, n))} | ${cell(gf('plain ikj ' + n, n))} | ${cell(tf)} | ${ratio} |`);
+  const forms = (impl: string) => FORMS.map((f) => cell(cellOf(impl, f, n))).join(' / ');
+  const best = (impl: string) => Math.max(...FORMS.map((f) => cellOf(impl, f, n) ?? 0));
+  const tf = best('tfjs f32');
+  lines.push(`| ${n} | ${forms('f64')} | ${forms('f32')} | ${forms('f64 fma')} | ${forms('f32 fma')} | ${cell(plainOf('twin', n))} | ${cell(plainOf('plain', n))} | ${forms('tfjs f32')} | ${tf ? (best('f32') / tf).toFixed(2) : '—'} |`);
 }
 lines.push('');
 const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.startupMs;
