@@ -13,7 +13,8 @@ import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
 import { fallBack } from './parallel/trainer.js';
-import { fitRows, newHistory, endEpoch, type FitRows } from './fit.js';
+import { fitRows, type FitRows } from './fit-data.js';
+import { newHistory, endEpoch } from './fit-report.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
 export interface WeightedRun {
