@@ -120,10 +120,10 @@ export class ChunkScheduler {
     trainingCore.setField(PLAN_FIELD.diverged, 0);
     trainingCore.restore(this.before);
     let last = done; // 1 + the batch whose update overflowed
-    if (!threaded && kernels !== backend.k) {
+    if (!threaded && kernels !== backend.kernels) {
       // Per-shape kernels check a chunk of fused steps at its end only: the generic kernels,
       // which check every step and give the same bits, find the batch.
-      last = backend.k.trainBatches(core.plan, ...chunkArgs);
+      last = backend.kernels.trainBatches(core.plan, ...chunkArgs);
       trainingCore.setField(PLAN_FIELD.diverged, 0);
       trainingCore.restore(this.before);
     }

@@ -65,7 +65,7 @@ export function placeRows(net: Network, { rows, direct }: ReadRows, batchSize: n
   const n = rows.rows;
   const batches = Math.ceil(n / batchSize);
   const trainingCore = threaded ? threaded.core : core;
-  const backend = trainingCore.be;
+  const backend = trainingCore.backend;
   // In elements (`cell` per f64 unit of the allocator; perm, out and lrs are f64 cells:
   // ARCHITECTURE.md, Precision). The direct block exists only in f64 (cell 1).
   const cell = trainingCore.cell;
@@ -81,7 +81,7 @@ export function placeRows(net: Network, { rows, direct }: ReadRows, batchSize: n
       throw e instanceof OutOfMemory ? dataOutOfMemory(e, n, inputs + outputs, units) : e; // Core's are in user terms already
     }
   }
-  const kernels = batchSize === 1 && !threaded ? core.perSample() : backend.k;
+  const kernels = batchSize === 1 && !threaded ? core.perSample() : backend.kernels;
   return { rows, batchSize, batches, threaded, trainingCore, backend, cell, block, at, kernels, direct: direct !== undefined };
 }
 
@@ -113,7 +113,7 @@ export class DirectBlock {
   constructor(private net: Network, private batchSize: number, private signal?: AbortSignal) {}
   readonly x = (rows: number): Float64Array | undefined => {
     if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
-    const { core } = this.net, backend = core.be;
+    const { core } = this.net, backend = core.backend;
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
     core.enter(batch, 'options.batchSize');
@@ -128,10 +128,10 @@ export class DirectBlock {
   readonly y = (rows: number): Float64Array | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
   private view(part: number, n: number): Float64Array {
     const at = this.placed!.block + part;
-    return this.net.core.be.heap().subarray(at, at + n);
+    return this.net.core.backend.heap().subarray(at, at + n);
   }
   free(): void {
-    if (this.placed) this.net.core.be.free(this.placed.block);
+    if (this.placed) this.net.core.backend.free(this.placed.block);
     this.placed = undefined;
   }
 }

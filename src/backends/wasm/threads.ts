@@ -12,7 +12,7 @@ export interface ThreadsExports extends WasmExports {
 }
 
 export interface ThreadsRuntime {
-  readonly be: WasmBackend;
+  readonly backend: WasmBackend;
   readonly exports: ThreadsExports;
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
@@ -56,5 +56,5 @@ async function load(): Promise<ThreadsRuntime> {
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, wasmImports(memory));
   const exports = instance.exports as unknown as ThreadsExports;
-  return { be: new WasmBackend(exports), exports, module, memory };
+  return { backend: new WasmBackend(exports), exports, module, memory };
 }
