@@ -81,7 +81,7 @@ function prepare(s: Shape): { calls: Record<Form, Record<Impl, Call>>; free(): v
     be.heap().set(A, a);
     be.heap().set(B, b);
     frees.push(() => [a, b, c].forEach((o) => be.free(o)));
-    return (f: Form) => () => be.k[f](m, n, k, a, b, c, 0);
+    return (f: Form) => () => be.kernels[f](m, n, k, a, b, c, 0);
   };
   const onF32 = (g: typeof f32 | undefined) => {
     if (!g) return undefined;
@@ -220,7 +220,7 @@ for (const s of BATCH1) cells.push(...measureShape(s, [s.form]));
 const tiny: string[][] = [];
 for (const form of FORMS) {
   const a = f64.alloc(4), b = f64.alloc(4), c = f64.alloc(4);
-  const fn = f64.k[form];
+  const fn = f64.kernels[form];
   const w = time(`wasm ${form} 1x2x2`, () => fn(1, 2, 2, a, b, c, 0), 0.5);
   const h = new Float64Array(12);
   const tw = time(`twin ${form} 1x2x2`, () => twin[form](h, 1, 2, 2, 0, 2, 6, 0), 0.5);

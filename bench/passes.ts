@@ -35,7 +35,7 @@ async function loaded(spec: NetworkSpec, backend: 'wasm' | 'js', batch: number) 
   const x = Array.from({ length: batch }, () => Array.from({ length: spec.inputs }, () => rng.next()));
   const y = Array.from({ length: batch }, (_, r) => Array.from({ length: outputs }, (_, o) => Number(o === r % outputs)));
   net.loss(x, y);
-  return { net, k: net.core.be.k, plan: net.core.plan, x, y };
+  return { net, k: net.core.backend.kernels, plan: net.core.plan, x, y };
 }
 
 async function passes(label: string, spec: NetworkSpec, batch: number, maxTime: number) {
@@ -58,7 +58,7 @@ const fast = seed.net.core.perSample();
 rows.push({ name: 'seed 2-2-1, one sample: training step (per-shape module)', wasm: time('wasm seed per-shape step', () => fast.trainStep(seed.plan, 1), 0.5) });
 
 // Fixed cost of crossing into Wasm and of the public API around a kernel.
-const e = seed.net.core.be.k as unknown as { heapStart(): number };
+const e = seed.net.core.backend.kernels as unknown as { heapStart(): number };
 rows.push({ name: 'call: an empty Wasm export (heapStart)', wasm: time('wasm empty call', () => e.heapStart(), 0.5) });
 const seedJs = await Network.create({ ...SEED, backend: 'js' });
 const x = [0.35, 0.9], y = [0.5];

@@ -19,10 +19,10 @@ const time = (name: string, f: () => void, reps: number) => {
   ts.sort((p, q) => p - q);
   console.log(`${name}: ${ts[3].toFixed(3)} µs (range ${ts[0].toFixed(3)}–${ts[6].toFixed(3)})`);
 };
-time('sumRows 32×128 (bias gradient, f64 column sums)', () => be.k.sumRows(32, 128, dz, db), 20000);
-time('sumRows 32×10', () => be.k.sumRows(32, 10, dz, db), 20000);
-time('softmax 32×10 (row sums in f64)', () => be.k.activate(Act.softmax, 32, 10, z, a), 20000);
-time('crossEntropy loss 32×10 (f64 sums)', () => be.k.loss(LossKind.crossEntropy, 32, 10, z, a, y), 20000);
-time('metric 32×10', () => be.k.metric(1, 32, 10, a, y), 20000);
-time('sumSquares 101,770 (‖g‖², clipping only; f64 sum)', () => be.k.sumSquares(101770, g), 200);
-time('sgd 101,770', () => be.k.sgd(101770, g, g, g, 1e-30, 0, 0), 200);
+time('sumRows 32×128 (bias gradient, f64 column sums)', () => be.kernels.sumRows(32, 128, dz, db), 20000);
+time('sumRows 32×10', () => be.kernels.sumRows(32, 10, dz, db), 20000);
+time('softmax 32×10 (row sums in f64)', () => be.kernels.activate(Act.softmax, 32, 10, z, a), 20000);
+time('crossEntropy loss 32×10 (f64 sums)', () => be.kernels.loss(LossKind.crossEntropy, 32, 10, z, a, y), 20000);
+time('metric 32×10', () => be.kernels.metric(1, 32, 10, a, y), 20000);
+time('sumSquares 101,770 (‖g‖², clipping only; f64 sum)', () => be.kernels.sumSquares(101770, g), 200);
+time('sgd 101,770', () => be.kernels.sgd(101770, g, g, g, 1e-30, 0, 0), 200);

@@ -33,14 +33,14 @@ export class Core {
   private fast: Kernels | null | undefined;
 
   constructor(
-    readonly be: Backend,
+    readonly backend: Backend,
     readonly spec: ResolvedSpec,
     /** Where an allocation failure is reported (create: 'layers'; fromJSON: 'model.spec.layers'). */
     field = 'layers',
   ) {
     this.layout = layoutOf(spec.layers);
     this.outputs = spec.layers[spec.layers.length - 1].units;
-    this.cell = be.precision === 'f32' ? 2 : 1;
+    this.cell = backend.precision === 'f32' ? 2 : 1;
     const padE = (this.padE = this.cell === 2 ? pad4 : pad);
     this.stateLen = stateBlocks(spec.optimizer.type) * padE(this.layout.size);
     const state = padE(this.layout.size), counters = state + this.stateLen, grads = counters + padE(COUNTERS * this.cell);
@@ -57,8 +57,8 @@ export class Core {
    * same bits.
    */
   perSample(): Kernels {
-    if (this.fast === undefined) this.fast = this.be.specialize?.(this.spec, this.layout.size) ?? null;
-    return this.fast ?? this.be.k;
+    if (this.fast === undefined) this.fast = this.backend.specialize?.(this.spec, this.layout.size) ?? null;
+    return this.fast ?? this.backend.kernels;
   }
 
   // Offsets inside the model block, valid after enter() until the next await (another network may
@@ -78,10 +78,10 @@ export class Core {
   }
   /** A plan header field (f64). */
   field(f: number): number {
-    return this.be.heap()[this.plan / this.cell + f];
+    return this.backend.heap()[this.plan / this.cell + f];
   }
   setField(f: number, v: number): void {
-    this.be.heap()[this.plan / this.cell + f] = v;
+    this.backend.heap()[this.plan / this.cell + f] = v;
   }
   get params(): number {
     return this.model;
@@ -100,7 +100,7 @@ export class Core {
   }
   /** Offset of the output layer's activations. */
   get outputAt(): number {
-    return this.be.heap()[layerAt(this.plan / this.cell, this.spec.layers.length - 1) + LAYER_FIELD.a];
+    return this.backend.heap()[layerAt(this.plan / this.cell, this.spec.layers.length - 1) + LAYER_FIELD.a];
   }
 
   /**
@@ -123,7 +123,7 @@ export class Core {
    */
   restore(saved: Float64Array | Float32Array): void {
     this.enter(1);
-    this.be.values().set(saved, this.params);
+    this.backend.values().set(saved, this.params);
   }
   /** Optimizer state packed as blocks of exactly `size` values (no padding), for saving. */
   getState(): Float64Array {
@@ -142,18 +142,18 @@ export class Core {
   }
   /** n values from element offset `at` (a Float32Array at precision 'f32'). */
   view(at: number, n: number): Float64Array | Float32Array {
-    return this.be.values().subarray(at, at + n);
+    return this.backend.values().subarray(at, at + n);
   }
   /** The two counters [optimizer steps, dropout stream] (f64 cells). */
   countersView(): Float64Array {
     const at = this.counters / this.cell;
-    return this.be.heap().subarray(at, at + COUNTERS);
+    return this.backend.heap().subarray(at, at + COUNTERS);
   }
 
   /** Copies a batch into the X (and Y) buffers, making room for `capacity` rows first. */
   load(x: Float64Array, y: Float64Array | undefined, capacity: number, field = 'inputs'): void {
     this.enter(capacity, field);
-    const v = this.be.values();
+    const v = this.backend.values();
     v.set(x, this.field(PLAN_FIELD.x));
     if (y) v.set(y, this.field(PLAN_FIELD.y));
   }
@@ -165,7 +165,7 @@ export class Core {
 
   dispose(): void {
     this.disposed = true;
-    this.be.homes.release(this.home);
+    this.backend.homes.release(this.home);
   }
 
   /**
@@ -192,22 +192,22 @@ export class Core {
   makeResident(rows: number, field = 'network'): void {
     if (this.disposed) throw new BackpropError('DISPOSED', 'network', 'a network that has not been disposed');
     if (rows <= this.capacity && this.home.model >= 0 && !this.relayout) {
-      this.be.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
+      this.backend.homes.settle(this.home, 0, 0); // resident and big enough: only mark it recently used
       return;
     }
-    const { spec, layout, be, home } = this;
+    const { spec, layout, backend, home } = this;
     const size = this.units(this.offsets.plan + planSize(spec.layers.length) * this.cell);
     // Doubling amortizes growth; when the double does not fit, exactly the rows asked for may.
     const exact = Math.max(rows, this.capacity);
     let cap = rows > this.capacity ? Math.max(rows, 2 * this.capacity) : this.capacity;
     let moved: boolean;
     try {
-      moved = be.homes.settle(home, size, this.units(this.workSize(cap)));
+      moved = backend.homes.settle(home, size, this.units(this.workSize(cap)));
     } catch (e) {
       if (cap === exact || !(e instanceof OutOfMemory) || e.block !== 'work') throw this.outOfMemory(e, cap, field);
       cap = exact;
       try {
-        moved = be.homes.settle(home, size, this.units(this.workSize(cap)));
+        moved = backend.homes.settle(home, size, this.units(this.workSize(cap)));
       } catch (again) {
         throw this.outOfMemory(again, cap, field);
       }
@@ -215,7 +215,7 @@ export class Core {
     if (!moved) return;
     this.capacity = cap;
     const widest = Math.max(...spec.layers.map((l) => l.units));
-    const h = be.heap();
+    const h = backend.heap();
     const padE = this.padE;
     let at = home.work * this.cell;
     const take = (n: number) => ((at += padE(n)), at - padE(n));

@@ -21,7 +21,7 @@ export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows:
   const { inputs } = core.spec;
   const outputs = core.outputs;
   const kind = metricFor(core.spec.loss);
-  const k = core.be.k;
+  const k = core.backend.kernels;
   let loss = 0, metric = 0;
   for (let from = 0; from < rows; from += batchSize) {
     const n = Math.min(batchSize, rows - from);

@@ -179,11 +179,11 @@ export class Network {
   private frozenSpec?: DeepReadonly<Spec>;
   /** Which backend really runs: 'wasm' or 'js'. */
   get backend(): 'wasm' | 'js' {
-    return this.core.be.name;
+    return this.core.backend.name;
   }
   /** True when the fma module runs this network (see CreateOptions.fma). */
   get fma(): boolean {
-    return this.core.be.fma === true;
+    return this.core.backend.fma === true;
   }
   get inputs(): number {
     return this.core.spec.inputs;
@@ -218,9 +218,9 @@ export class Network {
     // One sample (the common call in a loop): straight into the X buffer, one allocation out.
     if (rows === undefined && this.loadInput(x)) {
       const c = this.core;
-      c.be.k.forward(c.plan, 1, 0);
+      c.backend.kernels.forward(c.plan, 1, 0);
       const at = c.outputAt;
-      return c.be.values().slice(at, at + this.outputs) as Float64Array;
+      return c.backend.values().slice(at, at + this.outputs) as Float64Array;
     }
     const r = toRows(x, this.inputs, 'inputs', rows);
     const out = this.core.cell === 2 ? new Float32Array(r.rows * this.outputs) : new Float64Array(r.rows * this.outputs);
@@ -228,7 +228,7 @@ export class Network {
     for (let from = 0; from < r.rows; from += chunk) {
       const n = Math.min(chunk, r.rows - from);
       this.core.load(r.data.subarray(from * this.inputs, (from + n) * this.inputs), undefined, chunk);
-      this.core.be.k.forward(this.core.plan, n, 0);
+      this.core.backend.kernels.forward(this.core.plan, n, 0);
       out.set(this.core.view(this.core.outputAt, n * this.outputs), from * this.outputs);
     }
     return shapeLike(r.shape, out as Float64Array, this.outputs);
@@ -251,16 +251,16 @@ export class Network {
   /** Mean loss over a batch (or one sample), L2 penalty included, without changing anything. */
   loss(x: Sample | Batch, y: Sample | Batch): number {
     const rows = this.loadPair(x, y);
-    this.core.be.k.forward(this.core.plan, rows, 0);
-    return this.core.be.k.batchLoss(this.core.plan, rows);
+    this.core.backend.kernels.forward(this.core.plan, rows, 0);
+    return this.core.backend.kernels.batchLoss(this.core.plan, rows);
   }
 
   /** dLoss/dparameter for a batch (no dropout), in getWeights()'s shape. Parameters are unchanged. */
   gradients(x: Sample | Batch, y: Sample | Batch): LayerWeights[] {
     const rows = this.loadPair(x, y);
-    this.core.be.k.forward(this.core.plan, rows, 0);
-    this.core.be.k.backward(this.core.plan, rows, 0);
-    return unpackLayers(this.core.be.values(), this.core.grads, this.core.spec, this.core.layout);
+    this.core.backend.kernels.forward(this.core.plan, rows, 0);
+    this.core.backend.kernels.backward(this.core.plan, rows, 0);
+    return unpackLayers(this.core.backend.values(), this.core.grads, this.core.spec, this.core.layout);
   }
 
   /**
@@ -278,7 +278,7 @@ export class Network {
   trainStep(x: Sample | Batch, y: Sample | Batch): number {
     this.core.withUndoRoom(); // before loading: making room may move the batch buffers
     const rows = this.loadSample(x, y) ? 1 : this.loadPair(x, y);
-    const loss = (rows === 1 ? this.core.perSample() : this.core.be.k).trainStep(this.core.plan, rows);
+    const loss = (rows === 1 ? this.core.perSample() : this.core.backend.kernels).trainStep(this.core.plan, rows);
     if (!Number.isFinite(loss)) {
       // NaN with the plan's flag set: the kernel undid an update that overflowed (parameters,
       // state and counters as before the call).
@@ -341,7 +341,7 @@ export class Network {
   getWeights(): LayerWeights[] {
     this.alive();
     this.core.enter(1);
-    return unpackLayers(this.core.be.values(), this.core.params, this.core.spec, this.core.layout);
+    return unpackLayers(this.core.backend.values(), this.core.params, this.core.spec, this.core.layout);
   }
 
   /** Sets every layer's weights [out][in] (and bias [out]; omitted means zeros). All-or-nothing. */
@@ -389,12 +389,12 @@ export class Network {
     this.alive();
     const c = this.core;
     c.enter(1, 'inputs');
-    return copySample(x, this.inputs, 'inputs', c.be.values(), c.field(PLAN_FIELD.x));
+    return copySample(x, this.inputs, 'inputs', c.backend.values(), c.field(PLAN_FIELD.x));
   }
 
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
-    const v = this.core.be.values(), y0 = this.core.field(PLAN_FIELD.y);
+    const v = this.core.backend.values(), y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
     // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
     if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');

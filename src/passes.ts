@@ -116,7 +116,7 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
 /**
  * trainStep, undone when its update made a value non-finite (then PLAN_FIELD.diverged is set and NaN returned): the
  * Kernels.trainStep behind Network#trainStep, as assembly/network.ts's. fit's batches take the
- * plain trainStep and undo a diverged chunk themselves (src/fit.ts).
+ * plain trainStep and undo a diverged chunk themselves (src/fit-chunks.ts).
  */
 export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number, per = 1): number {
   // In f64 cells (an f32 heap's params, state and snapshot start 8-byte aligned; the copy is bytewise).

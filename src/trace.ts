@@ -42,9 +42,9 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const pair = y === undefined ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs)), y: undefined } : toPairs(x, y, inputs, outputs, 'inputs', 'targets');
   const rows = pair.x.rows;
   core.load(pair.x.data, pair.y?.data, rows);
-  const k = core.be.k, plan = core.plan;
+  const k = core.backend.kernels, plan = core.plan;
   k.forward(plan, rows, 0);
-  const h = core.be.heap();
+  const h = core.backend.heap();
   const layers: LayerTrace[] = core.spec.layers.map((l, i) => {
     const t = layerAt(plan, i), n = rows * l.units;
     return { z: h.slice(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + n), a: h.slice(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + n) };
@@ -58,12 +58,12 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const observed: Kernels = {
     ...k,
     gemmAtB(m, n, kk, a, b, c, acc) {
-      deltas.push(core.be.heap().slice(a, a + m * kk));
+      deltas.push(core.backend.heap().slice(a, a + m * kk));
       k.gemmAtB(m, n, kk, a, b, c, acc);
     },
   };
-  backward(observed, core.be.heap(), plan, rows, 0);
-  const g = core.be.heap(), grads = core.grads, layout = core.layout;
+  backward(observed, core.backend.heap(), plan, rows, 0);
+  const g = core.backend.heap(), grads = core.grads, layout = core.layout;
   core.spec.layers.forEach((l, i) => {
     const s = layout.layers[i], layer = layers[i];
     layer.delta = deltas[core.spec.layers.length - 1 - i];

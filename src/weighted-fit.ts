@@ -13,7 +13,8 @@ import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
 import { fallBack } from './parallel/trainer.js';
-import { fitRows, newHistory, endEpoch, type FitRows } from './fit.js';
+import { fitRows, type FitRows } from './fit-data.js';
+import { newHistory, endEpoch } from './fit-report.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
 export interface WeightedRun {
@@ -39,8 +40,8 @@ function penalty(core: Core, alpha: number, into: number): number {
   core.spec.layers.forEach((l, i) => {
     if (l.l2 <= 0) return;
     const at = core.layout.layers[i].w, n = l.units * l.inputs;
-    s += 0.5 * l.l2 * core.be.k.sumSquares(n, core.params + at);
-    if (alpha !== 0) core.be.k.axpy(n, alpha * l.l2, core.params + at, into + at);
+    s += 0.5 * l.l2 * core.backend.kernels.sumSquares(n, core.params + at);
+    if (alpha !== 0) core.backend.kernels.axpy(n, alpha * l.l2, core.params + at, into + at);
   });
   return s;
 }
@@ -49,9 +50,9 @@ function penalty(core: Core, alpha: number, into: number): number {
 function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, rows: number, acc: number): { loss: number; metric: number } {
   const { x, y, w } = run;
   const nin = core.spec.inputs, nout = core.outputs, n = core.layout.size;
-  const k = core.be.k;
+  const k = core.backend.kernels;
   const kind = metricFor(core.spec.loss);
-  let h = core.be.heap();
+  let h = core.backend.heap();
   h.fill(0, acc, acc + n);
   const pen = penalty(core, 0, 0);
   let loss = 0, metric = 0, share = 0;
@@ -59,7 +60,7 @@ function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, r
     const r = order[from + i];
     core.load(x.subarray(r * nin, (r + 1) * nin), y.subarray(r * nout, (r + 1) * nout), 1);
     k.forward(core.plan, 1, 1);
-    h = core.be.heap();
+    h = core.backend.heap();
     const c = w[r] / rows;
     loss += c * (k.batchLoss(core.plan, 1) - pen);
     metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + PLAN_FIELD.y]);
@@ -74,7 +75,7 @@ function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, r
   loss += pen;
   if (!Number.isFinite(loss)) return { loss, metric };
   penalty(core, 1 - share, acc); // the penalty's gradient exactly once
-  h = core.be.heap();
+  h = core.backend.heap();
   h.copyWithin(core.grads, acc, acc + n);
   k.step(core.plan);
   return { loss, metric };
@@ -111,7 +112,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
   const control: Control = { stop: () => void (stopped = true), network: net };
   const history = newHistory(net, val !== undefined, run.threadsAsked ? 1 : undefined);
   core.enter(1);
-  const acc = core.be.alloc(core.layout.size, false);
+  const acc = core.backend.alloc(core.layout.size, false);
   const before = core.keep();
   const order = new Uint32Array(rows);
   try {
@@ -145,7 +146,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
     }
     for (const c of run.callbacks) c.onTrainEnd?.(history, control);
   } finally {
-    core.be.free(acc);
+    core.backend.free(acc);
   }
   return history;
 }

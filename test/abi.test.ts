@@ -40,16 +40,16 @@ describe('the debug build checks its preconditions', () => {
     const debug = await wasmBackend(readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url)));
     const net = await Network.create({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 });
     net.loss([[0.1, 0.2]], [[1]]); // resident, its plan written
-    const core = net.core, plan = core.plan, heap = core.be.heap();
+    const core = net.core, plan = core.plan, heap = core.backend.heap();
     const cells = heap.slice(plan, plan + HEADER + 2 * LAYER);
     // Copy the plan into the debug instance, with its buffers at the same offsets, and run a forward pass.
     const at = debug.alloc(plan + cells.length + 1024);
     expect(at).toBeLessThanOrEqual(plan); // the debug heap starts as low as the release one
     debug.heap().set(heap.subarray(0, plan + cells.length + 1024));
-    expect(() => debug.k.forward(plan, 1, 0)).not.toThrow();
+    expect(() => debug.kernels.forward(plan, 1, 0)).not.toThrow();
     debug.heap()[plan + PLAN_FIELD.nLayers] = 1.5;
-    expect(() => debug.k.forward(plan, 1, 0)).toThrow(/assertion failed/);
+    expect(() => debug.kernels.forward(plan, 1, 0)).toThrow(/assertion failed/);
     debug.heap()[plan + PLAN_FIELD.nLayers] = 2 ** 31;
-    expect(() => debug.k.forward(plan, 1, 0)).toThrow(/assertion failed/);
+    expect(() => debug.kernels.forward(plan, 1, 0)).toThrow(/assertion failed/);
   });
 });

@@ -35,7 +35,7 @@ describe('an unknown activation code fails loudly', () => {
   it.each(builds)('%s Wasm: activate, activateBackward and the per-shape element functions trap', async (_name, load) => {
     const be = await load();
     const at = be.alloc(8);
-    const k = be.k as unknown as Record<string, (...args: number[]) => number>;
+    const k = be.kernels as unknown as Record<string, (...args: number[]) => number>;
     expect(() => k.activate(UNKNOWN, 2, 2, at, at)).toThrow(WebAssembly.RuntimeError);
     expect(() => k.activateBackward(UNKNOWN, 2, 2, at, at, at, at)).toThrow(WebAssembly.RuntimeError);
     expect(() => k.activationOne(UNKNOWN, 0.5)).toThrow(WebAssembly.RuntimeError);

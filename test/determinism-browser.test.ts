@@ -32,7 +32,7 @@ async function bundle(dir: string): Promise<void> {
         runWorkload('wasm').then(async (r) => {
           const n = await Network.create({ inputs: 2, layers: [{ units: 3, activation: 'sigmoid' }, { units: 1 }], loss: 'mse' });
           n.trainStep([1, 2], [0]);
-          window.__perShape = n.core.perSample() !== n.core.be.k;
+          window.__perShape = n.core.perSample() !== n.core.backend.kernels;
           // Chromium has relaxed SIMD by default: the fma build runs, within 1e-10 of the default.
           enableFma();
           const spec = { inputs: 16, layers: [{ units: 24, activation: 'tanh' }, { units: 3 }], loss: 'mse', seed: 3 };

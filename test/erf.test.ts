@@ -61,7 +61,7 @@ describe('erf', () => {
   });
 
   it('has the same bits in Wasm and in TS at 20,000 points', () => {
-    const wasmErf = (be.k as unknown as { erf(x: number): number }).erf;
+    const wasmErf = (be.kernels as unknown as { erf(x: number): number }).erf;
     const rng = new Rng(12);
     for (let i = 0; i < 20000; i++) {
       const x = i % 4 === 0 ? 20 * rng.next() - 10 : 7 * rng.next() - 3.5;
@@ -91,7 +91,7 @@ describe('the newer activations at hand-derived values, both backends', () => {
     const be = await wasmBackend();
     const at = be.alloc(1);
     be.heap()[at] = z;
-    be.k.activate(Act[name], 1, 1, at, at);
+    be.kernels.activate(Act[name], 1, 1, at, at);
     const h = Float64Array.of(z);
     activate(h, Act[name], 1, 1, 0, 0);
     for (const got of [be.heap()[at], h[0]]) expect(Math.abs(got - expected)).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(expected)) + (expected !== 0 && Math.abs(expected) < 1e-10 ? 1e-30 : 0));

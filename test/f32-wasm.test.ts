@@ -35,7 +35,7 @@ function run(name: keyof Primitives, regions: number[], args: (at: number[]) => 
   const copy = be.exports.memory.buffer.slice(0);
   const twin = f32Primitives(() => new Float32Array(copy), () => new Float64Array(copy));
   const a = args(at);
-  const wasmRet = (be.k[name] as (...x: number[]) => number)(...a);
+  const wasmRet = (be.kernels[name] as (...x: number[]) => number)(...a);
   const twinRet = (twin[name] as (...x: number[]) => number)(...a);
   const got = new Uint32Array(be.exports.memory.buffer), want = new Uint32Array(copy);
   for (const i of out) {
@@ -160,7 +160,7 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
     v.fill(f32(1.2345), at, at + 8);
     const copy = be.exports.memory.buffer.slice(0);
     new Uint32Array(copy)[at + 3] += 1; // the twin's copy of element 3, one ulp up
-    be.k.scale(8, at, 0.7);
+    be.kernels.scale(8, at, 0.7);
     f32Primitives(() => new Float32Array(copy), () => new Float64Array(copy)).scale(8, at, 0.7);
     const [got, want] = [new Uint32Array(be.exports.memory.buffer), new Uint32Array(copy)];
     expect(Array.from(got.subarray(at, at + 3))).toEqual(Array.from(want.subarray(at, at + 3)));
@@ -182,12 +182,12 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
     const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
     net.loss(x, y); // loads X/Y into the plan's buffers
     const core = net.core;
-    const w = core.be as WasmBackend;
+    const w = core.backend as WasmBackend;
     expect(w.precision).toBe('f32');
     const composed = composeKernels(w.exports, () => w.heap(), 2);
     for (let s = 0; s < 3; s++) {
       const before = w.heap().slice();
-      const fusedLoss = w.k.trainStep(core.plan, 6);
+      const fusedLoss = w.kernels.trainStep(core.plan, 6);
       const fused = w.heap().slice();
       w.heap().set(before);
       const composedLoss = composed.trainStep(core.plan, 6);
@@ -266,19 +266,19 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
     const v = be.values() as Float32Array;
     const at = 2 * be.alloc(40);
     v.set([1000, -1000, 0, 999, -1000, -1000, 1000, 1000, 1000], at);
-    be.k.activate(Act.softmax, 3, 3, at, at + 12);
+    be.kernels.activate(Act.softmax, 3, 3, at, at + 12);
     expect(Array.from(v.subarray(at + 12, at + 21))).toEqual([1, 0, 0, 1, 0, 0, f32(1 / 3), f32(1 / 3), f32(1 / 3)]);
     v.set([0, 1, 0], at + 24);
-    expect(be.k.loss(LossKind.crossEntropy, 1, 3, at, at + 12, at + 24)).toBe(2000);
-    be.k.lossBackward(LossKind.crossEntropy, 1, 3, at + 12, at + 24, at + 28);
+    expect(be.kernels.loss(LossKind.crossEntropy, 1, 3, at, at + 12, at + 24)).toBe(2000);
+    be.kernels.lossBackward(LossKind.crossEntropy, 1, 3, at + 12, at + 24, at + 28);
     expect(Array.from(v.subarray(at + 28, at + 31))).toEqual([1, -1, 0]);
     v.set([1000, -1000, 1000, -1000], at);
-    be.k.activate(Act.sigmoid, 1, 4, at, at + 12);
+    be.kernels.activate(Act.sigmoid, 1, 4, at, at + 12);
     expect(Array.from(v.subarray(at + 12, at + 16))).toEqual([1, 0, 1, 0]);
     v.set([0, 0, 1, 1], at + 24);
-    expect(be.k.loss(LossKind.binaryCrossEntropy, 1, 4, at, at + 12, at + 24)).toBe(500);
+    expect(be.kernels.loss(LossKind.binaryCrossEntropy, 1, 4, at, at + 12, at + 24)).toBe(500);
     v.set([1, 1, 1, 1], at + 32);
-    be.k.activateBackward(Act.sigmoid, 1, 4, at, at + 12, at + 32, at + 36);
+    be.kernels.activateBackward(Act.sigmoid, 1, 4, at, at + 12, at + 32, at + 36);
     expect(Array.from(v.subarray(at + 36, at + 40))).toEqual([0, 0, 0, 0]);
     be.free(at / 2);
   });

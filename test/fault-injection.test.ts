@@ -157,9 +157,9 @@ describe.each(['wasm', 'js'] as const)('an allocation that fails changes nothing
 describe('an allocation that fails changes nothing (wasm: threads, eviction)', () => {
   it('threaded fit: the mirror, control block, shared buffers and data block in the shared heap', async () => {
     const rt = await threadsRuntime();
-    const held = rt.be.inUse;
+    const held = rt.backend.inUse;
     expect(await injectEach({ backend: 'wasm' }, (n) => n.fit(DATA, { epochs: 2, batchSize: 8, threads: 2 }), /^(options\.threads|options\.batchSize|data\.inputs)$/)).toBeGreaterThanOrEqual(5);
-    expect(rt.be.inUse).toBe(held); // nothing leaked in the shared heap, failed or not
+    expect(rt.backend.inUse).toBe(held); // nothing leaked in the shared heap, failed or not
   });
 
   it('restoring an evicted network', async () => {

@@ -49,7 +49,7 @@ describe.each(['wasm', 'js'] as const)('fit features on %s', (backend) => {
     expect(net2.loss(data.inputs, data.targets)).not.toBe(trainLoss);
     expect(net2.trainStep(data.inputs, data.targets)).toBe(trainLoss); // same seed, same mask
     // About half the hidden units are dropped: the mask lives in the plan's work buffer.
-    const c = net2.core, h = c.be.heap();
+    const c = net2.core, h = c.backend.heap();
     const maskAt = h[layerAt(c.plan, 0) + LAYER_FIELD.mask];
     const mask = h.subarray(maskAt, maskAt + 64 * 64);
     const kept = mask.filter((m) => m !== 0);

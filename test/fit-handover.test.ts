@@ -27,7 +27,7 @@ describe.each(['wasm', 'js'] as const)('fit hands its rows straight to the heap 
   it('a refused fit gives its data block back and changes nothing', async () => {
     const net = await make();
     await net.fit({ inputs: X, targets: Y }, { epochs: 1, batchSize: 4 }); // resident, work block sized
-    const be = net.core.be,
+    const be = net.core.backend,
       inUse = be.inUse,
       before = JSON.stringify(net);
     const refused = async (data: { inputs: unknown; targets: unknown }, field: string, code = 'INVALID_DATA', options = {}) => {

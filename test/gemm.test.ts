@@ -84,7 +84,7 @@ function run(be: WasmBackend, t: Case): Float64Array {
   h.set(t.a, a);
   h.set(t.b, b);
   h.set(t.c0, c);
-  be.k[t.form](m, n, k, a, b, c, t.acc);
+  be.kernels[t.form](m, n, k, a, b, c, t.acc);
   h = be.heap();
   const out = h.slice(c, c + t.c0.length);
   be.free(a);
@@ -156,8 +156,8 @@ describe('wasm gemm vs TS twin (release build)', () => {
       h.set(second.a, a2);
       h.set(second.b, b2);
       h.set(first.c0.subarray(0, m * n), c);
-      be.k[form](m, n, k, a1, b1, c, 0);
-      be.k[form](m, n, k, a2, b2, c, 1);
+      be.kernels[form](m, n, k, a1, b1, c, 0);
+      be.kernels[form](m, n, k, a2, b2, c, 1);
       const got = be.heap().slice(c, c + m * n);
       expect(relErr(got, expected(second).subarray(0, m * n))).toBeLessThanOrEqual(TOL);
       for (const o of [a1, b1, a2, b2, c]) be.free(o);
@@ -196,8 +196,8 @@ describe('static packing scratch', () => {
     h.set(pattern, after);
     h.set(fill(rng, m * k + n * k), a);
     h.set(fill(rng, n * k + m * k), b);
-    for (const form of FORMS) for (const acc of [0, 1]) be.k[form](m, n, k, a, b, c, acc);
-    be.k.gemmAtB(k, n, m, a, b, c, 0);
+    for (const form of FORMS) for (const acc of [0, 1]) be.kernels[form](m, n, k, a, b, c, acc);
+    be.kernels.gemmAtB(k, n, m, a, b, c, 0);
     h = be.heap();
     expect(Array.from(h.subarray(before, before + CANARY))).toEqual(Array.from(pattern));
     expect(Array.from(h.subarray(after, after + CANARY))).toEqual(Array.from(pattern));
@@ -302,7 +302,7 @@ function f64BitsHash(be: WasmBackend): string {
         for (let i = 0; i < m * k; i++) heap[a + i] = data.normal();
         for (let i = 0; i < n * k; i++) heap[b + i] = data.normal();
         for (let i = 0; i < m * n; i++) heap[c + i] = data.normal();
-        be.k[form](m, n, k, a, b, c, acc);
+        be.kernels[form](m, n, k, a, b, c, acc);
         for (const w of new Uint32Array(be.heap().slice(c, c + m * n).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
         for (const o of [a, b, c]) be.free(o);
       }

@@ -31,7 +31,7 @@ function compare(be: WasmBackend, rng: Rng, regions: number[], run: (offsets: nu
   init?.(h, at);
   const copy = be.heap().slice();
   const [name, args, twin] = run(at);
-  const wasmRet = (be.k as unknown as Record<string, (...a: number[]) => number>)[name](...args);
+  const wasmRet = (be.kernels as unknown as Record<string, (...a: number[]) => number>)[name](...args);
   const jsRet = twin(copy, ...args);
   for (const i of out) expect(maxRelDiff(be.heap().subarray(at[i], at[i] + regions[i]), copy.subarray(at[i], at[i] + regions[i])), name).toBeLessThan(TOL);
   if (typeof jsRet === 'number' && !(Number.isNaN(jsRet) && Number.isNaN(wasmRet))) expect(Math.abs(wasmRet - jsRet) / Math.max(1, Math.abs(jsRet)), name).toBeLessThan(TOL);
@@ -120,7 +120,7 @@ describe.each(builds)('%s build: regularization and metric kernels vs TS twins',
   it('dropoutMask is bit-identical across the two (not just close)', async () => {
     const be = await load();
     const m = be.alloc(1000);
-    be.k.dropoutMask(1000, m, 0.3, 12345);
+    be.kernels.dropoutMask(1000, m, 0.3, 12345);
     const js = new Float64Array(1000);
     reg.dropoutMask(js, 1000, 0, 0.3, 12345);
     expect(Array.from(be.heap().subarray(m, m + 1000))).toEqual(Array.from(js));
@@ -179,11 +179,11 @@ describe('fused passes in Wasm = src/passes.ts over the Wasm primitives, bit for
     const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
     net.loss(x, y); // loads X/Y into the plan's buffers
     const inner = net.core;
-    const be = inner.be as WasmBackend;
+    const be = inner.backend as WasmBackend;
     const composed = composeKernels(be.exports, () => be.heap());
     for (let s = 0; s < 3; s++) {
       const before = be.heap().slice();
-      const fusedLoss = be.k.trainStep(inner.plan, 6);
+      const fusedLoss = be.kernels.trainStep(inner.plan, 6);
       const fused = be.heap().slice();
       be.heap().set(before);
       const composedLoss = composed.trainStep(inner.plan, 6);

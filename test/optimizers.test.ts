@@ -115,7 +115,7 @@ describe('optimizer state never holds subnormals', () => {
 
   it.each(['wasm', 'js'] as const)('the kernels on %s (sgd momentum, adam, rmsprop, adagrad), lane by lane', async (backend) => {
     const net = await Network.create({ inputs: 1, layers: [{ units: 1, bias: false }], loss: 'mse', backend });
-    const { k, be } = { k: net.core.be.k, be: net.core.be };
+    const { k, be } = { k: net.core.backend.kernels, be: net.core.backend };
     const n = STATES.length;
     const [p, g, s1, s2] = [be.alloc(n), be.alloc(n), be.alloc(n), be.alloc(n)];
     const run = (state: number[], grads: number[], call: () => void) => {

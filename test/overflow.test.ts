@@ -24,9 +24,9 @@ const linear = (optimizer: NetworkSpec['optimizer']): NetworkSpec => ({
 async function make(spec: NetworkSpec, backend: Backend, path: Path, w?: number): Promise<Network> {
   const net = await Network.create({ ...spec, backend });
   if (w !== undefined) net.setWeights([{ weights: [[w]] }]);
-  const core = net.core as unknown as { fast: unknown; perSample(): unknown; be: { k: unknown } };
+  const core = net.core as unknown as { fast: unknown; perSample(): unknown; backend: { kernels: unknown } };
   if (path === 'generic one-sample') core.fast = null; // perSample() then gives the backend's own kernels
-  if (path === 'per-shape' && backend === 'wasm') expect(core.perSample()).not.toBe(core.be.k); // really generated
+  if (path === 'per-shape' && backend === 'wasm') expect(core.perSample()).not.toBe(core.backend.kernels); // really generated
   return net;
 }
 
@@ -155,35 +155,35 @@ describe('the optimizer kernels report a non-finite result from their own pass',
       for (const at of [0, n - 1]) {
         reset(0.1);
         be.heap()[g + at] = bad;
-        expect(be.k.sgd(n, p, g, s1, 1e200, 0, 0)).toBe(1); // p − 1e200·1e200 = −∞
+        expect(be.kernels.sgd(n, p, g, s1, 1e200, 0, 0)).toBe(1); // p − 1e200·1e200 = −∞
         reset(0.1);
         be.heap()[g + at] = bad;
-        expect(be.k.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0)).toBe(1); // g² overflows v
+        expect(be.kernels.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0)).toBe(1); // g² overflows v
         reset(0.1);
         be.heap()[g + at] = bad;
-        expect(be.k.rmsprop(n, p, g, s1, 0.001, 0.9, 1e-8)).toBe(1);
+        expect(be.kernels.rmsprop(n, p, g, s1, 0.001, 0.9, 1e-8)).toBe(1);
         reset(0.1);
         be.heap()[g + at] = bad;
-        expect(be.k.adagrad(n, p, g, s1, 0.01, 1e-10)).toBe(1);
+        expect(be.kernels.adagrad(n, p, g, s1, 0.01, 1e-10)).toBe(1);
       }
     }
-    expect(run(1e200, () => be.k.sgd(n, p, g, s1, 1e200, 0.9, 1))).toBe(1);
-    expect(run(0.1, () => be.k.sgd(n, p, g, s1, 0.1, 0, 0))).toBe(0);
-    expect(run(0.1, () => be.k.sgd(n, p, g, s1, 0.1, 0.9, 1))).toBe(0);
-    expect(run(0.1, () => be.k.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0.01))).toBe(0);
-    expect(run(0.1, () => be.k.rmsprop(n, p, g, s1, 0.001, 0.9, 1e-8))).toBe(0);
-    expect(run(0.1, () => be.k.adagrad(n, p, g, s1, 0.01, 1e-10))).toBe(0);
+    expect(run(1e200, () => be.kernels.sgd(n, p, g, s1, 1e200, 0.9, 1))).toBe(1);
+    expect(run(0.1, () => be.kernels.sgd(n, p, g, s1, 0.1, 0, 0))).toBe(0);
+    expect(run(0.1, () => be.kernels.sgd(n, p, g, s1, 0.1, 0.9, 1))).toBe(0);
+    expect(run(0.1, () => be.kernels.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0.01))).toBe(0);
+    expect(run(0.1, () => be.kernels.rmsprop(n, p, g, s1, 0.001, 0.9, 1e-8))).toBe(0);
+    expect(run(0.1, () => be.kernels.adagrad(n, p, g, s1, 0.01, 1e-10))).toBe(0);
     // Large but finite values whose sum overflows (the kernels' running sum): still 0.
     const huge = () => {
       const h = be.heap();
       for (let i = 0; i < n; i++) [h[p + i], h[g + i], h[s1 + i], h[s2 + i]] = [1.7e308, 0, 0, 0];
     };
     huge();
-    expect(be.k.sgd(n, p, g, s1, 0.1, 0, 0)).toBe(0);
+    expect(be.kernels.sgd(n, p, g, s1, 0.1, 0, 0)).toBe(0);
     huge();
-    expect(be.k.sgd(n, p, g, s1, 0.1, 0.9, 0)).toBe(0);
+    expect(be.kernels.sgd(n, p, g, s1, 0.1, 0.9, 0)).toBe(0);
     huge();
-    expect(be.k.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0)).toBe(0);
+    expect(be.kernels.adam(n, p, g, s1, s2, 0.001, 0.9, 0.999, 1e-8, 1, 0)).toBe(0);
     expect(Array.from(be.heap().subarray(p, p + n))).toEqual(Array(n).fill(1.7e308));
     for (const at of [p, g, s1, s2]) be.free(at);
   });

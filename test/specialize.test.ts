@@ -29,7 +29,7 @@ async function pair(spec: NetworkSpec) {
 
 /** Everything a step writes: the saved model (params, state, counters, rng) and each layer's Z and A. */
 function snapshot(net: Network): string {
-  const c = net.core, h = c.be.heap();
+  const c = net.core, h = c.backend.heap();
   const zs = c.spec.layers.map((l, i) => {
     const t = layerAt(c.plan, i);
     return [...h.subarray(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + l.units), ...h.subarray(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + l.units)];
@@ -46,8 +46,8 @@ function dataFor(spec: NetworkSpec, rows: number, seed: number) {
 /** Trains both networks of a pair alike — per-sample trainStep, then fit with batch 1 — comparing bits after each phase. */
 async function expectSameBits(spec: NetworkSpec, seed: number, fitOptions: object = {}) {
   const { fast, generic } = await pair(spec);
-  expect(fast.core.perSample()).not.toBe(fast.core.be.k);
-  expect(generic.core.perSample()).toBe(generic.core.be.k);
+  expect(fast.core.perSample()).not.toBe(fast.core.backend.kernels);
+  expect(generic.core.perSample()).toBe(generic.core.backend.kernels);
   const d = dataFor(spec, 24, seed);
   for (let i = 0; i < 24; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
   expect(snapshot(fast)).toBe(snapshot(generic));
@@ -141,7 +141,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
         fast.setWeights(w);
         generic.setWeights(w);
         for (const x of [[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]) expect(fast.trainStep(x, [0.5, -0.5])).toBe(generic.trainStep(x, [0.5, -0.5]));
-        const h = generic.core.be.heap(), z = h[layerAt(generic.core.plan, 0) + LAYER_FIELD.z];
+        const h = generic.core.backend.heap(), z = h[layerAt(generic.core.plan, 0) + LAYER_FIELD.z];
         if (act !== 'relu') expect(Object.is(h[z], 0)).toBe(true); // the +0 case really happened
         expect(snapshot(fast)).toBe(snapshot(generic));
         await Promise.all([fast, generic].map((n) => n.fit({ inputs: [[0, 0, 0], [0, 1, 0]], targets: [[0, 0], [1, 1]] }, { epochs: 3, batchSize: 1, shuffle: false })));
@@ -157,7 +157,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     fast.trainStep(d.inputs[0], d.targets[0]);
     generic.core.withUndoRoom(); // as trainStep does first, so that it does not rewrite the plan after the edit below
     generic.core.enter(1);
-    const h = generic.core.be.heap();
+    const h = generic.core.backend.heap();
     h[generic.core.plan + PLAN_FIELD.lr] = 0.1 + 2 ** -56; // the next double above 0.1
     generic.trainStep(d.inputs[0], d.targets[0]);
     expect(snapshot(fast)).not.toBe(snapshot(generic));
@@ -207,7 +207,7 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
 describe('which networks get a module', () => {
   const kOf = async (spec: NetworkSpec, backend: 'wasm' | 'js' = 'wasm') => {
     const n = await Network.create({ ...spec, backend });
-    return n.core.perSample() === n.core.be.k ? 'generic' : 'generated';
+    return n.core.perSample() === n.core.backend.kernels ? 'generic' : 'generated';
   };
   it('small networks on wasm only, any optimizer and clipping, but no L2 or dropout', async () => {
     const small = base('tanh', 'linear', 'mse');
@@ -228,7 +228,7 @@ describe('which networks get a module', () => {
     const spec = base('relu', 'softmax', 'crossEntropy');
     const { fast, generic } = await pair(spec);
     const back = await Network.fromJSON(JSON.stringify(fast));
-    expect(back.core.perSample()).not.toBe(back.core.be.k);
+    expect(back.core.perSample()).not.toBe(back.core.backend.kernels);
     const d = dataFor(spec, 10, 3);
     expect(fast.trainStep(d.inputs, d.targets)).toBe(generic.trainStep(d.inputs, d.targets));
     expect(await fast.fit(d, { epochs: 2, batchSize: 4 })).toEqual(await generic.fit(d, { epochs: 2, batchSize: 4 }));
@@ -268,7 +268,7 @@ describe('the pieces', () => {
 
   it("the main module's sigmoid and tanh exports (what generated code calls) match the TS twins", async () => {
     const n = await Network.create({ ...base('tanh', 'linear', 'mse'), backend: 'wasm' });
-    const e = n.core.be.k as unknown as { sigmoid(z: number): number; tanh(z: number): number };
+    const e = n.core.backend.kernels as unknown as { sigmoid(z: number): number; tanh(z: number): number };
     const zs = [-800, -40, -1, -1e-300, -0, 0, 1e-12, 0.5, 3, 40, 800];
     expect(maxRelDiff(zs.map(e.sigmoid), zs.map(sigmoidTwin))).toBeLessThan(1e-15);
     expect(maxRelDiff(zs.map(e.tanh), zs.map(Math.tanh))).toBeLessThan(1e-15);

@@ -20,7 +20,7 @@ describe('unknown kind codes', () => {
   it.each(builds)('%s Wasm: loss, lossBackward and metric trap; the known codes run', async (_name, load) => {
     const be = await load();
     const at = be.alloc(16);
-    const k = be.k;
+    const k = be.kernels;
     expect(() => k.loss(UNKNOWN, 2, 2, at, at, at)).toThrow(WebAssembly.RuntimeError);
     expect(() => k.lossBackward(UNKNOWN, 2, 2, at, at, at)).toThrow(WebAssembly.RuntimeError);
     expect(() => k.metric(UNKNOWN, 2, 2, at, at)).toThrow(WebAssembly.RuntimeError);
@@ -33,7 +33,7 @@ describe('unknown kind codes', () => {
   });
 
   it('TS twins: loss, lossBackward and metric throw', () => {
-    const k = new JsBackend().k;
+    const k = new JsBackend().kernels;
     expect(() => k.loss(UNKNOWN, 2, 2, 0, 0, 0)).toThrow(/no loss code 99/);
     expect(() => k.lossBackward(UNKNOWN, 2, 2, 0, 0, 0)).toThrow(/no loss code 99/);
     expect(() => k.metric(UNKNOWN, 2, 2, 0, 0)).toThrow(/no metric code 99/);
@@ -42,10 +42,10 @@ describe('unknown kind codes', () => {
   it.each(['wasm', 'js'] as const)('an unknown optimizer code in the plan stops the step on %s (it ran SGD)', async (backend) => {
     const net = await Network.create({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'linear' }], loss: 'mse', optimizer: { type: 'adam' }, seed: 1, backend });
     net.loss([[0.1, 0.2], [0.3, 0.4]], [[1], [0]]); // the network resident, its plan written
-    const core = net.core, h = core.be.heap();
+    const core = net.core, h = core.backend.heap();
     expect(h[core.plan + PLAN_FIELD.optimizer]).toBe(Opt.adam);
     h[core.plan + PLAN_FIELD.optimizer] = UNKNOWN;
-    const run = () => core.be.k.trainStep(core.plan, 2);
+    const run = () => core.backend.kernels.trainStep(core.plan, 2);
     if (backend === 'wasm') expect(run).toThrow(WebAssembly.RuntimeError);
     else expect(run).toThrow(/no optimizer code 99/);
   });

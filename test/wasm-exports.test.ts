@@ -1,7 +1,7 @@
 // The loader holds every module it instantiates to the Kernels interface (src/backends/wasm/exports.ts):
 // a missing, extra or miscounted export fails at instantiation with one line naming it, instead of
 // mid-training as `undefined is not a function` (or, under backend 'auto', a silent fall back to js).
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { checkExports, KERNEL_ARITY, OTHER_EXPORTS } from '../src/backends/wasm/exports.js';
 import { Network, BackpropError } from '../src/index.js';
@@ -58,5 +58,18 @@ describe('a module that does not match fails with one line naming the difference
     expect(err).toBeInstanceOf(BackpropError);
     expect(err).toMatchObject({ code: 'INVALID_OPTION', field: 'wasm' });
     expect((err as Error).message).toMatch(/without the function export gemmABt$/);
+  });
+});
+
+describe('the threads loader checks its module as the main loader does', () => {
+  it('a threads module without setScratch and trainShards (the main build) is refused at load, naming setScratch', async () => {
+    vi.resetModules(); // a fresh module state: no threads runtime loaded yet in this realm
+    const threads = await import('../src/backends/wasm/threads.js');
+    const errors = await import('../src/errors.js');
+    threads.provideThreadsModule(bytesOf('backprop.wasm').toString('base64'));
+    const failure = await threads.threadsRuntime().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(errors.BackpropError);
+    expect(failure).toMatchObject({ code: 'INVALID_OPTION', field: 'wasm' });
+    expect((failure as Error).message).toContain('without the function export setScratch');
   });
 });

@@ -43,7 +43,7 @@ export type BackendName = 'wasm' | 'js';
 
 export interface Backend {
   readonly name: BackendName;
-  readonly k: Kernels;
+  readonly kernels: Kernels;
   /** The element type of its values; absent means 'f64'. */
   readonly precision?: Precision;
   /** The heap as f64 cells, as it is now; re-read after any alloc, which may replace the buffer. */

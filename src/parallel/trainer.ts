@@ -66,14 +66,14 @@ export class Threaded {
     }
     const capacity = batchSize;
     // The mirror, control block and shared buffers, all or nothing.
-    const core = new Core(rt.be, net.core.spec, 'options.threads');
+    const core = new Core(rt.backend, net.core.spec, 'options.threads');
     let ctl = -1, shared: ReturnType<typeof sharedBlock>;
     try {
       core.enter(capacity, 'options.batchSize');
-      ctl = rt.be.alloc(controlSize(threads, net.core.spec.layers.length));
+      ctl = rt.backend.alloc(controlSize(threads, net.core.spec.layers.length));
       shared = sharedBlock(rt, core, ctl, threads, capacity);
     } catch (e) {
-      if (ctl >= 0) rt.be.free(ctl);
+      if (ctl >= 0) rt.backend.free(ctl);
       core.dispose();
       if (!(e instanceof OutOfMemory)) throw e;
       throw new BackpropError('OUT_OF_MEMORY', 'options.threads', `a size that fits in memory (${e.limit})`, words(`the buffers that ${threads} threads share for batches of ${batchSize} rows`));
@@ -93,7 +93,7 @@ export class Threaded {
   /** Like the kernel trainBatches (same arguments, in the shared heap), on all threads. */
   train(dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number {
     this.enter();
-    const h = this.rt.be.heap(), c = this.ctl;
+    const h = this.rt.backend.heap(), c = this.ctl;
     const fields: [number, number][] = [[CONTROL_FIELD.threads, this.threads], [CONTROL_FIELD.spin, SPIN], [CONTROL_FIELD.dataX, dataX], [CONTROL_FIELD.dataY, dataY], [CONTROL_FIELD.perm, perm],
       [CONTROL_FIELD.start, start], [CONTROL_FIELD.count, count], [CONTROL_FIELD.batch, batchSize], [CONTROL_FIELD.out, out], [CONTROL_FIELD.lrs, lrs], [CONTROL_FIELD.plan, this.core.plan]];
     for (const [f, v] of fields) h[c + f] = v;
@@ -152,8 +152,8 @@ export class Threaded {
   }
 
   private release(): void {
-    this.rt.be.free(this.block);
-    this.rt.be.free(this.ctl);
+    this.rt.backend.free(this.block);
+    this.rt.backend.free(this.ctl);
     this.core.dispose();
   }
 }
@@ -166,8 +166,8 @@ export class Threaded {
 function sharedBlock(rt: ThreadsRuntime, core: Core, ctl: number, threads: number, cap: number) {
   const units = core.spec.layers.map((l) => l.units);
   const dzSizes = units.map((u) => pad(cap * u)), tmpSize = pad(cap * Math.max(...units));
-  const block = rt.be.alloc(dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * SCRATCH_ELEMS);
-  const h = rt.be.heap();
+  const block = rt.backend.alloc(dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * SCRATCH_ELEMS);
+  const h = rt.backend.heap();
   let at = block;
   const take = (n: number) => ((at += n), at - n);
   for (let t = 0; t < threads; t++) h[ctl + CONTROL_FIELD.slots + t] = take(tmpSize);

@@ -30,7 +30,7 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
     h.set(A, a);
     h.set(B, b);
     h.set(C0, c);
-    be.k[form](m, n, k, a, b, c, acc);
+    be.kernels[form](m, n, k, a, b, c, acc);
     const out = be.heap().slice(c, c + sizes.c);
     [a, b, c].forEach((o) => be.free(o));
     return out;

@@ -17,7 +17,7 @@ export interface TwinSpec {
 }
 
 export class TwinNet {
-  readonly be: JsBackend;
+  readonly backend: JsBackend;
   readonly per: number;
   readonly nParams: number;
   /** Offsets in the heap's value elements. */
@@ -26,11 +26,11 @@ export class TwinNet {
   private readonly outCells: number;
 
   constructor(readonly precision: 'f32' | 'f64', readonly spec: TwinSpec) {
-    this.be = precision === 'f32' ? jsF32Backend() : new JsBackend();
+    this.backend = precision === 'f32' ? jsF32Backend() : new JsBackend();
     this.per = precision === 'f32' ? 2 : 1;
     const per = this.per;
     const cells = (n: number) => Math.ceil(n / per); // f64 cells that hold n values
-    const at = (n: number) => per * this.be.alloc(cells(n));
+    const at = (n: number) => per * this.backend.alloc(cells(n));
     const { inputs, layers, rows } = spec;
     const layout = layoutOf(layers.map((l, i) => ({ inputs: i === 0 ? inputs : layers[i - 1].units, units: l.units, activation: l.activation, bias: l.bias ?? true })) as never);
     this.nParams = layout.size;
@@ -43,8 +43,8 @@ export class TwinNet {
     this.y = at(rows * this.outputs);
     const widest = Math.max(inputs, ...layers.map((l) => l.units));
     const [d0, d1] = [at(rows * widest), at(rows * widest)];
-    this.outCells = this.be.alloc(2 * 64);
-    const planCell = this.be.alloc(planSize(layers.length));
+    this.outCells = this.backend.alloc(2 * 64);
+    const planCell = this.backend.alloc(planSize(layers.length));
     this.plan = per * planCell;
     const o = spec.optimizer ?? { type: 'sgd', lr: 0.1 };
     const hdr: [number, number][] = [
@@ -54,7 +54,7 @@ export class TwinNet {
       [PLAN_FIELD.weightDecay, 0], [PLAN_FIELD.clipNorm, 0], [PLAN_FIELD.clipValue, 0], [PLAN_FIELD.counters, counters],
       [PLAN_FIELD.metric, spec.loss === 'crossEntropy' ? Metric.categoricalAccuracy : Metric.none], [PLAN_FIELD.fusable, 0], [PLAN_FIELD.diverged, 0], [PLAN_FIELD.snapshot, -1],
     ];
-    const h = this.be.heap();
+    const h = this.backend.heap();
     for (const [f, v] of hdr) h[planCell + f] = v;
     layers.forEach((l, i) => {
       const t = layerAt(planCell, i);
@@ -63,12 +63,12 @@ export class TwinNet {
         [LAYER_FIELD.inputs, i === 0 ? inputs : layers[i - 1].units], [LAYER_FIELD.units, l.units], [LAYER_FIELD.act, Act[l.activation]], [LAYER_FIELD.w, this.params + w],
         [LAYER_FIELD.b, b < 0 ? -1 : this.params + b], [LAYER_FIELD.z, at(rows * l.units)], [LAYER_FIELD.a, at(rows * l.units)], [LAYER_FIELD.l2, 0], [LAYER_FIELD.dropout, 0], [LAYER_FIELD.mask, -1],
       ];
-      for (const [f, v] of row) this.be.heap()[t + f] = v;
+      for (const [f, v] of row) this.backend.heap()[t + f] = v;
     });
   }
 
   private get values() {
-    return this.be.values();
+    return this.backend.values();
   }
   /** n values of the heap from offset `at`. */
   read(at: number, n: number): number[] {
@@ -89,49 +89,49 @@ export class TwinNet {
   }
   /** The mean loss of the batch in x/y (forward, not training). */
   loss(): number {
-    this.be.k.forward(this.plan, this.spec.rows, 0);
-    return this.be.k.batchLoss(this.plan, this.spec.rows);
+    this.backend.kernels.forward(this.plan, this.spec.rows, 0);
+    return this.backend.kernels.batchLoss(this.plan, this.spec.rows);
   }
   /** Forward (training) and backward: gradients() holds dL/dθ after this. */
   backprop(): number {
-    this.be.k.forward(this.plan, this.spec.rows, 1);
-    const l = this.be.k.batchLoss(this.plan, this.spec.rows);
-    this.be.k.backward(this.plan, this.spec.rows, 1);
+    this.backend.kernels.forward(this.plan, this.spec.rows, 1);
+    const l = this.backend.kernels.batchLoss(this.plan, this.spec.rows);
+    this.backend.kernels.backward(this.plan, this.spec.rows, 1);
     return l;
   }
   /** The output layer's activations after a forward pass. */
   output(): number[] {
-    const a = this.be.heap()[layerAt(this.plan / this.per, this.spec.layers.length - 1) + LAYER_FIELD.a];
+    const a = this.backend.heap()[layerAt(this.plan / this.per, this.spec.layers.length - 1) + LAYER_FIELD.a];
     return Array.from(this.values.subarray(a, a + this.spec.rows * this.outputs));
   }
   /** The Z of every layer whose activation passes `which`, after a forward pass, concatenated. */
   preActivations(which: (a: Activation) => boolean = () => true): number[] {
     return this.spec.layers.flatMap((layer, l) => {
       if (!which(layer.activation)) return [];
-      const z = this.be.heap()[layerAt(this.plan / this.per, l) + LAYER_FIELD.z];
+      const z = this.backend.heap()[layerAt(this.plan / this.per, l) + LAYER_FIELD.z];
       return Array.from(this.values.subarray(z, z + this.spec.rows * this.spec.layers[l].units));
     });
   }
   trainStep(): number {
-    return this.be.k.trainStep(this.plan, this.spec.rows);
+    return this.backend.kernels.trainStep(this.plan, this.spec.rows);
   }
   /** The step counter (an f64 cell). */
   steps(): number {
-    return this.be.heap()[this.be.heap()[this.plan / this.per + PLAN_FIELD.counters] / this.per];
+    return this.backend.heap()[this.backend.heap()[this.plan / this.per + PLAN_FIELD.counters] / this.per];
   }
   /** `trainBatches` over the batch in x/y as a data set of `rows` samples (identity permutation), batch size `rows`; returns [loss, metric] of each batch. */
   trainBatches(batches: number): [number, number][] {
     const n = this.spec.rows;
-    const permCell = this.be.alloc(n);
-    for (let i = 0; i < n; i++) this.be.heap()[permCell + i] = i;
+    const permCell = this.backend.alloc(n);
+    for (let i = 0; i < n; i++) this.backend.heap()[permCell + i] = i;
     const done: [number, number][] = [];
     // The data set is the batch buffer itself copied aside once: gather reads it from there.
-    const [dx, dy] = [this.per * this.be.alloc(Math.ceil((n * this.spec.inputs) / this.per)), this.per * this.be.alloc(Math.ceil((n * this.outputs) / this.per))];
+    const [dx, dy] = [this.per * this.backend.alloc(Math.ceil((n * this.spec.inputs) / this.per)), this.per * this.backend.alloc(Math.ceil((n * this.outputs) / this.per))];
     this.values.copyWithin(dx, this.x, this.x + n * this.spec.inputs);
     this.values.copyWithin(dy, this.y, this.y + n * this.outputs);
     for (let b = 0; b < batches; b++) {
-      const count = this.be.k.trainBatches(this.plan, dx, dy, this.per * permCell, 0, n, n, this.per * this.outCells, -1);
-      for (let i = 0; i < count; i++) done.push([this.be.heap()[this.outCells + 2 * i], this.be.heap()[this.outCells + 2 * i + 1]]);
+      const count = this.backend.kernels.trainBatches(this.plan, dx, dy, this.per * permCell, 0, n, n, this.per * this.outCells, -1);
+      for (let i = 0; i < count; i++) done.push([this.backend.heap()[this.outCells + 2 * i], this.backend.heap()[this.outCells + 2 * i + 1]]);
     }
     return done;
   }

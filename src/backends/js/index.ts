@@ -35,7 +35,7 @@ export function composeKernels(p: Primitives, heap: () => Float64Array, per = 1)
 
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
-  readonly k: Kernels;
+  readonly kernels: Kernels;
   private h = new Float64Array(1024);
   /** The f32 view of the same buffer (renewed with it); the f32 kernels' heap. */
   private h32 = new Float32Array(this.h.buffer);
@@ -61,10 +61,10 @@ export class JsBackend implements Backend {
     const h = () => this.h;
     if (precision === 'f32') {
       if (!f32) throw new Error('backprop internal error: an f32 js backend needs the f32 primitives (jsF32Backend)');
-      this.k = composeKernels(f32(() => this.h32, h), h, 2);
+      this.kernels = composeKernels(f32(() => this.h32, h), h, 2);
       return;
     }
-    this.k = composeKernels(
+    this.kernels = composeKernels(
       {
         gemmABt: (...a) => gemm.gemmABt(h(), ...a),
         gemmAtB: (...a) => gemm.gemmAtB(h(), ...a),

@@ -1,11 +1,15 @@
-// Plain twin of assembly/metrics.ts.
-import { Metric } from '../../kinds.js';
+// Plain twin of assembly/metrics.ts: each metric's batch sum in a record keyed by the metric
+// table's names (src/kinds/metrics.ts), so a metric without its twin does not compile.
+import { METRIC_BY_CODE, type MetricName } from '../../kinds/metrics.js';
 import { unknownKind } from './unknown-kind.js';
 
-/** Sum of a batch metric: rows with matching argmax, outputs on the right side of 0.5, or Σ|a−y|. */
-export function metric(h: Float64Array, kind: number, rows: number, cols: number, a: number, y: number): number {
-  let s = 0;
-  if (kind === Metric.categoricalAccuracy) {
+/** Sum of a batch metric from the outputs A and targets Y (rows×cols). */
+type MetricSum = (h: Float64Array, rows: number, cols: number, a: number, y: number) => number;
+
+const METRIC_TWINS = {
+  none: () => 0,
+  categoricalAccuracy(h, rows, cols, a, y) {
+    let s = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let pa = 0, py = 0;
@@ -15,10 +19,22 @@ export function metric(h: Float64Array, kind: number, rows: number, cols: number
       }
       if (pa === py) s += 1;
     }
-  } else if (kind === Metric.binaryAccuracy) {
+    return s;
+  },
+  binaryAccuracy(h, rows, cols, a, y) {
+    let s = 0;
     for (let i = 0; i < rows * cols; i++) if (h[a + i] >= 0.5 === h[y + i] >= 0.5) s += 1;
-  } else if (kind === Metric.mae) {
+    return s;
+  },
+  mae(h, rows, cols, a, y) {
+    let s = 0;
     for (let i = 0; i < rows * cols; i++) s += Math.abs(h[a + i] - h[y + i]);
-  } else if (kind !== Metric.none) unknownKind('metric', kind);
-  return s;
+    return s;
+  },
+} satisfies Record<MetricName, MetricSum>;
+
+/** Sum of a batch metric: rows with matching argmax, outputs on the right side of 0.5, or Σ|a−y|; an unknown code throws. */
+export function metric(h: Float64Array, kind: number, rows: number, cols: number, a: number, y: number): number {
+  const name = METRIC_BY_CODE[kind];
+  return name === undefined ? unknownKind('metric', kind) : METRIC_TWINS[name](h, rows, cols, a, y);
 }

@@ -15,7 +15,7 @@ export const RESIDENT_BUDGET = (128 * 2 ** 20) / 8;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
-  readonly k: Kernels;
+  readonly kernels: Kernels;
   private view: Float64Array;
   private valueView: Float64Array | Float32Array;
   private allocator: Allocator;
@@ -26,7 +26,7 @@ export class WasmBackend implements Backend {
     readonly exports: WasmExports,
     readonly fma = false,
   ) {
-    this.k = exports;
+    this.kernels = exports;
     const memory = exports.memory;
     this.precision = exports.elementBytes?.() === 4 ? 'f32' : 'f64';
     this.view = new Float64Array(memory.buffer);

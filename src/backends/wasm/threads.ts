@@ -3,6 +3,7 @@
 // memory that worker threads instantiate again over that same heap.
 import { WasmBackend } from './index.js';
 import { fromBase64, type WasmExports } from './loader.js';
+import { checkExports } from './exports.js';
 
 export interface ThreadsExports extends WasmExports {
   /** Points this instance's GEMM packing scratch at a heap block of its own. */
@@ -11,8 +12,11 @@ export interface ThreadsExports extends WasmExports {
   trainShards(ctl: number, tid: number, canWait: number): number;
 }
 
+/** The threads build's exports beside the Kernels interface's, with their arities (checkExports). */
+const THREADS_EXPORTS = { setScratch: 1, trainShards: 3 } as const satisfies { [K in Exclude<keyof ThreadsExports, keyof WasmExports>]: number };
+
 export interface ThreadsRuntime {
-  readonly be: WasmBackend;
+  readonly backend: WasmBackend;
   readonly exports: ThreadsExports;
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
@@ -55,6 +59,7 @@ async function load(): Promise<ThreadsRuntime> {
   const module = await WebAssembly.compile(fromBase64(embedded!) as BufferSource);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, wasmImports(memory));
+  checkExports(instance.exports, THREADS_EXPORTS); // as the main module's loader: a mismatch fails here, in one line
   const exports = instance.exports as unknown as ThreadsExports;
-  return { be: new WasmBackend(exports), exports, module, memory };
+  return { backend: new WasmBackend(exports), exports, module, memory };
 }

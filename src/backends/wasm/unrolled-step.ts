@@ -173,7 +173,7 @@ export function finite(f: Body, v: number): void {
  * when the update made a parameter or state value non-finite (and the plan's DIVERGED flag with
  * it): step() says so for the unfused steps; a fused step sums its new parameters, as the
  * optimizer kernels do, when c.eachStep (trainStep). trainBatches checks its chunk at the end
- * instead: a non-finite parameter stays non-finite, and fit then finds the batch (src/fit.ts).
+ * instead: a non-finite parameter stays non-finite, and fit then finds the batch (src/fit-chunks.ts).
  */
 export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[]; failed: number } {
   const tmp = f.local(F64), failed = f.local(I32);
