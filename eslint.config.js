@@ -6,7 +6,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'site/', 'node_modules/', 'assembly/', 'test-artifacts/', 'scratch/', '**/*.generated.ts', 'examples/web/dist/'] },
+  {
+    ignores: [
+      'dist/',
+      'build/',
+      'site/',
+      'node_modules/',
+      'assembly/',
+      'test-artifacts/',
+      'scratch/',
+      '**/*.generated.ts',
+      'examples/web/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

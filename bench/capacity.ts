@@ -39,14 +39,20 @@ export interface Capacity {
 export async function capacityProbe(rows = 32, ms = 150) {
   const module = new WebAssembly.Module(embeddedBytes() as BufferSource);
   const workers = [new Worker(WORKER, { eval: true }), new Worker(WORKER, { eval: true })];
-  await Promise.all(workers.map((w) => new Promise((resolve) => {
-    w.once('message', resolve);
-    w.postMessage({ module, rows });
-  })));
-  const run = (w: Worker, reps: number) => new Promise<number>((resolve) => {
-    w.once('message', resolve);
-    w.postMessage(reps);
-  });
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve) => {
+          w.once('message', resolve);
+          w.postMessage({ module, rows });
+        }),
+    ),
+  );
+  const run = (w: Worker, reps: number) =>
+    new Promise<number>((resolve) => {
+      w.once('message', resolve);
+      w.postMessage(reps);
+    });
   // Repetitions for about `ms` of work on one worker.
   const calibrate = await run(workers[0], 10);
   const reps = Math.max(10, Math.round((10 * ms) / calibrate));

@@ -96,12 +96,24 @@ function prepare(s: Shape): { calls: Record<Form, Record<Impl, Call>>; free(): v
   const tB = { plain: tf.tensor2d(Float32Array.from(B), [k, n]), t: tf.tensor2d(Float32Array.from(B), [n, k]) };
   frees.push(() => tf.dispose([tA.plain, tA.t, tB.plain, tB.t]));
   const onTf = (f: Form) => () => {
-    const c = f === 'gemmABt' ? tf.matMul(tA.plain, tB.t, false, true) : f === 'gemmAtB' ? tf.matMul(tA.t, tB.plain, true, false) : tf.matMul(tA.plain, tB.plain);
+    const c =
+      f === 'gemmABt'
+        ? tf.matMul(tA.plain, tB.t, false, true)
+        : f === 'gemmAtB'
+          ? tf.matMul(tA.t, tB.plain, true, false)
+          : tf.matMul(tA.plain, tB.plain);
     c.dispose();
   };
-  const on = { 'f64': onF64(f64), 'f64 fma': onF64(f64fma), 'f32': onF32(f32), 'f32 fma': onF32(f32fma) };
+  const on = { f64: onF64(f64), 'f64 fma': onF64(f64fma), f32: onF32(f32), 'f32 fma': onF32(f32fma) };
   const calls = {} as Record<Form, Record<Impl, Call>>;
-  for (const f of FORMS) calls[f] = { 'f64': on['f64']?.(f), 'f64 fma': on['f64 fma']?.(f), 'f32': on['f32']?.(f), 'f32 fma': on['f32 fma']?.(f), 'tfjs f32': onTf(f) };
+  for (const f of FORMS)
+    calls[f] = {
+      f64: on['f64']?.(f),
+      'f64 fma': on['f64 fma']?.(f),
+      f32: on['f32']?.(f),
+      'f32 fma': on['f32 fma']?.(f),
+      'tfjs f32': onTf(f),
+    };
   return { calls, free: () => frees.forEach((x) => x()) };
 }
 
@@ -113,9 +125,11 @@ function cpuMs(): number {
 
 /** GFLOP/s of one sample (perSample calls back to back) by CPU time and by wall-clock time. */
 function sample(fn: () => void, flop: number, perSample: number): { cpu: number; wall: number } {
-  const t = performance.now(), c = cpuMs();
+  const t = performance.now(),
+    c = cpuMs();
   for (let i = 0; i < perSample; i++) fn();
-  const cpu = cpuMs() - c, wall = performance.now() - t;
+  const cpu = cpuMs() - c,
+    wall = performance.now() - t;
   return { cpu: (flop * perSample) / (cpu * 1e6), wall: (flop * perSample) / (wall * 1e6) };
 }
 
@@ -173,7 +187,20 @@ function measureShape(s: Shape, forms: Form[]): Cell[] {
     }
   }
   p.free();
-  return jobs.map((j) => ({ impl: j.impl, form: j.form, shape: s.label, m: s.m, n: s.n, k: s.k, samples: j.samples, wallSamples: j.wall, median: median(j.samples), wallMedian: median(j.wall), min: Math.min(...j.samples), max: Math.max(...j.samples) }));
+  return jobs.map((j) => ({
+    impl: j.impl,
+    form: j.form,
+    shape: s.label,
+    m: s.m,
+    n: s.n,
+    k: s.k,
+    samples: j.samples,
+    wallSamples: j.wall,
+    median: median(j.samples),
+    wallMedian: median(j.wall),
+    min: Math.min(...j.samples),
+    max: Math.max(...j.samples),
+  }));
 }
 
 // --- Square n×n×n, every form ------------------------------------------------------------------
@@ -186,9 +213,14 @@ for (const N of SIZES) {
   if (N < 1024) {
     const h = Float64Array.from({ length: 3 * N * N }, () => rng.normal());
     const t = time(`twin gemmABt ${N}`, () => twin.gemmABt(h, N, N, N, 0, N * N, 2 * N * N, 0), 0.5);
-    const A = h.subarray(0, N * N), B = h.subarray(N * N, 2 * N * N), C = h.subarray(2 * N * N);
+    const A = h.subarray(0, N * N),
+      B = h.subarray(N * N, 2 * N * N),
+      C = h.subarray(2 * N * N);
     const q = time(`plain ikj ${N}`, () => plainIKJ(A, B, C, N, N, N), 0.5);
-    plainCells.push({ name: 'twin', n: N, gflops: (2 * N ** 3) / t.median / 1e9 }, { name: 'plain', n: N, gflops: (2 * N ** 3) / q.median / 1e9 });
+    plainCells.push(
+      { name: 'twin', n: N, gflops: (2 * N ** 3) / t.median / 1e9 },
+      { name: 'plain', n: N, gflops: (2 * N ** 3) / q.median / 1e9 },
+    );
   }
   console.error(`done n=${N}`);
 }
@@ -219,7 +251,9 @@ for (const s of BATCH1) cells.push(...measureShape(s, [s.form]));
 // The 2-2-1 seed net (batch 1): ns per call, f64 wasm vs the twin.
 const tiny: string[][] = [];
 for (const form of FORMS) {
-  const a = f64.alloc(4), b = f64.alloc(4), c = f64.alloc(4);
+  const a = f64.alloc(4),
+    b = f64.alloc(4),
+    c = f64.alloc(4);
   const fn = f64.kernels[form];
   const w = time(`wasm ${form} 1x2x2`, () => fn(1, 2, 2, a, b, c, 0), 0.5);
   const h = new Float64Array(12);
@@ -252,22 +286,37 @@ const cell = (shape: string, form: Form, impl: Impl) => cells.find((c) => c.shap
 const fmt = (c: Cell | undefined) => (c ? c.median.toFixed(1) : '—');
 const range = (c: Cell | undefined) => (c ? `${c.min.toFixed(1)}–${c.max.toFixed(1)}` : '—');
 const load = [load0, loadavg()[0]];
-console.log(`\nGFLOP/s by CPU time, median of ${ROUNDS} interleaved rounds [min–max] (${cpus()[0]?.model ?? '?'}, Node ${process.version})`);
+console.log(
+  `\nGFLOP/s by CPU time, median of ${ROUNDS} interleaved rounds [min–max] (${cpus()[0]?.model ?? '?'}, Node ${process.version})`,
+);
 console.log(`load average before/after: ${load.map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs; TF.js wasm SIMD: ${tfSimd}`);
-if (Math.max(...load) > cpus().length * 0.6) console.log('WARNING: the machine was busy: CPU-time figures hold up better than wall-clock ones, but shared caches and cores still cost (see the ranges).');
+if (Math.max(...load) > cpus().length * 0.6)
+  console.log(
+    'WARNING: the machine was busy: CPU-time figures hold up better than wall-clock ones, but shared caches and cores still cost (see the ranges).',
+  );
 if (!relaxed) console.log('fma builds not measured: no relaxed SIMD in this engine (Node 20: --experimental-wasm-relaxed-simd).');
 console.log('');
 const sq: string[][] = [];
 for (const N of SIZES) {
   for (const form of FORMS) {
     const s = `${N}³`;
-    const c32 = cell(s, form, 'f32'), c64 = cell(s, form, 'f64'), ctf = cell(s, form, 'tfjs f32');
+    const c32 = cell(s, form, 'f32'),
+      c64 = cell(s, form, 'f64'),
+      ctf = cell(s, form, 'tfjs f32');
     const tw = form === 'gemmABt' ? plainCells.find((p) => p.name === 'twin' && p.n === N) : undefined;
     const pl = form === 'gemmABt' ? plainCells.find((p) => p.name === 'plain' && p.n === N) : undefined;
     sq.push([
-      s, form, `${fmt(c64)} [${range(c64)}]`, fmt(cell(s, form, 'f64 fma')), `${fmt(c32)} [${range(c32)}]`, `${fmt(cell(s, form, 'f32 fma'))} [${range(cell(s, form, 'f32 fma'))}]`,
-      `${fmt(ctf)} [${range(ctf)}]`, c32 && c64 ? (c32.median / c64.median).toFixed(2) : '—', c32 && ctf ? (c32.median / ctf.median).toFixed(2) : '—',
-      tw ? tw.gflops.toFixed(2) : '', pl ? pl.gflops.toFixed(2) : '',
+      s,
+      form,
+      `${fmt(c64)} [${range(c64)}]`,
+      fmt(cell(s, form, 'f64 fma')),
+      `${fmt(c32)} [${range(c32)}]`,
+      `${fmt(cell(s, form, 'f32 fma'))} [${range(cell(s, form, 'f32 fma'))}]`,
+      `${fmt(ctf)} [${range(ctf)}]`,
+      c32 && c64 ? (c32.median / c64.median).toFixed(2) : '—',
+      c32 && ctf ? (c32.median / ctf.median).toFixed(2) : '—',
+      tw ? tw.gflops.toFixed(2) : '',
+      pl ? pl.gflops.toFixed(2) : '',
     ]);
   }
 }
@@ -278,19 +327,59 @@ for (const s of MNIST) {
   const shape = `${s.m}×${s.n}×${s.k}`;
   const sq256 = (impl: Impl) => cell('256³', s.form, impl);
   const rel = (impl: Impl) => {
-    const c = cell(s.label, s.form, impl), q = sq256(impl);
+    const c = cell(s.label, s.form, impl),
+      q = sq256(impl);
     return c && q ? `${fmt(c)} (${((100 * c.median) / q.median).toFixed(0)}%)` : '—';
   };
-  const c64 = cell(s.label, s.form, 'f64'), c32 = cell(s.label, s.form, 'f32');
-  mn.push([s.label, shape, s.form, rel('f64'), range(c64), rel('f64 fma'), rel('f32'), range(c32), rel('f32 fma'), fmt(cell(s.label, s.form, 'tfjs f32'))]);
+  const c64 = cell(s.label, s.form, 'f64'),
+    c32 = cell(s.label, s.form, 'f32');
+  mn.push([
+    s.label,
+    shape,
+    s.form,
+    rel('f64'),
+    range(c64),
+    rel('f64 fma'),
+    rel('f32'),
+    range(c32),
+    rel('f32 fma'),
+    fmt(cell(s.label, s.form, 'tfjs f32')),
+  ]);
 }
-console.log(table(['MNIST layer (batch 32)', 'm×n×k', 'form', 'f64 (% of 256³)', 'f64 range', 'f64 fma', 'f32 (% of 256³)', 'f32 range', 'f32 fma', 'TF.js f32'], mn));
-console.log('(% of 256³ = this shape\'s median over the same build and form at n = 256 in this run)\n');
+console.log(
+  table(
+    [
+      'MNIST layer (batch 32)',
+      'm×n×k',
+      'form',
+      'f64 (% of 256³)',
+      'f64 range',
+      'f64 fma',
+      'f32 (% of 256³)',
+      'f32 range',
+      'f32 fma',
+      'TF.js f32',
+    ],
+    mn,
+  ),
+);
+console.log("(% of 256³ = this shape's median over the same build and form at n = 256 in this run)\n");
 const b1: string[][] = [];
 for (const s of BATCH1) {
-  const c64 = cell(s.label, s.form, 'f64'), c32 = cell(s.label, s.form, 'f32');
+  const c64 = cell(s.label, s.form, 'f64'),
+    c32 = cell(s.label, s.form, 'f32');
   const ns = (c: Cell | undefined) => (c ? ((2 * s.m * s.n * s.k) / c.median).toFixed(0) : '—');
-  b1.push([s.label, `${s.m}×${s.n}×${s.k}`, s.form, `${fmt(c64)} [${range(c64)}]`, `${fmt(c32)} [${range(c32)}]`, fmt(cell(s.label, s.form, 'f32 fma')), c32 && c64 ? (c32.median / c64.median).toFixed(2) : '—', ns(c64), ns(c32)]);
+  b1.push([
+    s.label,
+    `${s.m}×${s.n}×${s.k}`,
+    s.form,
+    `${fmt(c64)} [${range(c64)}]`,
+    `${fmt(c32)} [${range(c32)}]`,
+    fmt(cell(s.label, s.form, 'f32 fma')),
+    c32 && c64 ? (c32.median / c64.median).toFixed(2) : '—',
+    ns(c64),
+    ns(c32),
+  ]);
 }
 console.log(table(['batch 1', 'm×n×k', 'form', 'f64', 'f32', 'f32 fma', 'f32/f64', 'f64 ns/call', 'f32 ns/call'], b1));
 console.log('(m ≤ 3 takes the direct paths in both types: dot products for gemmABt, rows of C in p order for gemmAB and gemmAtB)\n');
@@ -300,6 +389,22 @@ mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL('./results/matmul.json', import.meta.url);
 writeFileSync(
   out,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: load, rounds: ROUNDS, sampleMs: SAMPLE_MS, tfjsSimd: tfSimd, cells, plain: plainCells, tiny }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      loadavg: load,
+      rounds: ROUNDS,
+      sampleMs: SAMPLE_MS,
+      tfjsSimd: tfSimd,
+      cells,
+      plain: plainCells,
+      tiny,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 console.log(`\nwrote ${out.pathname}`);

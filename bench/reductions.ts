@@ -8,14 +8,26 @@ enableF32();
 const be = await wasmF32Backend();
 const at = (n: number) => 2 * be.alloc(Math.ceil(n / 2) + 2);
 const v = be.values() as Float32Array;
-const dz = at(32 * 128), db = at(128), z = at(320), a = at(320), y = at(320), g = at(101770);
+const dz = at(32 * 128),
+  db = at(128),
+  z = at(320),
+  a = at(320),
+  y = at(320),
+  g = at(101770);
 for (let i = 0; i < 32 * 128; i++) v[dz + i] = Math.random() - 0.5;
-for (let i = 0; i < 320; i++) { v[z + i] = Math.random(); v[y + i] = i % 10 === 0 ? 1 : 0; }
+for (let i = 0; i < 320; i++) {
+  v[z + i] = Math.random();
+  v[y + i] = i % 10 === 0 ? 1 : 0;
+}
 for (let i = 0; i < 101770; i++) v[g + i] = Math.random() - 0.5;
 const time = (name: string, f: () => void, reps: number) => {
   for (let i = 0; i < reps; i++) f();
   const ts: number[] = [];
-  for (let k = 0; k < 7; k++) { const t = performance.now(); for (let i = 0; i < reps; i++) f(); ts.push((performance.now() - t) / reps * 1000); }
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    ts.push(((performance.now() - t) / reps) * 1000);
+  }
   ts.sort((p, q) => p - q);
   console.log(`${name}: ${ts[3].toFixed(3)} µs (range ${ts[0].toFixed(3)}–${ts[6].toFixed(3)})`);
 };

@@ -17,17 +17,30 @@ const oursSeedFit = train.seed.wasm.fitStepsPerSec as number;
 const oursSeedStep = train.seed.wasm.trainStepPerSec as number;
 
 const lines: string[] = [];
-lines.push('| library (backend) | MNIST samples/s | test acc. (1 epoch) | backprop ÷ it | seed steps/s | backprop fit ÷ it | backprop trainStep ÷ it |');
+lines.push(
+  '| library (backend) | MNIST samples/s | test acc. (1 epoch) | backprop ÷ it | seed steps/s | backprop fit ÷ it | backprop trainStep ÷ it |',
+);
 lines.push('|---|--:|--:|--:|--:|--:|--:|');
-lines.push(`| **backprop (wasm, f64)** | **${f0(ours)}** | ${pct(train.mnist.wasm.testAccuracyAfter1Epoch)} | 1× | fit ${f0(oursSeedFit)} / trainStep ${f0(oursSeedStep)} | 1× | 1× |`);
-const f32 = train.mnist.wasmF32 as { samplesPerSec: number; testAccuracyAfter1Epoch: number; testAccuracyAfterLast: number; epochs: number } | undefined;
-if (f32) lines.push(`| **backprop (wasm, f32)** | **${f0(f32.samplesPerSec)}** | ${pct(f32.testAccuracyAfter1Epoch)} | ${ratio(ours, f32.samplesPerSec)} | — | — | — |`);
-lines.push(`| backprop (js, f64) | ${f0(train.mnist.js.samplesPerSec)} | ${pct(train.mnist.js.testAccuracyAfter1Epoch)}¹ | ${ratio(ours, train.mnist.js.samplesPerSec)} | fit ${f0(train.seed.js.fitStepsPerSec)} / trainStep ${f0(train.seed.js.trainStepPerSec)} | ${ratio(oursSeedFit, train.seed.js.fitStepsPerSec)} | ${ratio(oursSeedStep, train.seed.js.trainStepPerSec)} |`);
+lines.push(
+  `| **backprop (wasm, f64)** | **${f0(ours)}** | ${pct(train.mnist.wasm.testAccuracyAfter1Epoch)} | 1× | fit ${f0(oursSeedFit)} / trainStep ${f0(oursSeedStep)} | 1× | 1× |`,
+);
+const f32 = train.mnist.wasmF32 as
+  { samplesPerSec: number; testAccuracyAfter1Epoch: number; testAccuracyAfterLast: number; epochs: number } | undefined;
+if (f32)
+  lines.push(
+    `| **backprop (wasm, f32)** | **${f0(f32.samplesPerSec)}** | ${pct(f32.testAccuracyAfter1Epoch)} | ${ratio(ours, f32.samplesPerSec)} | — | — | — |`,
+  );
+lines.push(
+  `| backprop (js, f64) | ${f0(train.mnist.js.samplesPerSec)} | ${pct(train.mnist.js.testAccuracyAfter1Epoch)}¹ | ${ratio(ours, train.mnist.js.samplesPerSec)} | fit ${f0(train.seed.js.fitStepsPerSec)} / trainStep ${f0(train.seed.js.trainStepPerSec)} | ${ratio(oursSeedFit, train.seed.js.fitStepsPerSec)} | ${ratio(oursSeedStep, train.seed.js.trainStepPerSec)} |`,
+);
 for (const p of peers) {
-  const m = p.workloads.mnist, s = p.workloads.seed;
+  const m = p.workloads.mnist,
+    s = p.workloads.seed;
   const name = `${p.library} (${p.backend})`;
   const acc = m ? `${pct(m.testAccuracy)}${m.samples < 8000 ? ` (${m.samples} samples)` : ''}` : '—';
-  lines.push(`| ${name} | ${m ? f0(m.samplesPerSec) : '—'} | ${acc} | ${ratio(ours, m?.samplesPerSec)} | ${s ? f0(s.stepsPerSec) : '—'} | ${ratio(oursSeedFit, s?.stepsPerSec)} | ${ratio(oursSeedStep, s?.stepsPerSec)} |`);
+  lines.push(
+    `| ${name} | ${m ? f0(m.samplesPerSec) : '—'} | ${acc} | ${ratio(ours, m?.samplesPerSec)} | ${s ? f0(s.stepsPerSec) : '—'} | ${ratio(oursSeedFit, s?.stepsPerSec)} | ${ratio(oursSeedStep, s?.stepsPerSec)} |`,
+  );
 }
 lines.push('');
 lines.push('¹ the js backend trains on 2,000 of the 8,000 digits per timed epoch, to keep the run short.');
@@ -35,28 +48,40 @@ const tfWasm = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.
 if (f32) {
   const q = train.mnist.f32OverF64 as { median: number; range: number[] };
   lines.push('');
-  lines.push(`f32 (\`precision: 'f32'\`), interleaved with f64 epoch by epoch: ${f0(f32.samplesPerSec)} samples/s = ${ratio(f32.samplesPerSec, tfWasm)} TF.js wasm, ${q.median.toFixed(2)}× f64 (${q.range[0].toFixed(2)}–${q.range[1].toFixed(2)} over ${f32.epochs} pairs of epochs; f64 ${ratio(ours, tfWasm)} TF.js wasm); test accuracy after ${f32.epochs} epochs: f32 ${pct(f32.testAccuracyAfterLast)}, f64 ${pct(train.mnist.wasm.testAccuracyAfterLast)}.`);
+  lines.push(
+    `f32 (\`precision: 'f32'\`), interleaved with f64 epoch by epoch: ${f0(f32.samplesPerSec)} samples/s = ${ratio(f32.samplesPerSec, tfWasm)} TF.js wasm, ${q.median.toFixed(2)}× f64 (${q.range[0].toFixed(2)}–${q.range[1].toFixed(2)} over ${f32.epochs} pairs of epochs; f64 ${ratio(ours, tfWasm)} TF.js wasm); test accuracy after ${f32.epochs} epochs: f32 ${pct(f32.testAccuracyAfterLast)}, f64 ${pct(train.mnist.wasm.testAccuracyAfterLast)}.`,
+  );
 }
 lines.push('');
 // bench/matmul.ts's cells: GFLOP/s by CPU time, median over its interleaved rounds.
 type Cell = { impl: string; form: string; shape: string; median: number };
-const cellOf = (impl: string, form: string, n: number) => (matmul.cells as Cell[]).find((c) => c.impl === impl && c.form === form && c.shape === `${n}³`)?.median;
-const plainOf = (name: string, n: number) => (matmul.plain as { name: string; n: number; gflops: number }[]).find((r) => r.name === name && r.n === n)?.gflops;
+const cellOf = (impl: string, form: string, n: number) =>
+  (matmul.cells as Cell[]).find((c) => c.impl === impl && c.form === form && c.shape === `${n}³`)?.median;
+const plainOf = (name: string, n: number) =>
+  (matmul.plain as { name: string; n: number; gflops: number }[]).find((r) => r.name === name && r.n === n)?.gflops;
 const FORMS = ['gemmABt', 'gemmAtB', 'gemmAB'];
-lines.push('| n | f64 gemmABt / AtB / AB | f32 ABt / AtB / AB | f64 fma (opt-in) | f32 fma (opt-in) | TS twin | plain JS | TF.js wasm (f32) ABt / AtB / AB | f32 ÷ TF.js (best form each) |');
+lines.push(
+  '| n | f64 gemmABt / AtB / AB | f32 ABt / AtB / AB | f64 fma (opt-in) | f32 fma (opt-in) | TS twin | plain JS | TF.js wasm (f32) ABt / AtB / AB | f32 ÷ TF.js (best form each) |',
+);
 lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const n of [64, 128, 256, 512, 1024]) {
   const cell = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
   const forms = (impl: string) => FORMS.map((f) => cell(cellOf(impl, f, n))).join(' / ');
   const best = (impl: string) => Math.max(...FORMS.map((f) => cellOf(impl, f, n) ?? 0));
   const tf = best('tfjs f32');
-  lines.push(`| ${n} | ${forms('f64')} | ${forms('f32')} | ${forms('f64 fma')} | ${forms('f32 fma')} | ${cell(plainOf('twin', n))} | ${cell(plainOf('plain', n))} | ${forms('tfjs f32')} | ${tf ? (best('f32') / tf).toFixed(2) : '—'} |`);
+  lines.push(
+    `| ${n} | ${forms('f64')} | ${forms('f32')} | ${forms('f64 fma')} | ${forms('f32 fma')} | ${cell(plainOf('twin', n))} | ${cell(plainOf('plain', n))} | ${forms('tfjs f32')} | ${tf ? (best('f32') / tf).toFixed(2) : '—'} |`,
+  );
 }
 lines.push('');
 const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.startupMs;
-lines.push(`Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import; TF.js wasm ${tfStart ?? '—'} ms from import.`);
+lines.push(
+  `Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import; TF.js wasm ${tfStart ?? '—'} ms from import.`,
+);
 const al = train.allocations;
-lines.push(`Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`);
+lines.push(
+  `Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`,
+);
 let threads: Record<string, { ratio: number; capacity?: { median: number }; ofCapacity?: { median: number } }> | undefined;
 try {
   threads = read('threads.json');
@@ -64,11 +89,15 @@ try {
   threads = undefined; // bench/threads.ts did not run
 }
 if (threads) {
-  const cells = ['batch32', 'batch256'].filter((b) => threads![b]).map((b) => {
-    const r = threads![b];
-    const share = r.ofCapacity ? `, ${(100 * r.ofCapacity.median).toFixed(0)}% of the machine's capacity of ${r.capacity!.median.toFixed(2)} measured beside it` : '';
-    return `batch ${b.slice(5)} ${r.ratio.toFixed(2)}×${share}`;
-  });
+  const cells = ['batch32', 'batch256']
+    .filter((b) => threads![b])
+    .map((b) => {
+      const r = threads![b];
+      const share = r.ofCapacity
+        ? `, ${(100 * r.ofCapacity.median).toFixed(0)}% of the machine's capacity of ${r.capacity!.median.toFixed(2)} measured beside it`
+        : '';
+      return `batch ${b.slice(5)} ${r.ratio.toFixed(2)}×${share}`;
+    });
   lines.push(`Threads (MNIST 784-128-10, adam, 2 threads ÷ 1): ${cells.join('; ')}.`);
 }
 const table = lines.join('\n');

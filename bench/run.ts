@@ -2,7 +2,15 @@
 // threads or heap state leaks into another's figures.
 import { spawnSync } from 'node:child_process';
 
-const scripts = ['bench/matmul.ts', 'bench/passes.ts', 'bench/train.ts', 'bench/startup.ts', 'bench/threads.ts', 'bench/peers/run-all.ts', 'bench/report.ts'];
+const scripts = [
+  'bench/matmul.ts',
+  'bench/passes.ts',
+  'bench/train.ts',
+  'bench/startup.ts',
+  'bench/threads.ts',
+  'bench/peers/run-all.ts',
+  'bench/report.ts',
+];
 // Node 20 has relaxed SIMD (the opt-in fma build) only behind a flag; later versions by default.
 const relaxed = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 for (const s of scripts) {

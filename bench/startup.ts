@@ -14,8 +14,13 @@ net.predict(new Float64Array(784));
 const t2 = performance.now();
 process.stdout.write(JSON.stringify({ importMs: t1 - t0, readyMs: t2 - t1, backend: net.backend }));
 `;
-const runs = Array.from({ length: 7 }, () => JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).stdout));
-const imp = median(runs.map((r) => r.importMs)), ready = median(runs.map((r) => r.readyMs));
-console.log(`start-up (median of 7 processes): import ${imp.toFixed(1)} ms; Network.create + first predict ${ready.toFixed(1)} ms (backend ${runs[0].backend}); total ${(imp + ready).toFixed(1)} ms`);
+const runs = Array.from({ length: 7 }, () =>
+  JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).stdout),
+);
+const imp = median(runs.map((r) => r.importMs)),
+  ready = median(runs.map((r) => r.readyMs));
+console.log(
+  `start-up (median of 7 processes): import ${imp.toFixed(1)} ms; Network.create + first predict ${ready.toFixed(1)} ms (backend ${runs[0].backend}); total ${(imp + ready).toFixed(1)} ms`,
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/startup.json', import.meta.url), JSON.stringify({ importMs: imp, readyMs: ready, runs }, null, 2) + '\n');

@@ -27,8 +27,14 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const d = loadMnist(8000, 2000);
 const data = { inputs: d.trainX, targets: d.trainY };
 const spec = {
-  inputs: PIXELS, layers: [{ units: 128, activation: 'relu' as const }, { units: CLASSES, activation: 'softmax' as const }],
-  loss: 'crossEntropy' as const, optimizer: { type: 'adam' as const, learningRate: 0.001 }, seed: 1,
+  inputs: PIXELS,
+  layers: [
+    { units: 128, activation: 'relu' as const },
+    { units: CLASSES, activation: 'softmax' as const },
+  ],
+  loss: 'crossEntropy' as const,
+  optimizer: { type: 'adam' as const, learningRate: 0.001 },
+  seed: 1,
 };
 
 /** CPU ms used by all processes (from /proc/stat), or undefined where there is none. */
@@ -49,7 +55,9 @@ let discarded = 0;
 /** One timed fit: seconds, or undefined when other processes disturbed it. */
 async function timedFit(batchSize: number, threads: number, epochs: number, x = data): Promise<{ s: number; loss: number } | undefined> {
   const net = await Network.create(spec);
-  const m0 = machineCpuMs(), o0 = ownCpuMs(), t = performance.now();
+  const m0 = machineCpuMs(),
+    o0 = ownCpuMs(),
+    t = performance.now();
   const h = await net.fit(x, { epochs, batchSize, threads });
   const ms = performance.now() - t;
   if (h.threads !== undefined && h.threads !== threads) throw new Error(`asked for ${threads} threads, got ${h.threads}`);
@@ -65,7 +73,9 @@ const probe = await capacityProbe();
 
 /** REPEATS undisturbed rounds (capacity, 1 thread, 2 threads), after one warm-up fit of each. */
 async function measure(batchSize: number, epochs: number, x = data) {
-  const runs: Record<number, number[]> = { 1: [], 2: [] }, loss: Record<number, number> = {}, capacity: number[] = [];
+  const runs: Record<number, number[]> = { 1: [], 2: [] },
+    loss: Record<number, number> = {},
+    capacity: number[] = [];
   for (const threads of THREADS) await timedFit(batchSize, threads, epochs, x); // warm-up
   for (let tries = 0; runs[1].length < REPEATS && tries < 5 * REPEATS; tries++) {
     const c = await probe.probe();
@@ -78,37 +88,66 @@ async function measure(batchSize: number, epochs: number, x = data) {
     });
     capacity.push(c.capacity);
   }
-  if (runs[1].length === 0) throw new Error('bench/threads: every round was disturbed by other processes; run it on an idle machine (or KEEP_DISTURBED=1)');
+  if (runs[1].length === 0)
+    throw new Error('bench/threads: every round was disturbed by other processes; run it on an idle machine (or KEEP_DISTURBED=1)');
   return { runs, loss, capacity };
 }
 
-const results: Record<string, unknown> = { node: process.version, cores: availableParallelism(), epochsPerFit: EPOCHS, repeats: REPEATS, loadAverageBefore: loadavg() };
+const results: Record<string, unknown> = {
+  node: process.version,
+  cores: availableParallelism(),
+  epochsPerFit: EPOCHS,
+  repeats: REPEATS,
+  loadAverageBefore: loadavg(),
+};
 const f = (v: number) => Math.round(v).toLocaleString('en-US');
-console.log(`threaded fit, MNIST 784-128-10 adam, 8,000 digits × ${EPOCHS} epochs per fit, median of ${REPEATS}, ${availableParallelism()} cores, Node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(
+  `threaded fit, MNIST 784-128-10 adam, 8,000 digits × ${EPOCHS} epochs per fit, median of ${REPEATS}, ${availableParallelism()} cores, Node ${process.version}, load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 const range = (v: number[], digits = 2) => `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`;
 for (const batch of BATCHES) {
   const { runs, loss, capacity } = await measure(batch, EPOCHS);
   const row: Record<string, unknown> = {};
-  for (const t of THREADS) row[`threads${t}`] = { samplesPerSec: median(runs[t].map((s) => (EPOCHS * 8000) / s)), runs: runs[t].map((s) => (EPOCHS * 8000) / s), lastEpochLoss: loss[t] };
-  const one = (row.threads1 as { samplesPerSec: number }).samplesPerSec, two = (row.threads2 as { samplesPerSec: number }).samplesPerSec;
+  for (const t of THREADS)
+    row[`threads${t}`] = {
+      samplesPerSec: median(runs[t].map((s) => (EPOCHS * 8000) / s)),
+      runs: runs[t].map((s) => (EPOCHS * 8000) / s),
+      lastEpochLoss: loss[t],
+    };
+  const one = (row.threads1 as { samplesPerSec: number }).samplesPerSec,
+    two = (row.threads2 as { samplesPerSec: number }).samplesPerSec;
   // Per round: the speed-up and its share of the capacity measured just before it.
-  const ratios = runs[1].map((s1, i) => s1 / runs[2][i]), shares = ratios.map((r, i) => r / capacity[i]);
+  const ratios = runs[1].map((s1, i) => s1 / runs[2][i]),
+    shares = ratios.map((r, i) => r / capacity[i]);
   row.ratio = two / one;
   row.ratios = ratios;
   row.capacity = { median: median(capacity), runs: capacity };
   row.ofCapacity = { median: median(shares), runs: shares };
   results[`batch${batch}`] = row;
-  console.log(`batch ${String(batch).padStart(4)}: 1 thread ${f(one)} samples/s, 2 threads ${f(two)} samples/s: ${(two / one).toFixed(2)}× (rounds ${range(ratios)}); ` +
-    `capacity ${median(capacity).toFixed(2)} (${range(capacity)}); speed-up / capacity ${(100 * median(shares)).toFixed(0)}% (${range(shares.map((v) => 100 * v), 0)}%)`);
+  console.log(
+    `batch ${String(batch).padStart(4)}: 1 thread ${f(one)} samples/s, 2 threads ${f(two)} samples/s: ${(two / one).toFixed(2)}× (rounds ${range(ratios)}); ` +
+      `capacity ${median(capacity).toFixed(2)} (${range(capacity)}); speed-up / capacity ${(100 * median(shares)).toFixed(0)}% (${range(
+        shares.map((v) => 100 * v),
+        0,
+      )}%)`,
+  );
 }
 // Fixed cost of a threaded fit (mirror network, worker start-up, shutdown): a fit of one batch.
 const tiny = { inputs: d.trainX.subarray(0, 32 * PIXELS), targets: d.trainY.subarray(0, 32 * CLASSES) };
 const { runs: one } = await measure(32, 1, tiny);
 await probe.close();
 results.startupMs = { threads1: median(one[1]) * 1000, threads2: median(one[2]) * 1000 };
-console.log(`a one-batch fit: 1 thread ${(median(one[1]) * 1000).toFixed(1)} ms, 2 threads ${(median(one[2]) * 1000).toFixed(1)} ms (worker start-up and shutdown)`);
+console.log(
+  `a one-batch fit: 1 thread ${(median(one[1]) * 1000).toFixed(1)} ms, 2 threads ${(median(one[2]) * 1000).toFixed(1)} ms (worker start-up and shutdown)`,
+);
 results.discardedFits = discarded;
 results.loadAverageAfter = loadavg();
-console.log(`${discarded} fit(s) discarded for other processes' CPU use; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(
+  `${discarded} fit(s) discarded for other processes' CPU use; load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/threads.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');

@@ -8,7 +8,10 @@ const backend = (process.argv[3] ?? 'auto') as 'auto' | 'wasm' | 'js';
 const d = loadMnist(8000, 2000);
 const net = await Network.create({
   inputs: PIXELS,
-  layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }],
+  layers: [
+    { units: 128, activation: 'relu' },
+    { units: CLASSES, activation: 'softmax' },
+  ],
   loss: 'crossEntropy',
   optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 },
   seed: 1,
@@ -28,13 +31,18 @@ function accuracy(): number {
 
 console.log(`backend: ${net.backend}; ${net.parameterCount} parameters; ${d.trainCount} train / ${d.testCount} test digits`);
 let last = performance.now();
-await net.fit({ inputs: d.trainX, targets: d.trainY }, {
-  epochs,
-  batchSize: 32,
-  onEpochEnd: (epoch, { loss }) => {
-    const now = performance.now();
-    const rate = d.trainCount / ((now - last) / 1000);
-    console.log(`epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  test accuracy ${(100 * accuracy()).toFixed(2)}%  ${Math.round(rate)} samples/s`);
-    last = performance.now();
+await net.fit(
+  { inputs: d.trainX, targets: d.trainY },
+  {
+    epochs,
+    batchSize: 32,
+    onEpochEnd: (epoch, { loss }) => {
+      const now = performance.now();
+      const rate = d.trainCount / ((now - last) / 1000);
+      console.log(
+        `epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  test accuracy ${(100 * accuracy()).toFixed(2)}%  ${Math.round(rate)} samples/s`,
+      );
+      last = performance.now();
+    },
   },
-});
+);

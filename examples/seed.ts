@@ -15,7 +15,15 @@ const net = await Network.create({
   loss: 'halfSquaredError',
   optimizer: { type: 'sgd', learningRate: 1 },
 });
-net.setWeights([{ weights: [[0.1, 0.8], [0.4, 0.6]] }, { weights: [[0.3, 0.9]] }]);
+net.setWeights([
+  {
+    weights: [
+      [0.1, 0.8],
+      [0.4, 0.6],
+    ],
+  },
+  { weights: [[0.3, 0.9]] },
+]);
 
 console.log(`backend: ${net.backend}`);
 console.log(`output before training: ${net.predict(x)[0]}`);

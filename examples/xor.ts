@@ -1,12 +1,20 @@
 // XOR with a tiny tanh network. Run: npx tsx examples/xor.ts
 import { Network } from 'backprop-wasm';
 
-const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const inputs = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
 const targets = [[0], [1], [1], [0]];
 
 const net = await Network.create({
   inputs: 2,
-  layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  layers: [
+    { units: 8, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ],
   loss: 'binaryCrossEntropy',
   optimizer: { type: 'sgd', learningRate: 0.5, momentum: 0.9 },
   seed: 3,

@@ -44,8 +44,14 @@ exports.${fn} = function ${fn}() {
   providers.${provider}(BASE64);
 };
 `;
-writeFileSync(resolve(dir, 'threads.cjs'), optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'));
-writeFileSync(resolve(dir, 'fma.cjs'), optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'));
+writeFileSync(
+  resolve(dir, 'threads.cjs'),
+  optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'),
+);
+writeFileSync(
+  resolve(dir, 'fma.cjs'),
+  optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'),
+);
 writeFileSync(resolve(dir, 'f32.cjs'), optIn('enableF32', 'provideF32', await bytes('f32-bytes.generated.js', 'F32_WASM_BASE64'), 'f32'));
 
 // Type declarations. tsc writes one .d.ts per module, the CLI's and the kernels' too; only those
@@ -70,7 +76,8 @@ const declarations = (d) => {
     if (e.isDirectory()) declarations(f);
     else if (e.name.endsWith('.d.ts') || e.name.endsWith('.d.cts')) {
       if (!reachable.has(f)) rmSync(f);
-      else if (e.name.endsWith('.d.ts')) writeFileSync(f.slice(0, -'.d.ts'.length) + '.d.cts', readFileSync(f, 'utf8').replace(relativeImports, '$1$2$3.cjs$2'));
+      else if (e.name.endsWith('.d.ts'))
+        writeFileSync(f.slice(0, -'.d.ts'.length) + '.d.cts', readFileSync(f, 'utf8').replace(relativeImports, '$1$2$3.cjs$2'));
     }
   }
 };

@@ -14,12 +14,15 @@ const inputs = ['assembly', 'src', 'scripts', 'asconfig.json', 'tsconfig.json', 
 function files(path) {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => (name.endsWith('.generated.ts') ? [] : files(join(path, name))));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => (name.endsWith('.generated.ts') ? [] : files(join(path, name))));
 }
 
 function inputsHash() {
   const hash = createHash('sha256');
-  for (const file of inputs.flatMap((p) => files(join(root, p)))) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file));
+  for (const file of inputs.flatMap((p) => files(join(root, p))))
+    hash.update(file.slice(root.length)).update('\0').update(readFileSync(file));
   return hash.digest('hex');
 }
 

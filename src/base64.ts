@@ -12,8 +12,10 @@ for (let i = 0; i < 64; i++) VALUES[CODES[i]] = i;
 const ascii = new TextDecoder('latin1');
 
 export function bytesToBase64(bytes: Uint8Array): string {
-  const n = bytes.length, out = new Uint8Array(Math.ceil(n / 3) * 4);
-  let i = 0, o = 0;
+  const n = bytes.length,
+    out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let i = 0,
+    o = 0;
   for (; i + 3 <= n; i += 3, o += 4) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     out[o] = CODES[v >>> 18];

@@ -20,9 +20,13 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
   checkKeys(options, ['monitor', 'patience', 'minDelta', 'restoreBest'], 'earlyStopping', 'INVALID_OPTION');
   const patience = options.patience ?? 0;
   const minDelta = options.minDelta ?? 0;
-  if (!Number.isSafeInteger(patience) || patience < 0) throw new BackpropError('INVALID_OPTION', 'earlyStopping.patience', 'a non-negative integer', patience);
-  if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new BackpropError('INVALID_OPTION', 'earlyStopping.minDelta', 'a number ≥ 0', minDelta);
-  let best = Infinity, wait = 0, bestWeights: LayerWeights[] | undefined;
+  if (!Number.isSafeInteger(patience) || patience < 0)
+    throw new BackpropError('INVALID_OPTION', 'earlyStopping.patience', 'a non-negative integer', patience);
+  if (typeof minDelta !== 'number' || !(minDelta >= 0))
+    throw new BackpropError('INVALID_OPTION', 'earlyStopping.minDelta', 'a number ≥ 0', minDelta);
+  let best = Infinity,
+    wait = 0,
+    bestWeights: LayerWeights[] | undefined;
   return {
     onTrainBegin() {
       best = Infinity;
@@ -32,7 +36,8 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
     onEpochEnd(_epoch, logs, control) {
       const key = options.monitor ?? (logs.valLoss !== undefined ? 'valLoss' : 'loss');
       const value = logs[key];
-      if (typeof value !== 'number') throw new BackpropError('INVALID_OPTION', 'earlyStopping.monitor', `one of ${Object.keys(logs).join(', ')}`, key);
+      if (typeof value !== 'number')
+        throw new BackpropError('INVALID_OPTION', 'earlyStopping.monitor', `one of ${Object.keys(logs).join(', ')}`, key);
       const score = /accuracy/i.test(key) ? -value : value; // lower is better
       if (score < best - minDelta) {
         best = score;

@@ -43,7 +43,9 @@ export class Core {
     this.cell = backend.precision === 'f32' ? 2 : 1;
     const padE = (this.padE = this.cell === 2 ? pad4 : pad);
     this.stateLen = stateBlocks(spec.optimizer.type) * padE(this.layout.size);
-    const state = padE(this.layout.size), counters = state + this.stateLen, grads = counters + padE(COUNTERS * this.cell);
+    const state = padE(this.layout.size),
+      counters = state + this.stateLen,
+      grads = counters + padE(COUNTERS * this.cell);
     this.offsets = { state, counters, grads, plan: grads + padE(this.layout.size) };
     // Model block: params | optimizer state | counters | gradients | plan. The first three persist.
     this.home = newHome(this.units(padE(this.layout.size) + this.stateLen + COUNTERS * this.cell));
@@ -65,7 +67,7 @@ export class Core {
   // evict this one then). Reading one while evicted is a bug in the caller: fail loudly rather
   // than hand out an offset into someone else's memory.
   private get model(): number {
-    if (this.home.model < 0) throw new Error('backprop internal error: a network\'s blocks were used while evicted (enter() first)');
+    if (this.home.model < 0) throw new Error("backprop internal error: a network's blocks were used while evicted (enter() first)");
     return this.home.model * this.cell;
   }
   /** f64 units that hold n elements. */
@@ -127,7 +129,8 @@ export class Core {
   }
   /** Optimizer state packed as blocks of exactly `size` values (no padding), for saving. */
   getState(): Float64Array {
-    const n = this.layout.size, blocks = this.stateLen / this.padE(n);
+    const n = this.layout.size,
+      blocks = this.stateLen / this.padE(n);
     const out = new Float64Array(blocks * n);
     for (let b = 0; b < blocks; b++) out.set(this.view(this.state + b * this.padE(n), n), b * n);
     return out;
@@ -221,12 +224,23 @@ export class Core {
     const take = (n: number) => ((at += padE(n)), at - padE(n));
     const o = spec.optimizer;
     const header: [number, number][] = [
-      [PLAN_FIELD.nLayers, spec.layers.length], [PLAN_FIELD.loss, LossKind[spec.loss]], [PLAN_FIELD.inputs, spec.inputs],
-      [PLAN_FIELD.x, take(cap * spec.inputs)], [PLAN_FIELD.y, take(cap * this.outputs)],
-      [PLAN_FIELD.d0, take(cap * widest)], [PLAN_FIELD.d1, take(cap * widest)],
-      [PLAN_FIELD.params, this.params], [PLAN_FIELD.grads, this.grads], [PLAN_FIELD.state, this.state], [PLAN_FIELD.nParams, layout.size],
-      [PLAN_FIELD.optimizer, Opt[o.type]], ...planFieldsOf(o).map(([field, v]): [number, number] => [PLAN_FIELD[field], v]),
-      [PLAN_FIELD.clipNorm, o.clipNorm], [PLAN_FIELD.clipValue, o.clipValue], [PLAN_FIELD.counters, this.counters], [PLAN_FIELD.metric, metricFor(spec.loss)],
+      [PLAN_FIELD.nLayers, spec.layers.length],
+      [PLAN_FIELD.loss, LossKind[spec.loss]],
+      [PLAN_FIELD.inputs, spec.inputs],
+      [PLAN_FIELD.x, take(cap * spec.inputs)],
+      [PLAN_FIELD.y, take(cap * this.outputs)],
+      [PLAN_FIELD.d0, take(cap * widest)],
+      [PLAN_FIELD.d1, take(cap * widest)],
+      [PLAN_FIELD.params, this.params],
+      [PLAN_FIELD.grads, this.grads],
+      [PLAN_FIELD.state, this.state],
+      [PLAN_FIELD.nParams, layout.size],
+      [PLAN_FIELD.optimizer, Opt[o.type]],
+      ...planFieldsOf(o).map(([field, v]): [number, number] => [PLAN_FIELD[field], v]),
+      [PLAN_FIELD.clipNorm, o.clipNorm],
+      [PLAN_FIELD.clipValue, o.clipValue],
+      [PLAN_FIELD.counters, this.counters],
+      [PLAN_FIELD.metric, metricFor(spec.loss)],
       // The fused one-sample step (assembly/fused.ts) does plain or momentum SGD and nothing else.
       [PLAN_FIELD.fusable, fusable(spec) ? 1 : 0],
       [PLAN_FIELD.snapshot, this.undoRoom ? take(this.offsets.grads) : -1], // room for trainStep's copy of params | state | counters
@@ -236,7 +250,8 @@ export class Core {
     h.fill(0, plan, plan + HEADER + LAYER * spec.layers.length);
     for (const [f, v] of header) h[plan + f] = v;
     spec.layers.forEach((l, i) => {
-      const t = layerAt(plan, i), s = layout.layers[i];
+      const t = layerAt(plan, i),
+        s = layout.layers[i];
       h[t + LAYER_FIELD.inputs] = l.inputs;
       h[t + LAYER_FIELD.units] = l.units;
       h[t + LAYER_FIELD.act] = Act[l.activation];
@@ -254,9 +269,10 @@ export class Core {
   private outOfMemory(e: unknown, rows: number, field: string): unknown {
     if (!(e instanceof OutOfMemory)) return e;
     const widest = Math.max(...this.spec.layers.map((l) => l.units));
-    const what = e.block === 'work'
-      ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.units(this.workSize(rows)) * 8)}`
-      : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes(this.units(this.offsets.plan + planSize(this.spec.layers.length) * this.cell) * 8)}`;
+    const what =
+      e.block === 'work'
+        ? `a batch of ${count(rows)} row${rows === 1 ? '' : 's'} × ${count(widest)} units (the widest layer), whose buffers need ${bytes(this.units(this.workSize(rows)) * 8)}`
+        : `a network of ${count(this.layout.size)} parameters, whose parameters, gradients and optimizer state need ${bytes(this.units(this.offsets.plan + planSize(this.spec.layers.length) * this.cell) * 8)}`;
     return new BackpropError('OUT_OF_MEMORY', field, `a size that fits in memory (${e.limit})`, words(what));
   }
 

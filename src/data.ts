@@ -54,7 +54,8 @@ function typedNumbers(v: ArrayLike<number>, n: number, field: string, copy: bool
 
 function notBigInts(v: ArrayLike<number>, field: string): string | undefined {
   const kind = kindOf.call(v);
-  if (kind === 'BigInt64Array' || kind === 'BigUint64Array') bad(field, 'numbers (a Float64Array or another typed array of numbers, not of BigInts)', v);
+  if (kind === 'BigInt64Array' || kind === 'BigUint64Array')
+    bad(field, 'numbers (a Float64Array or another typed array of numbers, not of BigInts)', v);
   return kind;
 }
 
@@ -71,7 +72,15 @@ function firstNonFinite(data: Float64Array, from: number, n: number): number {
  * Copies `width` numbers of one row (an array, or a typed array whose length was checked) into
  * out[at…], reading each element once; `first`, when given, is element 0 already read.
  */
-function copyRow(row: unknown, width: number, out: Float64Array, at: number, field: string, prefix: string, first?: { value: unknown }): void {
+function copyRow(
+  row: unknown,
+  width: number,
+  out: Float64Array,
+  at: number,
+  field: string,
+  prefix: string,
+  first?: { value: unknown },
+): void {
   if (isTyped(row)) {
     notBigInts(row, field + prefix);
     out.set(row as Float64Array, at); // its internal length (checked = width) and elements, not its properties
@@ -106,7 +115,12 @@ export function toRows(v: unknown, width: number, field: string, rows?: number, 
   } catch (e) {
     // A revoked Proxy or a throwing getter: the caller learns where, as for any other bad value.
     if (e instanceof BackpropError) throw e;
-    throw new BackpropError('INVALID_DATA', field, 'numbers that can be read', words(`reading them threw ${e instanceof Error ? e.name : 'a value'}`));
+    throw new BackpropError(
+      'INVALID_DATA',
+      field,
+      'numbers that can be read',
+      words(`reading them threw ${e instanceof Error ? e.name : 'a value'}`),
+    );
   }
 }
 
@@ -163,13 +177,31 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
  * `copy`: the rows are copied even where they could be viewed in place (read after an await).
  * `into`: where inputs and targets are copied (see Destination); targets are asked for as many rows as the inputs had.
  */
-export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number, fx: string, fy: string, loss?: Loss, copy = false, into?: { x: Destination; y: Destination }): { x: Rows; y: Rows } {
+export function toPairs(
+  x: unknown,
+  y: unknown,
+  inputs: number,
+  outputs: number,
+  fx: string,
+  fy: string,
+  loss?: Loss,
+  copy = false,
+  into?: { x: Destination; y: Destination },
+): { x: Rows; y: Rows } {
   const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
   const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, copy, into?.x);
   // Targets of another row count go to a copy of their own, refused below as before.
-  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, copy, into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)));
+  const yr = toRows(
+    y,
+    outputs,
+    fy,
+    xr.shape === 'flat' ? xr.rows : undefined,
+    copy,
+    into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)),
+  );
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
-  if (loss && LOSS_KINDS[loss].distributionTargets) checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
+  if (loss && LOSS_KINDS[loss].distributionTargets)
+    checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
   return { x: xr, y: yr };
 }
 
@@ -177,7 +209,13 @@ export function toPairs(x: unknown, y: unknown, inputs: number, outputs: number,
  * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
  * [2, 0, 0] or [-1, 2, 0] would train silently towards nonsense, so it is refused, naming the row.
  */
-export function checkDistributions(data: ArrayLike<number>, at: number, rows: number, width: number, rowField: (row: number) => string): void {
+export function checkDistributions(
+  data: ArrayLike<number>,
+  at: number,
+  rows: number,
+  width: number,
+  rowField: (row: number) => string,
+): void {
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < width; j++) {
@@ -185,7 +223,12 @@ export function checkDistributions(data: ArrayLike<number>, at: number, rows: nu
       if (v < 0) bad(`${rowField(r)}[${j}]`, "a probability ≥ 0 (loss 'crossEntropy' takes distributions as targets)", v);
       sum += v;
     }
-    if (Math.abs(sum - 1) > 1e-9) bad(rowField(r), "a row summing to 1 within 1e-9 (loss 'crossEntropy' takes distributions as targets)", words(`a row summing to ${sum}`));
+    if (Math.abs(sum - 1) > 1e-9)
+      bad(
+        rowField(r),
+        "a row summing to 1 within 1e-9 (loss 'crossEntropy' takes distributions as targets)",
+        words(`a row summing to ${sum}`),
+      );
   }
 }
 

@@ -5,9 +5,16 @@
 /** ln x for x > 0 (finite): x = m·2^e with m in [√½, √2), ln m = 2·atanh((m−1)/(m+1)). */
 export function ln(x: number): number {
   let e = 0;
-  while (x < Math.SQRT1_2) { x *= 2; e--; } // exact: scaling by 2
-  while (x >= Math.SQRT2) { x /= 2; e++; }
-  const s = (x - 1) / (x + 1), s2 = s * s;
+  while (x < Math.SQRT1_2) {
+    x *= 2;
+    e--;
+  } // exact: scaling by 2
+  while (x >= Math.SQRT2) {
+    x /= 2;
+    e++;
+  }
+  const s = (x - 1) / (x + 1),
+    s2 = s * s;
   let sum = 0;
   for (let k = 25; k >= 1; k -= 2) sum = sum * s2 + 1 / k; // |s| ≤ 0.172: s²¹² < 1e-18
   return 2 * s * sum + e * Math.LN2;
@@ -17,8 +24,12 @@ export function ln(x: number): number {
 export function cosTurns(t: number): number {
   let u = t < 0.5 ? t : 1 - t; // cos(2π(1−t)) = cos(2πt); 1 − t is exact here (Sterbenz)
   let sign = 1;
-  if (u > 0.25) { u = 0.5 - u; sign = -1; } // cos(π − x) = −cos x; exact
-  const x = 2 * Math.PI * u, x2 = x * x; // x in [0, π/2]
+  if (u > 0.25) {
+    u = 0.5 - u;
+    sign = -1;
+  } // cos(π − x) = −cos x; exact
+  const x = 2 * Math.PI * u,
+    x2 = x * x; // x in [0, π/2]
   let sum = 1;
   // cos x = 1 − x²/2!·(1 − x²/(3·4)·(1 − …)); the first dropped term, x²⁴/24!, is < 1e-19.
   for (let k = 22; k >= 2; k -= 2) sum = 1 - (x2 / (k * (k - 1))) * sum;
@@ -46,7 +57,8 @@ function powInt(b: number, n: number): number {
   return n < 0 ? 1 / r : r;
 }
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126, INV_SQRT_PI = 0.5641895835477563;
+const TWO_OVER_SQRT_PI = 1.1283791670955126,
+  INV_SQRT_PI = 0.5641895835477563;
 
 /**
  * erf x, from +, −, ×, ÷ and exp above, so the Wasm kernels (assembly/detmath.ts, the same
@@ -58,7 +70,8 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126, INV_SQRT_PI = 0.5641895835477563;
 export function erf(x: number): number {
   const t = Math.abs(x);
   if (!(t < 6)) return t === t ? (x < 0 ? -1 : 1) : x;
-  const t2 = t * t, e = exp(-t2);
+  const t2 = t * t,
+    e = exp(-t2);
   if (t < 2.5) {
     const u = 2 * t2;
     let s = 1;

@@ -1,4 +1,14 @@
-export type ErrorCode = 'INVALID_SPEC' | 'INVALID_DATA' | 'INVALID_OPTION' | 'INVALID_MODEL' | 'BACKEND_UNAVAILABLE' | 'DISPOSED' | 'DIVERGED' | 'OUT_OF_MEMORY' | 'SAVE_FAILED' | 'LOAD_FAILED';
+export type ErrorCode =
+  | 'INVALID_SPEC'
+  | 'INVALID_DATA'
+  | 'INVALID_OPTION'
+  | 'INVALID_MODEL'
+  | 'BACKEND_UNAVAILABLE'
+  | 'DISPOSED'
+  | 'DIVERGED'
+  | 'OUT_OF_MEMORY'
+  | 'SAVE_FAILED'
+  | 'LOAD_FAILED';
 
 const NOTHING = Symbol('nothing');
 
@@ -6,7 +16,12 @@ const NOTHING = Symbol('nothing');
 export class BackpropError extends Error {
   /** What was received, described in words ('' when not applicable). */
   readonly got: string;
-  constructor(readonly code: ErrorCode, readonly field: string, readonly expected: string, got: unknown = NOTHING) {
+  constructor(
+    readonly code: ErrorCode,
+    readonly field: string,
+    readonly expected: string,
+    got: unknown = NOTHING,
+  ) {
     const said = got === NOTHING ? '' : describe(got);
     super(`${field}: expected ${expected}${said ? `, got ${said}` : ''}`);
     this.name = 'BackpropError';

@@ -22,10 +22,16 @@ export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows:
   const outputs = core.outputs;
   const kind = metricFor(core.spec.loss);
   const k = core.backend.kernels;
-  let loss = 0, metric = 0;
+  let loss = 0,
+    metric = 0;
   for (let from = 0; from < rows; from += batchSize) {
     const n = Math.min(batchSize, rows - from);
-    core.load(x.subarray(from * inputs, (from + n) * inputs), y.subarray(from * outputs, (from + n) * outputs), Math.min(batchSize, rows), field);
+    core.load(
+      x.subarray(from * inputs, (from + n) * inputs),
+      y.subarray(from * outputs, (from + n) * outputs),
+      Math.min(batchSize, rows),
+      field,
+    );
     k.forward(core.plan, n, 0);
     loss += k.batchLoss(core.plan, n) * n;
     metric += k.metric(kind, n, outputs, core.outputAt, core.field(PLAN_FIELD.y));

@@ -27,7 +27,13 @@ export class ChunkScheduler {
   private chunk = 1;
   private sinceYield: number;
 
-  constructor(private readonly net: Network, private readonly run: FitRun, private readonly o: CheckedFit, private readonly control: Control, private readonly stop: FitStop) {
+  constructor(
+    private readonly net: Network,
+    private readonly run: FitRun,
+    private readonly o: CheckedFit,
+    private readonly control: Control,
+    private readonly stop: FitStop,
+  ) {
     const core = net.core;
     this.kind = metricFor(core.spec.loss);
     this.perBatchCallbacks = o.callbacks.some((c) => c.onBatchEnd);
@@ -66,7 +72,7 @@ export class ChunkScheduler {
     if (o.shuffle) net.rng.shuffle(perm);
     const sums = new Float64Array(3); // Σ loss·rows, Σ metric, rows seen
     let lr = 0;
-    for (let b0 = 0; b0 < batches && !stop.stopped; ) {
+    for (let b0 = 0; b0 < batches && !stop.stopped;) {
       if (o.signal?.aborted) {
         if (b0 === 0) net.rng.state = stream; // an aborted fit changes nothing but completed batches
         throw o.signal.reason ?? new Error('aborted');
@@ -77,8 +83,16 @@ export class ChunkScheduler {
       else core.enter(batchSize, 'options.batchSize'); // another network may have evicted this one while we awaited
       before.set(trainingCore.view(trainingCore.params, before.length));
       if (fixedRate) trainingCore.setField(PLAN_FIELD.lr, lr0); // a scheduled fit before may have left another
-      const chunkArgs: ChunkArgs = [block + at.x, block + at.y, block + at.perm, b0 * batchSize,
-        Math.min(count * batchSize, n - b0 * batchSize), batchSize, block + at.out + cell * 2 * b0, fixedRate ? -1 : block + at.lrs + cell * b0];
+      const chunkArgs: ChunkArgs = [
+        block + at.x,
+        block + at.y,
+        block + at.perm,
+        b0 * batchSize,
+        Math.min(count * batchSize, n - b0 * batchSize),
+        batchSize,
+        block + at.out + cell * 2 * b0,
+        fixedRate ? -1 : block + at.lrs + cell * b0,
+      ];
       const done = threaded ? threaded.train(...chunkArgs) : kernels.trainBatches(core.plan, ...chunkArgs);
       const elapsed = performance.now() - t0;
       const h = backend.heap();
@@ -87,7 +101,12 @@ export class ChunkScheduler {
       const bad = tally(h, out, b0, b0 + done, batchSize, n, sums);
       if (bad >= 0) {
         // A non-finite loss stops its batch before backward: the steps before it were finite.
-        throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`, h[out + 2 * bad]);
+        throw new BackpropError(
+          'DIVERGED',
+          'loss',
+          `a finite loss; training stopped at epoch ${epoch + 1} of ${o.epochs}, batch ${bad + 1} of ${batches}, and kept the last finite weights`,
+          h[out + 2 * bad],
+        );
       }
       if (done > 0) lr = lrs[b0 + done - 1];
       if (this.perBatchCallbacks) {
@@ -133,7 +152,12 @@ export class ChunkScheduler {
     const h = backend.heap();
     trainingCore.setField(PLAN_FIELD.diverged, 0);
     const loss = h[out + 2 * (b0 + last - 1)];
-    throw new BackpropError('DIVERGED', 'parameters', `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${this.o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`, words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`));
+    throw new BackpropError(
+      'DIVERGED',
+      'parameters',
+      `finite parameters and optimizer state after each update; training stopped at epoch ${epoch + 1} of ${this.o.epochs}, batch ${b0 + last} of ${batches}, and kept the last finite weights`,
+      words(`NaN or ±Infinity from that batch's update (loss before it: ${loss})`),
+    );
   }
 }
 
@@ -146,7 +170,9 @@ type ChunkArgs = [number, number, number, number, number, number, number, number
  * this loop costs little beside the step itself.
  */
 function tally(h: Float64Array, out: number, from: number, to: number, batchSize: number, n: number, sums: Float64Array): number {
-  let loss = sums[0], metric = sums[1], seen = sums[2];
+  let loss = sums[0],
+    metric = sums[1],
+    seen = sums[2];
   if (batchSize === 1) {
     // One-sample steps: 30 M per second for tiny networks, so even this loop shows (l·1 = l).
     for (let i = out + 2 * from, end = out + 2 * to; i < end; i += 2) {
@@ -171,4 +197,3 @@ function tally(h: Float64Array, out: number, from: number, to: number, batchSize
   sums[2] = seen;
   return -1;
 }
-

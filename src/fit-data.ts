@@ -97,7 +97,10 @@ export interface DataLayout {
 
 /** In elements: `cell` of them per f64 cell (2 in an f32 heap), values padded by `padE`. */
 function dataLayout(rows: number, inputs: number, outputs: number, batches: number, cell = 1, padE = pad): DataLayout {
-  const y = padE(rows * inputs), perm = y + padE(rows * outputs), out = perm + cell * pad(rows), lrs = out + cell * pad(2 * batches);
+  const y = padE(rows * inputs),
+    perm = y + padE(rows * outputs),
+    out = perm + cell * pad(rows),
+    lrs = out + cell * pad(2 * batches);
   return { x: 0, y, perm, out, lrs, size: lrs + cell * batches };
 }
 
@@ -110,10 +113,15 @@ function dataLayout(rows: number, inputs: number, outputs: number, batches: numb
  */
 export class DirectBlock {
   placed?: { block: number; at: DataLayout };
-  constructor(private net: Network, private batchSize: number, private signal?: AbortSignal) {}
+  constructor(
+    private net: Network,
+    private batchSize: number,
+    private signal?: AbortSignal,
+  ) {}
   readonly x = (rows: number): Float64Array | undefined => {
     if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
-    const { core } = this.net, backend = core.backend;
+    const { core } = this.net,
+      backend = core.backend;
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
     core.enter(batch, 'options.batchSize');
@@ -157,23 +165,46 @@ export interface FitRows {
  * (toPairs' copy): user code runs during awaits and could change the caller's arrays. The
  * training rows go into the heap before any await, unless `copyTraining` (threads are opened first).
  */
-export function fitRows(net: Network, data: FitData, options: FitOptions, validationSplit: number, copyTraining: boolean, into?: { x: Destination; y: Destination }): FitRows {
+export function fitRows(
+  net: Network,
+  data: FitData,
+  options: FitOptions,
+  validationSplit: number,
+  copyTraining: boolean,
+  into?: { x: Destination; y: Destination },
+): FitRows {
   const { inputs, outputs } = net;
   const loss = net.core.spec.loss;
   const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, copyTraining, into);
-  let x = all.x.data, y = all.y.data, n = all.x.rows;
+  let x = all.x.data,
+    y = all.y.data,
+    n = all.x.rows;
   const given = options.validationData; // read once
   if (given !== undefined) {
-    const v = toPairs(given?.inputs, given?.targets, inputs, outputs, 'options.validationData.inputs', 'options.validationData.targets', loss, true);
+    const v = toPairs(
+      given?.inputs,
+      given?.targets,
+      inputs,
+      outputs,
+      'options.validationData.inputs',
+      'options.validationData.targets',
+      loss,
+      true,
+    );
     return { x, y, rows: n, val: { x: v.x.data, y: v.y.data, rows: v.x.rows, field: 'options.validationData' } };
   }
   if (!(validationSplit > 0)) return { x, y, rows: n };
   const held = Math.floor(n * validationSplit);
-  if (held < 1 || held >= n) throw new BackpropError('INVALID_OPTION', 'options.validationSplit', `a fraction leaving ≥ 1 row on each side of ${n} rows`, validationSplit);
+  if (held < 1 || held >= n)
+    throw new BackpropError(
+      'INVALID_OPTION',
+      'options.validationSplit',
+      `a fraction leaving ≥ 1 row on each side of ${n} rows`,
+      validationSplit,
+    );
   const val = { x: x.slice((n - held) * inputs), y: y.slice((n - held) * outputs), rows: held, field: 'options.validationSplit' };
   n -= held;
   x = x.subarray(0, n * inputs);
   y = y.subarray(0, n * outputs);
   return { x, y, rows: n, val };
 }
-

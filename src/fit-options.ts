@@ -106,14 +106,35 @@ export interface CheckedFit {
 
 export function checkFit(o: FitOptions): CheckedFit {
   if (typeof o !== 'object' || o === null) bad('options', 'an object', o);
-  checkKeys(o, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'schedule', 'onEpochEnd', 'onBatchEnd', 'callbacks', 'signal', 'yieldEveryMs', 'threads'], 'options', 'INVALID_OPTION');
+  checkKeys(
+    o,
+    [
+      'epochs',
+      'batchSize',
+      'shuffle',
+      'validationSplit',
+      'validationData',
+      'schedule',
+      'onEpochEnd',
+      'onBatchEnd',
+      'callbacks',
+      'signal',
+      'yieldEveryMs',
+      'threads',
+    ],
+    'options',
+    'INVALID_OPTION',
+  );
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') bad('options.shuffle', 'true or false', o.shuffle);
-  for (const f of ['onEpochEnd', 'onBatchEnd'] as const) if (o[f] !== undefined && typeof o[f] !== 'function') bad(`options.${f}`, 'a function', o[f]);
+  for (const f of ['onEpochEnd', 'onBatchEnd'] as const)
+    if (o[f] !== undefined && typeof o[f] !== 'function') bad(`options.${f}`, 'a function', o[f]);
   const split = o.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) bad('options.validationSplit', 'a number in [0, 1)', o.validationSplit);
   if (split > 0 && o.validationData !== undefined) bad('options.validationSplit', 'validationSplit or validationData, not both', split);
-  if (o.callbacks !== undefined && (!Array.isArray(o.callbacks) || o.callbacks.some((c) => typeof c !== 'object' || c === null))) bad('options.callbacks', 'an array of callback objects', o.callbacks);
-  if (o.signal !== undefined && (typeof o.signal !== 'object' || o.signal === null || typeof o.signal.aborted !== 'boolean')) bad('options.signal', 'an AbortSignal', o.signal);
+  if (o.callbacks !== undefined && (!Array.isArray(o.callbacks) || o.callbacks.some((c) => typeof c !== 'object' || c === null)))
+    bad('options.callbacks', 'an array of callback objects', o.callbacks);
+  if (o.signal !== undefined && (typeof o.signal !== 'object' || o.signal === null || typeof o.signal.aborted !== 'boolean'))
+    bad('options.signal', 'an AbortSignal', o.signal);
   const yieldEveryMs = o.yieldEveryMs ?? 25;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) bad('options.yieldEveryMs', 'a number > 0', o.yieldEveryMs);
   checkSchedule(o.schedule);
@@ -142,10 +163,12 @@ function checkThreads(t: unknown): number | 'auto' {
 
 function checkSchedule(s: unknown): void {
   if (s === undefined || typeof s === 'function') return;
-  if (typeof s !== 'object' || s === null) return bad('options.schedule', "a function (epoch, step) => lr or { type: 'constant' | 'step' | 'exponential' | 'cosine', ... }", s);
+  if (typeof s !== 'object' || s === null)
+    return bad('options.schedule', "a function (epoch, step) => lr or { type: 'constant' | 'step' | 'exponential' | 'cosine', ... }", s);
   const o = s as Record<string, unknown>;
   const keys: Record<string, string[]> = { constant: [], step: ['every', 'factor'], exponential: ['rate'], cosine: ['minFactor'] };
-  if (typeof o.type !== 'string' || !(o.type in keys)) return bad('options.schedule.type', "'constant', 'step', 'exponential' or 'cosine'", o.type);
+  if (typeof o.type !== 'string' || !(o.type in keys))
+    return bad('options.schedule.type', "'constant', 'step', 'exponential' or 'cosine'", o.type);
   checkKeys(o, ['type', ...keys[o.type]], 'options.schedule', 'INVALID_OPTION');
   if (o.type === 'step') {
     positiveInt(o.every, 'options.schedule.every', 0);
@@ -158,24 +181,36 @@ function checkSchedule(s: unknown): void {
   };
   if (o.type === 'step') fraction('factor', true, 0);
   if (o.type === 'exponential') fraction('rate', true, 0);
-  if (o.type === 'cosine' && o.minFactor !== undefined && !(typeof o.minFactor === 'number' && o.minFactor >= 0 && o.minFactor <= 1)) bad('options.schedule.minFactor', 'a number in [0, 1]', o.minFactor);
+  if (o.type === 'cosine' && o.minFactor !== undefined && !(typeof o.minFactor === 'number' && o.minFactor >= 0 && o.minFactor <= 1))
+    bad('options.schedule.minFactor', 'a number in [0, 1]', o.minFactor);
 }
 
 /** The learning rate a schedule gives for one step. */
-export function scheduledRate(s: Schedule | undefined, lr0: number, epoch: number, step: number, stepsPerEpoch: number, totalSteps: number): number {
+export function scheduledRate(
+  s: Schedule | undefined,
+  lr0: number,
+  epoch: number,
+  step: number,
+  stepsPerEpoch: number,
+  totalSteps: number,
+): number {
   if (s === undefined) return lr0;
   if (typeof s === 'function') {
     const lr = s(epoch, step);
-    if (typeof lr !== 'number' || !(Number.isFinite(lr) && lr > 0)) bad('options.schedule', `a function returning a finite learning rate > 0 (epoch ${epoch}, step ${step})`, lr);
+    if (typeof lr !== 'number' || !(Number.isFinite(lr) && lr > 0))
+      bad('options.schedule', `a function returning a finite learning rate > 0 (epoch ${epoch}, step ${step})`, lr);
     return lr;
   }
   switch (s.type) {
-    case 'step': return lr0 * pow(s.factor, Math.floor(epoch / s.every));
-    case 'exponential': return lr0 * pow(s.rate, step / stepsPerEpoch);
+    case 'step':
+      return lr0 * pow(s.factor, Math.floor(epoch / s.every));
+    case 'exponential':
+      return lr0 * pow(s.rate, step / stepsPerEpoch);
     case 'cosine': {
       const m = s.minFactor ?? 0;
       return lr0 * (m + (1 - m) * 0.5 * (1 + cosTurns(step / totalSteps / 2)));
     }
-    default: return lr0;
+    default:
+      return lr0;
   }
 }

@@ -14,7 +14,15 @@ export function epochLogs(kind: number, sums: Float64Array, outputs: number, lr:
 }
 
 /** The end of a fit's epoch: validation and history (endEpoch), then the callbacks; false when one asked to stop. */
-export async function reportEpoch(net: Network, history: History, logs: Logs, val: FitRows['val'], epoch: number, callbacks: Callback[], control: Control): Promise<boolean> {
+export async function reportEpoch(
+  net: Network,
+  history: History,
+  logs: Logs,
+  val: FitRows['val'],
+  epoch: number,
+  callbacks: Callback[],
+  control: Control,
+): Promise<boolean> {
   endEpoch(net, history, logs, val);
   let goOn = true;
   for (const c of callbacks) if ((await c.onEpochEnd?.(epoch, logs, control)) === false) goOn = false;
@@ -24,7 +32,14 @@ export async function reportEpoch(net: Network, history: History, logs: Logs, va
 /** What a fit returns, empty: the loss and the metric beside it, their validation twins when validation rows exist. */
 export function newHistory(net: Network, validating: boolean, threads?: number): History {
   const { name, valName } = metricNames(net);
-  return { loss: [], [name]: [], lr: [], epochs: 0, ...(validating ? { valLoss: [], [valName]: [] } : {}), ...(threads !== undefined ? { threads } : {}) };
+  return {
+    loss: [],
+    [name]: [],
+    lr: [],
+    epochs: 0,
+    ...(validating ? { valLoss: [], [valName]: [] } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+  };
 }
 
 /** The end of an epoch, for every kind of fit: the validation figures into `logs`, then `logs` into the history. */

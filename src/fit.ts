@@ -29,7 +29,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
 
   const stop: FitStop = { stopped: false };
   const control: Control = { stop: () => void (stop.stopped = true), network: net };
-  const history = newHistory(net, val !== undefined, o.threads !== 1 ? threaded?.threads ?? 1 : undefined);
+  const history = newHistory(net, val !== undefined, o.threads !== 1 ? (threaded?.threads ?? 1) : undefined);
   try {
     if (!run.direct) {
       backend.values().set(x, block + at.x);

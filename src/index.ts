@@ -1,7 +1,21 @@
 export { Network, type CreateOptions } from './network.js';
 export type { LayerWeights } from './layer-weights.js';
 export { BackpropError, type ErrorCode } from './errors.js';
-export type { NetworkSpec, LayerSpec, OptimizerSpec, SgdSpec, AdamSpec, AdamWSpec, RmspropSpec, AdagradSpec, BackendChoice, Spec, Layer, Optimizer, DeepReadonly } from './spec.js';
+export type {
+  NetworkSpec,
+  LayerSpec,
+  OptimizerSpec,
+  SgdSpec,
+  AdamSpec,
+  AdamWSpec,
+  RmspropSpec,
+  AdagradSpec,
+  BackendChoice,
+  Spec,
+  Layer,
+  Optimizer,
+  DeepReadonly,
+} from './spec.js';
 export type { FitData, FitOptions, Logs, History, Callback, Control, Schedule } from './fit-options.js';
 export { earlyStopping, type EarlyStoppingOptions } from './callbacks.js';
 export type { Metrics } from './evaluate.js';

@@ -9,9 +9,12 @@ import { ACTIVATION_KINDS, type InitScheme } from './kinds/activations.js';
 /** The half-width of the uniform draw: variance 2/in (He), 1/in (LeCun) or 2/(in+out) (Glorot). */
 function initLimit(scheme: InitScheme, inputs: number, units: number): number {
   switch (scheme) {
-    case 'he': return Math.sqrt(6 / inputs);
-    case 'lecun': return Math.sqrt(3 / inputs);
-    case 'glorot': return Math.sqrt(6 / (inputs + units));
+    case 'he':
+      return Math.sqrt(6 / inputs);
+    case 'lecun':
+      return Math.sqrt(3 / inputs);
+    case 'glorot':
+      return Math.sqrt(6 / (inputs + units));
   }
 }
 

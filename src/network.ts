@@ -2,7 +2,16 @@
 import { selectBackend } from './backends/select.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { BackpropError, words } from './errors.js';
-import { normalizeSpec, optimizerSpec, checkKeys, frozenCopy, type NetworkSpec, type Spec, type BackendChoice, type DeepReadonly } from './spec.js';
+import {
+  normalizeSpec,
+  optimizerSpec,
+  checkKeys,
+  frozenCopy,
+  type NetworkSpec,
+  type Spec,
+  type BackendChoice,
+  type DeepReadonly,
+} from './spec.js';
 import { initParams } from './init.js';
 import { LOSS_KINDS, reportedMetric } from './kinds/losses.js';
 import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
@@ -49,11 +58,18 @@ function backendFor(options: CreateOptions, spec: Spec, specBackend?: unknown) {
 
 function checkCreateOptions(options: unknown): CreateOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new BackpropError('INVALID_OPTION', 'options', 'an object', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new BackpropError('INVALID_OPTION', 'options', 'an object', options);
   checkKeys(options, CREATE_OPTIONS, 'options', 'INVALID_OPTION');
   const o = options as CreateOptions;
   if (o.fma !== undefined && typeof o.fma !== 'boolean') throw new BackpropError('INVALID_OPTION', 'options.fma', 'true or false', o.fma);
-  if (o.fma && o.wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'options.fma', "false when options.wasm is given (fma selects backprop's own fma module)", o.fma);
+  if (o.fma && o.wasm !== undefined)
+    throw new BackpropError(
+      'INVALID_OPTION',
+      'options.fma',
+      "false when options.wasm is given (fma selects backprop's own fma module)",
+      o.fma,
+    );
   return o;
 }
 
@@ -75,7 +91,9 @@ export class Network {
   /** Creates a network from a spec; the backend is chosen (and compiled) here, once. */
   static async create(spec: NetworkSpec | DatasetSpec, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
-    const fromData = isDataset((spec as { inputs?: unknown })?.inputs) ? (spec as DatasetSpec).inputs.networkSpec(spec as DatasetSpec) : undefined;
+    const fromData = isDataset((spec as { inputs?: unknown })?.inputs)
+      ? (spec as DatasetSpec).inputs.networkSpec(spec as DatasetSpec)
+      : undefined;
     const s = normalizeSpec(fromData ? fromData.spec : spec);
     const be = await backendFor(o, s, spec.backend);
     const net = new Network(new Core(be, s));
@@ -88,7 +106,14 @@ export class Network {
   static async fromJSON(model: ModelJSON | string | unknown, options?: CreateOptions): Promise<Network> {
     const o = checkCreateOptions(options);
     const m = parseModel(model);
-    const pre = m.preprocessing === undefined ? undefined : (await import('./dataset/json.js')).parsePreprocessing(m.preprocessing, m.spec.inputs, m.spec.layers[m.spec.layers.length - 1].units);
+    const pre =
+      m.preprocessing === undefined
+        ? undefined
+        : (await import('./dataset/json.js')).parsePreprocessing(
+            m.preprocessing,
+            m.spec.inputs,
+            m.spec.layers[m.spec.layers.length - 1].units,
+          );
     const net = new Network(new Core(await backendFor(o, m.spec), m.spec, 'model.spec.layers'));
     net.preprocessing = pre;
     const c = net.core;
@@ -242,9 +267,16 @@ export class Network {
   predictClass(x: Sample | Record<string, unknown>): string | number;
   predictClass(x: ArrayLike<number>[] | Record<string, unknown>[]): (string | number)[];
   predictClass(x: Float64Array | Float32Array, rows: number): (string | number)[];
-  predictClass(x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[], rows?: number): string | number | (string | number)[] {
+  predictClass(
+    x: Sample | Batch | Record<string, unknown> | Record<string, unknown>[],
+    rows?: number,
+  ): string | number | (string | number)[] {
     const out = (this.predict as (x: unknown, rows?: number) => Float64Array | Float64Array[]).call(this, x, rows);
-    const classes = classesOf(Array.isArray(out) ? Float64Array.from(out.flatMap((o) => Array.from(o))) : out, this.outputs, this.preprocessing);
+    const classes = classesOf(
+      Array.isArray(out) ? Float64Array.from(out.flatMap((o) => Array.from(o))) : out,
+      this.outputs,
+      this.preprocessing,
+    );
     return rows === undefined && !Array.isArray(out) ? classes[0] : classes;
   }
 
@@ -270,7 +302,13 @@ export class Network {
    */
   trace(x: Sample | Batch, y?: Sample | Batch): Trace {
     this.alive();
-    if (this.core.spec.precision === 'f32') throw new BackpropError('INVALID_SPEC', 'precision', "'f64' for trace() (it replays the passes in the f64 TypeScript reference)", 'f32');
+    if (this.core.spec.precision === 'f32')
+      throw new BackpropError(
+        'INVALID_SPEC',
+        'precision',
+        "'f64' for trace() (it replays the passes in the f64 TypeScript reference)",
+        'f32',
+      );
     return traceNetwork(this, x, y);
   }
 
@@ -284,7 +322,12 @@ export class Network {
       // state and counters as before the call).
       if (this.core.field(PLAN_FIELD.diverged) !== 0) {
         this.core.setField(PLAN_FIELD.diverged, 0);
-        throw new BackpropError('DIVERGED', 'parameters', 'finite parameters and optimizer state after the update (parameters left unchanged)', words('NaN or ±Infinity from the update'));
+        throw new BackpropError(
+          'DIVERGED',
+          'parameters',
+          'finite parameters and optimizer state after the update (parameters left unchanged)',
+          words('NaN or ±Infinity from the update'),
+        );
       }
       throw new BackpropError('DIVERGED', 'loss', 'a finite loss (parameters left unchanged)', loss);
     }
@@ -307,7 +350,14 @@ export class Network {
     if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) {
       if (this.core.spec.precision === 'f32') {
         const field = o.classWeights !== undefined ? 'options.classWeights' : 'options.sampleWeights';
-        return Promise.reject(new BackpropError('INVALID_OPTION', field, "no weights for an f32 network (weighted fits run in f64 only so far)", words('weights')));
+        return Promise.reject(
+          new BackpropError(
+            'INVALID_OPTION',
+            field,
+            'no weights for an f32 network (weighted fits run in f64 only so far)',
+            words('weights'),
+          ),
+        );
       }
       return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
     }
@@ -324,7 +374,8 @@ export class Network {
     const d = data as FitData;
     const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
     const batchSize = options?.batchSize ?? 256;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
     return evaluateRows(this.core, x.data, y.data, x.rows, batchSize, 'options.batchSize');
   }
 
@@ -363,7 +414,14 @@ export class Network {
     return {
       format: FORMAT,
       version: f32 ? VERSION_F32 : VERSION,
-      spec: { inputs, loss, optimizer: optimizerSpec(optimizer), seed, layers: layers.map(({ inputs: _, ...l }) => l), ...(f32 ? { precision } : {}) },
+      spec: {
+        inputs,
+        loss,
+        optimizer: optimizerSpec(optimizer),
+        seed,
+        layers: layers.map(({ inputs: _, ...l }) => l),
+        ...(f32 ? { precision } : {}),
+      },
       params: params instanceof Float64Array ? encodeF64(params) : encodeF32(params),
       state: f32 ? encodeF32(Float32Array.from(c.getState())) : encodeF64(c.getState()),
       counters: Array.from(c.countersView()),
@@ -394,10 +452,18 @@ export class Network {
 
   private loadSample(x: unknown, y: unknown): boolean {
     if (!this.loadInput(x)) return false;
-    const v = this.core.backend.values(), y0 = this.core.field(PLAN_FIELD.y);
+    const v = this.core.backend.values(),
+      y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
     // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
-    if (LOSS_KINDS[this.core.spec.loss].distributionTargets) checkDistributions(this.core.cell === 2 ? (y as ArrayLike<number>) : v, this.core.cell === 2 ? 0 : y0, 1, this.outputs, () => 'targets');
+    if (LOSS_KINDS[this.core.spec.loss].distributionTargets)
+      checkDistributions(
+        this.core.cell === 2 ? (y as ArrayLike<number>) : v,
+        this.core.cell === 2 ? 0 : y0,
+        1,
+        this.outputs,
+        () => 'targets',
+      );
     return true;
   }
 

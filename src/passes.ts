@@ -16,7 +16,14 @@ export function forward(k: Kernels, h: Float64Array, plan: number, rows: number,
   let input = h[plan + PLAN_FIELD.x];
   for (let l = 0; l < h[plan + PLAN_FIELD.nLayers]; l++) {
     const t = layerAt(plan, l);
-    const [inputs, units, z, a, b, rate] = [h[t + LAYER_FIELD.inputs], h[t + LAYER_FIELD.units], h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.b], h[t + LAYER_FIELD.dropout]];
+    const [inputs, units, z, a, b, rate] = [
+      h[t + LAYER_FIELD.inputs],
+      h[t + LAYER_FIELD.units],
+      h[t + LAYER_FIELD.z],
+      h[t + LAYER_FIELD.a],
+      h[t + LAYER_FIELD.b],
+      h[t + LAYER_FIELD.dropout],
+    ];
     k.gemmABt(rows, units, inputs, input, h[t + LAYER_FIELD.w], z, 0);
     if (b >= 0) k.addBias(rows, units, b, z);
     k.activate(h[t + LAYER_FIELD.act], rows, units, z, a);
@@ -32,10 +39,18 @@ export function batchLoss(k: Kernels, h: Float64Array, plan: number, rows: numbe
   plan /= per;
   const layers = h[plan + PLAN_FIELD.nLayers];
   const out = layerAt(plan, layers - 1);
-  let s = k.loss(h[plan + PLAN_FIELD.loss], rows, h[out + LAYER_FIELD.units], h[out + LAYER_FIELD.z], h[out + LAYER_FIELD.a], h[plan + PLAN_FIELD.y]);
+  let s = k.loss(
+    h[plan + PLAN_FIELD.loss],
+    rows,
+    h[out + LAYER_FIELD.units],
+    h[out + LAYER_FIELD.z],
+    h[out + LAYER_FIELD.a],
+    h[plan + PLAN_FIELD.y],
+  );
   for (let l = 0; l < layers; l++) {
     const t = layerAt(plan, l);
-    if (h[t + LAYER_FIELD.l2] > 0) s += 0.5 * h[t + LAYER_FIELD.l2] * k.sumSquares(h[t + LAYER_FIELD.units] * h[t + LAYER_FIELD.inputs], h[t + LAYER_FIELD.w]);
+    if (h[t + LAYER_FIELD.l2] > 0)
+      s += 0.5 * h[t + LAYER_FIELD.l2] * k.sumSquares(h[t + LAYER_FIELD.units] * h[t + LAYER_FIELD.inputs], h[t + LAYER_FIELD.w]);
   }
   return s;
 }
@@ -49,10 +64,17 @@ export function backward(k: Kernels, h: Float64Array, plan: number, rows: number
   let [dz, spare] = [h[plan + PLAN_FIELD.d0], h[plan + PLAN_FIELD.d1]];
   const out = layerAt(plan, last);
   k.lossBackward(lossKind, rows, h[out + LAYER_FIELD.units], h[out + LAYER_FIELD.a], h[plan + PLAN_FIELD.y], dz);
-  if (!fusedWithOutput(lossKind)) k.activateBackward(h[out + LAYER_FIELD.act], rows, h[out + LAYER_FIELD.units], h[out + LAYER_FIELD.z], h[out + LAYER_FIELD.a], dz, dz);
+  if (!fusedWithOutput(lossKind))
+    k.activateBackward(h[out + LAYER_FIELD.act], rows, h[out + LAYER_FIELD.units], h[out + LAYER_FIELD.z], h[out + LAYER_FIELD.a], dz, dz);
   for (let l = last; l >= 0; l--) {
     const t = layerAt(plan, l);
-    const [inputs, units, w, b, l2] = [h[t + LAYER_FIELD.inputs], h[t + LAYER_FIELD.units], h[t + LAYER_FIELD.w], h[t + LAYER_FIELD.b], h[t + LAYER_FIELD.l2]];
+    const [inputs, units, w, b, l2] = [
+      h[t + LAYER_FIELD.inputs],
+      h[t + LAYER_FIELD.units],
+      h[t + LAYER_FIELD.w],
+      h[t + LAYER_FIELD.b],
+      h[t + LAYER_FIELD.l2],
+    ];
     const prev = layerAt(plan, l - 1);
     k.gemmAtB(units, inputs, rows, dz, l > 0 ? h[prev + LAYER_FIELD.a] : h[plan + PLAN_FIELD.x], w + toGrad, 0);
     if (l2 > 0) k.axpy(units * inputs, l2, w, w + toGrad);
@@ -71,13 +93,26 @@ const stateStride = (n: number, per: number) => (per === 1 ? pad(n) : n + ((4 - 
 /** One optimizer's kernel over the parameter block P, gradients G and state S, its hyper-parameters read from the plan. */
 type Update = (k: Kernels, h: Float64Array, plan: number, n: number, p: number, g: number, s: number, t: number, per: number) => number;
 const adamUpdate: Update = (k, h, plan, n, p, g, s, t, per) =>
-  k.adam(n, p, g, s, s + stateStride(n, per), h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.decay2], h[plan + PLAN_FIELD.eps], t, h[plan + PLAN_FIELD.weightDecay]);
+  k.adam(
+    n,
+    p,
+    g,
+    s,
+    s + stateStride(n, per),
+    h[plan + PLAN_FIELD.lr],
+    h[plan + PLAN_FIELD.decay1],
+    h[plan + PLAN_FIELD.decay2],
+    h[plan + PLAN_FIELD.eps],
+    t,
+    h[plan + PLAN_FIELD.weightDecay],
+  );
 /** Keyed by name (a missing optimizer does not compile); assembly/network.ts optimize() is its Wasm twin. */
 const UPDATES = {
   sgd: (k, h, plan, n, p, g, s) => k.sgd(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.nesterov]),
   adam: adamUpdate,
   adamw: adamUpdate,
-  rmsprop: (k, h, plan, n, p, g, s) => k.rmsprop(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.eps]),
+  rmsprop: (k, h, plan, n, p, g, s) =>
+    k.rmsprop(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.decay1], h[plan + PLAN_FIELD.eps]),
   adagrad: (k, h, plan, n, p, g, s) => k.adagrad(n, p, g, s, h[plan + PLAN_FIELD.lr], h[plan + PLAN_FIELD.eps]),
 } satisfies Record<OptimizerName, Update>;
 
@@ -91,7 +126,8 @@ export function step(k: Kernels, h: Float64Array, plan: number, per = 1): number
   }
   if (h[plan + PLAN_FIELD.clipValue] > 0) k.clipValue(n, g, h[plan + PLAN_FIELD.clipValue]);
   const t = (h[h[plan + PLAN_FIELD.counters] / per] += 1);
-  const kind = h[plan + PLAN_FIELD.optimizer], name = OPTIMIZER_BY_CODE[kind];
+  const kind = h[plan + PLAN_FIELD.optimizer],
+    name = OPTIMIZER_BY_CODE[kind];
   const bad = name === undefined ? unknownKind('optimizer', kind) : UPDATES[name](k, h, plan, n, p, g, s, t, per);
   if (bad) h[plan + PLAN_FIELD.diverged] = 1;
   return bad;
@@ -121,7 +157,9 @@ export function trainStep(k: Kernels, h: Float64Array, plan: number, rows: numbe
 export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows: number, per = 1): number {
   // In f64 cells (an f32 heap's params, state and snapshot start 8-byte aligned; the copy is bytewise).
   const at = plan / per;
-  const p = h[at + PLAN_FIELD.params] / per, len = h[at + PLAN_FIELD.counters] / per + 2 - p, snap = h[at + PLAN_FIELD.snapshot] / per;
+  const p = h[at + PLAN_FIELD.params] / per,
+    len = h[at + PLAN_FIELD.counters] / per + 2 - p,
+    snap = h[at + PLAN_FIELD.snapshot] / per;
   if (snap >= 0) h.copyWithin(snap, p, p + len); // −1: no room asked for (Core.withUndoRoom)
   const l = trainStep(k, h, plan, rows, per);
   if (!updateFailed) return l;
@@ -129,8 +167,20 @@ export function trainStepOrUndo(k: Kernels, h: Float64Array, plan: number, rows:
   return NaN; // with PLAN_FIELD.diverged set: the update, not the loss, was not finite
 }
 
-export function trainBatches(k: Kernels, h: Float64Array, plan: number, dataX: number, dataY: number, perm: number,
-  start: number, count: number, batchSize: number, out: number, lrs: number, per = 1): number {
+export function trainBatches(
+  k: Kernels,
+  h: Float64Array,
+  plan: number,
+  dataX: number,
+  dataY: number,
+  perm: number,
+  start: number,
+  count: number,
+  batchSize: number,
+  out: number,
+  lrs: number,
+  per = 1,
+): number {
   const first = plan;
   plan /= per;
   [out, lrs] = [out / per, lrs / per];

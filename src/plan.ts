@@ -3,13 +3,26 @@
 // written: scripts/kinds.ts generates assembly/plan.generated.ts from them (PLAN_FIELD.nLayers →
 // N_LAYERS, LAYER_FIELD.units → L_UNITS) before asc runs.
 export const PLAN_FIELD = {
-  nLayers: 0, loss: 1, inputs: 2, x: 3, y: 4, d0: 5, d1: 6, params: 7, grads: 8, state: 9,
-  nParams: 10, optimizer: 11, lr: 12,
+  nLayers: 0,
+  loss: 1,
+  inputs: 2,
+  x: 3,
+  y: 4,
+  d0: 5,
+  d1: 6,
+  params: 7,
+  grads: 8,
+  state: 9,
+  nParams: 10,
+  optimizer: 11,
+  lr: 12,
   decay1: 13, // the first decay rate: sgd's momentum, adam's β1, rmsprop's ρ
   nesterov: 14,
   decay2: 15, // adam's β2
   eps: 16,
-  weightDecay: 17, clipNorm: 18, clipValue: 19,
+  weightDecay: 17,
+  clipNorm: 18,
+  clipValue: 19,
   counters: 20, // offset of [optimizer step t, dropout stream]
   metric: 21,
   fusable: 22, // 1 when one-sample steps may take the fused path (assembly/fused.ts)

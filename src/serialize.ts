@@ -20,7 +20,11 @@ export const VERSION_F32 = 3;
 export interface ModelJSON {
   format: typeof FORMAT;
   version: number;
-  spec: Omit<ResolvedSpec, 'layers' | 'optimizer' | 'precision'> & { optimizer: OptimizerSpec; layers: Omit<ResolvedLayer, 'inputs'>[]; precision?: Precision };
+  spec: Omit<ResolvedSpec, 'layers' | 'optimizer' | 'precision'> & {
+    optimizer: OptimizerSpec;
+    layers: Omit<ResolvedLayer, 'inputs'>[];
+    precision?: Precision;
+  };
   params: string;
   /** Optimizer state: 1 block (sgd velocity, rmsprop/adagrad accumulators) or 2 (adam moments) of params' size. */
   state: string;
@@ -38,7 +42,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 function littleEndianBytes(a: Float64Array | Float32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const width = a.BYTES_PER_ELEMENT;
-  const bytes = new Uint8Array(a.length * width), dv = new DataView(bytes.buffer);
+  const bytes = new Uint8Array(a.length * width),
+    dv = new DataView(bytes.buffer);
   a.forEach((v, i) => (width === 8 ? dv.setFloat64(i * 8, v, true) : dv.setFloat32(i * 4, v, true)));
   return bytes;
 }
@@ -58,14 +63,17 @@ const invalid = (field: string, expected: string, got?: unknown): never => {
 
 /** Decodes exactly `count` values of `width` bytes (8: f64, 4: f32), checking the length before allocating anything. */
 function decodeValues<T extends Float64Array | Float32Array>(s: unknown, count: number, field: string, make: (n: number) => T): T {
-  const width = make(0).BYTES_PER_ELEMENT, type = width === 8 ? 'f64' : 'f32';
+  const width = make(0).BYTES_PER_ELEMENT,
+    type = width === 8 ? 'f64' : 'f32';
   if (typeof s !== 'string') invalid(field, 'a base64 string', s);
   const str = s as string;
   const expectedChars = Math.ceil((count * width) / 3) * 4;
-  if (str.length !== expectedChars) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
+  if (str.length !== expectedChars)
+    invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${str.length} characters`));
   const bytes = base64ToBytes(str);
   if (bytes === null) return invalid(field, 'valid base64', words('invalid characters'));
-  if (bytes.length !== count * width) invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
+  if (bytes.length !== count * width)
+    invalid(field, `${count} ${type} values (${expectedChars} base64 characters)`, words(`${bytes.length} bytes after decoding`));
   const out = make(count);
   if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
   else {
@@ -109,11 +117,21 @@ export function parseModel(input: unknown): Decoded {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return invalid('model', 'an object from toJSON()', m);
   const o = m as Record<string, unknown>;
   if (o.format !== FORMAT) invalid('model.format', `'${FORMAT}'`, o.format);
-  if (o.version !== 1 && o.version !== VERSION && o.version !== VERSION_F32) invalid('model.version', `1, ${VERSION} or ${VERSION_F32} (this build reads format versions 1 to ${VERSION_F32})`, o.version);
+  if (o.version !== 1 && o.version !== VERSION && o.version !== VERSION_F32)
+    invalid('model.version', `1, ${VERSION} or ${VERSION_F32} (this build reads format versions 1 to ${VERSION_F32})`, o.version);
   if ((o.version as number) < VERSION_F32 && typeof o.spec === 'object' && o.spec !== null && Object.hasOwn(o.spec, 'precision')) {
-    invalid('model.spec.precision', `no precision in a version ${o.version as number} file (precision came with version ${VERSION_F32})`, (o.spec as Record<string, unknown>).precision);
+    invalid(
+      'model.spec.precision',
+      `no precision in a version ${o.version as number} file (precision came with version ${VERSION_F32})`,
+      (o.spec as Record<string, unknown>).precision,
+    );
   }
-  checkKeys(o, ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])], 'model', 'INVALID_MODEL');
+  checkKeys(
+    o,
+    ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', ...(o.version === 1 ? [] : ['preprocessing'])],
+    'model',
+    'INVALID_MODEL',
+  );
   let spec: ResolvedSpec;
   try {
     spec = normalizeSpec(o.spec, 'file');
@@ -121,7 +139,8 @@ export function parseModel(input: unknown): Decoded {
     if (e instanceof BackpropError) throw e.within('INVALID_MODEL', 'model.spec');
     throw e;
   }
-  if (!Number.isInteger(o.rng) || (o.rng as number) < 0 || (o.rng as number) > 0xffffffff) invalid('model.rng', 'an integer in [0, 2³²)', o.rng);
+  if (!Number.isInteger(o.rng) || (o.rng as number) < 0 || (o.rng as number) > 0xffffffff)
+    invalid('model.rng', 'an integer in [0, 2³²)', o.rng);
   const c = o.counters;
   const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!Array.isArray(c) || c.length !== 2 || !isCount(c[0]) || !isCount(c[1]) || c[1] > 0xffffffff) {

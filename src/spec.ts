@@ -127,7 +127,11 @@ export type Layer = ResolvedLayer;
 export type Optimizer = ResolvedOptimizer;
 
 /** T with every property, at every depth, read-only (what `net.spec` returns). */
-export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** A deep copy of a normalized spec, frozen at every level. */
 export function frozenCopy(spec: ResolvedSpec): DeepReadonly<ResolvedSpec> {
@@ -151,15 +155,23 @@ const fail = (field: string, expected: string, got: unknown): never => {
 
 export function checkKeys(o: object, allowed: readonly string[], field: string, code: ErrorCode = 'INVALID_SPEC'): void {
   for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) throw new BackpropError(code, field ? `${field}.${key}` : key, `one of the options ${allowed.join(', ')}`, words('an unknown option'));
+    if (!allowed.includes(key))
+      throw new BackpropError(
+        code,
+        field ? `${field}.${key}` : key,
+        `one of the options ${allowed.join(', ')}`,
+        words('an unknown option'),
+      );
   }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const positiveInt = (v: unknown, field: string) =>
-  (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : fail(field, 'a positive integer', v));
+  Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : fail(field, 'a positive integer', v);
 const finite = (v: unknown, field: string, min = -Infinity) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fail(field, min > -Infinity ? `a finite number ≥ ${min}` : 'a finite number', v);
+  typeof v === 'number' && Number.isFinite(v) && v >= min
+    ? v
+    : fail(field, min > -Infinity ? `a finite number ≥ ${min}` : 'a finite number', v);
 
 /** The output activation a loss implies when the user names none. */
 function defaultOutput(loss: Loss): Activation {
@@ -175,7 +187,8 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   const s = input as Record<string, unknown>;
   // Create options, not spec fields: a module in the spec was silently ignored.
   if (Object.hasOwn(s, 'wasm')) fail('wasm', 'no wasm in the spec (a create option: Network.create(spec, { wasm }))', s.wasm);
-  if (Object.hasOwn(s, 'backend') && from === 'file') fail('backend', 'no backend in a model file (the caller chooses it: fromJSON(model, { backend }))', s.backend);
+  if (Object.hasOwn(s, 'backend') && from === 'file')
+    fail('backend', 'no backend in a model file (the caller chooses it: fromJSON(model, { backend }))', s.backend);
   checkKeys(s, ['inputs', 'layers', 'loss', 'optimizer', 'l2', 'seed', 'backend', 'precision'], '');
   const precision = (s.precision ?? 'f64') as Precision;
   if (!PRECISIONS.includes(precision)) fail('precision', "'f64' or 'f32'", s.precision);
@@ -205,7 +218,14 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
     const dropout = o.dropout === undefined ? 0 : finite(o.dropout, `${f}.dropout`, 0);
     if (dropout >= 1) fail(`${f}.dropout`, 'a rate in [0, 1)', dropout);
     if (dropout > 0 && last) fail(`${f}.dropout`, '0 on the output layer (dropout applies to hidden layers)', dropout);
-    const layer = { inputs: width, units, activation, bias: o.bias !== false, l2: o.l2 === undefined ? l2 : finite(o.l2, `${f}.l2`, 0), dropout };
+    const layer = {
+      inputs: width,
+      units,
+      activation,
+      bias: o.bias !== false,
+      l2: o.l2 === undefined ? l2 : finite(o.l2, `${f}.l2`, 0),
+      dropout,
+    };
     width = units;
     return layer;
   });
@@ -214,7 +234,8 @@ export function normalizeSpec(input: unknown, from: 'create' | 'file' = 'create'
   const out = layers[layers.length - 1];
   // A fused loss computes dL/dZ from logits: its output activation is part of it.
   const fusedOutput = LOSS_KINDS[loss].fused ? LOSS_KINDS[loss].output : undefined;
-  if (fusedOutput && out.activation !== fusedOutput) fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
+  if (fusedOutput && out.activation !== fusedOutput)
+    fail(`layers[${layers.length - 1}].activation`, `'${fusedOutput}' with loss '${loss}'`, out.activation);
   const minOutputs = LOSS_KINDS[loss].minOutputs;
   if (out.units < minOutputs) fail(`layers[${layers.length - 1}].units`, `at least ${minOutputs} with loss '${loss}'`, out.units);
   return { inputs, layers, loss, optimizer: normalizeOptimizer(s.optimizer), seed: normalizeSeed(s.seed), precision };
@@ -230,9 +251,13 @@ export function normalizeOptimizer(v: unknown): ResolvedOptimizer {
   checkKeys(o, ['type', ...keys, 'clipNorm', 'clipValue'], 'optimizer');
   const defaults: Partial<Record<HyperParameter, number | boolean>> = OPTIMIZER_KINDS[type].defaults;
   // Flags first, then the numbers in table order: the first bad field is the one reported.
-  const ordered = [...keys.filter((key) => HYPER_PARAMETERS[key].check === 'flag'), ...keys.filter((key) => HYPER_PARAMETERS[key].check !== 'flag')];
+  const ordered = [
+    ...keys.filter((key) => HYPER_PARAMETERS[key].check === 'flag'),
+    ...keys.filter((key) => HYPER_PARAMETERS[key].check !== 'flag'),
+  ];
   const given: Partial<Record<HyperParameter, number | boolean>> = {};
-  for (const key of ordered) given[key] = o[key] === undefined ? defaults[key] : checkHyper(HYPER_PARAMETERS[key].check, o[key], `optimizer.${key}`);
+  for (const key of ordered)
+    given[key] = o[key] === undefined ? defaults[key] : checkHyper(HYPER_PARAMETERS[key].check, o[key], `optimizer.${key}`);
   // A hyper-parameter the type does not take is 0 (false for a flag).
   const value = (key: HyperParameter) => (given[key] ?? 0) as number;
   return {
@@ -294,5 +319,7 @@ export function optimizerSpec(o: ResolvedOptimizer): OptimizerSpec {
 
 function normalizeSeed(v: unknown): number {
   if (v === undefined) return 1;
-  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff ? (v as number) : fail('seed', 'an integer in [0, 2³²)', v);
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff
+    ? (v as number)
+    : fail('seed', 'an integer in [0, 2³²)', v);
 }

@@ -7,11 +7,17 @@ export function summarize(spec: ResolvedSpec, backend: string): string {
   spec.layers.forEach((l, i) => {
     const params = l.units * l.inputs + (l.bias ? l.units : 0);
     total += params;
-    const opts = [l.bias ? '' : 'no bias', l.l2 > 0 ? `l2 ${l.l2}` : '', l.dropout > 0 ? `dropout ${l.dropout}` : ''].filter(Boolean).join(', ');
+    const opts = [l.bias ? '' : 'no bias', l.l2 > 0 ? `l2 ${l.l2}` : '', l.dropout > 0 ? `dropout ${l.dropout}` : '']
+      .filter(Boolean)
+      .join(', ');
     rows.push([String(i), `dense ${l.inputs}→${l.units} ${l.activation}`, `[batch, ${l.units}]`, params.toLocaleString('en-US'), opts]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((v, c) => (c === 3 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, c) => (c === 3 ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const o = spec.optimizer;
   return [
     `inputs: ${spec.inputs}`,

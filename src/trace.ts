@@ -38,15 +38,21 @@ export interface Trace {
 export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const core = net.core;
   const { inputs, outputs } = net;
-  const flatRows = (v: unknown, width: number) => (ArrayBuffer.isView(v) && (v as Float64Array).length !== width ? (v as Float64Array).length / width : undefined);
-  const pair = y === undefined ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs)), y: undefined } : toPairs(x, y, inputs, outputs, 'inputs', 'targets');
+  const flatRows = (v: unknown, width: number) =>
+    ArrayBuffer.isView(v) && (v as Float64Array).length !== width ? (v as Float64Array).length / width : undefined;
+  const pair =
+    y === undefined
+      ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs)), y: undefined }
+      : toPairs(x, y, inputs, outputs, 'inputs', 'targets');
   const rows = pair.x.rows;
   core.load(pair.x.data, pair.y?.data, rows);
-  const k = core.backend.kernels, plan = core.plan;
+  const k = core.backend.kernels,
+    plan = core.plan;
   k.forward(plan, rows, 0);
   const h = core.backend.heap();
   const layers: LayerTrace[] = core.spec.layers.map((l, i) => {
-    const t = layerAt(plan, i), n = rows * l.units;
+    const t = layerAt(plan, i),
+      n = rows * l.units;
     return { z: h.slice(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + n), a: h.slice(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + n) };
   });
   const trace: Trace = { rows, inputs: pair.x.data.slice(), layers };
@@ -63,12 +69,16 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
     },
   };
   backward(observed, core.backend.heap(), plan, rows, 0);
-  const g = core.backend.heap(), grads = core.grads, layout = core.layout;
+  const g = core.backend.heap(),
+    grads = core.grads,
+    layout = core.layout;
   core.spec.layers.forEach((l, i) => {
-    const s = layout.layers[i], layer = layers[i];
+    const s = layout.layers[i],
+      layer = layers[i];
     layer.delta = deltas[core.spec.layers.length - 1 - i];
     layer.weightGradients = [];
-    for (let o = 0; o < l.units; o++) layer.weightGradients.push(Array.from(g.subarray(grads + s.w + o * l.inputs, grads + s.w + (o + 1) * l.inputs)));
+    for (let o = 0; o < l.units; o++)
+      layer.weightGradients.push(Array.from(g.subarray(grads + s.w + o * l.inputs, grads + s.w + (o + 1) * l.inputs)));
     if (s.b >= 0) layer.biasGradients = Array.from(g.subarray(grads + s.b, grads + s.b + l.units));
   });
   return trace;

@@ -39,7 +39,8 @@ function penalty(core: Core, alpha: number, into: number): number {
   let s = 0;
   core.spec.layers.forEach((l, i) => {
     if (l.l2 <= 0) return;
-    const at = core.layout.layers[i].w, n = l.units * l.inputs;
+    const at = core.layout.layers[i].w,
+      n = l.units * l.inputs;
     s += 0.5 * l.l2 * core.backend.kernels.sumSquares(n, core.params + at);
     if (alpha !== 0) core.backend.kernels.axpy(n, alpha * l.l2, core.params + at, into + at);
   });
@@ -47,15 +48,26 @@ function penalty(core: Core, alpha: number, into: number): number {
 }
 
 /** One batch: returns its weighted loss and unweighted metric sum; the step is taken unless the loss is not finite. */
-function batch(core: Core, run: WeightedRun, order: Uint32Array, from: number, rows: number, acc: number): { loss: number; metric: number } {
+function batch(
+  core: Core,
+  run: WeightedRun,
+  order: Uint32Array,
+  from: number,
+  rows: number,
+  acc: number,
+): { loss: number; metric: number } {
   const { x, y, w } = run;
-  const nin = core.spec.inputs, nout = core.outputs, n = core.layout.size;
+  const nin = core.spec.inputs,
+    nout = core.outputs,
+    n = core.layout.size;
   const k = core.backend.kernels;
   const kind = metricFor(core.spec.loss);
   let h = core.backend.heap();
   h.fill(0, acc, acc + n);
   const pen = penalty(core, 0, 0);
-  let loss = 0, metric = 0, share = 0;
+  let loss = 0,
+    metric = 0,
+    share = 0;
   for (let i = 0; i < rows; i++) {
     const r = order[from + i];
     core.load(x.subarray(r * nin, (r + 1) * nin), y.subarray(r * nout, (r + 1) * nout), 1);
@@ -86,7 +98,12 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
   const { classWeights, sampleWeights, ...rest } = options;
   const o = checkFit(rest);
   const refuse = (field: string, v: unknown) => {
-    throw new BackpropError('INVALID_OPTION', `options.${field}`, 'not given with classWeights or sampleWeights (a weighted fit runs row by row, at a constant learning rate)', v);
+    throw new BackpropError(
+      'INVALID_OPTION',
+      `options.${field}`,
+      'not given with classWeights or sampleWeights (a weighted fit runs row by row, at a constant learning rate)',
+      v,
+    );
   };
   if (rest.schedule !== undefined) refuse('schedule', rest.schedule);
   if (rest.onBatchEnd !== undefined || o.callbacks.some((c) => c.onBatchEnd)) refuse('onBatchEnd', 'a batch callback');
@@ -99,7 +116,20 @@ export async function fitWeighted(net: Network, data: FitData, options: FitOptio
   const ws = rowWeights({ classWeights, sampleWeights }, y, n, net.outputs, names, reportedMetric(net.spec.loss) === 'accuracy', given)!;
   // As every fit that cannot use the threads it was given: one thread, one warning, history says so.
   if (o.threads !== 1) fallBack('weighted fits (classWeights, sampleWeights) run on one thread');
-  return runWeightedFit(net, { x, y, w: ws, rows: n, val, epochs: o.epochs, batchSize: o.batchSize, shuffle: o.shuffle, callbacks: o.callbacks, signal: o.signal, yieldEveryMs: o.yieldEveryMs, threadsAsked: o.threads !== 1 });
+  return runWeightedFit(net, {
+    x,
+    y,
+    w: ws,
+    rows: n,
+    val,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    shuffle: o.shuffle,
+    callbacks: o.callbacks,
+    signal: o.signal,
+    yieldEveryMs: o.yieldEveryMs,
+    threadsAsked: o.threads !== 1,
+  });
 }
 
 export async function runWeightedFit(net: Network, run: WeightedRun): Promise<History> {
@@ -120,7 +150,8 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
     for (let epoch = 0; epoch < run.epochs && !stopped; epoch++) {
       for (let i = 0; i < rows; i++) order[i] = i;
       if (run.shuffle) net.rng.shuffle(order);
-      let loss = 0, metric = 0;
+      let loss = 0,
+        metric = 0;
       let ranSince = performance.now();
       for (let b = 0; b < batches; b++) {
         if (performance.now() - ranSince > (run.yieldEveryMs ?? 25)) {
@@ -134,7 +165,12 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
         const r = batch(core, run, order, b * batchSize, n, acc);
         if (!Number.isFinite(r.loss)) {
           core.restore(before);
-          throw new BackpropError('DIVERGED', 'loss', `a finite loss; training stopped at epoch ${epoch + 1} of ${run.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`, r.loss);
+          throw new BackpropError(
+            'DIVERGED',
+            'loss',
+            `a finite loss; training stopped at epoch ${epoch + 1} of ${run.epochs}, batch ${b + 1} of ${batches}, and kept the last finite weights`,
+            r.loss,
+          );
         }
         loss += r.loss * n;
         metric += r.metric;

@@ -27,12 +27,21 @@ function classOf(y: Float64Array, rows: number, outputs: number): Uint32Array {
  * Weights for `rows` rows of targets `y`, or null when neither option is given. `names` are the
  * classes' names (a Dataset network) or null (then classes are output indices, '0', '1', …).
  */
-export function rowWeights(o: WeightOptions, y: Float64Array, rows: number, outputs: number, names: string[] | null, classification: boolean, given = rows): Float64Array | null {
+export function rowWeights(
+  o: WeightOptions,
+  y: Float64Array,
+  rows: number,
+  outputs: number,
+  names: string[] | null,
+  classification: boolean,
+  given = rows,
+): Float64Array | null {
   if (o.classWeights === undefined && o.sampleWeights === undefined) return null;
   const w = new Float64Array(rows).fill(1);
   if (o.sampleWeights !== undefined) {
     const s = o.sampleWeights;
-    if (!(Array.isArray(s) || ArrayBuffer.isView(s)) || s.length !== given) bad('options.sampleWeights', `${given} numbers, one per row of the data`, s);
+    if (!(Array.isArray(s) || ArrayBuffer.isView(s)) || s.length !== given)
+      bad('options.sampleWeights', `${given} numbers, one per row of the data`, s);
     for (let r = 0; r < rows; r++) {
       const v = s[r];
       if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) bad(`options.sampleWeights[${r}]`, 'a finite number ≥ 0', v);
@@ -40,7 +49,8 @@ export function rowWeights(o: WeightOptions, y: Float64Array, rows: number, outp
     }
   }
   if (o.classWeights !== undefined) {
-    if (!classification) bad('options.classWeights', 'a classification network (a loss of crossEntropy or binaryCrossEntropy)', o.classWeights);
+    if (!classification)
+      bad('options.classWeights', 'a classification network (a loss of crossEntropy or binaryCrossEntropy)', o.classWeights);
     const k = outputs === 1 ? 2 : outputs;
     const labels = names ?? Array.from({ length: k }, (_, i) => String(i));
     const cls = classOf(y, rows, outputs);
@@ -51,7 +61,8 @@ export function rowWeights(o: WeightOptions, y: Float64Array, rows: number, outp
       for (let c = 0; c < k; c++) perClass[c] = counts[c] > 0 ? rows / (k * counts[c]) : 0;
     } else {
       const cw = o.classWeights;
-      if (typeof cw !== 'object' || cw === null || Array.isArray(cw)) bad('options.classWeights', "'balanced' or an object { class: weight }", cw);
+      if (typeof cw !== 'object' || cw === null || Array.isArray(cw))
+        bad('options.classWeights', "'balanced' or an object { class: weight }", cw);
       perClass.fill(1);
       for (const [name, v] of Object.entries(cw)) {
         const c = labels.indexOf(name);

@@ -14,8 +14,10 @@ describe('assembly/plan.generated.ts', () => {
   const source = readFileSync(new URL('../assembly/plan.generated.ts', import.meta.url), 'utf8');
   const generated = new Map([...source.matchAll(/export const (\w+): i32 = (\d+);/g)].map((m) => [m[1], Number(m[2])]));
   const tables: [string, string, Record<string, number>][] = [
-    ['plan header', '', PLAN_FIELD], ['layer record', 'L_', LAYER_FIELD],
-    ['sync words', 'SYNC_', SYNC_WORD], ['control fields', 'CONTROL_', CONTROL_FIELD],
+    ['plan header', '', PLAN_FIELD],
+    ['layer record', 'L_', LAYER_FIELD],
+    ['sync words', 'SYNC_', SYNC_WORD],
+    ['control fields', 'CONTROL_', CONTROL_FIELD],
   ];
 
   it.each(tables)('holds every %s field at the number the TS table gives', (_title, prefix, table) => {
@@ -25,7 +27,10 @@ describe('assembly/plan.generated.ts', () => {
   it('holds the record sizes, and every field fits its record without overlap', () => {
     expect(generated.get('HEADER')).toBe(HEADER);
     expect(generated.get('LAYER')).toBe(LAYER);
-    for (const [table, size] of [[PLAN_FIELD, HEADER], [LAYER_FIELD, LAYER]] as const) {
+    for (const [table, size] of [
+      [PLAN_FIELD, HEADER],
+      [LAYER_FIELD, LAYER],
+    ] as const) {
       const at = Object.values(table);
       expect(new Set(at).size).toBe(at.length);
       expect(Math.max(...at)).toBeLessThan(size);
@@ -40,7 +45,9 @@ describe('the debug build checks its preconditions', () => {
     const debug = await wasmBackend(readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url)));
     const net = await Network.create({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 });
     net.loss([[0.1, 0.2]], [[1]]); // resident, its plan written
-    const core = net.core, plan = core.plan, heap = core.backend.heap();
+    const core = net.core,
+      plan = core.plan,
+      heap = core.backend.heap();
     const cells = heap.slice(plan, plan + HEADER + 2 * LAYER);
     // Copy the plan into the debug instance, with its buffers at the same offsets, and run a forward pass.
     const at = debug.alloc(plan + cells.length + 1024);

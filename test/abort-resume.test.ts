@@ -7,11 +7,27 @@ import { enableThreads } from '../src/parallel/enable.js';
 
 enableThreads();
 
-const SPEC: NetworkSpec = { inputs: 2, layers: [{ units: 5, activation: 'tanh', dropout: 0.2 }, { units: 1, activation: 'linear' }], loss: 'mse', optimizer: { type: 'adam', learningRate: 0.05 }, seed: 2 };
-const DATA = { inputs: Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(i)]), targets: Array.from({ length: 20 }, (_, i) => [Math.sin(2 * i)]) };
+const SPEC: NetworkSpec = {
+  inputs: 2,
+  layers: [
+    { units: 5, activation: 'tanh', dropout: 0.2 },
+    { units: 1, activation: 'linear' },
+  ],
+  loss: 'mse',
+  optimizer: { type: 'adam', learningRate: 0.05 },
+  seed: 2,
+};
+const DATA = {
+  inputs: Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(i)]),
+  targets: Array.from({ length: 20 }, (_, i) => [Math.sin(2 * i)]),
+};
 const OPTS = { batchSize: 4, shuffle: true };
 
-describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('aborted and refused fits (%s, threads: %i)', (backend, threads) => {
+describe.each([
+  ['wasm', 1],
+  ['js', 1],
+  ['wasm', 2],
+] as const)('aborted and refused fits (%s, threads: %i)', (backend, threads) => {
   const opts = { ...OPTS, threads };
   it('resume after them equals a straight run, bit for bit', async () => {
     const straight = await Network.create(SPEC, { backend });
@@ -28,7 +44,14 @@ describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('aborted and refus
     const abortedBefore = async () => {
       const before = JSON.stringify(net);
       let began = false;
-      await expect(net.fit(DATA, { ...opts, epochs: 3, signal: AbortSignal.abort(new Error('gone')), callbacks: [{ onTrainBegin: () => void (began = true) }] })).rejects.toThrow('gone');
+      await expect(
+        net.fit(DATA, {
+          ...opts,
+          epochs: 3,
+          signal: AbortSignal.abort(new Error('gone')),
+          callbacks: [{ onTrainBegin: () => void (began = true) }],
+        }),
+      ).rejects.toThrow('gone');
       expect(began).toBe(false);
       expect(JSON.stringify(net)).toBe(before);
     };
@@ -52,8 +75,15 @@ describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('aborted and refus
 });
 
 describe.each(['wasm', 'js'] as const)('a fit leaves nothing of itself behind (%s)', (backend) => {
-  it('after a scheduled fit, trainStep runs at the optimizer\'s rate (as a reloaded copy does), not the schedule\'s last', async () => {
-    const spec: NetworkSpec = { ...SPEC, layers: [{ units: 5, activation: 'tanh' }, { units: 1, activation: 'linear' }], optimizer: { type: 'sgd', learningRate: 0.1 } };
+  it("after a scheduled fit, trainStep runs at the optimizer's rate (as a reloaded copy does), not the schedule's last", async () => {
+    const spec: NetworkSpec = {
+      ...SPEC,
+      layers: [
+        { units: 5, activation: 'tanh' },
+        { units: 1, activation: 'linear' },
+      ],
+      optimizer: { type: 'sgd', learningRate: 0.1 },
+    };
     const net = await Network.create(spec, { backend });
     await net.fit(DATA, { epochs: 2, batchSize: 4, schedule: () => 1e-9 });
     const copy = await Network.fromJSON(net.toJSON(), { backend });

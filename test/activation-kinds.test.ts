@@ -63,9 +63,16 @@ describe('README', () => {
 });
 
 describe('initial weights follow each descriptor’s scheme', () => {
-  const limits = { he: (i: number) => Math.sqrt(6 / i), lecun: (i: number) => Math.sqrt(3 / i), glorot: (i: number, o: number) => Math.sqrt(6 / (i + o)) };
+  const limits = {
+    he: (i: number) => Math.sqrt(6 / i),
+    lecun: (i: number) => Math.sqrt(3 / i),
+    glorot: (i: number, o: number) => Math.sqrt(6 / (i + o)),
+  };
   it.each(ACTIVATIONS)('%s', async (a) => {
-    const net = await Network.create({ inputs: 60, layers: [{ units: 40, activation: a }], loss: a === 'softmax' ? 'crossEntropy' : 'mse', seed: 3 }, { backend: 'js' });
+    const net = await Network.create(
+      { inputs: 60, layers: [{ units: 40, activation: a }], loss: a === 'softmax' ? 'crossEntropy' : 'mse', seed: 3 },
+      { backend: 'js' },
+    );
     const w = net.getWeights()[0].weights.flat();
     const limit = limits[ACTIVATION_KINDS[a].init](60, 40);
     const largest = Math.max(...w.map(Math.abs));

@@ -5,8 +5,29 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec, type OptimizerSpec } from '../src/index.js';
 
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[1, 0], [0, 1], [0, 1], [1, 0]] };
-const CLASSIFIER: NetworkSpec = { inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'softmax' }], optimizer: { type: 'sgd', learningRate: 0.5 }, seed: 2 };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [
+    [1, 0],
+    [0, 1],
+    [0, 1],
+    [1, 0],
+  ],
+};
+const CLASSIFIER: NetworkSpec = {
+  inputs: 2,
+  layers: [
+    { units: 4, activation: 'tanh' },
+    { units: 2, activation: 'softmax' },
+  ],
+  optimizer: { type: 'sgd', learningRate: 0.5 },
+  seed: 2,
+};
 
 const refusal = (f: () => unknown) => {
   try {
@@ -56,11 +77,60 @@ describe('the loss a softmax output implies', () => {
 
 describe('crossEntropy targets must be distributions', () => {
   const cases: [string, (net: Network) => unknown, string, RegExp][] = [
-    ['a row summing to 2 (batch)', (n) => n.trainStep([[0, 0], [0, 1]], [[1, 0], [2, 0]]), 'targets[1]', /summing to 1 within 1e-9 .*, got a row summing to 2$/],
-    ['a negative entry (batch)', (n) => n.loss([[0, 0], [0, 1]], [[-1, 2], [0, 1]]), 'targets[0][0]', /≥ 0.*got -1/],
+    [
+      'a row summing to 2 (batch)',
+      (n) =>
+        n.trainStep(
+          [
+            [0, 0],
+            [0, 1],
+          ],
+          [
+            [1, 0],
+            [2, 0],
+          ],
+        ),
+      'targets[1]',
+      /summing to 1 within 1e-9 .*, got a row summing to 2$/,
+    ],
+    [
+      'a negative entry (batch)',
+      (n) =>
+        n.loss(
+          [
+            [0, 0],
+            [0, 1],
+          ],
+          [
+            [-1, 2],
+            [0, 1],
+          ],
+        ),
+      'targets[0][0]',
+      /≥ 0.*got -1/,
+    ],
     ['one sample', (n) => n.trainStep([0, 1], [0.5, 0.6]), 'targets', /got a row summing to 1.1/],
-    ['evaluate', (n) => n.evaluate({ inputs: XOR.inputs, targets: [[1, 0], [0, 1], [0, 1], [0, 0]] }), 'data.targets[3]', /summing to 0/],
-    ['gradients, flat rows', (n) => n.gradients(new Float64Array([0, 0, 1, 1]), new Float64Array([1, 0, 0.5, 0.4])), 'targets[1]', /summing to 0.9/],
+    [
+      'evaluate',
+      (n) =>
+        n.evaluate({
+          inputs: XOR.inputs,
+          targets: [
+            [1, 0],
+            [0, 1],
+            [0, 1],
+            [0, 0],
+          ],
+        }),
+      'data.targets[3]',
+      /summing to 0/,
+    ],
+    [
+      'gradients, flat rows',
+      (n) => n.gradients(new Float64Array([0, 0, 1, 1]), new Float64Array([1, 0, 0.5, 0.4])),
+      'targets[1]',
+      /summing to 0.9/,
+    ],
   ];
   it.each(cases)('%s: INVALID_DATA naming the row, network unchanged', async (_, call, field, message) => {
     const net = await Network.create(CLASSIFIER);
@@ -75,13 +145,39 @@ describe('crossEntropy targets must be distributions', () => {
 
   it('fit and validationData refuse them too', async () => {
     const net = await Network.create(CLASSIFIER);
-    await expect(net.fit({ inputs: XOR.inputs, targets: [[1, 0], [0, 1], [3, -2], [1, 0]] })).rejects.toMatchObject({ code: 'INVALID_DATA', field: 'data.targets[2][1]' });
-    await expect(net.fit(XOR, { validationData: { inputs: [[0, 0]], targets: [[0.3, 0.3]] } })).rejects.toMatchObject({ code: 'INVALID_DATA', field: 'options.validationData.targets[0]' });
+    await expect(
+      net.fit({
+        inputs: XOR.inputs,
+        targets: [
+          [1, 0],
+          [0, 1],
+          [3, -2],
+          [1, 0],
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_DATA', field: 'data.targets[2][1]' });
+    await expect(net.fit(XOR, { validationData: { inputs: [[0, 0]], targets: [[0.3, 0.3]] } })).rejects.toMatchObject({
+      code: 'INVALID_DATA',
+      field: 'options.validationData.targets[0]',
+    });
   });
 
   it('accepts soft labels and sums off by rounding only', async () => {
     const net = await Network.create(CLASSIFIER);
-    expect(Number.isFinite(net.trainStep([[0, 0], [1, 1]], [[0.1 + 0.2, 0.7], [0.25, 0.75]]))).toBe(true);
+    expect(
+      Number.isFinite(
+        net.trainStep(
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [
+            [0.1 + 0.2, 0.7],
+            [0.25, 0.75],
+          ],
+        ),
+      ),
+    ).toBe(true);
     expect(Number.isFinite(net.trainStep([0, 1], [1 - 1e-10, 0]))).toBe(true);
   });
 });
@@ -91,7 +187,10 @@ describe('AdamW has its own type', () => {
     // @ts-expect-error weightDecay belongs to { type: 'adamw' } (npm test's tsc fails if this compiles)
     const wrong: OptimizerSpec = { type: 'adam', weightDecay: 0.1 };
     const right: OptimizerSpec = { type: 'adamw', weightDecay: 0.1 };
-    await expect(Network.create({ inputs: 1, layers: [{ units: 1 }], optimizer: wrong })).rejects.toMatchObject({ code: 'INVALID_SPEC', field: 'optimizer.weightDecay' });
+    await expect(Network.create({ inputs: 1, layers: [{ units: 1 }], optimizer: wrong })).rejects.toMatchObject({
+      code: 'INVALID_SPEC',
+      field: 'optimizer.weightDecay',
+    });
     expect((await Network.create({ inputs: 1, layers: [{ units: 1 }], optimizer: right })).spec.optimizer.weightDecay).toBe(0.1);
   });
 });

@@ -20,7 +20,7 @@ describe('saved-model compatibility corpus', () => {
     const net = await Network.fromJSON(model, { backend: 'wasm' });
     // Saving it again writes the same file, in the current version (version 2 only adds an optional key).
     expect(JSON.parse(JSON.stringify(net))).toEqual({ ...model, version: VERSION });
-    expect(hexOf((net.predict(probe.inputs as number[][])).flatMap((r) => [...r]))).toBe(expected.predictions);
+    expect(hexOf(net.predict(probe.inputs as number[][]).flatMap((r) => [...r]))).toBe(expected.predictions);
     expect(hexOf([net.trainStep(probe.inputs, probe.targets)])).toBe(expected.nextLoss); // optimizer state and counters carried
   });
 });

@@ -10,15 +10,41 @@ import { Homes } from '../src/backends/homes.js';
 import { Rng } from '../src/rng.js';
 
 const specs: NetworkSpec[] = [
-  { inputs: 3, layers: [{ units: 12, activation: 'tanh' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 1 },
-  { inputs: 3, layers: [{ units: 7, activation: 'relu', dropout: 0.2 }, { units: 4, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 2 },
-  { inputs: 3, layers: [{ units: 5, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'sgd', learningRate: 0.5 }, seed: 3 },
+  {
+    inputs: 3,
+    layers: [{ units: 12, activation: 'tanh' }, { units: 2 }],
+    loss: 'mse',
+    optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+    seed: 1,
+  },
+  {
+    inputs: 3,
+    layers: [
+      { units: 7, activation: 'relu', dropout: 0.2 },
+      { units: 4, activation: 'softmax' },
+    ],
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', learningRate: 0.01 },
+    seed: 2,
+  },
+  {
+    inputs: 3,
+    layers: [
+      { units: 5, activation: 'sigmoid' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+    loss: 'binaryCrossEntropy',
+    optimizer: { type: 'sgd', learningRate: 0.5 },
+    seed: 3,
+  },
 ];
 const dataFor = (spec: NetworkSpec, seed: number) => {
   const rng = new Rng(seed);
   const out = spec.layers[spec.layers.length - 1].units;
   const inputs = Array.from({ length: 40 }, () => Array.from({ length: spec.inputs }, () => 2 * rng.next() - 1));
-  const targets = inputs.map((x) => Array.from({ length: out }, (_, o) => (spec.loss === 'mse' ? x[0] * x[1] - o : Number((x[0] + x[2] > 0) === (o % 2 === 0)))));
+  const targets = inputs.map((x) =>
+    Array.from({ length: out }, (_, o) => (spec.loss === 'mse' ? x[0] * x[1] - o : Number(x[0] + x[2] > 0 === (o % 2 === 0)))),
+  );
   if (spec.loss === 'crossEntropy') targets.forEach((t, i) => t.fill(0).splice(i % out, 1, 1));
   return { inputs, targets };
 };
@@ -53,7 +79,11 @@ describe('interleaved fits do not disturb each other', () => {
     const ref = await alone('wasm');
     const nets = await Promise.all(specs.map((s) => Network.create({ ...s, backend: 'wasm' }, { wasm: module })));
     let evictedSome = false;
-    await Promise.all(nets.map((n, i) => n.fit(dataFor(specs[i], i), { ...OPTS, onEpochEnd: () => void (evictedSome ||= be.homes.resident < nets.length) })));
+    await Promise.all(
+      nets.map((n, i) =>
+        n.fit(dataFor(specs[i], i), { ...OPTS, onEpochEnd: () => void (evictedSome ||= be.homes.resident < nets.length) }),
+      ),
+    );
     expect(evictedSome).toBe(true);
     expect(nets.map((n) => JSON.stringify(n))).toEqual(ref);
   });
@@ -80,7 +110,10 @@ describe('interleaved fits do not disturb each other', () => {
     const be = await wasmBackend();
     const ref = await alone('wasm');
     const inUse = be.inUse;
-    const [victim, survivor] = [await Network.create({ ...specs[1], backend: 'wasm' }), await Network.create({ ...specs[0], backend: 'wasm' })];
+    const [victim, survivor] = [
+      await Network.create({ ...specs[1], backend: 'wasm' }),
+      await Network.create({ ...specs[0], backend: 'wasm' }),
+    ];
     const [v, s] = await Promise.allSettled([
       victim.fit(dataFor(specs[1], 1), { ...OPTS, onEpochEnd: (epoch) => void (epoch === 3 && victim.dispose()) }),
       survivor.fit(dataFor(specs[0], 0), OPTS),

@@ -16,8 +16,12 @@ const MARGINS = [10, 20, 30];
 
 async function identity(backend: 'wasm' | 'js', classes: number, loss: 'crossEntropy' | 'binaryCrossEntropy' = 'crossEntropy') {
   const spec: NetworkSpec = {
-    inputs: classes, layers: [{ units: classes, activation: loss === 'crossEntropy' ? 'softmax' : 'sigmoid', bias: false }],
-    loss, optimizer: { type: 'sgd', learningRate: 1e-300 }, seed: 1, backend,
+    inputs: classes,
+    layers: [{ units: classes, activation: loss === 'crossEntropy' ? 'softmax' : 'sigmoid', bias: false }],
+    loss,
+    optimizer: { type: 'sgd', learningRate: 1e-300 },
+    seed: 1,
+    backend,
   };
   const net = await Network.create(spec);
   net.setWeights([{ weights: Array.from({ length: classes }, (_, o) => Array.from({ length: classes }, (_, i) => (o === i ? 1 : 0))) }]);
@@ -29,11 +33,25 @@ describe.each(['wasm', 'js'] as const)('%s backend: cross-entropy of confident r
     const net = await identity(backend, 2);
     const want = Math.log1p(Math.exp(-m));
     expect(rel(net.loss([m, 0], [1, 0]), want)).toBeLessThanOrEqual(TOL);
-    expect(rel(net.loss([[m, 0], [0, m]], [[1, 0], [0, 1]]), want)).toBeLessThanOrEqual(TOL); // a batch; the max not first
+    expect(
+      rel(
+        net.loss(
+          [
+            [m, 0],
+            [0, m],
+          ],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ),
+        want,
+      ),
+    ).toBeLessThanOrEqual(TOL); // a batch; the max not first
     expect(rel(net.evaluate({ inputs: [[m, 0]], targets: [[1, 0]] }).loss, want)).toBeLessThanOrEqual(TOL);
   });
 
-  it.each(MARGINS)('margin %i: three classes, soft targets, and fit\'s reported losses', async (m) => {
+  it.each(MARGINS)("margin %i: three classes, soft targets, and fit's reported losses", async (m) => {
     const three = await identity(backend, 3);
     expect(rel(three.loss([m, 0, 0], [1, 0, 0]), Math.log1p(2 * Math.exp(-m)))).toBeLessThanOrEqual(TOL);
     // −Σ y_c log softmax_c = 0.7·log1p(e^−m) + 0.3·(m + log1p(e^−m)) = 0.3m + log1p(e^−m).
@@ -42,7 +60,19 @@ describe.each(['wasm', 'js'] as const)('%s backend: cross-entropy of confident r
     const want = Math.log1p(Math.exp(-m));
     for (const batchSize of [1, 2]) {
       const fresh = await identity(backend, 2); // batch 1 on wasm: the per-shape module's loss
-      const h = await fresh.fit({ inputs: [[m, 0], [m, 0]], targets: [[1, 0], [1, 0]] }, { epochs: 1, batchSize, shuffle: false });
+      const h = await fresh.fit(
+        {
+          inputs: [
+            [m, 0],
+            [m, 0],
+          ],
+          targets: [
+            [1, 0],
+            [1, 0],
+          ],
+        },
+        { epochs: 1, batchSize, shuffle: false },
+      );
       expect(rel(h.loss[0], want)).toBeLessThanOrEqual(TOL);
     }
   });
@@ -69,8 +99,12 @@ describe.each(['wasm', 'js'] as const)('%s backend: cross-entropy of confident r
 
 it('threads: the threaded loss is the exact form too', async () => {
   const net = await identity('wasm', 2);
-  const rows = 16, m = 30;
-  const h = await net.fit({ inputs: Array(rows).fill([m, 0]), targets: Array(rows).fill([1, 0]) }, { epochs: 1, batchSize: 16, threads: 2 });
+  const rows = 16,
+    m = 30;
+  const h = await net.fit(
+    { inputs: Array(rows).fill([m, 0]), targets: Array(rows).fill([1, 0]) },
+    { epochs: 1, batchSize: 16, threads: 2 },
+  );
   expect(h.threads).toBe(2);
   expect(rel(h.loss[0], Math.log1p(Math.exp(-m)))).toBeLessThanOrEqual(TOL);
 });

@@ -78,7 +78,11 @@ describe('readCsv', () => {
     expect(s.columns[1].kind).toBe('categorical');
     expect(s.columns[1].levels).toEqual(['2', 'x']);
     expect(Array.from(s.columns[0].numbers!)).toEqual([1, 1]);
-    fails(() => read('a,b\n1,2\n3,abc\n', { b: 'numeric' }), 'line 3, column "b"', 'line 3, column "b": expected a number (the column is numeric), got "abc"');
+    fails(
+      () => read('a,b\n1,2\n3,abc\n', { b: 'numeric' }),
+      'line 3, column "b"',
+      'line 3, column "b": expected a number (the column is numeric), got "abc"',
+    );
   });
 
   it('rejects ragged rows, empty files, header-only files, headerless files and bad headers', () => {
@@ -86,22 +90,46 @@ describe('readCsv', () => {
     fails(() => read('a,b\n1,2\n\n\n3,4,5\n'), 'line 5', 'line 5: expected 2 cells, as in the header, got more');
     fails(() => read(''), 'data', 'data: expected a header line naming the columns, then rows, got an empty file');
     fails(() => read('a,b\n'), 'data', 'data: expected at least one row after the header, got only the header');
-    fails(() => read('1,2\n3,4\n'), 'line 1', 'line 1: expected a header line naming the columns (the first line holds only numbers), got "1,2"');
-    fails(() => read('a,,c\n1,2,3\n'), 'line 1, column 2', 'line 1, column 2: expected a name for every column in the header, got an empty name');
+    fails(
+      () => read('1,2\n3,4\n'),
+      'line 1',
+      'line 1: expected a header line naming the columns (the first line holds only numbers), got "1,2"',
+    );
+    fails(
+      () => read('a,,c\n1,2,3\n'),
+      'line 1, column 2',
+      'line 1, column 2: expected a name for every column in the header, got an empty name',
+    );
     fails(() => read('a,b,a\n1,2,3\n'), 'line 1', 'line 1: expected distinct column names in the header, got "a" in columns 1 and 3');
     fails(() => read('"a,b\n1,2\n'), 'line 1, column 1', 'line 1, column 1: expected a closing quote, got the end of the file');
-    fails(() => read('a,b\n"1"x,2\n'), 'line 2, column "a"', 'line 2, column "a": expected a delimiter or the end of the line after a closing quote, got "x"');
+    fails(
+      () => read('a,b\n"1"x,2\n'),
+      'line 2, column "a"',
+      'line 2, column "a": expected a delimiter or the end of the line after a closing quote, got "x"',
+    );
   });
 });
 
 describe('missing values', () => {
   const text = 'a,b,c,y\n1,2,u,0\n2,3,v,1\n3,4,u,0\n4,5,v,1\n5,6,u,0\n6,7,v,1\n7,,u,0\n8,NA,,1\n';
   it('are refused by default, naming line and column (INVALID_DATA)', () => {
-    fails(() => Dataset.fromCSV(text, { target: 'y' }), 'line 8, column "b"', `line 8, column "b": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`);
+    fails(
+      () => Dataset.fromCSV(text, { target: 'y' }),
+      'line 8, column "b"',
+      `line 8, column "b": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`,
+    );
     for (const cell of ['NaN', 'null', 'NA', '', 'N/A', '?']) {
-      fails(() => Dataset.fromCSV(`a,y\n1,0\n${cell},1\n`), 'line 3, column "a"', `line 3, column "a": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`);
+      fails(
+        () => Dataset.fromCSV(`a,y\n1,0\n${cell},1\n`),
+        'line 3, column "a"',
+        `line 3, column "a": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`,
+      );
     }
-    fails(() => Dataset.fromCSV('a,y\n1,0\n2,\n', { missing: 'mean' }), 'line 3, column "y"', `line 3, column "y": expected a value (a missing target can only be dropped: missing: 'drop'), got a missing value`);
+    fails(
+      () => Dataset.fromCSV('a,y\n1,0\n2,\n', { missing: 'mean' }),
+      'line 3, column "y"',
+      `line 3, column "y": expected a value (a missing target can only be dropped: missing: 'drop'), got a missing value`,
+    );
   });
 
   it("'drop' leaves those rows out and says how many", () => {

@@ -8,7 +8,12 @@ const IRIS = readFileSync(new URL('./fixtures/iris.csv', import.meta.url), 'utf8
 const BIRDS = readFileSync(new URL('./fixtures/birds.csv', import.meta.url), 'utf8');
 const LINEAR = readFileSync(new URL('./fixtures/linear.csv', import.meta.url), 'utf8');
 /** The CSV's rows as plain cells, for oracles computed independently of the reader. */
-const cells = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(','));
+const cells = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('Dataset on Iris', () => {
   const data = Dataset.fromCSV(IRIS, { target: 'species' });
@@ -66,27 +71,44 @@ describe('Dataset on Iris', () => {
     const { train, test } = data.split({ test: 0.2, seed: 1, stratify: true });
     const net = await Network.create({ inputs: train, layers: [{ units: 16 }], optimizer: { type: 'adam', learningRate: 0.01 }, seed: 1 });
     expect(net.spec.loss).toBe('crossEntropy');
-    expect(net.spec.layers.map((l) => [l.units, l.activation])).toEqual([[16, 'relu'], [3, 'softmax']]);
+    expect(net.spec.layers.map((l) => [l.units, l.activation])).toEqual([
+      [16, 'relu'],
+      [3, 'softmax'],
+    ]);
     await net.fit(train, { epochs: 60, batchSize: 16, validationData: test });
     const report = net.evaluate(test);
     if (!('confusionMatrix' in report)) throw new Error('a classification report expected');
     expect(report.accuracy).toBeGreaterThanOrEqual(0.93);
     // Independent: argmax of predict() on raw records, compared with the labels in the file.
     const rows = cells(IRIS);
-    const records = rows.map((r) => ({ sepal_length: Number(r[0]), sepal_width: Number(r[1]), petal_length: Number(r[2]), petal_width: Number(r[3]) }));
+    const records = rows.map((r) => ({
+      sepal_length: Number(r[0]),
+      sepal_width: Number(r[1]),
+      petal_length: Number(r[2]),
+      petal_width: Number(r[3]),
+    }));
     const names = net.predictClass(records);
     const probs = net.predict(records);
     names.forEach((n, i) => expect(n).toBe(data.classes[probs[i].indexOf(Math.max(...probs[i]))]));
-    const matrix = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const matrix = [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     for (const r of test.index) matrix[data.classes.indexOf(rows[r][4])][data.classes.indexOf(names[r] as string)]++;
     expect(report.confusionMatrix).toEqual(matrix);
-    const tp = matrix[1][1], predicted = matrix[0][1] + matrix[1][1] + matrix[2][1];
+    const tp = matrix[1][1],
+      predicted = matrix[0][1] + matrix[1][1] + matrix[2][1];
     expect(report.perClass.versicolor.precision).toBe(tp / predicted);
     expect(report.perClass.versicolor.recall).toBe(tp / 10);
     expect(report.perClass.versicolor.support).toBe(10);
-    expect(report.loss).toBe(net.evaluate({ inputs: test.toArrays(net.preprocessing!).inputs, targets: test.toArrays(net.preprocessing!).targets }).loss);
+    expect(report.loss).toBe(
+      net.evaluate({ inputs: test.toArrays(net.preprocessing!).inputs, targets: test.toArrays(net.preprocessing!).targets }).loss,
+    );
     expect(net.predictClass({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 })).toBe('setosa');
-    expect(net.predictClass({ sepal_length: '6.9', sepal_width: 3.1, petal_length: 5.4, petal_width: 2.1, species: 'ignored' })).toBe('virginica');
+    expect(net.predictClass({ sepal_length: '6.9', sepal_width: 3.1, petal_length: 5.4, petal_width: 2.1, species: 'ignored' })).toBe(
+      'virginica',
+    );
 
     // Saved and loaded: the preprocessing travels; predictions are the same bits.
     const json = JSON.parse(JSON.stringify(net));
@@ -106,12 +128,21 @@ describe('Dataset on Iris', () => {
       }
       throw new Error('no error');
     };
-    expect(err(() => net.predict({ sepal_length: 5, sepal_width: 3, petal_length: 1 }))).toMatchObject({ code: 'INVALID_DATA', field: 'inputs[0].petal_width' });
-    expect(err(() => net.predict([{ sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 'wide' }]))).toMatchObject({ code: 'INVALID_DATA', field: 'inputs[0].petal_width' });
+    expect(err(() => net.predict({ sepal_length: 5, sepal_width: 3, petal_length: 1 }))).toMatchObject({
+      code: 'INVALID_DATA',
+      field: 'inputs[0].petal_width',
+    });
+    expect(err(() => net.predict([{ sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 'wide' }]))).toMatchObject({
+      code: 'INVALID_DATA',
+      field: 'inputs[0].petal_width',
+    });
     const plain = await Network.create({ inputs: 4, layers: [{ units: 3 }], loss: 'crossEntropy' });
     expect(err(() => plain.predict({ a: 1 }))).toMatchObject({ code: 'INVALID_DATA', field: 'inputs' });
     expect(err(() => Dataset.fromCSV(IRIS, { target: 'kind' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'options.target' });
-    expect(err(() => Dataset.fromCSV(IRIS.replace('5.0,3.6,1.4,0.2', '5.0,3.6,1.4,NaN')))).toMatchObject({ code: 'INVALID_DATA', field: 'line 6, column "petal_width"' });
+    expect(err(() => Dataset.fromCSV(IRIS.replace('5.0,3.6,1.4,0.2', '5.0,3.6,1.4,NaN')))).toMatchObject({
+      code: 'INVALID_DATA',
+      field: 'line 6, column "petal_width"',
+    });
   });
 });
 
@@ -119,14 +150,19 @@ describe('Dataset: categories, missing cells, regression', () => {
   it('one-hot over the training rows’ categories (sorted); unseen is all zeros, or an error with strict', () => {
     const text = 'color,size,y\nred,1,0\nblue,2,1\nred,3,0\nblue,4,1\n';
     const d = Dataset.fromCSV(text);
-    expect(d.columns).toEqual([{ name: 'color', kind: 'categorical' }, { name: 'size', kind: 'numeric' }]);
+    expect(d.columns).toEqual([
+      { name: 'color', kind: 'categorical' },
+      { name: 'size', kind: 'numeric' },
+    ]);
     expect(d.width).toBe(3);
     const x = d.toArrays().inputs;
     expect(Array.from(x.subarray(0, 3))).toEqual([0, 1, (1 - 2.5) / Math.sqrt(1.25)]); // blue, red; size standardized
     const pre = d.preprocessing;
     expect(Array.from(pre.encodeRecords([{ color: 'green', size: 2.5 }], 'r'))).toEqual([0, 0, 0]);
     const strict = Dataset.fromCSV(text, { strict: true }).preprocessing;
-    expect(() => strict.encodeRecords([{ color: 'green', size: 1 }], 'r')).toThrow("r[0].color: expected one of the categories seen in training: blue, red, got \"green\"");
+    expect(() => strict.encodeRecords([{ color: 'green', size: 1 }], 'r')).toThrow(
+      'r[0].color: expected one of the categories seen in training: blue, red, got "green"',
+    );
     const constant = Dataset.fromCSV('c,y\n5,0\n5,1\n').preprocessing.json.features[0];
     expect(constant).toMatchObject({ mean: 5, std: 1 }); // a constant column: std taken as 1, encodes as 0
     const overridden = Dataset.fromCSV('zip,id,y\n02134,1,0\n10001,2,1\n', { columns: { zip: 'categorical', id: 'ignore' } });
@@ -136,7 +172,14 @@ describe('Dataset: categories, missing cells, regression', () => {
 
   it('fromRecords encodes as fromCSV does', () => {
     const csv = Dataset.fromCSV('color,size,ok\nred,1,true\nblue,2,false\nred,3,true\n', { target: 'ok' });
-    const rec = Dataset.fromRecords([{ color: 'red', size: 1, ok: true }, { color: 'blue', size: 2, ok: false }, { color: 'red', size: 3, ok: true }], { target: 'ok' });
+    const rec = Dataset.fromRecords(
+      [
+        { color: 'red', size: 1, ok: true },
+        { color: 'blue', size: 2, ok: false },
+        { color: 'red', size: 3, ok: true },
+      ],
+      { target: 'ok' },
+    );
     expect(rec.classes).toEqual(['false', 'true']);
     expect(rec.toArrays()).toEqual(csv.toArrays());
   });
@@ -153,7 +196,14 @@ describe('Dataset: categories, missing cells, regression', () => {
     await net.fit(train, { epochs: 40, batchSize: 16 });
     const v2 = await Network.fromJSON(JSON.stringify(net));
     expect(v2.predict({ island: 'Dream', bill_length: 47, bill_depth: 18, flipper_length: null, body_mass: 3700, sex: '' })).toEqual(
-      net.predict({ island: 'Dream', bill_length: 47, bill_depth: 18, flipper_length: net.preprocessing!.json.features[3].fill, body_mass: 3700, sex: net.preprocessing!.json.features[5].fill }),
+      net.predict({
+        island: 'Dream',
+        bill_length: 47,
+        bill_depth: 18,
+        flipper_length: net.preprocessing!.json.features[3].fill,
+        body_mass: 3700,
+        sex: net.preprocessing!.json.features[5].fill,
+      }),
     ); // missing values in a record take the saved fill
     const r = net.evaluate(test);
     expect('accuracy' in r && r.accuracy).toBeGreaterThanOrEqual(0.9);
@@ -172,7 +222,8 @@ describe('Dataset: categories, missing cells, regression', () => {
     // Slopes in raw units: the weight on a standardized column divided by its std.
     const pre = net.preprocessing!.json.features;
     const w = net.getWeights()[0].weights[0];
-    const x1 = pre[0], x2 = pre[1];
+    const x1 = pre[0],
+      x2 = pre[1];
     if (x1.kind !== 'numeric' || x2.kind !== 'numeric') throw new Error('numeric expected');
     expect(w[0] / x1.std).toBeCloseTo(3, 1);
     expect(w[1] / x2.std).toBeCloseTo(-2, 1);
@@ -191,9 +242,22 @@ describe('Dataset: categories, missing cells, regression', () => {
 describe('plain networks', () => {
   it('predictClass is the argmax index (0/1 at 0.5 for one output); version 1 files still load', async () => {
     const net = await Network.create({ inputs: 2, layers: [{ units: 3, activation: 'linear' }], loss: 'mse', seed: 1 });
-    net.setWeights([{ weights: [[1, 0], [0, 1], [-1, -1]] }]);
+    net.setWeights([
+      {
+        weights: [
+          [1, 0],
+          [0, 1],
+          [-1, -1],
+        ],
+      },
+    ]);
     expect(net.predictClass([2, 1])).toBe(0);
-    expect(net.predictClass([[0, 3], [-5, -5]])).toEqual([1, 2]);
+    expect(
+      net.predictClass([
+        [0, 3],
+        [-5, -5],
+      ]),
+    ).toEqual([1, 2]);
     expect(net.predictClass(new Float64Array([2, 1, 0, 3]), 2)).toEqual([0, 1]);
     const one = await Network.create({ inputs: 1, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossEntropy' });
     one.setWeights([{ weights: [[1]] }]);
@@ -216,7 +280,8 @@ describe('saved preprocessing, mutated', () => {
       if (typeof v === 'object' && v !== null) for (const [k, c] of Object.entries(v)) walk(c, [...path, Array.isArray(v) ? Number(k) : k]);
     };
     walk(good.preprocessing, ['preprocessing']);
-    let loaded = 0, refused = 0;
+    let loaded = 0,
+      refused = 0;
     const record = { island: 'Dream', bill_length: 40, bill_depth: 18, flipper_length: 190, body_mass: 3700, sex: 'male' };
     for (let i = 0; i < 400; i++) {
       const m = JSON.parse(JSON.stringify(good));

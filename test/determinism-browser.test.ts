@@ -16,8 +16,20 @@ import { runWorkload } from './helpers/seeded-workload.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-if (!HAVE) console.warn(`determinism-browser skipped: no Chromium at ${CHROMIUM} (apt-get update && apt-get install -y chromium, or set CHROMIUM_PATH)`);
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+if (!HAVE)
+  console.warn(
+    `determinism-browser skipped: no Chromium at ${CHROMIUM} (apt-get update && apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 
 async function bundle(dir: string): Promise<void> {
   const { build } = await import('esbuild');
@@ -77,7 +89,13 @@ describe.skipIf(!HAVE)('determinism: Node vs Chromium (wasm backend)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.waitForFunction(() => (window as any).__result || (window as any).__error, undefined, { timeout: 30_000 });
-      const { result, error, simd, perShape, fma } = await page.evaluate(() => ({ result: (window as any).__result, error: (window as any).__error, simd: typeof WebAssembly.validate, perShape: (window as any).__perShape, fma: (window as any).__fma }));
+      const { result, error, simd, perShape, fma } = await page.evaluate(() => ({
+        result: (window as any).__result,
+        error: (window as any).__error,
+        simd: typeof WebAssembly.validate,
+        perShape: (window as any).__perShape,
+        fma: (window as any).__fma,
+      }));
       expect(error ?? errors[0]).toBeUndefined();
       expect(simd).toBe('function');
       const node = await runWorkload('wasm');
@@ -88,7 +106,10 @@ describe.skipIf(!HAVE)('determinism: Node vs Chromium (wasm backend)', () => {
       expect(fma.maxDiff).toBeLessThan(1e-10);
       // Whole saved models: params, optimizer state, counters and the shuffling stream.
       const differ = Object.keys(node).filter((name) => result[name] !== node[name]);
-      expect(differ, 'models that differ between Node and Chromium (name@init: before any training, i.e. the seeded initialization)').toEqual([]);
+      expect(
+        differ,
+        'models that differ between Node and Chromium (name@init: before any training, i.e. the seeded initialization)',
+      ).toEqual([]);
     } finally {
       await browser?.close();
       server.close();

@@ -36,15 +36,21 @@ describe('determinism', () => {
   it('another Node process gives the same bits (wasm and js)', async () => {
     const run = promisify(execFile);
     for (const backend of ['wasm', 'js'] as const) {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/helpers/run-workload.ts', backend], { cwd: root, maxBuffer: 1 << 26 });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/helpers/run-workload.ts', backend], {
+        cwd: root,
+        maxBuffer: 1 << 26,
+      });
       expect(JSON.parse(stdout)).toEqual(await runWorkload(backend));
     }
   });
 
-  it.runIf(existsSync(new URL('../build/backprop.debug.wasm', import.meta.url)))('the debug build (assertions on) gives the release build’s bits', async () => {
-    const debug = readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url));
-    expect(await runWorkload('wasm', debug)).toEqual(await runWorkload('wasm'));
-  });
+  it.runIf(existsSync(new URL('../build/backprop.debug.wasm', import.meta.url)))(
+    'the debug build (assertions on) gives the release build’s bits',
+    async () => {
+      const debug = readFileSync(new URL('../build/backprop.debug.wasm', import.meta.url));
+      expect(await runWorkload('wasm', debug)).toEqual(await runWorkload('wasm'));
+    },
+  );
 
   it('wasm and js agree to 1e-12 (|Δ| / max(1, |w|)) on parameters and optimizer state', async () => {
     const [w, j] = [await runWorkload('wasm'), await runWorkload('js')];

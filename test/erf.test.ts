@@ -9,9 +9,12 @@ import { Rng } from '../src/rng.js';
 
 // erf x = (2/√π) Σₙ (−1)ⁿ x^{2n+1}/(n!(2n+1)) in 320-bit fixed point: exact integer arithmetic, so the
 // alternating series' cancellation (terms up to e^{x²} ≈ 2⁵² at x = 6) costs nothing.
-const P = 320n, ONE = 1n << P;
+const P = 320n,
+  ONE = 1n << P;
 function arctanOfInverse(k: bigint): bigint {
-  let sum = 0n, term = ONE / k, sign = 1n;
+  let sum = 0n,
+    term = ONE / k,
+    sign = 1n;
   for (let n = 1n; term !== 0n; n += 2n, term /= k * k, sign = -sign) sum += (sign * term) / n;
   return sum;
 }
@@ -26,18 +29,21 @@ function sqrtFixed(v: bigint): bigint {
 }
 const SQRT_PI = sqrtFixed(PI << P);
 function referenceErf(x: number): number {
-  let m = Math.abs(x), e = 0;
+  let m = Math.abs(x),
+    e = 0;
   while (!Number.isInteger(m)) {
     m *= 2; // |x| = m·2^e exactly
     e--;
   }
-  const X = (BigInt(m) << P) >> BigInt(-e), X2 = (X * X) >> P;
-  let term = X, sum = 0n;
+  const X = (BigInt(m) << P) >> BigInt(-e),
+    X2 = (X * X) >> P;
+  let term = X,
+    sum = 0n;
   for (let n = 0n; term !== 0n; n++) {
     sum += (n % 2n ? -term : term) / (2n * n + 1n);
     term = ((term * X2) >> P) / (n + 1n);
   }
-  const r = Number(((2n * sum) << P) / SQRT_PI >> (P - 110n)) / 2 ** 110;
+  const r = Number((((2n * sum) << P) / SQRT_PI) >> (P - 110n)) / 2 ** 110;
   return x < 0 ? -r : r;
 }
 const ulp = (v: number) => 2 ** (Math.floor(Math.log2(Math.abs(v))) - 52);
@@ -94,7 +100,10 @@ describe('the newer activations at hand-derived values, both backends', () => {
     be.kernels.activate(Act[name], 1, 1, at, at);
     const h = Float64Array.of(z);
     activate(h, Act[name], 1, 1, 0, 0);
-    for (const got of [be.heap()[at], h[0]]) expect(Math.abs(got - expected)).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(expected)) + (expected !== 0 && Math.abs(expected) < 1e-10 ? 1e-30 : 0));
+    for (const got of [be.heap()[at], h[0]])
+      expect(Math.abs(got - expected)).toBeLessThanOrEqual(
+        4e-16 * Math.max(1, Math.abs(expected)) + (expected !== 0 && Math.abs(expected) < 1e-10 ? 1e-30 : 0),
+      );
     be.free(at);
   });
 });

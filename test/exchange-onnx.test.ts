@@ -18,7 +18,6 @@ beforeAll(async () => {
 
 const TOL = 1e-12; // max |a−b| / max(1, |b|); measured ≤ 4e-15 (the runtime sums in another order)
 
-
 async function runOrt(model: Uint8Array, x: Float64Array, rows: number, cols: number, type: 'float64' | 'float32' = 'float64') {
   // 'basic': ORT's extended fusions would turn swish's x·Sigmoid(x) into QuickGelu, which has only a float kernel.
   const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'basic' });
@@ -38,7 +37,10 @@ describe('toONNX, run by onnxruntime-node', () => {
       await expect(runOrt(toONNX(await randomNet(out, 1)), new Float64Array(5), 1, 5)).rejects.toThrow(/Could not find an implementation/);
       return;
     }
-    for (const [seed, backend] of [[1, 'js'], [2, 'auto']] as const) {
+    for (const [seed, backend] of [
+      [1, 'js'],
+      [2, 'auto'],
+    ] as const) {
       const net = await randomNet(out, seed, backend);
       const model = toONNX(net);
       for (const rows of [1, 9]) {
@@ -50,7 +52,12 @@ describe('toONNX, run by onnxruntime-node', () => {
         expect(y.length).toBe(rows * 4);
         expect(maxRelDiff(y, p)).toBeLessThanOrEqual(TOL);
         // The check can fail: a shift of 1e-9 is seen.
-        expect(maxRelDiff(y.map((v) => v + 1e-9), p)).toBeGreaterThan(TOL);
+        expect(
+          maxRelDiff(
+            y.map((v) => v + 1e-9),
+            p,
+          ),
+        ).toBeGreaterThan(TOL);
       }
     }
   });
@@ -91,16 +98,22 @@ function formModel(a: Activation): Uint8Array {
 }
 
 describe('each activation’s ONNX form, run by onnxruntime-node in float32', () => {
-  it.each(ACTS)('%s: the form = the kernel’s f(x) within float32 rounding (3e-6 relative + 2e-7·max(1, |x|): the runtime’s float sigmoid is good to ~1e-8 absolute)', async (a) => {
-    const x = Float64Array.from({ length: 3 * 40 }, (_, i) => Math.fround(-9 + (18 * i) / 119));
-    const { y } = await runOrt(formModel(a), x, 40, 3, 'float32');
-    const expected = new Float64Array(x.length);
-    expected.set(x);
-    activate(expected, ACTIVATION_KINDS[a].code, 40, 3, 0, 0);
-    for (let i = 0; i < x.length; i++) expect(Math.abs(y[i] - expected[i]), `x = ${x[i]}`).toBeLessThanOrEqual(3e-6 * Math.abs(expected[i]) + 2e-7 * Math.max(1, Math.abs(x[i])));
-    // The check can fail: the kernel's f at a shifted point is seen.
-    expect(Math.max(...Array.from(y, (v, i) => Math.abs(v - expected[(i + 1) % x.length])))).toBeGreaterThan(1e-3);
-  });
+  it.each(ACTS)(
+    '%s: the form = the kernel’s f(x) within float32 rounding (3e-6 relative + 2e-7·max(1, |x|): the runtime’s float sigmoid is good to ~1e-8 absolute)',
+    async (a) => {
+      const x = Float64Array.from({ length: 3 * 40 }, (_, i) => Math.fround(-9 + (18 * i) / 119));
+      const { y } = await runOrt(formModel(a), x, 40, 3, 'float32');
+      const expected = new Float64Array(x.length);
+      expected.set(x);
+      activate(expected, ACTIVATION_KINDS[a].code, 40, 3, 0, 0);
+      for (let i = 0; i < x.length; i++)
+        expect(Math.abs(y[i] - expected[i]), `x = ${x[i]}`).toBeLessThanOrEqual(
+          3e-6 * Math.abs(expected[i]) + 2e-7 * Math.max(1, Math.abs(x[i])),
+        );
+      // The check can fail: the kernel's f at a shifted point is seen.
+      expect(Math.max(...Array.from(y, (v, i) => Math.abs(v - expected[(i + 1) % x.length])))).toBeGreaterThan(1e-3);
+    },
+  );
 });
 
 describe('fromONNX', () => {
@@ -152,14 +165,27 @@ describe('fromONNX', () => {
 // ---- hand-written graphs in the layouts other exporters use ---------------------------------
 
 const tensor = (name: string, dims: number[], v: number[], float = false) => {
-  const t = new Writer().packedInts(1, dims).int(2, float ? 1 : 11).string(8, name);
+  const t = new Writer()
+    .packedInts(1, dims)
+    .int(2, float ? 1 : 11)
+    .string(8, name);
   if (float) return t.bytes(9, new Uint8Array(Float32Array.from(v).buffer));
   const raw = new Uint8Array(v.length * 8);
   v.forEach((x, i) => new DataView(raw.buffer).setFloat64(i * 8, x, true));
   return t.bytes(9, raw);
 };
 const valueInfo = (name: string, width: number, float = false) =>
-  new Writer().string(1, name).message(2, new Writer().message(1, new Writer().int(1, float ? 1 : 11).message(2, new Writer().message(1, new Writer().string(2, 'batch')).message(1, new Writer().int(1, width)))));
+  new Writer()
+    .string(1, name)
+    .message(
+      2,
+      new Writer().message(
+        1,
+        new Writer()
+          .int(1, float ? 1 : 11)
+          .message(2, new Writer().message(1, new Writer().string(2, 'batch')).message(1, new Writer().int(1, width))),
+      ),
+    );
 const node = (op: string, inputs: string[], output: string, attrs: Writer[] = []) => {
   const n = new Writer();
   inputs.forEach((i) => n.string(1, i));
@@ -183,7 +209,9 @@ function foreignModel(o: { float?: boolean; leaky?: boolean; withMeta?: boolean;
   g.message(1, node('MatMul', ['a2', 'w2'], 'z'));
   g.message(1, node('Softmax', ['z'], 'probs', [new Writer().string(1, 'axis').int(3, 1).int(20, 2)]));
   o.mutate?.(g);
-  g.string(2, 'foreign').message(11, valueInfo('x', 3, f)).message(12, valueInfo('probs', 2, f));
+  g.string(2, 'foreign')
+    .message(11, valueInfo('x', 3, f))
+    .message(12, valueInfo('probs', 2, f));
   const m = new Writer().int(1, 7).string(2, 'hand').message(7, g).message(8, new Writer().string(1, '').int(2, 13));
   if (o.withMeta) m.message(14, new Writer().string(1, 'backprop').string(2, '{"spec":{"layers":[{},{}],"loss":"mse","seed":5}}'));
   return m.finish();
@@ -191,7 +219,10 @@ function foreignModel(o: { float?: boolean; leaky?: boolean; withMeta?: boolean;
 
 describe('fromONNX rejects what it cannot represent, naming the field', () => {
   async function rejects(p: Promise<unknown>, field: string | RegExp, expected: RegExp) {
-    const e = await p.then(() => undefined, (err) => err);
+    const e = await p.then(
+      () => undefined,
+      (err) => err,
+    );
     expect(e).toBeInstanceOf(BackpropError);
     expect(e.code).toBe(field === 'options.bogus' ? 'INVALID_OPTION' : 'INVALID_MODEL');
     if (typeof field === 'string') expect(e.field).toBe(field);
@@ -221,7 +252,9 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
     await rejects(fromONNX(branch), 'graph.node[6].input[0]', /"probs" \(nodes must form one chain/);
     const doubleAct = foreignModel({ mutate: (g) => g.message(1, node('Tanh', ['probs'], 't')) });
     await rejects(fromONNX(doubleAct), 'graph.node[6]', /activation only right after/);
-    const int64 = foreignModel({ mutate: (g) => g.message(5, new Writer().packedInts(1, [1]).int(2, 7).string(8, 'k').bytes(9, new Uint8Array(8))) });
+    const int64 = foreignModel({
+      mutate: (g) => g.message(5, new Writer().packedInts(1, [1]).int(2, 7).string(8, 'k').bytes(9, new Uint8Array(8))),
+    });
     await rejects(fromONNX(int64), 'graph.initializer[3].data_type', /11 \(DOUBLE\) or 1 \(FLOAT\), got 7/);
     const short = foreignModel({ mutate: (g) => g.message(5, tensor('k', [2, 2], [1, 2, 3])) });
     await rejects(fromONNX(short), 'graph.initializer[3]', /4 values for dims \[2, 2\], got 3/);
@@ -229,7 +262,9 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
     await rejects(fromONNX(nan), 'graph.initializer[3][1]', /finite number, got NaN/);
     const external = foreignModel({ mutate: (g) => g.message(5, new Writer().packedInts(1, [1]).int(2, 11).string(8, 'k').int(14, 1)) });
     await rejects(fromONNX(external), 'graph.initializer[3].data_location', /external data is not supported/);
-    const alpha = foreignModel({ mutate: (g) => g.message(1, node('Gemm', ['probs', 'w2'], 'q', [new Writer().string(1, 'transA').int(3, 1).int(20, 2)])) });
+    const alpha = foreignModel({
+      mutate: (g) => g.message(1, node('Gemm', ['probs', 'w2'], 'q', [new Writer().string(1, 'transA').int(3, 1).int(20, 2)])),
+    });
     await rejects(fromONNX(alpha), 'graph.node[6].attribute.transA', /expected 0, got 1/);
     const dangling = foreignModel({ mutate: (g) => g.message(1, node('Identity', ['probs'], 'other')) });
     await rejects(fromONNX(dangling), 'graph.output[0].name', /"other", the end of the node chain, got "probs"/);
@@ -242,7 +277,10 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
     for (let k = 0; k < 400; k++) {
       const b = good.slice();
       for (let j = 1 + rng.int(3); j > 0; j--) b[rng.int(b.length)] = rng.int(256);
-      const e = await fromONNX(b, { backend: 'js' }).then(() => undefined, (err) => err);
+      const e = await fromONNX(b, { backend: 'js' }).then(
+        () => undefined,
+        (err) => err,
+      );
       if (e !== undefined) expect(e).toBeInstanceOf(BackpropError);
       if (e !== undefined) rejected++;
     }
@@ -252,15 +290,39 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
   it('a weight matrix two layers name is refused (it would be copied per layer); a shared bias loads', async () => {
     const model = (shareWeight: boolean) => {
       const g = new Writer();
-      g.message(5, tensor('w', [2, 2], [1, 2, 3, 4])).message(5, tensor('w2', [2, 2], [5, 6, 7, 8])).message(5, tensor('b', [2], [0.5, -0.5]));
+      g.message(5, tensor('w', [2, 2], [1, 2, 3, 4]))
+        .message(5, tensor('w2', [2, 2], [5, 6, 7, 8]))
+        .message(5, tensor('b', [2], [0.5, -0.5]));
       const transB = new Writer().string(1, 'transB').int(3, 1).int(20, 2);
-      g.message(1, node('Gemm', ['x', 'w', 'b'], 'h', [transB])).message(1, node('Gemm', ['h', shareWeight ? 'w' : 'w2', 'b'], 'y', [transB]));
+      g.message(1, node('Gemm', ['x', 'w', 'b'], 'h', [transB])).message(
+        1,
+        node('Gemm', ['h', shareWeight ? 'w' : 'w2', 'b'], 'y', [transB]),
+      );
       g.message(11, valueInfo('x', 2)).message(12, valueInfo('y', 2));
       return new Writer().int(1, 8).message(7, g).message(8, new Writer().string(1, '').int(2, 17)).finish();
     };
-    await rejects(fromONNX(model(true)), 'graph.node[1].input[1]', /a weight matrix no other layer uses \(shared weights are not supported\), got "w"/);
+    await rejects(
+      fromONNX(model(true)),
+      'graph.node[1].input[1]',
+      /a weight matrix no other layer uses \(shared weights are not supported\), got "w"/,
+    );
     const net = await fromONNX(model(false), { backend: 'js' });
-    expect(net.getWeights()).toEqual([{ weights: [[1, 2], [3, 4]], bias: [0.5, -0.5] }, { weights: [[5, 6], [7, 8]], bias: [0.5, -0.5] }]);
+    expect(net.getWeights()).toEqual([
+      {
+        weights: [
+          [1, 2],
+          [3, 4],
+        ],
+        bias: [0.5, -0.5],
+      },
+      {
+        weights: [
+          [5, 6],
+          [7, 8],
+        ],
+        bias: [0.5, -0.5],
+      },
+    ]);
   });
 
   it('layers are counted while the graph is read: the 1,025th Gemm is refused at its node', async () => {
@@ -276,11 +338,15 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
   });
 
   it('more nodes than any dense model needs are refused before they are parsed', async () => {
-    const flood = foreignModel({ mutate: (g) => { for (let i = 0; i < 8200; i++) g.message(1, new Writer()); } });
+    const flood = foreignModel({
+      mutate: (g) => {
+        for (let i = 0; i < 8200; i++) g.message(1, new Writer());
+      },
+    });
     await rejects(fromONNX(flood), 'model.graph.node', /at most 8192 entries/);
   });
 
-  it("an op named after an Object.prototype key is no activation", async () => {
+  it('an op named after an Object.prototype key is no activation', async () => {
     const model = foreignModel({ mutate: (g) => g.message(1, node('constructor', ['probs'], 'c')) });
     await rejects(fromONNX(model), 'graph.node[6]', /one of Gemm, MatMul.*got op_type "constructor"/);
   });
@@ -295,6 +361,10 @@ describe('fromONNX rejects what it cannot represent, naming the field', () => {
   });
 
   it('a loss the imported layers cannot take', async () => {
-    await rejects(fromONNX(toONNX(await randomNet('tanh', 1)), { loss: 'crossEntropy' }), 'model.layers[5].activation', /'softmax' with loss 'crossEntropy'/);
+    await rejects(
+      fromONNX(toONNX(await randomNet('tanh', 1)), { loss: 'crossEntropy' }),
+      'model.layers[5].activation',
+      /'softmax' with loss 'crossEntropy'/,
+    );
   });
 });

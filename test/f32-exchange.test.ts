@@ -18,17 +18,31 @@ beforeAll(async () => {
 
 /** The exchange tests' network (every hidden activation, some layers without bias) in f32. */
 async function f32Net(out: Activation, seed: number, backend: 'js' | 'wasm' = 'js'): Promise<Network> {
-  const net = await Network.create({
-    inputs: 5, precision: 'f32', seed,
-    layers: [
-      { units: 7, activation: 'sigmoid' }, { units: 6, activation: 'tanh', bias: false }, { units: 8, activation: 'relu' },
-      { units: 6, activation: 'leakyRelu' }, { units: 5, activation: 'linear', bias: false }, { units: 4, activation: out, bias: seed % 2 === 0 },
-    ],
-    loss: out === 'softmax' ? 'crossEntropy' : 'mse',
-    optimizer: { type: 'adam', learningRate: 0.01 },
-  }, { backend });
+  const net = await Network.create(
+    {
+      inputs: 5,
+      precision: 'f32',
+      seed,
+      layers: [
+        { units: 7, activation: 'sigmoid' },
+        { units: 6, activation: 'tanh', bias: false },
+        { units: 8, activation: 'relu' },
+        { units: 6, activation: 'leakyRelu' },
+        { units: 5, activation: 'linear', bias: false },
+        { units: 4, activation: out, bias: seed % 2 === 0 },
+      ],
+      loss: out === 'softmax' ? 'crossEntropy' : 'mse',
+      optimizer: { type: 'adam', learningRate: 0.01 },
+    },
+    { backend },
+  );
   const rng = new Rng(seed * 7919);
-  net.setWeights(net.spec.layers.map((l): LayerWeights => ({ weights: randomRows(rng, l.units, l.inputs, 1.5), ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}) })));
+  net.setWeights(
+    net.spec.layers.map((l): LayerWeights => ({
+      weights: randomRows(rng, l.units, l.inputs, 1.5),
+      ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}),
+    })),
+  );
   return net;
 }
 
@@ -55,14 +69,25 @@ describe('f32 network → ONNX FLOAT', () => {
       const p = net.predict(Float64Array.from(x), rows); // predict is typed for Float64Array (the values are f32 either way)
       expect(p).toBeInstanceOf(Float32Array);
       expect(maxRelDiff(y, p), backend).toBeLessThanOrEqual(ORT_F32_TOL);
-      expect(maxRelDiff(y.map((v) => v + 1e-3), p)).toBeGreaterThan(ORT_F32_TOL);
+      expect(
+        maxRelDiff(
+          y.map((v) => v + 1e-3),
+          p,
+        ),
+      ).toBeGreaterThan(ORT_F32_TOL);
       await expect(session.run({ input: new ort.Tensor('float64', Float64Array.from(x), [rows, 5]) })).rejects.toThrow(/type|float/i);
     }
   });
 
   it('weights as 4-byte floats (4 bytes a weight fewer than the f64 export); the round trip gives an f32 network with the same bits', async () => {
     const net = await f32Net('softmax', 2);
-    await net.fit({ inputs: randomRows(new Rng(1), 8, 5), targets: Array.from({ length: 8 }, (_, i) => [0, 1, 2, 3].map((c) => (c === i % 4 ? 1 : 0))) }, { epochs: 2, batchSize: 4 });
+    await net.fit(
+      {
+        inputs: randomRows(new Rng(1), 8, 5),
+        targets: Array.from({ length: 8 }, (_, i) => [0, 1, 2, 3].map((c) => (c === i % 4 ? 1 : 0))),
+      },
+      { epochs: 2, batchSize: 4 },
+    );
     const model = toONNX(net);
     const wide = await Network.create({ ...net.toJSON().spec, precision: 'f64' }, { backend: 'js' });
     wide.setWeights(net.getWeights());

@@ -59,7 +59,10 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
           gemm64[form](mag, m, n, k, a, b, c, acc);
           gemm64[form](h.h64, m, n, k, a, b, c, acc);
           gemm32[form](h.h32, m, n, k, a, b, c, acc);
-          expect(worst(h, c, m * n, (i) => gamma(k + 1) * mag[c + i]), `${form} ${m}×${n}×${k} acc ${acc}`).toBe('within bound');
+          expect(
+            worst(h, c, m * n, (i) => gamma(k + 1) * mag[c + i]),
+            `${form} ${m}×${n}×${k} acc ${acc}`,
+          ).toBe('within bound');
         }
       }
     }
@@ -78,7 +81,9 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     const h = heaps(rows * cols + 2 * cols);
     fill(h, rng, 0, rows * cols + cols);
     const [z, b, db] = [0, rows * cols, rows * cols + cols];
-    const sumAbs = Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => Math.abs(h.h64[z + r * cols + c])).reduce((s, v) => s + v));
+    const sumAbs = Array.from({ length: cols }, (_, c) =>
+      Array.from({ length: rows }, (_, r) => Math.abs(h.h64[z + r * cols + c])).reduce((s, v) => s + v),
+    );
     act64.sumRows(h.h64, rows, cols, z, db);
     act32.sumRows(h.h32, rows, cols, z, db);
     expect(worst(h, db, cols, (c) => gamma(rows - 1) * sumAbs[c])).toBe('within bound');
@@ -90,7 +95,16 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
   // Forward: roundings on the path of f(z) from an f32 z. Kinds with a transcendental are the f64
   // formula rounded once (1); leakyRelu rounds its slope and its product (2); linear and relu are exact.
   const FORWARD_ROUNDINGS: Record<ElementwiseActivation, number> = {
-    linear: 0, relu: 0, leakyRelu: 2, sigmoid: 1, tanh: 1, elu: 1, selu: 1, softplus: 1, swish: 1, gelu: 1,
+    linear: 0,
+    relu: 0,
+    leakyRelu: 2,
+    sigmoid: 1,
+    tanh: 1,
+    elu: 1,
+    selu: 1,
+    softplus: 1,
+    swish: 1,
+    gelu: 1,
   };
   // Backward dZ = dA·f′(z, a): roundings, and the magnitude M they scale with (f′ itself, except tanh's
   // 1 − a², which cancels near |a| = 1: its rounding of a² is bounded by a², not by 1 − a²).
@@ -117,13 +131,19 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     fill(h, rng, da, n);
     act64.activate(h.h64, Act[name], rows, cols, z, a);
     act32.activate(h.h32, Act[name], rows, cols, z, a);
-    expect(worst(h, a, n, (i) => gamma(FORWARD_ROUNDINGS[name]) * Math.abs(h.h64[a + i])), 'forward').toBe('within bound');
+    expect(
+      worst(h, a, n, (i) => gamma(FORWARD_ROUNDINGS[name]) * Math.abs(h.h64[a + i])),
+      'forward',
+    ).toBe('within bound');
     // The derivative reads a = f(z): both twins get the f32 one, so only the backward roundings differ.
     h.h64.set(h.h32.subarray(a, a + n), a);
     act64.activateBackward(h.h64, Act[name], rows, cols, z, a, da, dz);
     act32.activateBackward(h.h32, Act[name], rows, cols, z, a, da, dz);
     const { roundings, magnitude } = BACKWARD[name];
-    expect(worst(h, dz, n, (i) => gamma(roundings) * Math.abs(h.h64[da + i]) * magnitude(Math.abs(h.h64[dz + i] / h.h64[da + i]), h.h64[a + i])), 'backward').toBe('within bound');
+    expect(
+      worst(h, dz, n, (i) => gamma(roundings) * Math.abs(h.h64[da + i]) * magnitude(Math.abs(h.h64[dz + i] / h.h64[da + i]), h.h64[a + i])),
+      'backward',
+    ).toBe('within bound');
   });
 
   it('the kinds with a transcendental are the f64 formula rounded once, bit for bit', () => {
@@ -154,12 +174,20 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
       const row = Array.from(h.h64.subarray(z + r * cols, z + (r + 1) * cols));
       return Math.max(...row) - Math.min(...row);
     };
-    expect(worst(h, a, n, (i) => u * (4 + 2 * spread(Math.floor(i / cols))) * 1.001 * h.h64[a + i]), 'forward').toBe('within bound');
+    expect(
+      worst(h, a, n, (i) => u * (4 + 2 * spread(Math.floor(i / cols))) * 1.001 * h.h64[a + i]),
+      'forward',
+    ).toBe('within bound');
     h.h64.set(h.h32.subarray(a, a + n), a);
     act64.activateBackward(h.h64, Act.softmax, rows, cols, z, a, da, dz);
     act32.activateBackward(h.h32, Act.softmax, rows, cols, z, a, da, dz);
-    const dots = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => Math.abs(h.h64[a + r * cols + c] * h.h64[da + r * cols + c])).reduce((s, v) => s + v));
-    expect(worst(h, dz, n, (i) => gamma(3) * Math.abs(h.h64[a + i]) * (Math.abs(h.h64[da + i]) + 2 * dots[Math.floor(i / cols)])), 'backward').toBe('within bound');
+    const dots = Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => Math.abs(h.h64[a + r * cols + c] * h.h64[da + r * cols + c])).reduce((s, v) => s + v),
+    );
+    expect(
+      worst(h, dz, n, (i) => gamma(3) * Math.abs(h.h64[a + i]) * (Math.abs(h.h64[da + i]) + 2 * dots[Math.floor(i / cols)])),
+      'backward',
+    ).toBe('within bound');
   });
 
   it('losses: |Δ| ≤ γ(n)·M, M the loss of the terms taken absolutely; lossBackward |Δ| ≤ γ(3)·|G|', () => {
@@ -175,7 +203,12 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
       const oneHot = kind === LossKind.crossEntropy;
       for (let r = 0; r < rows; r++) {
         const hot = rng.int(cols);
-        for (let c = 0; c < cols; c++) h.h64[y + r * cols + c] = h.h32[y + r * cols + c] = oneHot ? Number(c === hot) : kind === LossKind.binaryCrossEntropy ? rng.int(2) : Math.fround(rng.next());
+        for (let c = 0; c < cols; c++)
+          h.h64[y + r * cols + c] = h.h32[y + r * cols + c] = oneHot
+            ? Number(c === hot)
+            : kind === LossKind.binaryCrossEntropy
+              ? rng.int(2)
+              : Math.fround(rng.next());
       }
       const l64 = loss64.loss(h.h64, kind, rows, cols, z, a, y);
       const l32 = loss32.loss(h.h32, kind, rows, cols, z, a, y);
@@ -184,7 +217,10 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
       expect(Math.abs(l32 - l64), `loss ${kind}: ${l32} vs ${l64}`).toBeLessThanOrEqual(gamma(4) * (l64 + 11));
       loss64.lossBackward(h.h64, kind, rows, cols, a, y, g);
       loss32.lossBackward(h.h32, kind, rows, cols, a, y, g);
-      expect(worst(h, g, n, (i) => gamma(3) * Math.abs(h.h64[g + i])), `lossBackward ${kind}`).toBe('within bound');
+      expect(
+        worst(h, g, n, (i) => gamma(3) * Math.abs(h.h64[g + i])),
+        `lossBackward ${kind}`,
+      ).toBe('within bound');
     }
   });
 
@@ -196,8 +232,16 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     sgd: { K: 3, state: 0, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.sgd(h, n, 0, n, 2 * n, 0.05, 0, 0) },
     momentum: { K: 8, state: 1, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.sgd(h, n, 0, n, 2 * n, 0.05, 0.9, 0) },
     nesterov: { K: 8, state: 1, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.sgd(h, n, 0, n, 2 * n, 0.05, 0.9, 1) },
-    adamw: { K: 20, state: 2, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.adam(h, n, 0, n, 2 * n, 3 * n, 0.01, 0.9, 0.999, 1e-7, 3, 0.01) },
-    rmsprop: { K: 12, state: 1, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.rmsprop(h, n, 0, n, 2 * n, 0.01, 0.9, 1e-7) },
+    adamw: {
+      K: 20,
+      state: 2,
+      run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.adam(h, n, 0, n, 2 * n, 3 * n, 0.01, 0.9, 0.999, 1e-7, 3, 0.01),
+    },
+    rmsprop: {
+      K: 12,
+      state: 1,
+      run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.rmsprop(h, n, 0, n, 2 * n, 0.01, 0.9, 1e-7),
+    },
     adagrad: { K: 12, state: 1, run: (o: typeof opt64 | typeof opt32, h: never, n: number) => o.adagrad(h, n, 0, n, 2 * n, 0.01, 1e-7) },
   };
   it.each(Object.keys(OPTIMIZERS) as (keyof typeof OPTIMIZERS)[])('%s: one step, P and state within γ(K) of the f64 twin', (name) => {
@@ -214,8 +258,15 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     expect(run(opt64, h.h64 as never, n)).toBe(0);
     expect(run(opt32, h.h32 as never, n)).toBe(0);
     const stepMag = (i: number) => Math.abs(before[i]) - mag[i]; // Δ on magnitudes: every term adds
-    expect(worst(h, 0, n, (i) => gamma(K) * stepMag(i) + u * Math.abs(h.h64[i])), 'P').toBe('within bound');
-    for (let s = 0; s < state; s++) expect(worst(h, (2 + s) * n, n, (i) => gamma(K) * mag[(2 + s) * n + i]), `state ${s}`).toBe('within bound');
+    expect(
+      worst(h, 0, n, (i) => gamma(K) * stepMag(i) + u * Math.abs(h.h64[i])),
+      'P',
+    ).toBe('within bound');
+    for (let s = 0; s < state; s++)
+      expect(
+        worst(h, (2 + s) * n, n, (i) => gamma(K) * mag[(2 + s) * n + i]),
+        `state ${s}`,
+      ).toBe('within bound');
   });
 
   it('the divergence check: an f32 overflow is reported where f64 would not overflow', () => {
@@ -243,7 +294,8 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     reg32.axpy(h.h32, n, 0.3, x, y);
     expect(worst(h, y, n, (i) => gamma(3) * axpyMag[i])).toBe('within bound');
     h.h64.set(h.h32); // each kernel below starts from the same f32 inputs
-    const s64 = reg64.sumSquares(h.h64, n, x), s32 = reg32.sumSquares(h.h32, n, x);
+    const s64 = reg64.sumSquares(h.h64, n, x),
+      s32 = reg32.sumSquares(h.h32, n, x);
     expect(Math.abs(s32 - s64)).toBeLessThanOrEqual(gamma(1) * s64);
     reg64.scale(h.h64, n, x, 0.7);
     reg32.scale(h.h32, n, x, 0.7);
@@ -258,7 +310,7 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     expect(worst(h, y, n, (i) => u * Math.abs(h.h64[y + i]))).toBe('within bound');
   });
 
-  it('dropoutMask: the f64 twin\'s units dropped, the kept scale 1/(1 − rate) rounded to f32', () => {
+  it("dropoutMask: the f64 twin's units dropped, the kept scale 1/(1 − rate) rounded to f32", () => {
     const h = heaps(1000);
     reg64.dropoutMask(h.h64, 1000, 0, 0.3, 12345);
     reg32.dropoutMask(h.h32, 1000, 0, 0.3, 12345);
@@ -272,7 +324,8 @@ describe('f32 twins against the f64 twins, within f32 rounding bounds', () => {
     const n = rows * cols;
     const h = heaps(2 * n);
     fill(h, rng, 0, 2 * n, () => rng.next());
-    for (const kind of [Metric.categoricalAccuracy, Metric.binaryAccuracy]) expect(metric32(h.h32, kind, rows, cols, 0, n)).toBe(metric64(h.h64, kind, rows, cols, 0, n));
+    for (const kind of [Metric.categoricalAccuracy, Metric.binaryAccuracy])
+      expect(metric32(h.h32, kind, rows, cols, 0, n)).toBe(metric64(h.h64, kind, rows, cols, 0, n));
     const mae = metric64(h.h64, Metric.mae, rows, cols, 0, n);
     expect(Math.abs(metric32(h.h32, Metric.mae, rows, cols, 0, n) - mae)).toBeLessThanOrEqual(gamma(1) * mae);
     // gather: data 5 rows × 3 at 0, perm (f64 cells) at f32 offset 16 = cell 8, out at 32.

@@ -22,11 +22,22 @@ const OUTPUTS: Record<Loss, Activation[]> = {
   binaryCrossEntropy: ['sigmoid'],
 };
 const cases: [string, Activation, Activation, Loss][] = [];
-for (const loss of Object.keys(OUTPUTS) as Loss[]) for (const out of OUTPUTS[loss]) for (const hidden of ELEMENTWISE_ACTIVATIONS) cases.push([`${hidden}→${out} ${loss}`, hidden, out, loss]);
+for (const loss of Object.keys(OUTPUTS) as Loss[])
+  for (const out of OUTPUTS[loss])
+    for (const hidden of ELEMENTWISE_ACTIVATIONS) cases.push([`${hidden}→${out} ${loss}`, hidden, out, loss]);
 
 /** A 3-4-3-3 network of the given precision on the same f32-exact random parameters and data. */
 function pair(hidden: Activation, out: Activation, loss: Loss, rows: number, seed: number) {
-  const spec: TwinSpec = { inputs: 3, rows, loss, layers: [{ units: 4, activation: hidden }, { units: 3, activation: hidden }, { units: 3, activation: out }] };
+  const spec: TwinSpec = {
+    inputs: 3,
+    rows,
+    loss,
+    layers: [
+      { units: 4, activation: hidden },
+      { units: 3, activation: hidden },
+      { units: 3, activation: out },
+    ],
+  };
   const [n32, n64] = [new TwinNet('f32', spec), new TwinNet('f64', spec)];
   const rng = new Rng(seed);
   // Multiples of 2⁻²⁰ in (−1, 1): p ± 2h stays exact in f32, so the difference steps are exactly h.
@@ -55,7 +66,8 @@ const KINKED: Activation[] = ['relu', 'leakyRelu', 'elu', 'selu'];
  * derivative) is skipped, as the formula needs the loss smooth over [p − 2h, p + 2h].
  */
 function fdError(net: TwinNet, params: number[], analytic: number[]): { worst: number; checked: number } {
-  let worst = 0, checked = 0;
+  let worst = 0,
+    checked = 0;
   net.setParams(params);
   net.loss();
   const kinked = (a: Activation) => KINKED.includes(a);
@@ -83,7 +95,7 @@ function fdError(net: TwinNet, params: number[], analytic: number[]): { worst: n
 }
 
 describe('f32 passes: gradients', () => {
-  it.each(cases)('%s: finite differences on the f32 loss; within γ(30)·8 of the f64 twin\'s gradient', (_name, hidden, out, loss) => {
+  it.each(cases)("%s: finite differences on the f32 loss; within γ(30)·8 of the f64 twin's gradient", (_name, hidden, out, loss) => {
     for (const rows of [1, 5]) {
       const { n32, n64, params } = pair(hidden, out, loss, rows, rows * 7 + 1);
       n32.backprop();
@@ -94,7 +106,9 @@ describe('f32 passes: gradients', () => {
       expect(checked, 'parameters away from a kink').toBeGreaterThanOrEqual(0.5 * params.length);
       // The f64 twin on the same f32-exact inputs is the exact gradient to 2⁻⁵³: the f32 one is off by
       // at most the K = 30 roundings of its path, on magnitudes ≤ M = 8 (relative above 1).
-      g32.forEach((g, i) => expect(Math.abs(g - g64[i]), `rows=${rows} parameter ${i}`).toBeLessThanOrEqual(30 * u * 8 * Math.max(1, Math.abs(g64[i]))));
+      g32.forEach((g, i) =>
+        expect(Math.abs(g - g64[i]), `rows=${rows} parameter ${i}`).toBeLessThanOrEqual(30 * u * 8 * Math.max(1, Math.abs(g64[i]))),
+      );
     }
   });
 
@@ -109,13 +123,28 @@ describe('f32 passes: gradients', () => {
 });
 
 describe('f32 passes: the update', () => {
-  it('Adam\'s second block starts n rounded up to 4 values after the first (a whole f32x4, as src/core.ts lays f32 state out)', () => {
-    const net = new TwinNet('f32', { inputs: 3, rows: 2, loss: 'mse', optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 }, layers: [{ units: 3, activation: 'tanh' }] });
+  it("Adam's second block starts n rounded up to 4 values after the first (a whole f32x4, as src/core.ts lays f32 state out)", () => {
+    const net = new TwinNet('f32', {
+      inputs: 3,
+      rows: 2,
+      loss: 'mse',
+      optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      layers: [{ units: 3, activation: 'tanh' }],
+    });
     const n = net.nParams; // 12: 3×3 weights and 3 biases
     expect(n % 4).toBe(0);
     const rng = new Rng(21);
     net.setParams(Array.from({ length: n }, () => f32(rng.next() - 0.5)));
-    net.setData([[0.5, -1, 2], [1, 0.25, -0.5]].map((r) => r.map(f32)), [[0.1, 0.2, 0.3], [-0.3, 0, 0.5]].map((r) => r.map(f32)));
+    net.setData(
+      [
+        [0.5, -1, 2],
+        [1, 0.25, -0.5],
+      ].map((r) => r.map(f32)),
+      [
+        [0.1, 0.2, 0.3],
+        [-0.3, 0, 0.5],
+      ].map((r) => r.map(f32)),
+    );
     const p0 = net.getParams();
     net.backprop();
     const g = net.gradients();
@@ -130,8 +159,14 @@ describe('f32 passes: the update', () => {
     expect(net.read(net.state + n, n)).toEqual(Array.from(h.subarray(3 * n, 4 * n)));
   });
 
-  it('with n not a multiple of 4, V sits at M + n rounded up to 4 (2 → 4; f64\'s pad would give 2)', () => {
-    const net = new TwinNet('f32', { inputs: 1, rows: 1, loss: 'mse', optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 }, layers: [{ units: 1, activation: 'linear' }] });
+  it("with n not a multiple of 4, V sits at M + n rounded up to 4 (2 → 4; f64's pad would give 2)", () => {
+    const net = new TwinNet('f32', {
+      inputs: 1,
+      rows: 1,
+      loss: 'mse',
+      optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      layers: [{ units: 1, activation: 'linear' }],
+    });
     expect(net.nParams).toBe(2);
     net.setParams([0.5, -0.25]);
     net.setData([[2]], [[3]]);
@@ -147,7 +182,8 @@ describe('f32 passes: the update', () => {
 });
 
 describe('f32 passes: the seed 2-2-1 network', () => {
-  const X = [0.35, 0.9].map(f32), Y = 0.5;
+  const X = [0.35, 0.9].map(f32),
+    Y = 0.5;
   const W = [0.1, 0.8, 0.4, 0.6, 0.3, 0.9].map(f32); // W0 row-major, then W1
 
   /** The seed example's backprop by hand, every operation rounded to f32 as the convention says; losses before each step. */
@@ -171,8 +207,14 @@ describe('f32 passes: the seed 2-2-1 network', () => {
 
   const seedNet = () => {
     const net = new TwinNet('f32', {
-      inputs: 2, rows: 1, loss: 'halfSquaredError', optimizer: { type: 'sgd', lr: 1 },
-      layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
+      inputs: 2,
+      rows: 1,
+      loss: 'halfSquaredError',
+      optimizer: { type: 'sgd', lr: 1 },
+      layers: [
+        { units: 2, activation: 'sigmoid', bias: false },
+        { units: 1, activation: 'sigmoid', bias: false },
+      ],
     });
     net.setParams(W);
     net.setData([X], [[Y]]);
@@ -190,7 +232,7 @@ describe('f32 passes: the seed 2-2-1 network', () => {
     expect(got[99]).toBeLessThan(2e-6);
   });
 
-  it('trainBatches gives trainStep\'s losses and writes out and the counters in f64 cells', () => {
+  it("trainBatches gives trainStep's losses and writes out and the counters in f64 cells", () => {
     const [a, b] = [seedNet(), seedNet()];
     const losses = Array.from({ length: 5 }, () => a.trainStep());
     const batches = b.trainBatches(5);

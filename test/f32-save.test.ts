@@ -8,9 +8,15 @@ import { enableF32 } from '../src/f32.js';
 enableF32(); // the opt-in f32 entry ('backprop-wasm/f32'): the f32 Wasm module and the f32 twins
 
 const spec = {
-  inputs: 3, precision: 'f32' as const, seed: 5, loss: 'crossEntropy' as const,
+  inputs: 3,
+  precision: 'f32' as const,
+  seed: 5,
+  loss: 'crossEntropy' as const,
   optimizer: { type: 'adam' as const, learningRate: 0.01 },
-  layers: [{ units: 6, activation: 'gelu' as const }, { units: 3, activation: 'softmax' as const }],
+  layers: [
+    { units: 6, activation: 'gelu' as const },
+    { units: 3, activation: 'softmax' as const },
+  ],
 };
 const x = Array.from({ length: 24 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 5) / 5]);
 const y = x.map((_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
@@ -35,7 +41,10 @@ describe.each(['js', 'wasm'] as const)('saved f32 networks on %s', (backend) => 
     const back = await Network.fromJSON(JSON.parse(JSON.stringify(saved)), { backend });
     expect(back.spec.precision).toBe('f32');
     expect(JSON.stringify(back.toJSON())).toBe(JSON.stringify(saved));
-    const [a, b] = [await net.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 8, shuffle: false }), await back.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 8, shuffle: false })];
+    const [a, b] = [
+      await net.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 8, shuffle: false }),
+      await back.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 8, shuffle: false }),
+    ];
     expect(b.loss).toEqual(a.loss);
     expect(back.toJSON()).toEqual(net.toJSON());
   });
@@ -54,14 +63,17 @@ describe.each(['js', 'wasm'] as const)('saved f32 networks on %s', (backend) => 
     const saved: ModelJSON = net.toJSON();
     const flat = net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
     const wrong = { ...saved, params: encodeF64(Float64Array.from(flat)) };
-    const err = await Network.fromJSON(wrong, { backend }).then(() => undefined, (e: unknown) => e);
+    const err = await Network.fromJSON(wrong, { backend }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BackpropError);
     expect((err as BackpropError).field).toBe('model.params');
     expect((err as BackpropError).message).toMatch(new RegExp(`${PARAMS} f32 values`));
   });
 });
 
-it('an f64 network\'s file is unchanged: version 2, f64 values, no precision', async () => {
+it("an f64 network's file is unchanged: version 2, f64 values, no precision", async () => {
   const net = await Network.create({ ...spec, precision: 'f64', backend: 'js' });
   const saved = net.toJSON();
   expect(saved.version).toBe(2);

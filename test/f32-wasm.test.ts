@@ -25,7 +25,15 @@ beforeAll(async () => {
  * are f32 element counts, filled with uniform values in [−2, 2) rounded to f32 (`init` may change
  * them); `out` lists the regions whose bits must agree. Returns [wasm result, twin result].
  */
-function run(name: keyof Primitives, regions: number[], args: (at: number[]) => number[], out: number[], rng: Rng, init?: (v: Float32Array, c: Float64Array, at: number[]) => void, zeroSign = true): [number, number] {
+function run(
+  name: keyof Primitives,
+  regions: number[],
+  args: (at: number[]) => number[],
+  out: number[],
+  rng: Rng,
+  init?: (v: Float32Array, c: Float64Array, at: number[]) => void,
+  zeroSign = true,
+): [number, number] {
   const at = regions.map((n) => 2 * be.alloc(Math.max(2, Math.ceil(n / 2) + 2)));
   const v = be.values() as Float32Array;
   at.forEach((o, i) => {
@@ -33,22 +41,34 @@ function run(name: keyof Primitives, regions: number[], args: (at: number[]) => 
   });
   init?.(v, be.heap(), at);
   const copy = be.exports.memory.buffer.slice(0);
-  const twin = f32Primitives(() => new Float32Array(copy), () => new Float64Array(copy));
+  const twin = f32Primitives(
+    () => new Float32Array(copy),
+    () => new Float64Array(copy),
+  );
   const a = args(at);
   const wasmRet = (be.kernels[name] as (...x: number[]) => number)(...a);
   const twinRet = (twin[name] as (...x: number[]) => number)(...a);
-  const got = new Uint32Array(be.exports.memory.buffer), want = new Uint32Array(copy);
+  const got = new Uint32Array(be.exports.memory.buffer),
+    want = new Uint32Array(copy);
   for (const i of out) {
     // zeroSign false: −0 and +0 count as equal (relu's Wasm select gives +0 where the twin's dA·0 gives −0).
     const bits = (a: Uint32Array) => Array.from(a.subarray(at[i], at[i] + regions[i]), (b) => (zeroSign || b !== 0x80000000 ? b : 0));
-    const w = bits(got), t = bits(want);
+    const w = bits(got),
+      t = bits(want);
     expect(w, `${name}: region ${i}`).toEqual(t);
   }
   at.forEach((o) => be.free(o / 2));
   return [wasmRet, twinRet];
 }
 
-const SHAPES: [number, number][] = [[1, 1], [1, 7], [3, 5], [32, 10], [17, 33], [4, 0]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [1, 7],
+  [3, 5],
+  [32, 10],
+  [17, 33],
+  [4, 0],
+];
 const ELEMENTWISE = ACTIVATIONS.filter((a) => a !== 'softmax');
 
 describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
@@ -67,10 +87,21 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
         const n = r * c;
         run('activate', [n, n], (at) => [Act[kind], r, c, at[0], at[1]], [1], rng);
         // a = f(z) first, so that the derivatives that read a see a consistent pair.
-        run('activateBackward', [n, n, n, n], (at) => [Act[kind], r, c, at[0], at[1], at[2], at[3]], [3], rng, (v, _c, at) => {
-          const twin = f32Primitives(() => v, () => new Float64Array(v.buffer));
-          twin.activate(Act[kind], r, c, at[0], at[1]);
-        }, kind !== 'relu');
+        run(
+          'activateBackward',
+          [n, n, n, n],
+          (at) => [Act[kind], r, c, at[0], at[1], at[2], at[3]],
+          [3],
+          rng,
+          (v, _c, at) => {
+            const twin = f32Primitives(
+              () => v,
+              () => new Float64Array(v.buffer),
+            );
+            twin.activate(Act[kind], r, c, at[0], at[1]);
+          },
+          kind !== 'relu',
+        );
       }
     }
   });
@@ -94,7 +125,11 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
   it('sgd (plain, momentum, Nesterov), adam, adamw, rmsprop, adagrad: values and the divergence flag', () => {
     const rng = new Rng(4);
     for (const n of [1, 3, 4, 7, 33, 128]) {
-      for (const [mu, nesterov] of [[0, 0], [0.9, 0], [0.8, 1]]) {
+      for (const [mu, nesterov] of [
+        [0, 0],
+        [0.9, 0],
+        [0.8, 1],
+      ]) {
         const [w, t] = run('sgd', [n, n, n], (at) => [n, at[0], at[1], at[2], 0.1, mu, nesterov], [0, 2], rng);
         expect(w).toBe(t);
       }
@@ -102,7 +137,14 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
         const positive = (v: Float32Array, _c: Float64Array, at: number[]) => {
           for (let i = 0; i < n; i++) v[at[3] + i] = f32(rng.next());
         };
-        const [w, t] = run('adam', [n, n, n, n], (at) => [n, at[0], at[1], at[2], at[3], 0.01, 0.9, 0.999, 1e-7, 3, decay], [0, 2, 3], rng, positive);
+        const [w, t] = run(
+          'adam',
+          [n, n, n, n],
+          (at) => [n, at[0], at[1], at[2], at[3], 0.01, 0.9, 0.999, 1e-7, 3, decay],
+          [0, 2, 3],
+          rng,
+          positive,
+        );
         expect(w).toBe(t);
       }
       const positive = (v: Float32Array, _c: Float64Array, at: number[]) => {
@@ -143,9 +185,15 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
     run('gather', [6 * 7, 4 * 7, 12], (at) => [4, 7, at[0], at[2], 1, at[1]], [1], rng, perm);
   });
 
-  it('gemmABt, gemmAtB, gemmAB at depths k ≤ 64 (one kc block: the twin\'s summation order)', () => {
+  it("gemmABt, gemmAtB, gemmAB at depths k ≤ 64 (one kc block: the twin's summation order)", () => {
     const rng = new Rng(7);
-    for (const [m, n, k] of [[1, 1, 1], [4, 8, 16], [5, 9, 33], [32, 10, 64], [13, 17, 7]]) {
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [4, 8, 16],
+      [5, 9, 33],
+      [32, 10, 64],
+      [13, 17, 7],
+    ]) {
       for (const acc of [0, 1]) {
         run('gemmABt', [m * k, n * k, m * n], (at) => [m, n, k, at[0], at[1], at[2], acc], [2], rng);
         run('gemmAtB', [k * m, k * n, m * n], (at) => [m, n, k, at[0], at[1], at[2], acc], [2], rng);
@@ -161,7 +209,10 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
     const copy = be.exports.memory.buffer.slice(0);
     new Uint32Array(copy)[at + 3] += 1; // the twin's copy of element 3, one ulp up
     be.kernels.scale(8, at, 0.7);
-    f32Primitives(() => new Float32Array(copy), () => new Float64Array(copy)).scale(8, at, 0.7);
+    f32Primitives(
+      () => new Float32Array(copy),
+      () => new Float64Array(copy),
+    ).scale(8, at, 0.7);
     const [got, want] = [new Uint32Array(be.exports.memory.buffer), new Uint32Array(copy)];
     expect(Array.from(got.subarray(at, at + 3))).toEqual(Array.from(want.subarray(at, at + 3)));
     expect(got[at + 3]).not.toBe(want[at + 3]);
@@ -175,37 +226,67 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
     ['crossEntropy', 'relu', 'softmax'],
     ['binaryCrossEntropy', 'leakyRelu', 'sigmoid'],
     ['halfSquaredError', 'sigmoid', 'softmax'],
-  ] as const)('fused passes in Wasm = src/passes.ts over the f32 Wasm primitives, bit for bit (%s, %s hidden, %s output)', async (loss, hidden, out) => {
-    const net = await Network.create({ inputs: 5, precision: 'f32', layers: [{ units: 7, activation: hidden, dropout: 0.3, l2: 0.01 }, { units: 3, activation: hidden, bias: false }, { units: 4, activation: out }], loss, optimizer: { type: 'adamw', learningRate: 0.1, clipNorm: 0.5, clipValue: 0.1 }, seed: 4 });
-    const rng = new Rng(8);
-    const x = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rng.next()));
-    const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
-    net.loss(x, y); // loads X/Y into the plan's buffers
-    const core = net.core;
-    const w = core.backend as WasmBackend;
-    expect(w.precision).toBe('f32');
-    const composed = composeKernels(w.exports, () => w.heap(), 2);
-    for (let s = 0; s < 3; s++) {
-      const before = w.heap().slice();
-      const fusedLoss = w.kernels.trainStep(core.plan, 6);
-      const fused = w.heap().slice();
-      w.heap().set(before);
-      const composedLoss = composed.trainStep(core.plan, 6);
-      expect(composedLoss).toBe(fusedLoss);
-      expect(Buffer.compare(Buffer.from(w.heap().buffer), Buffer.from(fused.buffer))).toBe(0);
-    }
-  });
+  ] as const)(
+    'fused passes in Wasm = src/passes.ts over the f32 Wasm primitives, bit for bit (%s, %s hidden, %s output)',
+    async (loss, hidden, out) => {
+      const net = await Network.create({
+        inputs: 5,
+        precision: 'f32',
+        layers: [
+          { units: 7, activation: hidden, dropout: 0.3, l2: 0.01 },
+          { units: 3, activation: hidden, bias: false },
+          { units: 4, activation: out },
+        ],
+        loss,
+        optimizer: { type: 'adamw', learningRate: 0.1, clipNorm: 0.5, clipValue: 0.1 },
+        seed: 4,
+      });
+      const rng = new Rng(8);
+      const x = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rng.next()));
+      const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));
+      net.loss(x, y); // loads X/Y into the plan's buffers
+      const core = net.core;
+      const w = core.backend as WasmBackend;
+      expect(w.precision).toBe('f32');
+      const composed = composeKernels(w.exports, () => w.heap(), 2);
+      for (let s = 0; s < 3; s++) {
+        const before = w.heap().slice();
+        const fusedLoss = w.kernels.trainStep(core.plan, 6);
+        const fused = w.heap().slice();
+        w.heap().set(before);
+        const composedLoss = composed.trainStep(core.plan, 6);
+        expect(composedLoss).toBe(fusedLoss);
+        expect(Buffer.compare(Buffer.from(w.heap().buffer), Buffer.from(fused.buffer))).toBe(0);
+      }
+    },
+  );
 
   it('the same f32 network on Wasm and on the f32 twins (backend js): equal bits through fit (batches and one sample), predict and the saved model', async () => {
-    const spec = { inputs: 6, precision: 'f32' as const, layers: [{ units: 9, activation: 'gelu' as const }, { units: 3, activation: 'softmax' as const }], loss: 'crossEntropy' as const, optimizer: { type: 'adam' as const, learningRate: 0.05 }, seed: 11 };
+    const spec = {
+      inputs: 6,
+      precision: 'f32' as const,
+      layers: [
+        { units: 9, activation: 'gelu' as const },
+        { units: 3, activation: 'softmax' as const },
+      ],
+      loss: 'crossEntropy' as const,
+      optimizer: { type: 'adam' as const, learningRate: 0.05 },
+      seed: 11,
+    };
     const [wasm, js] = [await Network.create({ ...spec, backend: 'wasm' }), await Network.create({ ...spec, backend: 'js' })];
     expect([wasm.backend, js.backend]).toEqual(['wasm', 'js']);
     const rng = new Rng(12);
     const inputs = Array.from({ length: 40 }, () => Array.from({ length: 6 }, () => 2 * rng.next() - 1));
     const targets = inputs.map((r) => [0, 1, 2].map((c) => (c === (r[0] > 0 ? 0 : r[1] > 0 ? 1 : 2) ? 1 : 0)));
-    const [hw, hj] = [await wasm.fit({ inputs, targets }, { epochs: 3, batchSize: 8 }), await js.fit({ inputs, targets }, { epochs: 3, batchSize: 8 })];
+    const [hw, hj] = [
+      await wasm.fit({ inputs, targets }, { epochs: 3, batchSize: 8 }),
+      await js.fit({ inputs, targets }, { epochs: 3, batchSize: 8 }),
+    ];
     expect(hw.loss).toEqual(hj.loss);
-    const [sw, sj] = [await wasm.fit({ inputs, targets }, { epochs: 2, batchSize: 1 }), await js.fit({ inputs, targets }, { epochs: 2, batchSize: 1 })];
+    const [sw, sj] = [
+      await wasm.fit({ inputs, targets }, { epochs: 2, batchSize: 1 }),
+      await js.fit({ inputs, targets }, { epochs: 2, batchSize: 1 }),
+    ];
     expect(sw.loss).toEqual(sj.loss);
     expect(wasm.predict(inputs)).toEqual(js.predict(inputs));
     expect(wasm.toJSON()).toEqual(js.toJSON());
@@ -219,7 +300,19 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
     ] as const) {
       const out = loss === 'crossEntropy' ? 'softmax' : 'sigmoid';
       // A clip value of 1e30 changes no number but turns the fused path off.
-      const make = (clip: object) => Network.create({ inputs, precision: 'f32', layers: [{ units: 29, activation: hidden }, { units: 4, activation: hidden, bias: false }, { units: 2, activation: out }], loss, optimizer: { ...optimizer, ...clip }, seed: 6 });
+      const make = (clip: object) =>
+        Network.create({
+          inputs,
+          precision: 'f32',
+          layers: [
+            { units: 29, activation: hidden },
+            { units: 4, activation: hidden, bias: false },
+            { units: 2, activation: out },
+          ],
+          loss,
+          optimizer: { ...optimizer, ...clip },
+          seed: 6,
+        });
       const [fused, general] = [await make({}), await make({ clipValue: 1e30 })];
       const rng = new Rng(2);
       for (let s = 0; s < 20; s++) {
@@ -233,10 +326,12 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
   });
 
   it('the seed 2-2-1 network follows an f32 hand derivation bit for bit for 100 steps (trainStep and fit with batch 1)', async () => {
-    const X = [0.35, 0.9].map(f32), Y = 0.5;
+    const X = [0.35, 0.9].map(f32),
+      Y = 0.5;
     const W = [0.1, 0.8, 0.4, 0.6, 0.3, 0.9].map(f32);
     // By hand, every operation rounded to f32: σ in f64 from the f32 z, rounded once; σ′ = a(1−a).
-    const w = [...W], losses: number[] = [];
+    const w = [...W],
+      losses: number[] = [];
     const sig = (z: number) => f32(sigmoid64(z));
     const dot2 = (a0: number, a1: number, b0: number, b1: number) => f32(f32(a0 * b0) + f32(a1 * b1));
     for (let s = 0; s < 100; s++) {
@@ -249,8 +344,25 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
       for (let j = 0; j < 2; j++) w[4 + j] = f32(w[4 + j] - f32(dOut * h[j]));
       for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) w[2 * j + k] = f32(w[2 * j + k] - f32(dHid[j] * X[k]));
     }
-    const spec = { inputs: 2, precision: 'f32' as const, layers: [{ units: 2, activation: 'sigmoid' as const, bias: false }, { units: 1, activation: 'sigmoid' as const, bias: false }], loss: 'halfSquaredError' as const, optimizer: { type: 'sgd' as const, learningRate: 1 } };
-    const weights = [{ weights: [[W[0], W[1]], [W[2], W[3]]] }, { weights: [[W[4], W[5]]] }];
+    const spec = {
+      inputs: 2,
+      precision: 'f32' as const,
+      layers: [
+        { units: 2, activation: 'sigmoid' as const, bias: false },
+        { units: 1, activation: 'sigmoid' as const, bias: false },
+      ],
+      loss: 'halfSquaredError' as const,
+      optimizer: { type: 'sgd' as const, learningRate: 1 },
+    };
+    const weights = [
+      {
+        weights: [
+          [W[0], W[1]],
+          [W[2], W[3]],
+        ],
+      },
+      { weights: [[W[4], W[5]]] },
+    ];
     const net = await Network.create(spec);
     net.setWeights(weights);
     expect(Array.from({ length: 100 }, () => net.trainStep(X, [Y]))).toEqual(losses);
@@ -285,10 +397,22 @@ describe('f32 networks on Wasm: the passes and the paths', () => {
 });
 
 describe('f32 networks: the API', () => {
-  const spec = { inputs: 3, precision: 'f32' as const, layers: [{ units: 5, activation: 'tanh' as const }, { units: 2, activation: 'softmax' as const }], optimizer: { type: 'adam' as const, learningRate: 0.01 }, seed: 9 };
+  const spec = {
+    inputs: 3,
+    precision: 'f32' as const,
+    layers: [
+      { units: 5, activation: 'tanh' as const },
+      { units: 2, activation: 'softmax' as const },
+    ],
+    optimizer: { type: 'adam' as const, learningRate: 0.01 },
+    seed: 9,
+  };
 
   it('precision is validated, defaults to f64, and f64 files stay version 2 without it', async () => {
-    await expect(Network.create({ ...spec, precision: 'f16' as never })).rejects.toMatchObject({ code: 'INVALID_SPEC', field: 'precision' });
+    await expect(Network.create({ ...spec, precision: 'f16' as never })).rejects.toMatchObject({
+      code: 'INVALID_SPEC',
+      field: 'precision',
+    });
     const f64 = await Network.create({ ...spec, precision: undefined });
     expect(f64.spec.precision).toBe('f64');
     expect(f64.toJSON().version).toBe(2);
@@ -308,7 +432,20 @@ describe('f32 networks: the API', () => {
 
   it('save and load round trip exactly (f32 values in the file, version 3), and training goes on with the same bits', async () => {
     const net = await Network.create(spec);
-    const data = { inputs: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]], targets: [[1, 0], [0, 1], [1, 0], [0, 1]] };
+    const data = {
+      inputs: [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 1, 0],
+      ],
+      targets: [
+        [1, 0],
+        [0, 1],
+        [1, 0],
+        [0, 1],
+      ],
+    };
     await net.fit(data, { epochs: 5, batchSize: 2 });
     const json = net.toJSON();
     expect(json.version).toBe(3);
@@ -324,7 +461,19 @@ describe('f32 networks: the API', () => {
 
   it('fit with threads trains an f32 network on one thread, saying so', async () => {
     const net = await Network.create(spec);
-    const h = await net.fit({ inputs: [[1, 0, 0], [0, 1, 0]], targets: [[1, 0], [0, 1]] }, { epochs: 1, batchSize: 2, threads: 2 });
+    const h = await net.fit(
+      {
+        inputs: [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+        targets: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+      { epochs: 1, batchSize: 2, threads: 2 },
+    );
     expect(h.threads).toBe(1);
   });
 });

@@ -13,8 +13,27 @@ import { relaxedSimdSupported, embeddedBytes } from '../src/backends/wasm/loader
 import { enableFma } from '../src/fma.js';
 
 const SPEC = { inputs: 3, layers: [{ units: 8, activation: 'tanh' as const }, { units: 2 }], loss: 'mse' as const, seed: 4 };
-const DATA = { inputs: [[0, 1, 2], [1, -1, 0], [2, 0, -2], [-1, -1, 1]], targets: [[1, 0], [0, 1], [1, 1], [0, 0]] };
-const code = (f: () => unknown) => Promise.resolve().then(f).then(() => 'no error', (e: BackpropError) => `${e.code} ${e.field}`);
+const DATA = {
+  inputs: [
+    [0, 1, 2],
+    [1, -1, 0],
+    [2, 0, -2],
+    [-1, -1, 1],
+  ],
+  targets: [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [0, 0],
+  ],
+};
+const code = (f: () => unknown) =>
+  Promise.resolve()
+    .then(f)
+    .then(
+      () => 'no error',
+      (e: BackpropError) => `${e.code} ${e.field}`,
+    );
 
 afterEach(() => void vi.restoreAllMocks());
 
@@ -37,22 +56,30 @@ describe('fma option', () => {
     await fma.fit(DATA, { epochs: 5, batchSize: 2 });
     await plain.fit(DATA, { epochs: 5, batchSize: 2 });
     expect(JSON.stringify(fma)).toBe(JSON.stringify(plain));
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(["backprop: fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first; using the default module."]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      "backprop: fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first; using the default module.",
+    ]);
   });
 
-  it.skipIf(relaxedSimdSupported())('after enableFma() but without relaxed SIMD (Node 20, no flag): one warning, the default module', async () => {
-    enableFma();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const fma = await Network.create(SPEC, { fma: true });
-    await Network.create(SPEC, { fma: true });
-    expect(fma.fma).toBe(false);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toMatch(/relaxed SIMD.*--experimental-wasm-relaxed-simd.*using the default module/);
-  });
+  it.skipIf(relaxedSimdSupported())(
+    'after enableFma() but without relaxed SIMD (Node 20, no flag): one warning, the default module',
+    async () => {
+      enableFma();
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const fma = await Network.create(SPEC, { fma: true });
+      await Network.create(SPEC, { fma: true });
+      expect(fma.fma).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/relaxed SIMD.*--experimental-wasm-relaxed-simd.*using the default module/);
+    },
+  );
 
   it('with relaxed SIMD (a child Node with the flag): GEMM within the rounding-error bound, FMA really on, training repeatable and close to the default', () => {
     const script = fileURLToPath(new URL('./helpers/fma-check.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.relaxed).toBe(true);
@@ -68,13 +95,19 @@ describe('fma option', () => {
     expect(out.training.maxRelWeightDiff).toBeLessThan(1e-10);
   });
 
-  it.each([['ESM', 'module', "import { Network } from 'backprop-wasm'; import { enableFma } from 'backprop-wasm/fma';"], ['CommonJS', 'commonjs', "const { Network } = require('backprop-wasm'); const { enableFma } = require('backprop-wasm/fma');"]])(
-    '%s: the built package\'s backprop/fma entry turns fma on for backprop (with the flag)', (_, type, head) => {
-      const script = `${head}
+  it.each([
+    ['ESM', 'module', "import { Network } from 'backprop-wasm'; import { enableFma } from 'backprop-wasm/fma';"],
+    ['CommonJS', 'commonjs', "const { Network } = require('backprop-wasm'); const { enableFma } = require('backprop-wasm/fma');"],
+  ])("%s: the built package's backprop/fma entry turns fma on for backprop (with the flag)", (_, type, head) => {
+    const script = `${head}
         enableFma();
         Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 }, { fma: true }).then((n) => console.log('fma', n.fma));`;
-      const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', `--input-type=${type}`, '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 30_000 });
-      expect(r.stderr).toBe('');
-      expect(r.stdout.trim()).toBe('fma true');
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', `--input-type=${type}`, '-e', script], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      timeout: 30_000,
     });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('fma true');
+  });
 });

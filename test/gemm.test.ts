@@ -23,13 +23,48 @@ const GUARD = 6;
 // p-major A (AtB): KC = 64, NC = MC = 48; for n > 128: KC = NC = 256, p-major MC = 128; the direct
 // path takes m < 4, n < 4 or m·n·k ≤ 4096. The shapes below straddle all of these.
 const FIXED: [number, number, number][] = [
-  [0, 0, 0], [0, 5, 3], [5, 0, 3], [3, 5, 0], [4, 4, 0], [40, 50, 0], [1, 1, 1], [1, 2, 2],
-  [2, 1, 3], [1, 1, 300], [1, 128, 784], [32, 1, 784], [3, 3, 3], [4, 4, 4], [5, 5, 5],
-  [4, 4, 1], [4, 4, 2], [7, 9, 11], [16, 16, 16], [17, 16, 16], [4, 44, 128], [5, 45, 129],
-  [8, 88, 256], [9, 89, 257], [31, 43, 127], [32, 128, 784], [33, 130, 300], [64, 64, 64],
-  [67, 3, 200], [3, 67, 200], [100, 7, 130], [7, 100, 130], [13, 97, 1], [97, 13, 2],
-  [130, 140, 150], [49, 50, 65], [97, 49, 129], [52, 47, 64],
-  [9, 129, 257], [131, 260, 300], [5, 300, 600], [129, 513, 40],
+  [0, 0, 0],
+  [0, 5, 3],
+  [5, 0, 3],
+  [3, 5, 0],
+  [4, 4, 0],
+  [40, 50, 0],
+  [1, 1, 1],
+  [1, 2, 2],
+  [2, 1, 3],
+  [1, 1, 300],
+  [1, 128, 784],
+  [32, 1, 784],
+  [3, 3, 3],
+  [4, 4, 4],
+  [5, 5, 5],
+  [4, 4, 1],
+  [4, 4, 2],
+  [7, 9, 11],
+  [16, 16, 16],
+  [17, 16, 16],
+  [4, 44, 128],
+  [5, 45, 129],
+  [8, 88, 256],
+  [9, 89, 257],
+  [31, 43, 127],
+  [32, 128, 784],
+  [33, 130, 300],
+  [64, 64, 64],
+  [67, 3, 200],
+  [3, 67, 200],
+  [100, 7, 130],
+  [7, 100, 130],
+  [13, 97, 1],
+  [97, 13, 2],
+  [130, 140, 150],
+  [49, 50, 65],
+  [97, 49, 129],
+  [52, 47, 64],
+  [9, 129, 257],
+  [131, 260, 300],
+  [5, 300, 600],
+  [129, 513, 40],
 ];
 
 function randomShapes(rng: Rng, count: number): [number, number, number][] {
@@ -114,7 +149,11 @@ function check(be: WasmBackend, t: Case): void {
   expect(relErr(got.subarray(0, mn), want.subarray(0, mn)), label).toBeLessThanOrEqual(TOL);
   // Nothing past C is written; with k = 0 and acc = 0, C is exactly 0.
   expect(Array.from(got.subarray(mn)), `${label} guard`).toEqual(Array.from(t.c0.subarray(mn)));
-  if (t.k === 0 && !t.acc) expect(got.subarray(0, mn).every((v) => v === 0), `${label} zero`).toBe(true);
+  if (t.k === 0 && !t.acc)
+    expect(
+      got.subarray(0, mn).every((v) => v === 0),
+      `${label} zero`,
+    ).toBe(true);
 }
 
 function allCases(seed: number, randomCount: number): Case[] {
@@ -149,7 +188,11 @@ describe('wasm gemm vs TS twin (release build)', () => {
       const first = makeCase(rng, form, m, n, k, 0);
       const second: Case = { ...makeCase(rng, form, m, n, k, 1), c0: expected(first) };
       const be = release;
-      const a1 = be.alloc(m * k), b1 = be.alloc(n * k), a2 = be.alloc(m * k), b2 = be.alloc(n * k), c = be.alloc(m * n);
+      const a1 = be.alloc(m * k),
+        b1 = be.alloc(n * k),
+        a2 = be.alloc(m * k),
+        b2 = be.alloc(n * k),
+        c = be.alloc(m * n);
       const h = be.heap();
       h.set(first.a, a1);
       h.set(first.b, b1);
@@ -189,7 +232,9 @@ describe('static packing scratch', () => {
     expect(before).toBe((be.exports.heapStart() + 1) & ~1);
     const pattern = fill(rng, CANARY);
     const [m, n, k] = [70, 150, 300]; // packed path; more than NC columns and 2·KC depth
-    const a = be.alloc(m * k + n * k), b = be.alloc(n * k + m * k), c = be.alloc(Math.max(m, k) * n);
+    const a = be.alloc(m * k + n * k),
+      b = be.alloc(n * k + m * k),
+      c = be.alloc(Math.max(m, k) * n);
     const after = be.alloc(CANARY);
     let h = be.heap();
     h.set(pattern, before);
@@ -252,7 +297,9 @@ describe('f32 gemm vs the ordered f32 reference', () => {
     const CANARY = 4096;
     const before = g32.alloc(CANARY);
     const [m, n, k] = [70, 300, 300]; // the wide blocking (n > 128), k > KC
-    const a = g32.alloc(m * k + n * k), b = g32.alloc(n * k + m * k), c = g32.alloc(Math.max(m, n) * n);
+    const a = g32.alloc(m * k + n * k),
+      b = g32.alloc(n * k + m * k),
+      c = g32.alloc(Math.max(m, n) * n);
     const after = g32.alloc(CANARY);
     const pattern = Float32Array.from({ length: CANARY }, () => rng.normal());
     let h = g32.heap();
@@ -271,7 +318,10 @@ describe('f32 gemm vs the ordered f32 reference', () => {
     const script = fileURLToPath(new URL('./helpers/gemm-f32-check.ts', import.meta.url));
     // ≈ 6 s of CPU; the wall-clock limit allows for a loaded machine (it ran past 60 s in a full
     // suite at load average 20: status null, killed).
-    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script, 'fma'], { encoding: 'utf8', timeout: 170_000 });
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script, 'fma'], {
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { cases: number; worstRatio: number; bad: string[]; differing: number };
     expect(out.cases).toBeGreaterThan(400);
@@ -290,7 +340,19 @@ function f64BitsHash(be: WasmBackend): string {
   const rng = new Rng(7);
   const shapes: number[][] = [];
   for (const N of [1, 2, 3, 4, 5, 7, 8, 9, 10, 16, 31, 32, 33, 44, 45, 48, 49, 64, 65, 127, 128, 129, 130, 257]) shapes.push([N, N, N]);
-  shapes.push([32, 128, 784], [128, 784, 32], [32, 784, 128], [32, 10, 128], [10, 128, 32], [32, 128, 10], [16, 784, 128], [64, 784, 32], [128, 128, 32], [33, 300, 600], [520, 40, 300]);
+  shapes.push(
+    [32, 128, 784],
+    [128, 784, 32],
+    [32, 784, 128],
+    [32, 10, 128],
+    [10, 128, 32],
+    [32, 128, 10],
+    [16, 784, 128],
+    [64, 784, 32],
+    [128, 128, 32],
+    [33, 300, 600],
+    [520, 40, 300],
+  );
   for (let i = 0; i < 20; i++) shapes.push([1 + rng.int(200), 1 + rng.int(300), 1 + rng.int(300)]);
   let h = 0x811c9dc5;
   for (const [m, n, k] of shapes) {

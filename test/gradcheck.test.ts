@@ -11,7 +11,9 @@ import { randomRows, randomTargets } from './helpers/random.js';
 // Every kind of the activation table (src/kinds/activations.ts): a new activation is checked here unlisted.
 const HIDDEN: Activation[] = ELEMENTWISE_ACTIVATIONS;
 // Every loss of its table (src/kinds/losses.ts): a fused one with its own output, the others with every activation.
-const OUTPUTS = Object.fromEntries(LOSSES.map((loss) => [loss, LOSS_KINDS[loss].fused ? [LOSS_KINDS[loss].output] : ACTIVATIONS])) as Record<Loss, Activation[]>;
+const OUTPUTS = Object.fromEntries(
+  LOSSES.map((loss) => [loss, LOSS_KINDS[loss].fused ? [LOSS_KINDS[loss].output] : ACTIVATIONS]),
+) as Record<Loss, Activation[]>;
 const TOLERANCE = 1e-6; // relative; central differences with h = 1e-5 are good to ~1e-9 here
 
 const cases: [string, Activation, Activation, Loss][] = [];
@@ -23,13 +25,21 @@ for (const loss of Object.keys(OUTPUTS) as Loss[]) {
 async function randomNet(backend: 'wasm' | 'js', hidden: Activation, out: Activation, loss: Loss, bias: boolean, seed: number) {
   const net = await Network.create({
     inputs: 3,
-    layers: [{ units: 4, activation: hidden, bias }, { units: 3, activation: hidden, bias }, { units: 3, activation: out, bias }],
+    layers: [
+      { units: 4, activation: hidden, bias },
+      { units: 3, activation: hidden, bias },
+      { units: 3, activation: out, bias },
+    ],
     loss,
     seed,
     backend,
   });
   const rng = new Rng(seed + 1000);
-  net.setWeights(net.getWeights().map((l) => ({ weights: randomRows(rng, l.weights.length, l.weights[0].length), bias: l.bias?.map(() => 2 * rng.next() - 1) })));
+  net.setWeights(
+    net
+      .getWeights()
+      .map((l) => ({ weights: randomRows(rng, l.weights.length, l.weights[0].length), bias: l.bias?.map(() => 2 * rng.next() - 1) })),
+  );
   return net;
 }
 
@@ -49,8 +59,20 @@ describe.each(['wasm', 'js'] as const)('gradients on %s', (backend) => {
 
   it('dropout layers: gradients are those of the deterministic network (dropout off), before and after training drew masks', async () => {
     const rng = new Rng(31);
-    const net = await Network.create({ inputs: 3, l2: 0.01, seed: 5, backend, loss: 'mse', layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'leakyRelu', dropout: 0.5 }, { units: 2, activation: 'linear' }] });
-    const x = randomRows(rng, 3, 3), y = randomTargets(rng, 'mse', 3, 2);
+    const net = await Network.create({
+      inputs: 3,
+      l2: 0.01,
+      seed: 5,
+      backend,
+      loss: 'mse',
+      layers: [
+        { units: 4, activation: 'tanh' },
+        { units: 3, activation: 'leakyRelu', dropout: 0.5 },
+        { units: 2, activation: 'linear' },
+      ],
+    });
+    const x = randomRows(rng, 3, 3),
+      y = randomTargets(rng, 'mse', 3, 2);
     expect(gradCheckError(net, x, y), 'masks never drawn').toBeLessThan(TOLERANCE);
     await net.fit({ inputs: x, targets: y }, { epochs: 2, batchSize: 3 }); // leaves masks of a training pass behind
     expect(gradCheckError(net, x, y), 'after training').toBeLessThan(TOLERANCE);

@@ -17,12 +17,27 @@ import { Network } from '../src/index.js';
 import { maxRelDiff } from './helpers/random.js';
 
 const TOL = 1e-12;
-const SHAPES: [number, number][] = [[1, 1], [1, 7], [3, 5], [32, 10], [0, 4], [4, 0], [17, 33]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [1, 7],
+  [3, 5],
+  [32, 10],
+  [0, 4],
+  [4, 0],
+  [17, 33],
+];
 
 type Twin = (h: Float64Array, ...args: number[]) => number | void;
 
 /** Runs a Wasm kernel and its twin on the same random heap; compares the written region and the return. */
-function compare(be: WasmBackend, rng: Rng, regions: number[], run: (offsets: number[]) => [string, number[], Twin], out: number[], init?: (h: Float64Array, at: number[]) => void) {
+function compare(
+  be: WasmBackend,
+  rng: Rng,
+  regions: number[],
+  run: (offsets: number[]) => [string, number[], Twin],
+  out: number[],
+  init?: (h: Float64Array, at: number[]) => void,
+) {
   const at = regions.map((n) => be.alloc(Math.max(n, 1)));
   const h = be.heap();
   at.forEach((o, i) => {
@@ -33,8 +48,10 @@ function compare(be: WasmBackend, rng: Rng, regions: number[], run: (offsets: nu
   const [name, args, twin] = run(at);
   const wasmRet = (be.kernels as unknown as Record<string, (...a: number[]) => number>)[name](...args);
   const jsRet = twin(copy, ...args);
-  for (const i of out) expect(maxRelDiff(be.heap().subarray(at[i], at[i] + regions[i]), copy.subarray(at[i], at[i] + regions[i])), name).toBeLessThan(TOL);
-  if (typeof jsRet === 'number' && !(Number.isNaN(jsRet) && Number.isNaN(wasmRet))) expect(Math.abs(wasmRet - jsRet) / Math.max(1, Math.abs(jsRet)), name).toBeLessThan(TOL);
+  for (const i of out)
+    expect(maxRelDiff(be.heap().subarray(at[i], at[i] + regions[i]), copy.subarray(at[i], at[i] + regions[i])), name).toBeLessThan(TOL);
+  if (typeof jsRet === 'number' && !(Number.isNaN(jsRet) && Number.isNaN(wasmRet)))
+    expect(Math.abs(wasmRet - jsRet) / Math.max(1, Math.abs(jsRet)), name).toBeLessThan(TOL);
   at.forEach((o) => be.free(o));
 }
 
@@ -57,7 +74,13 @@ describe.each(builds)('%s build: kernels vs TS twins', (_name, load) => {
     for (const kind of Object.values(Act)) {
       compare(be, rng, [n, n], ([z, a]) => ['activate', [kind, rows, cols, z, a], act.activate as Twin], [1]);
       compare(be, rng, [n], ([z]) => ['activate', [kind, rows, cols, z, z], act.activate as Twin], [0]); // A aliases Z
-      compare(be, rng, [n, n, n, n], ([z, a, da, dz]) => ['activateBackward', [kind, rows, cols, z, a, da, dz], act.activateBackward as Twin], [3]);
+      compare(
+        be,
+        rng,
+        [n, n, n, n],
+        ([z, a, da, dz]) => ['activateBackward', [kind, rows, cols, z, a, da, dz], act.activateBackward as Twin],
+        [3],
+      );
       compare(be, rng, [n, n, n], ([z, a, d]) => ['activateBackward', [kind, rows, cols, z, a, d, d], act.activateBackward as Twin], [2]); // dZ aliases dA
     }
   });
@@ -74,27 +97,66 @@ describe.each(builds)('%s build: kernels vs TS twins', (_name, load) => {
   it('sgd, plain, momentum and Nesterov, and gather', () => {
     const rng = new Rng(5);
     for (const n of [0, 1, 2, 31]) {
-      for (const [mu, nest] of [[0, 0], [0.9, 0], [0.9, 1]]) {
+      for (const [mu, nest] of [
+        [0, 0],
+        [0.9, 0],
+        [0.9, 1],
+      ]) {
         compare(be, rng, [n, n, n], ([p, g, v]) => ['sgd', [n, p, g, v, 0.05, mu, nest], opt.sgd as Twin], [0, 2]);
       }
     }
     for (const n of [0, 1, 2, 31]) {
-      compare(be, rng, [n, n, n, n], ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.9, 0.999, 1e-8, 3, 0], opt.adam as Twin], [0, 2, 3], (h, [, , , v]) => {
-        for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]); // second moments are non-negative
-      });
-      compare(be, rng, [n, n, n, n], ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.8, 0.99, 1e-6, 1, 0.1], opt.adam as Twin], [0, 2, 3], (h, [, , , v]) => {
-        for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]);
-      });
-      compare(be, rng, [n, n, n], ([p, g, s]) => ['rmsprop', [n, p, g, s, 0.01, 0.9, 1e-8], opt.rmsprop as Twin], [0, 2], (h, [, , s]) => {
-        for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
-      });
-      compare(be, rng, [n, n, n], ([p, g, s]) => ['adagrad', [n, p, g, s, 0.1, 1e-10], opt.adagrad as Twin], [0, 2], (h, [, , s]) => {
-        for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
-      });
+      compare(
+        be,
+        rng,
+        [n, n, n, n],
+        ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.9, 0.999, 1e-8, 3, 0], opt.adam as Twin],
+        [0, 2, 3],
+        (h, [, , , v]) => {
+          for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]); // second moments are non-negative
+        },
+      );
+      compare(
+        be,
+        rng,
+        [n, n, n, n],
+        ([p, g, m, v]) => ['adam', [n, p, g, m, v, 0.01, 0.8, 0.99, 1e-6, 1, 0.1], opt.adam as Twin],
+        [0, 2, 3],
+        (h, [, , , v]) => {
+          for (let i = 0; i < n; i++) h[v + i] = Math.abs(h[v + i]);
+        },
+      );
+      compare(
+        be,
+        rng,
+        [n, n, n],
+        ([p, g, s]) => ['rmsprop', [n, p, g, s, 0.01, 0.9, 1e-8], opt.rmsprop as Twin],
+        [0, 2],
+        (h, [, , s]) => {
+          for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
+        },
+      );
+      compare(
+        be,
+        rng,
+        [n, n, n],
+        ([p, g, s]) => ['adagrad', [n, p, g, s, 0.1, 1e-10], opt.adagrad as Twin],
+        [0, 2],
+        (h, [, , s]) => {
+          for (let i = 0; i < n; i++) h[s + i] = Math.abs(h[s + i]);
+        },
+      );
     }
-    compare(be, rng, [10 * 3, 4, 2 * 3], ([data, perm, out]) => ['gather', [2, 3, data, perm, 1, out], gather as Twin], [2], (h, [, perm]) => {
-      [7, 2, 9, 0].forEach((v, i) => (h[perm + i] = v));
-    });
+    compare(
+      be,
+      rng,
+      [10 * 3, 4, 2 * 3],
+      ([data, perm, out]) => ['gather', [2, 3, data, perm, 1, out], gather as Twin],
+      [2],
+      (h, [, perm]) => {
+        [7, 2, 9, 0].forEach((v, i) => (h[perm + i] = v));
+      },
+    );
   });
 });
 
@@ -107,10 +169,18 @@ describe.each(builds)('%s build: regularization and metric kernels vs TS twins',
     compare(be, rng, [n], ([x]) => ['scale', [n, x, 0.3], reg.scale as Twin], [0]);
     compare(be, rng, [n], ([x]) => ['clipValue', [n, x, 0.5], reg.clipValue as Twin], [0]);
     compare(be, rng, [n, n], ([x, m]) => ['multiply', [n, x, m], reg.multiply as Twin], [0]);
-    for (const [rate, seed] of [[0.5, 1], [0.1, 0xdeadbeef], [0.9, 7]]) {
+    for (const [rate, seed] of [
+      [0.5, 1],
+      [0.1, 0xdeadbeef],
+      [0.9, 7],
+    ]) {
       compare(be, rng, [n], ([m]) => ['dropoutMask', [n, m, rate, seed], reg.dropoutMask as Twin], [0]);
     }
-    for (const [rows, cols] of [[1, 1], [3, 4], [8, 10]]) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 4],
+      [8, 10],
+    ]) {
       for (const kind of Object.values(Metric)) {
         compare(be, rng, [rows * cols, rows * cols], ([a, y]) => ['metric', [kind, rows, cols, a, y], metric as Twin], []);
       }
@@ -143,7 +213,19 @@ describe('the fused per-sample SGD step = forward1/backward1 + sgd, bit for bit'
   ] as const)('%j, %s hidden, %s, %i inputs', async (optimizer, hidden, loss, inputs) => {
     const out = loss === 'crossEntropy' ? 'softmax' : 'sigmoid';
     const wide = inputs > 3 ? 29 : 5;
-    const make = (clip: object) => Network.create({ inputs, layers: [{ units: wide, activation: hidden }, { units: 4, activation: hidden, bias: false }, { units: 2, activation: out }], loss, optimizer: { ...optimizer, ...clip }, backend: 'wasm', seed: 6 });
+    const make = (clip: object) =>
+      Network.create({
+        inputs,
+        layers: [
+          { units: wide, activation: hidden },
+          { units: 4, activation: hidden, bias: false },
+          { units: 2, activation: out },
+        ],
+        loss,
+        optimizer: { ...optimizer, ...clip },
+        backend: 'wasm',
+        seed: 6,
+      });
     const [fused, general] = [await make({}), await make({ clipValue: 1e300 })];
     (fused.core as unknown as { fast: null }).fast = null;
     const rng = new Rng(2);
@@ -155,7 +237,10 @@ describe('the fused per-sample SGD step = forward1/backward1 + sgd, bit for bit'
     expect(fused.toJSON().params).toBe(general.toJSON().params);
     expect(fused.toJSON().state).toBe(general.toJSON().state);
     // fit with batch 1 takes the fused path inside trainBatches too.
-    const data = { inputs: randomRowsFlat(rng, 30, inputs), targets: Array.from({ length: 30 }, (_, i) => (loss === 'halfSquaredError' ? [0.2, 0.9] : i % 2 ? [1, 0] : [0, 1])) };
+    const data = {
+      inputs: randomRowsFlat(rng, 30, inputs),
+      targets: Array.from({ length: 30 }, (_, i) => (loss === 'halfSquaredError' ? [0.2, 0.9] : i % 2 ? [1, 0] : [0, 1])),
+    };
     const [hf, hg] = [await fused.fit(data, { epochs: 3, batchSize: 1 }), await general.fit(data, { epochs: 3, batchSize: 1 })];
     expect(hf.loss).toEqual(hg.loss);
     expect(fused.toJSON().params).toBe(general.toJSON().params);
@@ -173,7 +258,18 @@ describe('fused passes in Wasm = src/passes.ts over the Wasm primitives, bit for
     ['binaryCrossEntropy', 'leakyRelu', 'sigmoid'],
     ['halfSquaredError', 'sigmoid', 'softmax'],
   ] as const)('%s with %s hidden, %s output', async (loss, hidden, out) => {
-    const net = await Network.create({ inputs: 5, layers: [{ units: 7, activation: hidden, dropout: 0.3, l2: 0.01 }, { units: 3, activation: hidden, bias: false }, { units: 4, activation: out }], loss, optimizer: { type: 'adamw', learningRate: 0.1, clipNorm: 0.5, clipValue: 0.1 }, backend: 'wasm', seed: 4 });
+    const net = await Network.create({
+      inputs: 5,
+      layers: [
+        { units: 7, activation: hidden, dropout: 0.3, l2: 0.01 },
+        { units: 3, activation: hidden, bias: false },
+        { units: 4, activation: out },
+      ],
+      loss,
+      optimizer: { type: 'adamw', learningRate: 0.1, clipNorm: 0.5, clipValue: 0.1 },
+      backend: 'wasm',
+      seed: 4,
+    });
     const rng = new Rng(8);
     const x = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rng.next()));
     const y = Array.from({ length: 6 }, (_, r) => [0, 1, 2, 3].map((c) => (c === r % 4 ? 1 : 0)));

@@ -17,30 +17,48 @@ function tableRows(header: string): string[][] {
   expect(at, header).toBeGreaterThan(0);
   const rows: string[][] = [];
   for (let i = at + 2; i < lines.length && lines[i].trim().startsWith('|'); i++) {
-    rows.push(lines[i].trim().slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|')));
+    rows.push(
+      lines[i]
+        .trim()
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, '|')),
+    );
   }
   return rows;
 }
 
 describe('README', () => {
   it('the loss table lists every loss of src/kinds/losses.ts, in order, with its formula, output and metric', () => {
-    expect(tableRows('| loss | value | output layer | metric |')).toEqual(LOSSES.map((name) => {
-      const kind = LOSS_KINDS[name], metric = METRIC_KINDS[kind.metric];
-      return [
-        `\`${name}\``,
-        kind.doc,
-        kind.fused ? `\`${kind.output}\`, required (gradient fused)` : `\`${kind.output}\` by default`,
-        `\`${metric.reported}\`: ${metric.doc}`,
-      ];
-    }));
+    expect(tableRows('| loss | value | output layer | metric |')).toEqual(
+      LOSSES.map((name) => {
+        const kind = LOSS_KINDS[name],
+          metric = METRIC_KINDS[kind.metric];
+        return [
+          `\`${name}\``,
+          kind.doc,
+          kind.fused ? `\`${kind.output}\`, required (gradient fused)` : `\`${kind.output}\` by default`,
+          `\`${metric.reported}\`: ${metric.doc}`,
+        ];
+      }),
+    );
   });
 
   it('the optimizer table lists every optimizer of src/kinds/optimizers.ts, in order, with its update, hyper-parameters, defaults and state', () => {
-    expect(tableRows('| type | update | hyper-parameters (defaults) | state blocks |')).toEqual(OPTIMIZERS.map((name) => {
-      const kind = OPTIMIZER_KINDS[name];
-      const defaults: Partial<Record<HyperParameter, number | boolean>> = kind.defaults;
-      return [`\`${name}\``, kind.doc, hyperParametersOf(name).map((key) => `\`${key}\` ${defaults[key]}`).join(', '), String(kind.stateBlocks)];
-    }));
+    expect(tableRows('| type | update | hyper-parameters (defaults) | state blocks |')).toEqual(
+      OPTIMIZERS.map((name) => {
+        const kind = OPTIMIZER_KINDS[name];
+        const defaults: Partial<Record<HyperParameter, number | boolean>> = kind.defaults;
+        return [
+          `\`${name}\``,
+          kind.doc,
+          hyperParametersOf(name)
+            .map((key) => `\`${key}\` ${defaults[key]}`)
+            .join(', '),
+          String(kind.stateBlocks),
+        ];
+      }),
+    );
   });
 });
 
@@ -75,7 +93,8 @@ describe('validation follows the descriptors', () => {
     const kind = LOSS_KINDS[loss];
     const spec = (units: number, activation?: string) => ({ inputs: 2, loss, layers: [{ units: 3 }, { units, activation }] });
     expect(normalizeSpec(spec(kind.minOutputs)).layers[1].activation).toBe(kind.output);
-    if (kind.minOutputs > 1) expect(() => normalizeSpec(spec(kind.minOutputs - 1))).toThrow(`at least ${kind.minOutputs} with loss '${loss}'`);
+    if (kind.minOutputs > 1)
+      expect(() => normalizeSpec(spec(kind.minOutputs - 1))).toThrow(`at least ${kind.minOutputs} with loss '${loss}'`);
     const other = (kind.output as string) === 'tanh' ? 'relu' : 'tanh';
     if (kind.fused) expect(() => normalizeSpec(spec(kind.minOutputs, other))).toThrow(`'${kind.output}' with loss '${loss}'`);
     else expect(normalizeSpec(spec(kind.minOutputs, other)).layers[1].activation).toBe(other);

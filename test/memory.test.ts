@@ -6,7 +6,15 @@ import { wasmBackend } from '../src/backends/wasm/index.js';
 import { embeddedBytes } from '../src/backends/wasm/loader.js';
 import { Homes } from '../src/backends/homes.js';
 
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
 
 describe('memory', () => {
   it('dispose() frees at once and a disposed network refuses work', async () => {
@@ -23,7 +31,16 @@ describe('memory', () => {
     const module = await WebAssembly.compile(embeddedBytes() as BufferSource);
     const be = await wasmBackend(module);
     (be as { homes: Homes }).homes = new Homes(be, 4096); // a tiny budget: every other network evicts it
-    const spec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' as const }, { units: 1, activation: 'sigmoid' as const }], loss: 'binaryCrossEntropy' as const, optimizer: { type: 'sgd' as const, learningRate: 0.5, momentum: 0.9 }, seed: 4 };
+    const spec = {
+      inputs: 2,
+      layers: [
+        { units: 8, activation: 'tanh' as const },
+        { units: 1, activation: 'sigmoid' as const },
+      ],
+      loss: 'binaryCrossEntropy' as const,
+      optimizer: { type: 'sgd' as const, learningRate: 0.5, momentum: 0.9 },
+      seed: 4,
+    };
     const a = await Network.create(spec, { wasm: module });
     const ref = await Network.create(spec, { backend: 'wasm' });
     for (let round = 0; round < 5; round++) {

@@ -27,7 +27,18 @@ describe('MNIST in f32', () => {
     ['adam', { type: 'adam', learningRate: 0.001 }],
     ['sgd', { type: 'sgd', learningRate: 0.1 }],
   ] as const)('784-128-10, %s: f32 within 0.5 points of f64 after 1 and after 5 epochs', async (_name, optimizer) => {
-    const make = (precision: 'f32' | 'f64') => Network.create({ inputs: PIXELS, layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer, seed: 1, precision });
+    const make = (precision: 'f32' | 'f64') =>
+      Network.create({
+        inputs: PIXELS,
+        layers: [
+          { units: 128, activation: 'relu' },
+          { units: CLASSES, activation: 'softmax' },
+        ],
+        loss: 'crossEntropy',
+        optimizer,
+        seed: 1,
+        precision,
+      });
     const [f64, f32] = [await make('f64'), await make('f32')];
     const train = { inputs: d.trainX, targets: d.trainY };
     const seen: string[] = [];

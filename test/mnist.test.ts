@@ -7,7 +7,17 @@ import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 describe('MNIST', () => {
   it('784-128-10 with adam: ≥ 95% test accuracy in at most 10 epochs', async () => {
     const d = loadMnist(8000, 2000);
-    const net = await Network.create({ inputs: PIXELS, layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.001 }, seed: 1, backend: 'wasm' });
+    const net = await Network.create({
+      inputs: PIXELS,
+      layers: [
+        { units: 128, activation: 'relu' },
+        { units: CLASSES, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      seed: 1,
+      backend: 'wasm',
+    });
     const test = { inputs: d.testX, targets: d.testY };
     const h = await net.fit({ inputs: d.trainX, targets: d.trainY }, { epochs: 10, batchSize: 32, validationData: test });
     const final = net.evaluate(test);

@@ -14,8 +14,23 @@ import { CASES, type Result } from './helpers/amplifying-models.js';
 
 const MiB = 2 ** 20;
 const SPECS: NetworkSpec[] = [
-  { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 }, seed: 1 },
-  { inputs: 2, layers: [{ units: 3, activation: 'relu', bias: false }, { units: 3, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 2 },
+  {
+    inputs: 3,
+    layers: [{ units: 4, activation: 'tanh' }, { units: 2 }],
+    loss: 'mse',
+    optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 },
+    seed: 1,
+  },
+  {
+    inputs: 2,
+    layers: [
+      { units: 3, activation: 'relu', bias: false },
+      { units: 3, activation: 'softmax' },
+    ],
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', learningRate: 0.01 },
+    seed: 2,
+  },
   { inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', seed: 3 }, // 3 parameters: base64 without padding
 ];
 
@@ -26,7 +41,20 @@ beforeAll(async () => {
     const net = await Network.create(spec);
     const x = [Array(spec.inputs).fill(0.5), Array(spec.inputs).fill(-0.25)];
     const out = spec.layers[spec.layers.length - 1].units;
-    await net.fit({ inputs: x, targets: [Array(out).fill(0).map((_, i) => (i === 0 ? 1 : 0)), Array(out).fill(0).map((_, i) => (i === out - 1 ? 1 : 0))] }, { epochs: 2 });
+    await net.fit(
+      {
+        inputs: x,
+        targets: [
+          Array(out)
+            .fill(0)
+            .map((_, i) => (i === 0 ? 1 : 0)),
+          Array(out)
+            .fill(0)
+            .map((_, i) => (i === out - 1 ? 1 : 0)),
+        ],
+      },
+      { epochs: 2 },
+    );
     seeds.push(JSON.stringify(net));
   }
 });
@@ -64,7 +92,14 @@ describe('hostile model files are refused with a clear error', () => {
     const be = await wasmBackend();
     const bytes = be.exports.memory.buffer.byteLength;
     const heap = process.memoryUsage().heapUsed;
-    const claims: [number, number][] = [[1e9, 1], [1, 1e9], [2 ** 31, 2 ** 31], [1e15, 1e15], [2 ** 53 - 1, 2 ** 53 - 1], [65536, 65536]];
+    const claims: [number, number][] = [
+      [1e9, 1],
+      [1, 1e9],
+      [2 ** 31, 2 ** 31],
+      [1e15, 1e15],
+      [2 ** 53 - 1, 2 ** 53 - 1],
+      [65536, 65536],
+    ];
     for (const [inputs, units] of claims) {
       const m = base();
       m.spec.inputs = inputs;
@@ -84,7 +119,28 @@ describe('hostile model files are refused with a clear error', () => {
 
   it('wrong types in every field', async () => {
     const values: unknown[] = [null, true, 0, -1, 1.5, NaN, 1e308, '', 'x', [], {}, [1, 2], { a: 1 }];
-    const paths = ['format', 'version', 'spec', 'params', 'state', 'counters', 'rng', 'spec.inputs', 'spec.layers', 'spec.loss', 'spec.seed', 'spec.optimizer', 'spec.optimizer.type', 'spec.optimizer.learningRate', 'spec.layers.0', 'spec.layers.0.units', 'spec.layers.0.activation', 'spec.layers.0.bias', 'counters.0', 'counters.1'];
+    const paths = [
+      'format',
+      'version',
+      'spec',
+      'params',
+      'state',
+      'counters',
+      'rng',
+      'spec.inputs',
+      'spec.layers',
+      'spec.loss',
+      'spec.seed',
+      'spec.optimizer',
+      'spec.optimizer.type',
+      'spec.optimizer.learningRate',
+      'spec.layers.0',
+      'spec.layers.0.units',
+      'spec.layers.0.activation',
+      'spec.layers.0.bias',
+      'counters.0',
+      'counters.1',
+    ];
     let refused = 0;
     for (const path of paths) {
       for (const v of values) {
@@ -123,7 +179,8 @@ describe('hostile model files are refused with a clear error', () => {
   });
 
   it('other format versions are refused with a message naming the version this build reads', async () => {
-    for (const version of [0, 4, 99, '1', 1.5, null, -1]) { // 1 to 3 are read (2 adds the Dataset preprocessing, 3 precision)
+    for (const version of [0, 4, 99, '1', 1.5, null, -1]) {
+      // 1 to 3 are read (2 adds the Dataset preprocessing, 3 precision)
       const e = await Network.fromJSON({ ...base(), version }).catch((err) => err);
       expect(e).toBeInstanceOf(BackpropError);
       expect([e.code, e.field]).toEqual(['INVALID_MODEL', 'model.version']);
@@ -156,12 +213,48 @@ describe('hostile model files are refused with a clear error', () => {
 
 // ---- random mutations ----------------------------------------------------------------------
 
-const HOSTILE: unknown[] = [null, true, false, 0, -0, -1, 1, 2, 3, 0.5, 1e9, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 5e-324, '', 'A', 'AAAA', '====', 'relu', 'softmax', 'sgd', 'adam', 'backprop-wasm', '__proto__', [], [0], [0, 0], [1e9, 1e9], {}, { units: 1e9 }, { __proto__: null }];
+const HOSTILE: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  1,
+  2,
+  3,
+  0.5,
+  1e9,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  1e308,
+  -1e308,
+  5e-324,
+  '',
+  'A',
+  'AAAA',
+  '====',
+  'relu',
+  'softmax',
+  'sgd',
+  'adam',
+  'backprop-wasm',
+  '__proto__',
+  [],
+  [0],
+  [0, 0],
+  [1e9, 1e9],
+  {},
+  { units: 1e9 },
+  { __proto__: null },
+];
 const CHARS = '0123456789-+.eE"{}[],: \\/=ABCxyz_\n';
 
 function mutateTree(rng: Rng, m: any): void {
   // Walk to a random node, then replace it, delete it, or add a key next to it.
-  let parent = m, key: string | number = '';
+  let parent = m,
+    key: string | number = '';
   for (let depth = 0; depth < 4; depth++) {
     const keys = Object.keys(parent);
     if (keys.length === 0) break;
@@ -179,12 +272,17 @@ function mutateTree(rng: Rng, m: any): void {
 function mutateText(rng: Rng, s: string): string {
   const at = rng.int(s.length + 1);
   switch (rng.int(5)) {
-    case 0: return s.slice(0, at); // truncate
-    case 1: return s.slice(0, at) + s.slice(at + 1 + rng.int(4)); // delete a few characters
-    case 2: return s.slice(0, at) + CHARS[rng.int(CHARS.length)] + s.slice(at + 1); // replace one
-    case 3: return s.slice(0, at) + CHARS[rng.int(CHARS.length)] + s.slice(at); // insert one
+    case 0:
+      return s.slice(0, at); // truncate
+    case 1:
+      return s.slice(0, at) + s.slice(at + 1 + rng.int(4)); // delete a few characters
+    case 2:
+      return s.slice(0, at) + CHARS[rng.int(CHARS.length)] + s.slice(at + 1); // replace one
+    case 3:
+      return s.slice(0, at) + CHARS[rng.int(CHARS.length)] + s.slice(at); // insert one
     default: {
-      const from = rng.int(s.length), len = 1 + rng.int(20);
+      const from = rng.int(s.length),
+        len = 1 + rng.int(20);
       return s.slice(0, at) + s.slice(from, from + len) + s.slice(at); // duplicate a slice
     }
   }
@@ -208,7 +306,12 @@ describe('fuzz: thousands of mutated model files', () => {
         for (let k = 1 + rng.int(3); k > 0; k--) mutateTree(rng, m);
         input = i % 4 === 1 ? m : JSON.stringify(m); // as an object and as text (own "__proto__" keys)
       }
-      tally[await loadOrRefuse(input, `mutation ${i} (FUZZ_SEED ${process.env.FUZZ_SEED ?? 7}): ${String(typeof input === 'string' ? input : JSON.stringify(input)).slice(0, 300)}`)]++;
+      tally[
+        await loadOrRefuse(
+          input,
+          `mutation ${i} (FUZZ_SEED ${process.env.FUZZ_SEED ?? 7}): ${String(typeof input === 'string' ? input : JSON.stringify(input)).slice(0, 300)}`,
+        )
+      ]++;
     }
     // Both outcomes happen (the fuzzer reaches valid variants too); only the small loaded
     // networks ever took Wasm memory (each is disposed after its check).
@@ -231,9 +334,16 @@ describe('amplifying ONNX and TF.js files', () => {
   // the fix took 5–70 s or died.
   it('each case is loaded or refused at the named field, within 3 s and +150 MiB', () => {
     const script = fileURLToPath(new URL('./helpers/amplifying-models.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--import', 'tsx', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--import', 'tsx', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.status, `the child died: ${run.stderr.slice(-1500)}`).toBe(0);
-    const results = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Result);
+    const results = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Result);
     expect(results.map((r) => r.name)).toEqual(CASES.map((c) => c.name));
     for (const [k, r] of results.entries()) {
       const want = CASES[k].expect;

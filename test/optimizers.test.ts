@@ -5,12 +5,17 @@ import { describe, it, expect } from 'vitest';
 import { Network, type OptimizerSpec } from '../src/index.js';
 import { OPTIMIZERS as TABLE, HYPER_PARAMETERS, hyperParametersOf } from '../src/kinds/optimizers.js';
 
-const X = 1.5, Y = -0.5, W0 = 0.8;
+const X = 1.5,
+  Y = -0.5,
+  W0 = 0.8;
 const grad = (w: number) => 2 * (w * X - Y) * X;
 
 /** Two updates by the textbook formulas, written out independently of the kernels. */
 function byHand(o: OptimizerSpec): number[] {
-  let w = W0, v = 0, m = 0, s = 0;
+  let w = W0,
+    v = 0,
+    m = 0,
+    s = 0;
   const ws: number[] = [];
   // The documented defaults (README's optimizer table), written out here independently of src/kinds/.
   const lr = o.learningRate ?? { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.01 }[o.type];
@@ -28,7 +33,8 @@ function byHand(o: OptimizerSpec): number[] {
         const [b1, b2, eps] = [o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-8];
         m = b1 * m + (1 - b1) * g;
         v = b2 * v + (1 - b2) * g * g;
-        const mHat = m / (1 - b1 ** t), vHat = v / (1 - b2 ** t);
+        const mHat = m / (1 - b1 ** t),
+          vHat = v / (1 - b2 ** t);
         const decay = o.type === 'adamw' ? (o.weightDecay ?? 0.01) : 0;
         w -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * w);
         break;
@@ -67,14 +73,21 @@ const OPTIMIZERS: OptimizerSpec[] = [
   ...TABLE.map((type) => {
     const moved = { positive: 3, fraction: 0.6, nonNegative: 0.05, flag: true };
     const o: Record<string, unknown> = { type };
-    for (const key of hyperParametersOf(type)) o[key] = key === 'learningRate' ? 0.02 : key === 'epsilon' ? 1e-3 : moved[HYPER_PARAMETERS[key].check];
+    for (const key of hyperParametersOf(type))
+      o[key] = key === 'learningRate' ? 0.02 : key === 'epsilon' ? 1e-3 : moved[HYPER_PARAMETERS[key].check];
     return o as unknown as OptimizerSpec;
   }),
 ];
 
 describe.each(['wasm', 'js'] as const)('optimizers on %s', (backend) => {
   it.each(OPTIMIZERS.map((o) => [JSON.stringify(o), o] as const))('%s follows the hand trajectory', async (_name, optimizer) => {
-    const net = await Network.create({ inputs: 1, layers: [{ units: 1, activation: 'linear', bias: false }], loss: 'mse', optimizer, backend });
+    const net = await Network.create({
+      inputs: 1,
+      layers: [{ units: 1, activation: 'linear', bias: false }],
+      loss: 'mse',
+      optimizer,
+      backend,
+    });
     net.setWeights([{ weights: [[W0]] }]);
     const expected = byHand(optimizer);
     for (const want of expected) {
@@ -85,8 +98,16 @@ describe.each(['wasm', 'js'] as const)('optimizers on %s', (backend) => {
 
   it('clipNorm bounds the update to lr·clipNorm; clipValue clamps each gradient', async () => {
     const make = (clip: object) =>
-      Network.create({ inputs: 3, layers: [{ units: 2, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 1, ...clip }, backend, seed: 5 });
-    const x = [3, -4, 5], y = [10, -10];
+      Network.create({
+        inputs: 3,
+        layers: [{ units: 2, activation: 'linear' }],
+        loss: 'mse',
+        optimizer: { type: 'sgd', learningRate: 1, ...clip },
+        backend,
+        seed: 5,
+      });
+    const x = [3, -4, 5],
+      y = [10, -10];
     const flat = (n: Network) => n.getWeights().flatMap((l) => [...l.weights.flat(), ...l.bias!]);
     const plain = await make({});
     const g = plain.gradients(x, y).flatMap((l) => [...l.weights.flat(), ...l.bias!]);
@@ -146,18 +167,30 @@ describe('optimizer state never holds subnormals', () => {
     expect(Number.isNaN(v[STATES.findIndex(Number.isNaN)])).toBe(true);
   });
 
-  it.each(['wasm', 'js'] as const)('a converged momentum fit on %s: no subnormal velocity, equal bits on every wasm path', async (backend) => {
-    // The seed network on its one sample: the error reaches 0 and the velocity decays for good.
-    const spec = { inputs: 2, layers: [{ units: 2, activation: 'sigmoid' as const, bias: false }, { units: 1, activation: 'sigmoid' as const, bias: false }], loss: 'halfSquaredError' as const, optimizer: { type: 'sgd' as const, learningRate: 0.5, momentum: 0.9 }, seed: 1 };
-    const rows = 20_000;
-    const data = { inputs: new Float64Array(2 * rows).map((_, i) => (i % 2 ? 0.9 : 0.35)), targets: new Float64Array(rows).fill(0.5) };
-    const nets = await Promise.all([0, 1].map(() => Network.create({ ...spec, backend })));
-    (nets[1].core as unknown as { fast: null }).fast = null; // the generic fused kernel (wasm)
-    for (const n of nets) await n.fit(data, { epochs: 25, batchSize: 1, shuffle: false });
-    const state = (n: Network) => Array.from(new Float64Array(Uint8Array.from(atob(n.toJSON().state), (c) => c.charCodeAt(0)).buffer));
-    const v = state(nets[0]);
-    expect(v.some(isSub)).toBe(false);
-    expect(v.every((x) => x === 0)).toBe(true); // without the flush: ±2.47e-323, forever
-    expect(JSON.stringify(nets[0])).toBe(JSON.stringify(nets[1]));
-  });
+  it.each(['wasm', 'js'] as const)(
+    'a converged momentum fit on %s: no subnormal velocity, equal bits on every wasm path',
+    async (backend) => {
+      // The seed network on its one sample: the error reaches 0 and the velocity decays for good.
+      const spec = {
+        inputs: 2,
+        layers: [
+          { units: 2, activation: 'sigmoid' as const, bias: false },
+          { units: 1, activation: 'sigmoid' as const, bias: false },
+        ],
+        loss: 'halfSquaredError' as const,
+        optimizer: { type: 'sgd' as const, learningRate: 0.5, momentum: 0.9 },
+        seed: 1,
+      };
+      const rows = 20_000;
+      const data = { inputs: new Float64Array(2 * rows).map((_, i) => (i % 2 ? 0.9 : 0.35)), targets: new Float64Array(rows).fill(0.5) };
+      const nets = await Promise.all([0, 1].map(() => Network.create({ ...spec, backend })));
+      (nets[1].core as unknown as { fast: null }).fast = null; // the generic fused kernel (wasm)
+      for (const n of nets) await n.fit(data, { epochs: 25, batchSize: 1, shuffle: false });
+      const state = (n: Network) => Array.from(new Float64Array(Uint8Array.from(atob(n.toJSON().state), (c) => c.charCodeAt(0)).buffer));
+      const v = state(nets[0]);
+      expect(v.some(isSub)).toBe(false);
+      expect(v.every((x) => x === 0)).toBe(true); // without the flush: ±2.47e-323, forever
+      expect(JSON.stringify(nets[0])).toBe(JSON.stringify(nets[1]));
+    },
+  );
 });

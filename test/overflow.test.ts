@@ -18,7 +18,11 @@ type Path = 'per-shape' | 'generic one-sample' | 'batch';
 const PATHS: Path[] = ['per-shape', 'generic one-sample', 'batch'];
 
 const linear = (optimizer: NetworkSpec['optimizer']): NetworkSpec => ({
-  inputs: 1, layers: [{ units: 1, activation: 'linear', bias: false }], loss: 'halfSquaredError', optimizer, seed: 1,
+  inputs: 1,
+  layers: [{ units: 1, activation: 'linear', bias: false }],
+  loss: 'halfSquaredError',
+  optimizer,
+  seed: 1,
 });
 
 async function make(spec: NetworkSpec, backend: Backend, path: Path, w?: number): Promise<Network> {
@@ -31,7 +35,13 @@ async function make(spec: NetworkSpec, backend: Backend, path: Path, w?: number)
 }
 
 /** The batch for a path: one row, or the same row twice (the batch kernels; same gradient). */
-const rowsFor = (path: Path, x: number[], y: number[]) => (path === 'batch' ? [[x, x], [y, y]] : [x, y]);
+const rowsFor = (path: Path, x: number[], y: number[]) =>
+  path === 'batch'
+    ? [
+        [x, x],
+        [y, y],
+      ]
+    : [x, y];
 
 function divergedOn(run: () => unknown): BackpropError {
   try {
@@ -58,7 +68,9 @@ describe.each(['wasm', 'js'] as const)('%s backend: trainStep whose update overf
       expect(err).toBeInstanceOf(BackpropError);
       expect(err.code).toBe('DIVERGED');
       expect(err.field).toBe('parameters');
-      expect(err.message).toBe('parameters: expected finite parameters and optimizer state after the update (parameters left unchanged), got NaN or ±Infinity from the update');
+      expect(err.message).toBe(
+        'parameters: expected finite parameters and optimizer state after the update (parameters left unchanged), got NaN or ±Infinity from the update',
+      );
       expect(JSON.stringify(net)).toBe(before); // weights, momentum, step counter, dropout stream
       await expectRoundTrip(net, backend);
     }
@@ -86,65 +98,104 @@ function sgdData(finite: number, after: number) {
 }
 /** For Adam: rows x = 1, y = 0.5, then one with x = 1e100 (finite loss, g² overflows the second moment). */
 function adamData(finite: number, after: number) {
-  const good = [[1], [0.5]], bad = [[1e100], [0]];
+  const good = [[1], [0.5]],
+    bad = [[1e100], [0]];
   const rows = [...Array(finite).fill(good), bad, ...Array(after).fill(good)];
   return { inputs: rows.map((r) => r[0]), targets: rows.map((r) => r[1]) };
 }
-const head = (d: { inputs: number[][]; targets: number[][] }, n: number) => ({ inputs: d.inputs.slice(0, n), targets: d.targets.slice(0, n) });
+const head = (d: { inputs: number[][]; targets: number[][] }, n: number) => ({
+  inputs: d.inputs.slice(0, n),
+  targets: d.targets.slice(0, n),
+});
 
 describe.each(['wasm', 'js'] as const)('%s backend: fit whose update overflows', (backend) => {
-  it.each([['per-shape', 1], ['generic one-sample', 1], ['batch', 2]] as const)('the first batch (+Infinity weights before), %s', async (path, batchSize) => {
+  it.each([
+    ['per-shape', 1],
+    ['generic one-sample', 1],
+    ['batch', 2],
+  ] as const)('the first batch (+Infinity weights before), %s', async (path, batchSize) => {
     const net = await make(linear({ type: 'sgd', learningRate: 1e308 }), backend, path, 0);
     const before = JSON.stringify(net);
-    const err = await net.fit({ inputs: [[4], [4]].slice(0, batchSize), targets: [[1], [1]].slice(0, batchSize) }, { epochs: 3, batchSize, shuffle: false }).then(() => undefined, (e) => e);
+    const err = await net
+      .fit({ inputs: [[4], [4]].slice(0, batchSize), targets: [[1], [1]].slice(0, batchSize) }, { epochs: 3, batchSize, shuffle: false })
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     expect(err).toBeInstanceOf(BackpropError);
     expect(err.code).toBe('DIVERGED');
-    expect(err.message).toBe("parameters: expected finite parameters and optimizer state after each update; training stopped at epoch 1 of 3, batch 1 of 1, and kept the last finite weights, got NaN or ±Infinity from that batch's update (loss before it: 0.5)");
+    expect(err.message).toBe(
+      "parameters: expected finite parameters and optimizer state after each update; training stopped at epoch 1 of 3, batch 1 of 1, and kept the last finite weights, got NaN or ±Infinity from that batch's update (loss before it: 0.5)",
+    );
     expect(JSON.stringify(net)).toBe(before);
     await expectRoundTrip(net, backend);
   });
 
   it.each([
-    ['sgd', 'per-shape', 1], ['sgd', 'generic one-sample', 1], ['sgd', 'batch', 2],
-    ['adam', 'per-shape', 1], ['adam', 'generic one-sample', 1], ['adam', 'batch', 2],
-  ] as const)('%s, a later batch inside a chunk (%s, batch %i): the network equals a twin that ran only the finite batches, bit for bit', async (opt, path, batchSize) => {
-    const spec = linear(opt === 'sgd' ? { type: 'sgd', learningRate: 1e308 } : { type: 'adam', learningRate: 0.01 });
-    const finite = 6, data = opt === 'sgd' ? sgdData(finite, 3) : adamData(finite, 3);
-    const net = await make(spec, backend, path, 0.5);
-    const twin = await make(spec, backend, path, 0.5);
-    // One chunk of many batches (the first chunk of a fit is one batch; a long yield interval makes the rest one call).
-    const err = await net.fit(data, { epochs: 2, batchSize, shuffle: false, yieldEveryMs: 60_000 }).then(() => undefined, (e) => e);
-    expect(err?.code).toBe('DIVERGED');
-    expect(err.message).toContain(`training stopped at epoch 1 of 2, batch ${finite / batchSize + 1} of ${Math.ceil(10 / batchSize)}, and kept the last finite weights`);
-    await twin.fit(head(data, finite), { epochs: 1, batchSize, shuffle: false });
-    expect(twin.toJSON().counters[0]).toBe(finite / batchSize); // the twin really trained
-    expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
-    await expectRoundTrip(net, backend);
-  });
+    ['sgd', 'per-shape', 1],
+    ['sgd', 'generic one-sample', 1],
+    ['sgd', 'batch', 2],
+    ['adam', 'per-shape', 1],
+    ['adam', 'generic one-sample', 1],
+    ['adam', 'batch', 2],
+  ] as const)(
+    '%s, a later batch inside a chunk (%s, batch %i): the network equals a twin that ran only the finite batches, bit for bit',
+    async (opt, path, batchSize) => {
+      const spec = linear(opt === 'sgd' ? { type: 'sgd', learningRate: 1e308 } : { type: 'adam', learningRate: 0.01 });
+      const finite = 6,
+        data = opt === 'sgd' ? sgdData(finite, 3) : adamData(finite, 3);
+      const net = await make(spec, backend, path, 0.5);
+      const twin = await make(spec, backend, path, 0.5);
+      // One chunk of many batches (the first chunk of a fit is one batch; a long yield interval makes the rest one call).
+      const err = await net.fit(data, { epochs: 2, batchSize, shuffle: false, yieldEveryMs: 60_000 }).then(
+        () => undefined,
+        (e) => e,
+      );
+      expect(err?.code).toBe('DIVERGED');
+      expect(err.message).toContain(
+        `training stopped at epoch 1 of 2, batch ${finite / batchSize + 1} of ${Math.ceil(10 / batchSize)}, and kept the last finite weights`,
+      );
+      await twin.fit(head(data, finite), { epochs: 1, batchSize, shuffle: false });
+      expect(twin.toJSON().counters[0]).toBe(finite / batchSize); // the twin really trained
+      expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
+      await expectRoundTrip(net, backend);
+    },
+  );
 });
 
 describe('threads: an update that overflows', () => {
-  it.each([[{}], [{ clipNorm: 10 }]])('stops every thread at that batch (%j: with clipNorm thread 0 steps all); the network equals a one-thread twin that ran only the finite batches, bit for bit', async (clip) => {
-    const spec: NetworkSpec = { ...linear({ type: 'sgd', learningRate: 1e308, ...clip }), backend: 'wasm' };
-    const data = sgdData(24, 15); // batches of 8: three finite, the fourth overflows
-    const net = await Network.create(spec), twin = await Network.create(spec);
-    const warn = vi.spyOn(console, 'warn');
-    const err = await net.fit(data, { epochs: 1, batchSize: 8, shuffle: false, threads: 2, yieldEveryMs: 60_000 }).then(() => undefined, (e) => e);
-    expect(warn).not.toHaveBeenCalled(); // two threads really ran (no fallback to one)
-    warn.mockRestore();
-    expect(err?.code).toBe('DIVERGED');
-    expect(err.message).toContain('training stopped at epoch 1 of 1, batch 4 of 5');
-    await twin.fit(head(data, 24), { epochs: 1, batchSize: 8, shuffle: false });
-    expect(twin.toJSON().counters[0]).toBe(3);
-    expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
-    await expectRoundTrip(net, 'wasm');
-  });
+  it.each([[{}], [{ clipNorm: 10 }]])(
+    'stops every thread at that batch (%j: with clipNorm thread 0 steps all); the network equals a one-thread twin that ran only the finite batches, bit for bit',
+    async (clip) => {
+      const spec: NetworkSpec = { ...linear({ type: 'sgd', learningRate: 1e308, ...clip }), backend: 'wasm' };
+      const data = sgdData(24, 15); // batches of 8: three finite, the fourth overflows
+      const net = await Network.create(spec),
+        twin = await Network.create(spec);
+      const warn = vi.spyOn(console, 'warn');
+      const err = await net.fit(data, { epochs: 1, batchSize: 8, shuffle: false, threads: 2, yieldEveryMs: 60_000 }).then(
+        () => undefined,
+        (e) => e,
+      );
+      expect(warn).not.toHaveBeenCalled(); // two threads really ran (no fallback to one)
+      warn.mockRestore();
+      expect(err?.code).toBe('DIVERGED');
+      expect(err.message).toContain('training stopped at epoch 1 of 1, batch 4 of 5');
+      await twin.fit(head(data, 24), { epochs: 1, batchSize: 8, shuffle: false });
+      expect(twin.toJSON().counters[0]).toBe(3);
+      expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
+      await expectRoundTrip(net, 'wasm');
+    },
+  );
 });
 
 describe('the optimizer kernels report a non-finite result from their own pass', () => {
   it.each(['wasm', 'js'] as const)('%s: 1 when a new parameter or state value is NaN or ±Infinity, else 0', async (name) => {
     const be = name === 'wasm' ? await wasmBackend() : new JsBackend();
-    const n = 5, p = be.alloc(n), g = be.alloc(n), s1 = be.alloc(n), s2 = be.alloc(n);
+    const n = 5,
+      p = be.alloc(n),
+      g = be.alloc(n),
+      s1 = be.alloc(n),
+      s2 = be.alloc(n);
     const reset = (gLast: number) => {
       const h = be.heap();
       for (let i = 0; i < n; i++) [h[p + i], h[g + i], h[s1 + i], h[s2 + i]] = [0.5, 0.1, 0, 0];

@@ -35,7 +35,9 @@ describe('installing backprop-wasm', () => {
       const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
       manifest.scripts.prepare = 'npm run build';
       writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest));
-      const [info] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: pkg, encoding: 'utf8' }));
+      const [info] = JSON.parse(
+        execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: pkg, encoding: 'utf8' }),
+      );
       const app = join(work, 'app');
       mkdirSync(app);
       writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}');

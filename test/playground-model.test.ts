@@ -9,8 +9,20 @@ import { ACTIVATIONS } from '../src/index.js';
 describe('playground URL state', () => {
   it('round-trips every field through the hash', () => {
     const s: PlaygroundState = {
-      dataset: 'spiral', points: 300, noise: 0.15, trainPercent: 70, seed: 12345, features: ['x1', 'x2', 'sinx2'], hidden: [8, 3, 1],
-      activation: 'leakyRelu', optimizer: 'adamw', learningRate: 0.003, batchSize: 20, l2: 0.001, dropout: 0.2, speed: 10,
+      dataset: 'spiral',
+      points: 300,
+      noise: 0.15,
+      trainPercent: 70,
+      seed: 12345,
+      features: ['x1', 'x2', 'sinx2'],
+      hidden: [8, 3, 1],
+      activation: 'leakyRelu',
+      optimizer: 'adamw',
+      learningRate: 0.003,
+      batchSize: 20,
+      l2: 0.001,
+      dropout: 0.2,
+      speed: 10,
     };
     expect(parseState(stateHash(s))).toEqual(s);
     expect(parseState(stateHash({ ...s, hidden: [] })).hidden).toEqual([]); // no hidden layer is a network too
@@ -31,7 +43,9 @@ describe('playground URL state', () => {
 describe('playground data', () => {
   it('makes the same points from the same seed, other points from another, the class sets alternating (balanced)', () => {
     for (const d of DATASETS) {
-      const a = makePoints(d, 200, 0.1, 7), b = makePoints(d, 200, 0.1, 7), c = makePoints(d, 200, 0.1, 8);
+      const a = makePoints(d, 200, 0.1, 7),
+        b = makePoints(d, 200, 0.1, 7),
+        c = makePoints(d, 200, 0.1, 8);
       expect(Array.from(a.xy)).toEqual(Array.from(b.xy));
       expect(Array.from(a.xy)).not.toEqual(Array.from(c.xy));
       expect(a.xy.every((v) => Math.abs(v) <= 6)).toBe(true);
@@ -46,12 +60,23 @@ describe('playground data', () => {
     const { train, test } = split(p, 0.7, 3);
     expect([train.n, test.n]).toEqual([70, 30]);
     const key = (xy: Float64Array, i: number) => `${xy[2 * i]},${xy[2 * i + 1]}`;
-    const all = [...Array.from({ length: 70 }, (_, i) => key(train.xy, i)), ...Array.from({ length: 30 }, (_, i) => key(test.xy, i))].sort();
+    const all = [
+      ...Array.from({ length: 70 }, (_, i) => key(train.xy, i)),
+      ...Array.from({ length: 30 }, (_, i) => key(test.xy, i)),
+    ].sort();
     expect(all).toEqual(Array.from({ length: 100 }, (_, i) => key(p.xy, i)).sort());
   });
 
   it('computes the features and a grid from the top-left corner', () => {
-    expect(Array.from(featurize(new Float64Array([2, -3]), ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']))).toEqual([2, -3, 4, 9, -6, Math.sin(2), Math.sin(-3)]);
+    expect(Array.from(featurize(new Float64Array([2, -3]), ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']))).toEqual([
+      2,
+      -3,
+      4,
+      9,
+      -6,
+      Math.sin(2),
+      Math.sin(-3),
+    ]);
     const g = gridPoints(4, 6);
     expect([g[0], g[1]]).toEqual([-4.5, 4.5]);
     expect([g[30], g[31]]).toEqual([4.5, -4.5]);

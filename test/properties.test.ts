@@ -18,22 +18,31 @@ const LOSSES = ['mse', 'halfSquaredError', 'crossEntropy', 'binaryCrossEntropy']
 const specArb: fc.Arbitrary<NetworkSpec> = fc
   .record({
     inputs: fc.integer({ min: 1, max: 5 }),
-    hidden: fc.array(fc.record({ units: fc.integer({ min: 1, max: 6 }), activation: fc.constantFrom(...HIDDEN), bias: fc.boolean() }), { maxLength: 2 }),
+    hidden: fc.array(fc.record({ units: fc.integer({ min: 1, max: 6 }), activation: fc.constantFrom(...HIDDEN), bias: fc.boolean() }), {
+      maxLength: 2,
+    }),
     outputs: fc.integer({ min: 1, max: 4 }),
     outAct: fc.constantFrom('linear', 'sigmoid', 'tanh'),
     outBias: fc.boolean(),
     loss: fc.constantFrom(...LOSSES),
     optimizer: fc.oneof(
-      fc.record({ type: fc.constant('sgd' as const), learningRate: fc.double({ min: 1e-3, max: 0.05, noNaN: true }), momentum: fc.double({ min: 0, max: 0.9, noNaN: true }), nesterov: fc.boolean() }),
+      fc.record({
+        type: fc.constant('sgd' as const),
+        learningRate: fc.double({ min: 1e-3, max: 0.05, noNaN: true }),
+        momentum: fc.double({ min: 0, max: 0.9, noNaN: true }),
+        nesterov: fc.boolean(),
+      }),
       fc.record({ type: fc.constant('adam' as const), learningRate: fc.double({ min: 1e-3, max: 0.02, noNaN: true }) }),
     ),
     seed: fc.nat(),
   })
   .map(({ inputs, hidden, outputs, outAct, outBias, loss, optimizer, seed }) => {
     const out: LayerSpec =
-      loss === 'crossEntropy' ? { units: Math.max(2, outputs), activation: 'softmax', bias: outBias }
-      : loss === 'binaryCrossEntropy' ? { units: outputs, activation: 'sigmoid', bias: outBias }
-      : { units: outputs, activation: outAct as LayerSpec['activation'], bias: outBias };
+      loss === 'crossEntropy'
+        ? { units: Math.max(2, outputs), activation: 'softmax', bias: outBias }
+        : loss === 'binaryCrossEntropy'
+          ? { units: outputs, activation: 'sigmoid', bias: outBias }
+          : { units: outputs, activation: outAct as LayerSpec['activation'], bias: outBias };
     return { inputs, layers: [...hidden, out], loss, optimizer, seed };
   });
 
@@ -43,11 +52,16 @@ const outputsOf = (s: NetworkSpec) => s.layers[s.layers.length - 1].units;
 const dataArb = (s: NetworkSpec) =>
   fc.integer({ min: 1, max: 6 }).chain((rows) =>
     fc.record({
-      inputs: fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: s.inputs, maxLength: s.inputs }), { minLength: rows, maxLength: rows }),
+      inputs: fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: s.inputs, maxLength: s.inputs }), {
+        minLength: rows,
+        maxLength: rows,
+      }),
       targets: fc.array(
-        s.loss === 'crossEntropy' ? fc.nat(outputsOf(s) - 1).map((hot) => Array.from({ length: outputsOf(s) }, (_, i) => (i === hot ? 1 : 0)))
-        : s.loss === 'binaryCrossEntropy' ? fc.array(fc.constantFrom(0, 1), { minLength: outputsOf(s), maxLength: outputsOf(s) })
-        : fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: outputsOf(s), maxLength: outputsOf(s) }),
+        s.loss === 'crossEntropy'
+          ? fc.nat(outputsOf(s) - 1).map((hot) => Array.from({ length: outputsOf(s) }, (_, i) => (i === hot ? 1 : 0)))
+          : s.loss === 'binaryCrossEntropy'
+            ? fc.array(fc.constantFrom(0, 1), { minLength: outputsOf(s), maxLength: outputsOf(s) })
+            : fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: outputsOf(s), maxLength: outputsOf(s) }),
         { minLength: rows, maxLength: rows },
       ),
     }),
@@ -105,31 +119,52 @@ const specCorruptionArb = (spec: NetworkSpec): fc.Arbitrary<Corruption> => {
   const n = spec.layers.length;
   const layer = fc.nat(n - 1);
   return fc.oneof(
-    fc.constantFrom(0, -1, 1.5, NaN, Infinity, '2', null, true, 2 ** 53).map((v) => ({ path: 'inputs', apply: (s: any) => (s.inputs = v) })),
+    fc
+      .constantFrom(0, -1, 1.5, NaN, Infinity, '2', null, true, 2 ** 53)
+      .map((v) => ({ path: 'inputs', apply: (s: any) => (s.inputs = v) })),
     fc.constantFrom([], {}, 'layers', null, 3).map((v) => ({ path: 'layers', apply: (s: any) => (s.layers = v) })),
-    fc.tuple(layer, fc.constantFrom(null, 'layer', 7, [])).map(([i, v]) => ({ path: `layers[${i}]`, apply: (s: any) => (s.layers[i] = v) })),
-    fc.tuple(layer, fc.constantFrom(0, -3, 2.5, Infinity, NaN, '4', null, {})).map(([i, v]) => ({ path: `layers[${i}].units`, apply: (s: any) => (s.layers[i].units = v) })),
-    fc.tuple(layer, fc.constantFrom('swish', 'ReLU', 3, true, {})).map(([i, v]) => ({ path: `layers[${i}].activation`, apply: (s: any) => (s.layers[i].activation = v) })),
-    fc.tuple(layer, fc.constantFrom('yes', 1, 0, null, {})).map(([i, v]) => ({ path: `layers[${i}].bias`, apply: (s: any) => (s.layers[i].bias = v) })),
-    fc.tuple(layer, fc.constantFrom('__proto__', 'constructor', 'units2', 'dropoutRate')).map(([i, k]) => ({ path: `layers[${i}].${k}`, apply: (s: any) => Object.defineProperty(s.layers[i], k, { value: 1, enumerable: true }) })),
+    fc
+      .tuple(layer, fc.constantFrom(null, 'layer', 7, []))
+      .map(([i, v]) => ({ path: `layers[${i}]`, apply: (s: any) => (s.layers[i] = v) })),
+    fc
+      .tuple(layer, fc.constantFrom(0, -3, 2.5, Infinity, NaN, '4', null, {}))
+      .map(([i, v]) => ({ path: `layers[${i}].units`, apply: (s: any) => (s.layers[i].units = v) })),
+    fc
+      .tuple(layer, fc.constantFrom('swish', 'ReLU', 3, true, {}))
+      .map(([i, v]) => ({ path: `layers[${i}].activation`, apply: (s: any) => (s.layers[i].activation = v) })),
+    fc
+      .tuple(layer, fc.constantFrom('yes', 1, 0, null, {}))
+      .map(([i, v]) => ({ path: `layers[${i}].bias`, apply: (s: any) => (s.layers[i].bias = v) })),
+    fc.tuple(layer, fc.constantFrom('__proto__', 'constructor', 'units2', 'dropoutRate')).map(([i, k]) => ({
+      path: `layers[${i}].${k}`,
+      apply: (s: any) => Object.defineProperty(s.layers[i], k, { value: 1, enumerable: true }),
+    })),
     fc.constantFrom('hinge', 'MSE', 3, {}).map((v) => ({ path: 'loss', apply: (s: any) => (s.loss = v) })),
     fc.constantFrom('sgd', null, 3, []).map((v) => ({ path: 'optimizer', apply: (s: any) => (s.optimizer = v) })),
     fc.constantFrom('adamax', 'SGD', 3, null).map((v) => ({ path: 'optimizer.type', apply: (s: any) => (s.optimizer.type = v) })),
-    fc.constantFrom(0, -0.1, NaN, Infinity, -Infinity, '0.1', null).map((v) => ({ path: 'optimizer.learningRate', apply: (s: any) => (s.optimizer.learningRate = v) })),
+    fc
+      .constantFrom(0, -0.1, NaN, Infinity, -Infinity, '0.1', null)
+      .map((v) => ({ path: 'optimizer.learningRate', apply: (s: any) => (s.optimizer.learningRate = v) })),
     fc.constantFrom(-1, 1.5, 2 ** 32, NaN, '1', null).map((v) => ({ path: 'seed', apply: (s: any) => (s.seed = v) })),
-    fc.constantFrom('__proto__', 'constructor', 'hidden', 'activation').map((k) => ({ path: k, apply: (s: any) => Object.defineProperty(s, k, { value: 1, enumerable: true }) })),
+    fc
+      .constantFrom('__proto__', 'constructor', 'hidden', 'activation')
+      .map((k) => ({ path: k, apply: (s: any) => Object.defineProperty(s, k, { value: 1, enumerable: true }) })),
   );
 };
 
 describe('an invalid spec is refused with the field named', () => {
   it('one random corruption of a valid spec → INVALID_SPEC at that field', async () => {
     await fc.assert(
-      fc.asyncProperty(specArb.chain((spec) => specCorruptionArb(spec).map((c) => ({ spec, c }))), fc.constantFrom<Backend>('wasm', 'js'), async ({ spec, c }, backend) => {
-        const bad = structuredClone(spec) as any;
-        c.apply(bad);
-        const e = await caught(() => Network.create(bad, { backend }));
-        expect([e.code, e.field]).toEqual(['INVALID_SPEC', c.path]);
-      }),
+      fc.asyncProperty(
+        specArb.chain((spec) => specCorruptionArb(spec).map((c) => ({ spec, c }))),
+        fc.constantFrom<Backend>('wasm', 'js'),
+        async ({ spec, c }, backend) => {
+          const bad = structuredClone(spec) as any;
+          c.apply(bad);
+          const e = await caught(() => Network.create(bad, { backend }));
+          expect([e.code, e.field]).toEqual(['INVALID_SPEC', c.path]);
+        },
+      ),
       { ...RUNS, numRuns: 300 },
     );
   });
@@ -147,7 +182,10 @@ const badSampleArb = (width: number): fc.Arbitrary<{ v: unknown; at: string }> =
         return { v, at: `[${i}]` };
       }),
     ),
-    fc.integer({ min: 0, max: width + 3 }).filter((n) => n !== width).map((n) => ({ v: Array(n).fill(0), at: '' })),
+    fc
+      .integer({ min: 0, max: width + 3 })
+      .filter((n) => n !== width)
+      .map((n) => ({ v: Array(n).fill(0), at: '' })),
     fc.nat(width - 1).map((i) => {
       const v: unknown[] = Array(width).fill(0.25);
       delete v[i]; // a hole
@@ -175,23 +213,84 @@ const badBatchArb = (width: number, rows: number): fc.Arbitrary<{ v: unknown; at
 type Op = { name: string; field: RegExp; run: (net: Network) => unknown };
 
 const opArb = (spec: NetworkSpec): fc.Arbitrary<Op> => {
-  const ins = spec.inputs, outs = outputsOf(spec);
+  const ins = spec.inputs,
+    outs = outputsOf(spec);
   const goodX = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: ins }, (_, j) => ((i + j) % 3) / 3));
-  const goodY = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: outs }, (_, j) => ((i + j) % 2)));
+  const goodY = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: outs }, (_, j) => (i + j) % 2));
   const re = (s: string) => new RegExp(`^${s.replace(/[[\].]/g, '\\$&')}$`);
   const rows = fc.integer({ min: 1, max: 4 });
   return fc.oneof(
-    badSampleArb(ins).map((b) => ({ name: 'predict(sample)', field: re(`inputs${b.at}`), run: (n: Network) => n.predict(b.v as number[]) })),
-    rows.chain((r) => badBatchArb(ins, r + 1).map((b) => ({ name: 'predict(batch)', field: re(`inputs${b.at}`), run: (n: Network) => n.predict(b.v as number[][]) }))),
-    rows.chain((r) => badBatchArb(ins, r).map((b) => ({ name: 'trainStep(bad x)', field: re(`inputs${b.at}`), run: (n: Network) => n.trainStep(b.v as number[][], goodY(r)) }))),
-    rows.chain((r) => badBatchArb(outs, r).map((b) => ({ name: 'trainStep(bad y)', field: /^targets/, run: (n: Network) => n.trainStep(goodX(r), b.v as number[][]) }))),
-    rows.chain((r) => badBatchArb(outs, r).map((b) => ({ name: 'loss(bad y)', field: /^targets/, run: (n: Network) => n.loss(goodX(r), b.v as number[][]) }))),
-    rows.chain((r) => badBatchArb(ins, r).map((b) => ({ name: 'gradients(bad x)', field: re(`inputs${b.at}`), run: (n: Network) => n.gradients(b.v as number[][], goodY(r)) }))),
-    rows.chain((r) => badBatchArb(ins, r).map((b) => ({ name: 'fit(bad x)', field: re(`data.inputs${b.at}`), run: (n: Network) => n.fit({ inputs: b.v as number[][], targets: goodY(r) }) }))),
-    rows.chain((r) => badBatchArb(outs, r).map((b) => ({ name: 'fit(bad y)', field: /^data\.targets/, run: (n: Network) => n.fit({ inputs: goodX(r), targets: b.v as number[][] }) }))),
-    fc.integer({ min: 2, max: 5 }).chain((r) => fc.integer({ min: 1, max: r - 1 }).map((k) => ({ name: 'rows mismatch', field: /^targets$/, run: (n: Network) => n.trainStep(goodX(r), goodY(k)) }))),
-    fc.tuple(fc.constantFrom('epochs', 'batchSize'), fc.constantFrom(0, -1, 1.5, NaN, Infinity, '3', null)).map(([k, v]) => ({ name: `fit(${k}: ${String(v)})`, field: re(`options.${k}`), run: (n: Network) => n.fit({ inputs: goodX(3), targets: goodY(3) }, { [k]: v } as never) })),
-    fc.constantFrom('verbose', '__proto__', 'constructor').map((k) => ({ name: `fit(${k})`, field: re(`options.${k}`), run: (n: Network) => n.fit({ inputs: goodX(3), targets: goodY(3) }, JSON.parse(`{"${k}": 1}`)) })),
+    badSampleArb(ins).map((b) => ({
+      name: 'predict(sample)',
+      field: re(`inputs${b.at}`),
+      run: (n: Network) => n.predict(b.v as number[]),
+    })),
+    rows.chain((r) =>
+      badBatchArb(ins, r + 1).map((b) => ({
+        name: 'predict(batch)',
+        field: re(`inputs${b.at}`),
+        run: (n: Network) => n.predict(b.v as number[][]),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(ins, r).map((b) => ({
+        name: 'trainStep(bad x)',
+        field: re(`inputs${b.at}`),
+        run: (n: Network) => n.trainStep(b.v as number[][], goodY(r)),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(outs, r).map((b) => ({
+        name: 'trainStep(bad y)',
+        field: /^targets/,
+        run: (n: Network) => n.trainStep(goodX(r), b.v as number[][]),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(outs, r).map((b) => ({
+        name: 'loss(bad y)',
+        field: /^targets/,
+        run: (n: Network) => n.loss(goodX(r), b.v as number[][]),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(ins, r).map((b) => ({
+        name: 'gradients(bad x)',
+        field: re(`inputs${b.at}`),
+        run: (n: Network) => n.gradients(b.v as number[][], goodY(r)),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(ins, r).map((b) => ({
+        name: 'fit(bad x)',
+        field: re(`data.inputs${b.at}`),
+        run: (n: Network) => n.fit({ inputs: b.v as number[][], targets: goodY(r) }),
+      })),
+    ),
+    rows.chain((r) =>
+      badBatchArb(outs, r).map((b) => ({
+        name: 'fit(bad y)',
+        field: /^data\.targets/,
+        run: (n: Network) => n.fit({ inputs: goodX(r), targets: b.v as number[][] }),
+      })),
+    ),
+    fc
+      .integer({ min: 2, max: 5 })
+      .chain((r) =>
+        fc
+          .integer({ min: 1, max: r - 1 })
+          .map((k) => ({ name: 'rows mismatch', field: /^targets$/, run: (n: Network) => n.trainStep(goodX(r), goodY(k)) })),
+      ),
+    fc.tuple(fc.constantFrom('epochs', 'batchSize'), fc.constantFrom(0, -1, 1.5, NaN, Infinity, '3', null)).map(([k, v]) => ({
+      name: `fit(${k}: ${String(v)})`,
+      field: re(`options.${k}`),
+      run: (n: Network) => n.fit({ inputs: goodX(3), targets: goodY(3) }, { [k]: v } as never),
+    })),
+    fc.constantFrom('verbose', '__proto__', 'constructor').map((k) => ({
+      name: `fit(${k})`,
+      field: re(`options.${k}`),
+      run: (n: Network) => n.fit({ inputs: goodX(3), targets: goodY(3) }, JSON.parse(`{"${k}": 1}`)),
+    })),
     fc.constantFrom(NaN, Infinity, 'w', null).chain((x) =>
       fc.nat(spec.layers.length - 1).map((l) => ({
         name: 'setWeights',

@@ -6,9 +6,26 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 
-const SPEC: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.5 }, seed: 3 };
-const X = [[0.5, -0.25], [1, 2], [-1, 0.75]];
-const Y = [[0.1, 0.2], [0.3, -0.4], [0, 1]];
+const SPEC: NetworkSpec = {
+  inputs: 2,
+  layers: [
+    { units: 3, activation: 'tanh' },
+    { units: 2, activation: 'linear' },
+  ],
+  loss: 'mse',
+  optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.5 },
+  seed: 3,
+};
+const X = [
+  [0.5, -0.25],
+  [1, 2],
+  [-1, 0.75],
+];
+const Y = [
+  [0.1, 0.2],
+  [0.3, -0.4],
+  [0, 1],
+];
 
 /** A copy of `row` whose elements answer `row[i]` on the first read and `later` on every other; reads counted. */
 function fickle(row: number[], later: unknown, reads: number[] = []): number[] {
@@ -30,7 +47,23 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
 
   it('setWeights: each weight read once, so a value that turns NaN on the next read never gets in', async () => {
     const [net, twin] = [await make(), await make()];
-    const w = [{ weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], bias: [0.01, 0.02, 0.03] }, { weights: [[1, 2, 3], [4, 5, 6]], bias: [-1, 1] }];
+    const w = [
+      {
+        weights: [
+          [0.1, 0.2],
+          [0.3, 0.4],
+          [0.5, 0.6],
+        ],
+        bias: [0.01, 0.02, 0.03],
+      },
+      {
+        weights: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        bias: [-1, 1],
+      },
+    ];
     const reads: number[][] = [];
     net.setWeights(w.map((l, i) => ({ weights: fickleRows(l.weights, NaN, reads), bias: fickle(l.bias, NaN, (reads[10 + i] = [])) })));
     twin.setWeights(w);
@@ -39,22 +72,59 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
     expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
   });
 
-  it('setWeights: a bias given as rows is refused (it used to spill into the next layer\'s weights)', async () => {
+  it("setWeights: a bias given as rows is refused (it used to spill into the next layer's weights)", async () => {
     const net = await make();
     const before = JSON.stringify(net);
-    const w = [{ weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], bias: [[1, 2, 3], [4, 5, 6]] }, { weights: [[1, 2, 3], [4, 5, 6]] }];
+    const w = [
+      {
+        weights: [
+          [0.1, 0.2],
+          [0.3, 0.4],
+          [0.5, 0.6],
+        ],
+        bias: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
+      {
+        weights: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
+    ];
     expect(() => net.setWeights(w as never)).toThrow(expect.objectContaining({ code: 'INVALID_DATA', field: 'weights[0].bias' }));
     expect(JSON.stringify(net)).toBe(before);
   });
 
   it('setWeights: getters on a layer object are read once', async () => {
     const [net, twin] = [await make(), await make()];
-    const w = [{ weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], bias: [0.01, 0.02, 0.03] }, { weights: [[1, 2, 3], [4, 5, 6]], bias: [-1, 1] }];
+    const w = [
+      {
+        weights: [
+          [0.1, 0.2],
+          [0.3, 0.4],
+          [0.5, 0.6],
+        ],
+        bias: [0.01, 0.02, 0.03],
+      },
+      {
+        weights: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        bias: [-1, 1],
+      },
+    ];
     let n = 0;
     // First read: a good bias; a second read would see one of the wrong length.
-    const second = { weights: w[1].weights, get bias() {
-      return n++ === 0 ? [-1, 1] : [1, 2, 3, 4, 5, 6, 7];
-    } };
+    const second = {
+      weights: w[1].weights,
+      get bias() {
+        return n++ === 0 ? [-1, 1] : [1, 2, 3, 4, 5, 6, 7];
+      },
+    };
     net.setWeights([w[0], second]);
     twin.setWeights(w);
     expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
@@ -72,7 +142,9 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
     expect(net.trainStep(fickleRows(X, NaN), fickleRows(Y, NaN))).toBe(twin.trainStep(X, Y));
     expect(net.trainStep(fickle(X[1], NaN), fickle(Y[1], NaN))).toBe(twin.trainStep(X[1], Y[1]));
     const opts = { epochs: 3, batchSize: 2, validationData: { inputs: fickleRows(X, NaN), targets: fickleRows(Y, NaN) } };
-    expect(await net.fit({ inputs: fickleRows(X, NaN), targets: fickleRows(Y, NaN) }, opts)).toEqual(await twin.fit({ inputs: X, targets: Y }, { ...opts, validationData: { inputs: X, targets: Y } }));
+    expect(await net.fit({ inputs: fickleRows(X, NaN), targets: fickleRows(Y, NaN) }, opts)).toEqual(
+      await twin.fit({ inputs: X, targets: Y }, { ...opts, validationData: { inputs: X, targets: Y } }),
+    );
     expect(JSON.stringify(net)).toBe(JSON.stringify(twin));
   });
 
@@ -99,8 +171,21 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
       Object.defineProperty(row, 1, { get: () => (row.push(3, 4, 5), 2), enumerable: true, configurable: true });
       return row;
     };
-    expect(net.predict([[1, 2], growing()])).toEqual(twin.predict([[1, 2], [1, 2]]));
-    expect(net.loss([growing(), [1, 2]], Y.slice(0, 2))).toBe(twin.loss([[1, 2], [1, 2]], Y.slice(0, 2)));
+    expect(net.predict([[1, 2], growing()])).toEqual(
+      twin.predict([
+        [1, 2],
+        [1, 2],
+      ]),
+    );
+    expect(net.loss([growing(), [1, 2]], Y.slice(0, 2))).toBe(
+      twin.loss(
+        [
+          [1, 2],
+          [1, 2],
+        ],
+        Y.slice(0, 2),
+      ),
+    );
   });
 
   it('typed arrays are measured by their real length, whatever an own `length` says', async () => {
@@ -135,8 +220,15 @@ describe.each(['wasm', 'js'] as const)('values are read once (%s)', (backend) =>
   it('typed arrays of numbers are numbers; BigInt arrays are refused with INVALID_DATA', async () => {
     const [net, twin] = [await make(), await make()];
     expect(net.predict(new Float32Array([0.5, -0.25]))).toEqual(twin.predict([0.5, -0.25]));
-    expect(net.predict(new Int8Array([1, 2, -1, 0]) as unknown as Float64Array, 2)).toEqual(twin.predict(new Float64Array([1, 2, -1, 0]), 2));
-    expect(net.predict([new Float32Array([1, 2]), new Uint8Array([3, 4])])).toEqual(twin.predict([[1, 2], [3, 4]]));
+    expect(net.predict(new Int8Array([1, 2, -1, 0]) as unknown as Float64Array, 2)).toEqual(
+      twin.predict(new Float64Array([1, 2, -1, 0]), 2),
+    );
+    expect(net.predict([new Float32Array([1, 2]), new Uint8Array([3, 4])])).toEqual(
+      twin.predict([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     for (const [f, field] of [
       [() => net.predict(new BigInt64Array(2) as unknown as Float64Array, 1), 'inputs'],
       [() => net.predict(new BigInt64Array(2) as unknown as number[]), 'inputs'],

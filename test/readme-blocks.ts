@@ -26,7 +26,12 @@ export function readmeBlocks(text = readFileSync(README, 'utf8')): Block[] {
     let before = i - 1;
     while (before >= 0 && lines[before].trim() === '') before--;
     if (lang === 'ts' || lang === 'js' || lang === 'sh') {
-      blocks.push({ lang, code: lines.slice(i + 1, end).join('\n') + '\n', line: i + 1, fragment: before >= 0 && lines[before].trim() === '<!-- fragment -->' });
+      blocks.push({
+        lang,
+        code: lines.slice(i + 1, end).join('\n') + '\n',
+        line: i + 1,
+        fragment: before >= 0 && lines[before].trim() === '<!-- fragment -->',
+      });
     }
     i = end;
   }

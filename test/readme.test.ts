@@ -53,7 +53,9 @@ describe('README.md code blocks', () => {
     const { output, error } = results[fileOf(b)];
     expect(error, `README.md:${b.line}`).toBeUndefined();
     const expected = expectedOutput(b.code);
-    expect(printsInOrder(output, expected), `README.md:${b.line} printed:\n${output}\nexpected, in order:\n${expected.join('\n')}`).toBe(true);
+    expect(printsInOrder(output, expected), `README.md:${b.line} printed:\n${output}\nexpected, in order:\n${expected.join('\n')}`).toBe(
+      true,
+    );
   });
 
   it('sh blocks: every command runs (or is listed in NOT_RUN with its reason)', () => {
@@ -74,7 +76,10 @@ describe('README.md code blocks', () => {
           let cwd: string;
           if (command.startsWith('backprop ')) cwd = work;
           else if (command.startsWith('npx tsx examples/')) cwd = ROOT;
-          else throw new Error(`README.md:${b.line}: no runner for \`${command}\`: teach test/readme.test.ts to run it, or list it in NOT_RUN with a reason`);
+          else
+            throw new Error(
+              `README.md:${b.line}: no runner for \`${command}\`: teach test/readme.test.ts to run it, or list it in NOT_RUN with a reason`,
+            );
           const r = spawnSync('sh', ['-c', command.replace(/^npx tsx /, `"${TSX}" `)], { cwd, env, encoding: 'utf8', timeout: 60_000 });
           expect(r.status, `README.md:${b.line}: ${command}\n${r.stdout}${r.stderr}`).toBe(0);
           ran++;
@@ -98,9 +103,20 @@ function writeSmallData(work: string) {
   const header = 'sepal_length,sepal_width,petal_length,petal_width';
   const rows = Array.from({ length: 90 }, (_, i) => {
     const species = i % 3;
-    const f = [5 + species * 0.8 + ((i * 7) % 10) / 20, 3 + ((i * 3) % 10) / 20, 1.5 + species * 2 + ((i * 5) % 10) / 20, 0.2 + species * 0.8 + ((i * 11) % 10) / 50];
+    const f = [
+      5 + species * 0.8 + ((i * 7) % 10) / 20,
+      3 + ((i * 3) % 10) / 20,
+      1.5 + species * 2 + ((i * 5) % 10) / 20,
+      0.2 + species * 0.8 + ((i * 11) % 10) / 50,
+    ];
     return { f: f.map((v) => v.toFixed(2)), species };
   });
   writeFileSync(join(work, 'iris.csv'), `${header},species\n${rows.map((r) => `${r.f.join(',')},${r.species}`).join('\n')}\n`);
-  writeFileSync(join(work, 'new.csv'), `${header}\n${rows.slice(0, 10).map((r) => r.f.join(',')).join('\n')}\n`);
+  writeFileSync(
+    join(work, 'new.csv'),
+    `${header}\n${rows
+      .slice(0, 10)
+      .map((r) => r.f.join(','))
+      .join('\n')}\n`,
+  );
 }

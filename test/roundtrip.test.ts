@@ -6,10 +6,20 @@ import fc from 'fast-check';
 import { Network, type NetworkSpec } from '../src/index.js';
 
 const EDGE = [
-  -0, 0, Number.MIN_VALUE, -Number.MIN_VALUE, // smallest subnormals
-  2.2250738585072009e-308, -2.2250738585072009e-308, // largest subnormal
+  -0,
+  0,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE, // smallest subnormals
+  2.2250738585072009e-308,
+  -2.2250738585072009e-308, // largest subnormal
   2.2250738585072014e-308, // smallest normal
-  Number.MAX_VALUE, -Number.MAX_VALUE, 1 - Number.EPSILON / 2, 1 + Number.EPSILON, Math.PI, -1e-300, 123456789.12345679,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  1 - Number.EPSILON / 2,
+  1 + Number.EPSILON,
+  Math.PI,
+  -1e-300,
+  123456789.12345679,
 ];
 
 const bitsOf = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).toString('hex');
@@ -20,7 +30,15 @@ const fromBase64 = (s: string) => {
 const flat = (net: Network) => net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
 
 // 2 inputs → 4 units (bias) → 3 units (no bias): 12 + 12 = 24 parameters, params then biases per layer.
-const spec: NetworkSpec = { inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'linear', bias: false }], loss: 'mse', optimizer: { type: 'sgd', momentum: 0.9 } };
+const spec: NetworkSpec = {
+  inputs: 2,
+  layers: [
+    { units: 4, activation: 'tanh' },
+    { units: 3, activation: 'linear', bias: false },
+  ],
+  loss: 'mse',
+  optimizer: { type: 'sgd', momentum: 0.9 },
+};
 
 /** Lays 24 values out as setWeights() wants them, in getWeights() order. */
 function asWeights(v: number[]) {
@@ -57,7 +75,14 @@ describe.each(['wasm', 'js'] as const)('exact round trip on %s', (backend) => {
     expect(bitsOf(fromBase64(copy.toJSON().state))).toBe(bitsOf(state));
     // Training a copy of the copy gives the same bits as training the copy.
     const twin = await Network.fromJSON(JSON.stringify(copy), { backend });
-    const x = [[0.5, -0.25], [1, 2]], y = [[0, 1, 0], [1, 0, 0]];
+    const x = [
+        [0.5, -0.25],
+        [1, 2],
+      ],
+      y = [
+        [0, 1, 0],
+        [1, 0, 0],
+      ];
     copy.trainStep(x, y);
     twin.trainStep(x, y);
     expect(JSON.stringify(twin)).toBe(JSON.stringify(copy));

@@ -14,8 +14,32 @@ beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'backprop-save-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function trained(seed = 1) {
-  const net = await Network.create({ inputs: 3, layers: [{ units: 5, activation: 'tanh', dropout: 0.2 }, { units: 2, activation: 'softmax' }], optimizer: { type: 'adam', learningRate: 0.01 }, seed });
-  await net.fit({ inputs: [[1, 2, 3], [0, 1, 0], [3, 2, 1], [1, 1, 1]], targets: [[1, 0], [0, 1], [1, 0], [0, 1]] }, { epochs: 3, batchSize: 2, shuffle: true });
+  const net = await Network.create({
+    inputs: 3,
+    layers: [
+      { units: 5, activation: 'tanh', dropout: 0.2 },
+      { units: 2, activation: 'softmax' },
+    ],
+    optimizer: { type: 'adam', learningRate: 0.01 },
+    seed,
+  });
+  await net.fit(
+    {
+      inputs: [
+        [1, 2, 3],
+        [0, 1, 0],
+        [3, 2, 1],
+        [1, 1, 1],
+      ],
+      targets: [
+        [1, 0],
+        [0, 1],
+        [1, 0],
+        [0, 1],
+      ],
+    },
+    { epochs: 3, batchSize: 2, shuffle: true },
+  );
   return net;
 }
 const hex = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
@@ -31,7 +55,7 @@ async function refusal(p: Promise<unknown>): Promise<BackpropError> {
 }
 
 describe('save and load in Node', () => {
-  it('a path, a relative path and a file:// URL: the file is toJSON()\'s text; the loaded network is bit-identical', async () => {
+  it("a path, a relative path and a file:// URL: the file is toJSON()'s text; the loaded network is bit-identical", async () => {
     const net = await trained();
     const absolute = join(dir, 'model.json');
     const result = await net.save(absolute);
@@ -96,7 +120,10 @@ describe('save and load in Node', () => {
     expect(e.code).toBe('INVALID_MODEL');
     expect(e.field).toBe(`${join(dir, 'bad.json')}: model.params`);
     writeFileSync(join(dir, 'text.json'), 'not json');
-    expect(await refusal(Network.load(join(dir, 'text.json')))).toMatchObject({ code: 'INVALID_MODEL', field: `${join(dir, 'text.json')}: model` });
+    expect(await refusal(Network.load(join(dir, 'text.json')))).toMatchObject({
+      code: 'INVALID_MODEL',
+      field: `${join(dir, 'text.json')}: model`,
+    });
   });
 
   it('places that are not for Node, or not places: INVALID_OPTION / SAVE_FAILED, clearly', async () => {

@@ -5,7 +5,10 @@ import { seedNet } from './helpers/seed-net.js';
 
 const X = [0.35, 0.9];
 const Y = 0.5;
-const W0 = [[0.1, 0.8], [0.4, 0.6]];
+const W0 = [
+  [0.1, 0.8],
+  [0.4, 0.6],
+];
 const W1 = [[0.3, 0.9]];
 
 const sig = (z: number) => 1 / (1 + Math.exp(-z));

@@ -20,18 +20,37 @@ const heapUsed = () => {
   gc();
   return process.memoryUsage().heapUsed;
 };
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
 const flat = (net: Network) => net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
 
 describe('soak', () => {
   it('10,000 networks created, trained and dropped (no dispose) stay under fixed ceilings', async () => {
     const be = await wasmBackend();
     const heapBefore = heapUsed();
-    const sizes = [[20, 64, 10], [8, 200, 3], [50, 32, 1], [3, 5, 2]]; // mixed sizes: the allocator must not fragment without bound
+    const sizes = [
+      [20, 64, 10],
+      [8, 200, 3],
+      [50, 32, 1],
+      [3, 5, 2],
+    ]; // mixed sizes: the allocator must not fragment without bound
     let peakInUse = 0;
     for (let i = 0; i < 10_000; i++) {
       const [inputs, hidden, outputs] = sizes[i % sizes.length];
-      const net = await Network.create({ inputs, layers: [{ units: hidden, activation: 'tanh' }, { units: outputs }], optimizer: { type: 'sgd', momentum: 0.5 }, seed: i, backend: 'wasm' });
+      const net = await Network.create({
+        inputs,
+        layers: [{ units: hidden, activation: 'tanh' }, { units: outputs }],
+        optimizer: { type: 'sgd', momentum: 0.5 },
+        seed: i,
+        backend: 'wasm',
+      });
       const x = [Array.from({ length: inputs }, (_, j) => ((i + j) % 7) / 7)];
       const y = [Array.from({ length: outputs }, (_, j) => (j === i % outputs ? 1 : 0))];
       expect(Number.isFinite(net.trainStep(x, y))).toBe(true);
@@ -47,7 +66,17 @@ describe('soak', () => {
 
   it('one network trained for 3,000 epochs (and 500 separate fits): heaps stay flat', async () => {
     const be = await wasmBackend();
-    const net = await Network.create({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'sgd', learningRate: 0.3, momentum: 0.9 }, seed: 4, backend: 'wasm' });
+    const net = await Network.create({
+      inputs: 2,
+      layers: [
+        { units: 16, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binaryCrossEntropy',
+      optimizer: { type: 'sgd', learningRate: 0.3, momentum: 0.9 },
+      seed: 4,
+      backend: 'wasm',
+    });
     await net.fit(XOR, { epochs: 1 });
     const [inUse, bytes, heapBefore] = [be.inUse, be.exports.memory.buffer.byteLength, heapUsed()];
     const during = new Set<number>();
@@ -64,7 +93,12 @@ describe('soak', () => {
 describe('Wasm memory growth in mid-life', () => {
   /** A network on its own fresh instance (its memory starts small), and a reference twin on another. */
   const fresh = () => WebAssembly.compile(embeddedBytes() as BufferSource);
-  const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1 }], optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 }, seed: 8 };
+  const spec: NetworkSpec = {
+    inputs: 2,
+    layers: [{ units: 8, activation: 'tanh' }, { units: 1 }],
+    optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 },
+    seed: 8,
+  };
 
   it('growth in the middle of a fit (another network allocates) leaves no stale view', async () => {
     const [mA, mRef] = [await fresh(), await fresh()];
@@ -96,14 +130,25 @@ describe('Wasm memory growth in mid-life', () => {
     const bytes = be.exports.memory.buffer.byteLength;
     const small = await Network.create(spec, { backend: 'wasm', wasm: m });
     const before = flat(small);
-    const bigSpec: NetworkSpec = { inputs: 600, layers: [{ units: 500, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', seed: 3 };
+    const bigSpec: NetworkSpec = {
+      inputs: 600,
+      layers: [
+        { units: 500, activation: 'relu' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      seed: 3,
+    };
     const big = await Network.create(bigSpec, { backend: 'wasm', wasm: m });
     const oracle = await Network.create(bigSpec, { backend: 'js' });
     expect(be.exports.memory.buffer.byteLength).toBeGreaterThan(bytes);
     const x = Array.from({ length: 64 }, (_, r) => Array.from({ length: 600 }, (_, c) => ((r * 31 + c * 7) % 17) / 17 - 0.5));
     const y = x.map((_, r) => Array.from({ length: 10 }, (_, c) => (c === r % 10 ? 1 : 0)));
     // The data set copied into the heap by fit grows it again, mid-life of both networks.
-    const [hw, hj] = [await big.fit({ inputs: x, targets: y }, { epochs: 3, batchSize: 16 }), await oracle.fit({ inputs: x, targets: y }, { epochs: 3, batchSize: 16 })];
+    const [hw, hj] = [
+      await big.fit({ inputs: x, targets: y }, { epochs: 3, batchSize: 16 }),
+      await oracle.fit({ inputs: x, targets: y }, { epochs: 3, batchSize: 16 }),
+    ];
     expect(maxRelDiff(hw.loss, hj.loss)).toBeLessThan(1e-12);
     expect(maxRelDiff(flat(big), flat(oracle))).toBeLessThan(1e-12);
     expect(flat(small)).toEqual(before); // the small network's parameters moved with the memory intact
@@ -120,10 +165,19 @@ describe.concurrent('limits', () => {
     ['wasm', 30_000, 30_000], // 9·10⁸: 3 blocks = 2.7·10⁹ elements, past int32
     ['js', 100_000, 100_000], // 10¹⁰ parameters
   ];
-  it.each(cases)('%s: %i inputs × %i units is refused with INVALID_SPEC, quickly', async (backend, inputs, units) => {
-    const out = await new Promise<string>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', script, backend, String(inputs), String(units)], { timeout: 15_000 }, (err, stdout) => resolve(stdout || `no answer in 15 s (${err?.message.split('\n')[0]})`)),
-    );
-    expect(out).toMatch(/^INVALID_SPEC layers/);
-  }, 20_000);
+  it.each(cases)(
+    '%s: %i inputs × %i units is refused with INVALID_SPEC, quickly',
+    async (backend, inputs, units) => {
+      const out = await new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', script, backend, String(inputs), String(units)],
+          { timeout: 15_000 },
+          (err, stdout) => resolve(stdout || `no answer in 15 s (${err?.message.split('\n')[0]})`),
+        ),
+      );
+      expect(out).toMatch(/^INVALID_SPEC layers/);
+    },
+    20_000,
+  );
 });

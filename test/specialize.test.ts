@@ -29,10 +29,14 @@ async function pair(spec: NetworkSpec) {
 
 /** Everything a step writes: the saved model (params, state, counters, rng) and each layer's Z and A. */
 function snapshot(net: Network): string {
-  const c = net.core, h = c.backend.heap();
+  const c = net.core,
+    h = c.backend.heap();
   const zs = c.spec.layers.map((l, i) => {
     const t = layerAt(c.plan, i);
-    return [...h.subarray(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + l.units), ...h.subarray(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + l.units)];
+    return [
+      ...h.subarray(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + l.units),
+      ...h.subarray(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + l.units),
+    ];
   });
   return JSON.stringify(net) + JSON.stringify(zs.map((v) => v.map((x) => (Object.is(x, -0) ? '-0' : x))));
 }
@@ -51,15 +55,25 @@ async function expectSameBits(spec: NetworkSpec, seed: number, fitOptions: objec
   const d = dataFor(spec, 24, seed);
   for (let i = 0; i < 24; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
   expect(snapshot(fast)).toBe(snapshot(generic));
-  const [hf, hg] = [await fast.fit(d, { epochs: 3, batchSize: 1, ...fitOptions }), await generic.fit(d, { epochs: 3, batchSize: 1, ...fitOptions })];
+  const [hf, hg] = [
+    await fast.fit(d, { epochs: 3, batchSize: 1, ...fitOptions }),
+    await generic.fit(d, { epochs: 3, batchSize: 1, ...fitOptions }),
+  ];
   expect(hf).toEqual(hg);
   expect(snapshot(fast)).toBe(snapshot(generic));
   return { fast, generic, data: d };
 }
 
 const base = (act: Act, out: Act, loss: NetworkSpec['loss'], extra: Partial<NetworkSpec> = {}): NetworkSpec => ({
-  inputs: 3, layers: [{ units: 4, activation: act }, { units: out === 'softmax' || loss === 'crossEntropy' ? 3 : 2, activation: out }],
-  loss, optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 7, ...extra,
+  inputs: 3,
+  layers: [
+    { units: 4, activation: act },
+    { units: out === 'softmax' || loss === 'crossEntropy' ? 3 : 2, activation: out },
+  ],
+  loss,
+  optimizer: { type: 'sgd', learningRate: 0.1 },
+  seed: 7,
+  ...extra,
 });
 
 describe('generated per-shape kernels equal the generic fused step, bit for bit', () => {
@@ -75,11 +89,49 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
   });
 
   it('without biases, three layers, one unit wide, momentum and Nesterov, and near the size limit', async () => {
-    await expectSameBits({ inputs: 2, layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 1 } }, 5);
-    await expectSameBits({ inputs: 5, layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'relu', bias: false }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 6);
-    await expectSameBits({ inputs: 1, layers: [{ units: 1, activation: 'leakyRelu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5, nesterov: true } }, 7);
+    await expectSameBits(
+      {
+        inputs: 2,
+        layers: [
+          { units: 2, activation: 'sigmoid', bias: false },
+          { units: 1, activation: 'sigmoid', bias: false },
+        ],
+        loss: 'halfSquaredError',
+        optimizer: { type: 'sgd', learningRate: 1 },
+      },
+      5,
+    );
+    await expectSameBits(
+      {
+        inputs: 5,
+        layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'relu', bias: false }, { units: 2 }],
+        loss: 'mse',
+        optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      },
+      6,
+    );
+    await expectSameBits(
+      {
+        inputs: 1,
+        layers: [{ units: 1, activation: 'leakyRelu' }, { units: 1 }],
+        loss: 'mse',
+        optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5, nesterov: true },
+      },
+      7,
+    );
     // Near the size limit (766 parameters; see MAX_PARAMS).
-    await expectSameBits({ inputs: 16, layers: [{ units: 28, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }, 10);
+    await expectSameBits(
+      {
+        inputs: 16,
+        layers: [
+          { units: 28, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'crossEntropy',
+        optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      },
+      10,
+    );
   });
 
   it.each([
@@ -90,22 +142,36 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     { type: 'sgd', learningRate: 0.1, momentum: 0.9, clipNorm: 0.5 },
     { type: 'sgd', learningRate: 0.1, clipValue: 0.01 },
     { type: 'adam', learningRate: 0.01, clipNorm: 0.3, clipValue: 0.05 },
-  ] as const)('unfused steps (gradients, then the main module\'s step()): %j', async (optimizer) => {
+  ] as const)("unfused steps (gradients, then the main module's step()): %j", async (optimizer) => {
     await expectSameBits(base('tanh', 'softmax', 'crossEntropy', { optimizer }), 11);
     await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer }), 12, { schedule: { type: 'step', every: 1, factor: 0.5 } });
-    await expectSameBits({ inputs: 2, layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'halfSquaredError', optimizer }, 13);
+    await expectSameBits(
+      {
+        inputs: 2,
+        layers: [
+          { units: 2, activation: 'sigmoid', bias: false },
+          { units: 1, activation: 'sigmoid', bias: false },
+        ],
+        loss: 'halfSquaredError',
+        optimizer,
+      },
+      13,
+    );
   });
 
   it('with shuffling and a learning-rate schedule (the per-batch rates path)', async () => {
     await expectSameBits(base('tanh', 'softmax', 'crossEntropy'), 8, { shuffle: true, schedule: { type: 'cosine' } });
-    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, { schedule: (_epoch: number, s: number) => 0.1 / (1 + s) });
+    await expectSameBits(base('sigmoid', 'linear', 'mse', { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }), 9, {
+      schedule: (_epoch: number, s: number) => 0.1 / (1 + s),
+    });
   });
 
   it('150 random small shapes and optimizers: the module validates and trains to the same bits', async () => {
     const rng = new Rng(2026);
     const acts = ELEMENTWISE_ACTIVATIONS;
     for (let n = 0; n < 150; n++) {
-      const depth = 1 + rng.int(3), loss = LOSSES[rng.int(LOSSES.length)];
+      const depth = 1 + rng.int(3),
+        loss = LOSSES[rng.int(LOSSES.length)];
       const layers = Array.from({ length: depth }, (_, i) => {
         const last = i === depth - 1;
         const kind = LOSS_KINDS[loss];
@@ -125,7 +191,11 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
       const { fast, generic } = await pair(spec);
       const d = dataFor(spec, 8, n);
       for (let i = 0; i < 8; i++) expect(fast.trainStep(d.inputs[i], d.targets[i])).toBe(generic.trainStep(d.inputs[i], d.targets[i]));
-      const outcome = (n: Network) => n.fit(d, { epochs: 2, batchSize: 1 }).then((h) => JSON.stringify(h), (e: Error) => e.message);
+      const outcome = (n: Network) =>
+        n.fit(d, { epochs: 2, batchSize: 1 }).then(
+          (h) => JSON.stringify(h),
+          (e: Error) => e.message,
+        );
       const [of, og] = await Promise.all([outcome(fast), outcome(generic)]);
       expect(of, JSON.stringify(spec)).toBe(og);
       expect(snapshot(fast), JSON.stringify(spec)).toBe(snapshot(generic));
@@ -135,16 +205,60 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
   it('sums whose terms are all −0 (the generic z is +0 there): every activation, same bits', async () => {
     for (const act of ELEMENTWISE_ACTIVATIONS) {
       for (const momentum of [0, 0.9]) {
-        const spec: NetworkSpec = { inputs: 3, layers: [{ units: 2, activation: act, bias: false }, { units: 2, activation: act, bias: false }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.1, momentum } };
+        const spec: NetworkSpec = {
+          inputs: 3,
+          layers: [
+            { units: 2, activation: act, bias: false },
+            { units: 2, activation: act, bias: false },
+          ],
+          loss: 'mse',
+          optimizer: { type: 'sgd', learningRate: 0.1, momentum },
+        };
         const { fast, generic } = await pair(spec);
-        const w = [{ weights: [[-1, -2, -3], [-0.5, -0.25, -4]] }, { weights: [[-1, -1], [-2, -0.5]] }];
+        const w = [
+          {
+            weights: [
+              [-1, -2, -3],
+              [-0.5, -0.25, -4],
+            ],
+          },
+          {
+            weights: [
+              [-1, -1],
+              [-2, -0.5],
+            ],
+          },
+        ];
         fast.setWeights(w);
         generic.setWeights(w);
-        for (const x of [[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]) expect(fast.trainStep(x, [0.5, -0.5])).toBe(generic.trainStep(x, [0.5, -0.5]));
-        const h = generic.core.backend.heap(), z = h[layerAt(generic.core.plan, 0) + LAYER_FIELD.z];
+        for (const x of [
+          [0, 0, 0],
+          [0, 0, 0],
+          [1, 0, 0],
+          [0, 0, 0],
+        ])
+          expect(fast.trainStep(x, [0.5, -0.5])).toBe(generic.trainStep(x, [0.5, -0.5]));
+        const h = generic.core.backend.heap(),
+          z = h[layerAt(generic.core.plan, 0) + LAYER_FIELD.z];
         if (act !== 'relu') expect(Object.is(h[z], 0)).toBe(true); // the +0 case really happened
         expect(snapshot(fast)).toBe(snapshot(generic));
-        await Promise.all([fast, generic].map((n) => n.fit({ inputs: [[0, 0, 0], [0, 1, 0]], targets: [[0, 0], [1, 1]] }, { epochs: 3, batchSize: 1, shuffle: false })));
+        await Promise.all(
+          [fast, generic].map((n) =>
+            n.fit(
+              {
+                inputs: [
+                  [0, 0, 0],
+                  [0, 1, 0],
+                ],
+                targets: [
+                  [0, 0],
+                  [1, 1],
+                ],
+              },
+              { epochs: 3, batchSize: 1, shuffle: false },
+            ),
+          ),
+        );
         expect(snapshot(fast)).toBe(snapshot(generic));
       }
     }
@@ -172,13 +286,25 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     await twin.fit(d, { epochs: 5, batchSize: 1 });
     const flat = (n: Network) => n.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
     expect(maxRelDiff(flat(fast), flat(twin))).toBeLessThan(1e-12);
-    expect(maxRelDiff(fast.predict(d.inputs).flatMap((r) => [...r]), twin.predict(d.inputs).flatMap((r) => [...r]))).toBeLessThan(1e-12);
+    expect(
+      maxRelDiff(
+        fast.predict(d.inputs).flatMap((r) => [...r]),
+        twin.predict(d.inputs).flatMap((r) => [...r]),
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('a non-finite loss stops alike: trainStep throws DIVERGED with parameters unchanged; fit names the same batch', async () => {
-    const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 1e155 }, seed: 1 };
+    const spec: NetworkSpec = {
+      inputs: 2,
+      layers: [{ units: 3, activation: 'relu' }, { units: 1 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 1e155 },
+      seed: 1,
+    };
     const { fast, generic } = await pair(spec);
-    const x = [1e150, -1e150], y = [1];
+    const x = [1e150, -1e150],
+      y = [1];
     const errors = [fast, generic].map((n) => {
       const before = JSON.stringify(n);
       for (let i = 0; i < 5; i++) {
@@ -194,9 +320,20 @@ describe('generated per-shape kernels equal the generic fused step, bit for bit'
     });
     expect(errors[0]).toBeDefined();
     expect(errors[0]).toEqual(errors[1]);
-    const d = { inputs: [[1, 2], [1e150, -1e150], [3, 4]], targets: [[1], [1], [1]] };
+    const d = {
+      inputs: [
+        [1, 2],
+        [1e150, -1e150],
+        [3, 4],
+      ],
+      targets: [[1], [1], [1]],
+    };
     const [a, b] = await Promise.all([pair(spec), pair(spec)]);
-    const msg = async (n: Network) => n.fit(d, { epochs: 2, batchSize: 1, shuffle: false }).then(() => 'no error', (e: BackpropError) => `${e.code} ${e.message}`);
+    const msg = async (n: Network) =>
+      n.fit(d, { epochs: 2, batchSize: 1, shuffle: false }).then(
+        () => 'no error',
+        (e: BackpropError) => `${e.code} ${e.message}`,
+      );
     const [ma, mb] = [await msg(a.fast), await msg(b.generic)];
     expect(ma).toMatch(/^DIVERGED .*batch \d of 3/);
     expect(ma).toBe(mb);
@@ -218,7 +355,16 @@ describe('which networks get a module', () => {
     expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', dropout: 0.5 }, { units: 2 }] })).toBe('generic');
     expect(await kOf({ ...small, layers: [{ units: 4, activation: 'tanh', l2: 1e-3 }, { units: 2 }] })).toBe('generic');
     // 784-128-10 is far past MAX_PARAMS: the generic kernels (GEMM-based for batches) serve it.
-    expect(await kOf({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'crossEntropy' })).toBe('generic');
+    expect(
+      await kOf({
+        inputs: 784,
+        layers: [
+          { units: 128, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'crossEntropy',
+      }),
+    ).toBe('generic');
     const wide = { inputs: 30, layers: [{ units: 30, activation: 'tanh' as const }, { units: 20 }], loss: 'mse' as const };
     expect(layoutOf(normalizeSpec(wide).layers).size).toBeGreaterThan(MAX_PARAMS);
     expect(await kOf(wide)).toBe('generic');

@@ -57,7 +57,8 @@ function data(rows: number, inputs: number, outputs: number, kind: 'class' | 're
 }
 
 async function pair(spec: NetworkSpec, d: { inputs: number[][]; targets: number[][] }, options: FitOptions, threads: number | 'auto' = 2) {
-  const one = await Network.create(spec), two = await Network.create(spec);
+  const one = await Network.create(spec),
+    two = await Network.create(spec);
   initial.set(one, await Network.create(spec));
   const h1 = await one.fit(d, options);
   const h2 = await two.fit(d, { ...options, threads });
@@ -65,11 +66,76 @@ async function pair(spec: NetworkSpec, d: { inputs: number[][]; targets: number[
 }
 
 const cases: [string, NetworkSpec, FitOptions, 'class' | 'reg'][] = [
-  ['sgd + nesterov momentum, tanh, mse, last batch short', { inputs: 5, layers: [{ units: 24, activation: 'tanh' }, { units: 3, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true }, seed: 11 }, { epochs: 6, batchSize: 13 }, 'reg'],
-  ['adam, relu, dropout and L2, crossEntropy', { inputs: 6, l2: 1e-3, layers: [{ units: 32, activation: 'relu', dropout: 0.25 }, { units: 16, activation: 'leakyRelu', dropout: 0.1 }, { units: 4 }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 12 }, { epochs: 5, batchSize: 20, validationSplit: 0.2 }, 'class'],
-  ['adamw with clipNorm (the serial step), sigmoid, binaryCrossEntropy, odd batch', { inputs: 4, layers: [{ units: 9, activation: 'sigmoid' }, { units: 2, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adamw', learningRate: 0.02, weightDecay: 0.01, clipNorm: 0.5 }, seed: 13 }, { epochs: 5, batchSize: 7 }, 'class'],
-  ['rmsprop with clipValue, halfSquaredError, cosine schedule', { inputs: 3, layers: [{ units: 11, activation: 'relu' }, { units: 2, activation: 'linear' }], loss: 'halfSquaredError', optimizer: { type: 'rmsprop', learningRate: 0.01, clipValue: 0.05 }, seed: 14 }, { epochs: 4, batchSize: 16, schedule: { type: 'cosine', minFactor: 0.1 } }, 'reg'],
-  ['adagrad, batches smaller than the thread count (1 row)', { inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 2 }], loss: 'crossEntropy', optimizer: { type: 'adagrad', learningRate: 0.05 }, seed: 15 }, { epochs: 2, batchSize: 1 }, 'class'],
+  [
+    'sgd + nesterov momentum, tanh, mse, last batch short',
+    {
+      inputs: 5,
+      layers: [
+        { units: 24, activation: 'tanh' },
+        { units: 3, activation: 'linear' },
+      ],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+      seed: 11,
+    },
+    { epochs: 6, batchSize: 13 },
+    'reg',
+  ],
+  [
+    'adam, relu, dropout and L2, crossEntropy',
+    {
+      inputs: 6,
+      l2: 1e-3,
+      layers: [{ units: 32, activation: 'relu', dropout: 0.25 }, { units: 16, activation: 'leakyRelu', dropout: 0.1 }, { units: 4 }],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.01 },
+      seed: 12,
+    },
+    { epochs: 5, batchSize: 20, validationSplit: 0.2 },
+    'class',
+  ],
+  [
+    'adamw with clipNorm (the serial step), sigmoid, binaryCrossEntropy, odd batch',
+    {
+      inputs: 4,
+      layers: [
+        { units: 9, activation: 'sigmoid' },
+        { units: 2, activation: 'sigmoid' },
+      ],
+      loss: 'binaryCrossEntropy',
+      optimizer: { type: 'adamw', learningRate: 0.02, weightDecay: 0.01, clipNorm: 0.5 },
+      seed: 13,
+    },
+    { epochs: 5, batchSize: 7 },
+    'class',
+  ],
+  [
+    'rmsprop with clipValue, halfSquaredError, cosine schedule',
+    {
+      inputs: 3,
+      layers: [
+        { units: 11, activation: 'relu' },
+        { units: 2, activation: 'linear' },
+      ],
+      loss: 'halfSquaredError',
+      optimizer: { type: 'rmsprop', learningRate: 0.01, clipValue: 0.05 },
+      seed: 14,
+    },
+    { epochs: 4, batchSize: 16, schedule: { type: 'cosine', minFactor: 0.1 } },
+    'reg',
+  ],
+  [
+    'adagrad, batches smaller than the thread count (1 row)',
+    {
+      inputs: 3,
+      layers: [{ units: 5, activation: 'tanh' }, { units: 2 }],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adagrad', learningRate: 0.05 },
+      seed: 15,
+    },
+    { epochs: 2, batchSize: 1 },
+    'class',
+  ],
 ];
 
 describe('threads: 2 follows the one-thread trajectory within 1e-12', () => {
@@ -86,14 +152,21 @@ describe('threads: 2 follows the one-thread trajectory within 1e-12', () => {
     const d = data(200, 6, 4, 'class', 8);
     const seen: Record<number, number[][]> = { 1: [], 3: [] };
     const options = (t: number): FitOptions => ({
-      epochs: 6, batchSize: 24, validationSplit: 0.25, threads: t,
+      epochs: 6,
+      batchSize: 24,
+      validationSplit: 0.25,
+      threads: t,
       callbacks: [earlyStopping({ patience: 1, restoreBest: true, minDelta: 0.02 })],
       onEpochEnd: (epoch, _logs, control) => {
         seen[t].push(control.network.predict([0.1, 0.2, 0.3, -0.4, 0.5, 0.6]) as unknown as number[]);
-        if (epoch === 2) control.network.setWeights(control.network.getWeights().map((l) => ({ weights: l.weights.map((r) => r.map((v) => v * 0.5)), bias: l.bias })));
+        if (epoch === 2)
+          control.network.setWeights(
+            control.network.getWeights().map((l) => ({ weights: l.weights.map((r) => r.map((v) => v * 0.5)), bias: l.bias })),
+          );
       },
     });
-    const one = await Network.create(spec), three = await Network.create(spec);
+    const one = await Network.create(spec),
+      three = await Network.create(spec);
     initial.set(one, await Network.create(spec));
     const h1 = await one.fit(d, options(1));
     const h3 = await three.fit(d, options(3));
@@ -106,7 +179,17 @@ describe('threads: 2 follows the one-thread trajectory within 1e-12', () => {
 
   it("MNIST 784-128-10, adam, batch 32, one epoch of 8,000 digits (and threads: 'auto')", async () => {
     const m = loadMnist(8000, 2000);
-    const spec: NetworkSpec = { inputs: PIXELS, layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.001 }, seed: 1, backend: 'wasm' };
+    const spec: NetworkSpec = {
+      inputs: PIXELS,
+      layers: [
+        { units: 128, activation: 'relu' },
+        { units: CLASSES, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      seed: 1,
+      backend: 'wasm',
+    };
     const d = { inputs: m.trainX, targets: m.trainY } as unknown as { inputs: number[][]; targets: number[][] };
     const { one, two, h1, h2 } = await pair(spec, d, { epochs: 1, batchSize: 32 }, 'auto');
     expect(h2.threads).toBe(Math.min(4, (await import('node:os')).availableParallelism()));
@@ -119,13 +202,71 @@ describe('threads: 2 follows the one-thread trajectory within 1e-12', () => {
 
 // Every thread ≥ 4 rows of every batch: the data sizes are multiples of batchSize, batchSize ≥ 4 × threads.
 const exact: [string, NetworkSpec, FitOptions, 'class' | 'reg', number][] = [
-  ['sgd + nesterov, two hidden layers (tanh, relu), mse; 2 threads', { inputs: 5, layers: [{ units: 24, activation: 'tanh' }, { units: 13, activation: 'relu' }, { units: 3, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true }, seed: 21 }, { epochs: 4, batchSize: 12 }, 'reg', 2],
-  ['adam, dropout and L2 on every layer, crossEntropy, validation; 3 threads', { ...cases[1][1], seed: 22 }, { epochs: 4, batchSize: 24, validationSplit: 0.2 }, 'class', 3],
-  ['adamw with clipNorm (the serial step), binaryCrossEntropy; 2 threads', { ...cases[2][1], seed: 23 }, { epochs: 4, batchSize: 16 }, 'class', 2],
-  ['rmsprop with clipValue, halfSquaredError, cosine schedule; 2 threads', { ...cases[3][1], seed: 24 }, { epochs: 3, batchSize: 8, schedule: { type: 'cosine', minFactor: 0.1 } }, 'reg', 2],
+  [
+    'sgd + nesterov, two hidden layers (tanh, relu), mse; 2 threads',
+    {
+      inputs: 5,
+      layers: [
+        { units: 24, activation: 'tanh' },
+        { units: 13, activation: 'relu' },
+        { units: 3, activation: 'linear' },
+      ],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+      seed: 21,
+    },
+    { epochs: 4, batchSize: 12 },
+    'reg',
+    2,
+  ],
+  [
+    'adam, dropout and L2 on every layer, crossEntropy, validation; 3 threads',
+    { ...cases[1][1], seed: 22 },
+    { epochs: 4, batchSize: 24, validationSplit: 0.2 },
+    'class',
+    3,
+  ],
+  [
+    'adamw with clipNorm (the serial step), binaryCrossEntropy; 2 threads',
+    { ...cases[2][1], seed: 23 },
+    { epochs: 4, batchSize: 16 },
+    'class',
+    2,
+  ],
+  [
+    'rmsprop with clipValue, halfSquaredError, cosine schedule; 2 threads',
+    { ...cases[3][1], seed: 24 },
+    { epochs: 3, batchSize: 8, schedule: { type: 'cosine', minFactor: 0.1 } },
+    'reg',
+    2,
+  ],
   // Every hidden activation of the table (src/kinds/activations.ts), one layer each: a new kind is held to the one-thread bits unlisted.
-  ['every elementwise activation, one hidden layer each, mse; 2 threads', { inputs: 4, layers: [...ELEMENTWISE_ACTIVATIONS.map((activation) => ({ units: 8, activation })), { units: 2, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 }, seed: 26 }, { epochs: 3, batchSize: 16 }, 'reg', 2],
-  ['adagrad, no hidden layer, its 5 units all on one thread (thinner slices would not be bit for bit); 4 threads', { inputs: 7, layers: [{ units: 5, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adagrad', learningRate: 0.1 }, seed: 25 }, { epochs: 3, batchSize: 20 }, 'class', 4],
+  [
+    'every elementwise activation, one hidden layer each, mse; 2 threads',
+    {
+      inputs: 4,
+      layers: [...ELEMENTWISE_ACTIVATIONS.map((activation) => ({ units: 8, activation })), { units: 2, activation: 'linear' }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.02, momentum: 0.9 },
+      seed: 26,
+    },
+    { epochs: 3, batchSize: 16 },
+    'reg',
+    2,
+  ],
+  [
+    'adagrad, no hidden layer, its 5 units all on one thread (thinner slices would not be bit for bit); 4 threads',
+    {
+      inputs: 7,
+      layers: [{ units: 5, activation: 'sigmoid' }],
+      loss: 'binaryCrossEntropy',
+      optimizer: { type: 'adagrad', learningRate: 0.1 },
+      seed: 25,
+    },
+    { epochs: 3, batchSize: 20 },
+    'class',
+    4,
+  ],
 ];
 
 describe('every thread with ≥ 4 rows of every batch: the one-thread bits', () => {
@@ -141,7 +282,17 @@ describe('every thread with ≥ 4 rows of every batch: the one-thread bits', () 
 
   it('MNIST 784-128-10, adam, batch 32 and 256, one epoch of 8,000 digits', async () => {
     const m = loadMnist(8000, 0);
-    const spec: NetworkSpec = { inputs: PIXELS, layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.001 }, seed: 4, backend: 'wasm' };
+    const spec: NetworkSpec = {
+      inputs: PIXELS,
+      layers: [
+        { units: 128, activation: 'relu' },
+        { units: CLASSES, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      seed: 4,
+      backend: 'wasm',
+    };
     const d = { inputs: m.trainX, targets: m.trainY } as unknown as { inputs: number[][]; targets: number[][] };
     for (const batchSize of [32, 256]) {
       const { one, two, h1, h2 } = await pair(spec, d, { epochs: 1, batchSize }, 2);
@@ -181,7 +332,8 @@ describe('threads: 1 and fallbacks', () => {
   it('threads: 1 is the one-thread path, bit for bit', async () => {
     const spec = cases[1][1];
     const d = data(120, 6, 4, 'class');
-    const a = await Network.create(spec), b = await Network.create(spec);
+    const a = await Network.create(spec),
+      b = await Network.create(spec);
     await a.fit(d, { epochs: 3, batchSize: 10 });
     const h = await b.fit(d, { epochs: 3, batchSize: 10, threads: 1 });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
@@ -203,7 +355,8 @@ describe('threads: 1 and fallbacks', () => {
     const d = data(60, 5, 3, 'reg');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const a = await Network.create(spec), b = await Network.create(spec);
+      const a = await Network.create(spec),
+        b = await Network.create(spec);
       await a.fit(d, { epochs: 2, batchSize: 8 });
       const h = await b.fit(d, { epochs: 2, batchSize: 8, threads: 2 });
       await b.fit(d, { epochs: 0 + 1, batchSize: 8, threads: 2 }); // warned once only
@@ -236,7 +389,16 @@ describe('threads: 1 and fallbacks', () => {
 
 describe('threaded fits end cleanly', () => {
   it('divergence: DIVERGED, and the network keeps finite weights', async () => {
-    const spec: NetworkSpec = { inputs: 5, layers: [{ units: 8, activation: 'relu' }, { units: 3, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 1e6 }, seed: 3 };
+    const spec: NetworkSpec = {
+      inputs: 5,
+      layers: [
+        { units: 8, activation: 'relu' },
+        { units: 3, activation: 'linear' },
+      ],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 1e6 },
+      seed: 3,
+    };
     const net = await Network.create(spec);
     const err = await net.fit(data(80, 5, 3, 'reg'), { epochs: 20, batchSize: 8, threads: 2 }).catch((e) => e);
     expect(err).toMatchObject({ code: 'DIVERGED' });
@@ -248,7 +410,9 @@ describe('threaded fits end cleanly', () => {
     const net = await Network.create(cases[1][1]);
     const start = JSON.stringify(net);
     const ac = new AbortController();
-    const err = await net.fit(d, { epochs: 50, batchSize: 4, threads: 2, onEpochEnd: (e) => void (e === 1 && ac.abort(new Error('stop'))), signal: ac.signal }).catch((e) => e);
+    const err = await net
+      .fit(d, { epochs: 50, batchSize: 4, threads: 2, onEpochEnd: (e) => void (e === 1 && ac.abort(new Error('stop'))), signal: ac.signal })
+      .catch((e) => e);
     expect(err.message).toBe('stop');
     expect(JSON.stringify(net)).not.toBe(start);
     expect(net.toJSON().counters[0]).toBe(200); // two epochs of 100 steps reached the network
@@ -267,26 +431,41 @@ describe('threaded fits end cleanly', () => {
         const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
         console.log('threads', h.threads);
       })();`;
-    const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('threads 2');
     expect(r.status).toBe(0);
   });
 
-  it.each([true, false])('a process that ran a threaded fit exits by itself (enableThreads called: %s)', (enable) => {
-    const script = `
+  it.each([true, false])(
+    'a process that ran a threaded fit exits by itself (enableThreads called: %s)',
+    (enable) => {
+      const script = `
       import { Network } from './src/index.ts';
       import { enableThreads } from './src/parallel/enable.ts';
       if (${enable}) enableThreads();
       const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
       const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
       console.log('threads', h.threads);`;
-    // A hang is what this catches; 90 s leaves room for a full suite's load (0.5–2.4 s alone, 40 of
-    // 40 runs beside two busy loops; once 30 s was not enough in a full run).
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 90_000 });
-    if (enable) expect(r.stderr).toBe('');
-    else expect(r.stderr).toMatch(/^backprop: fit runs on one thread: threads need the threads build: import \{ enableThreads \} from 'backprop-wasm\/threads'/);
-    expect(r.stdout.trim()).toBe(`threads ${enable ? 2 : 1}`);
-    expect(r.status).toBe(0);
-  }, 100_000);
+      // A hang is what this catches; 90 s leaves room for a full suite's load (0.5–2.4 s alone, 40 of
+      // 40 runs beside two busy loops; once 30 s was not enough in a full run).
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: new URL('..', import.meta.url),
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+      if (enable) expect(r.stderr).toBe('');
+      else
+        expect(r.stderr).toMatch(
+          /^backprop: fit runs on one thread: threads need the threads build: import \{ enableThreads \} from 'backprop-wasm\/threads'/,
+        );
+      expect(r.stdout.trim()).toBe(`threads ${enable ? 2 : 1}`);
+      expect(r.status).toBe(0);
+    },
+    100_000,
+  );
 });

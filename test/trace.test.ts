@@ -4,7 +4,8 @@ import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, ACTIVATIONS, LOSSES, OPTIMIZERS } from '../src/index.js';
 import { seedNet } from './helpers/seed-net.js';
 
-const X = [0.35, 0.9], Y = [0.5];
+const X = [0.35, 0.9],
+  Y = [0.5];
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
 describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
@@ -14,7 +15,8 @@ describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
     // Hand derivation (independent scalar code).
     const z1 = [0.1 * 0.35 + 0.8 * 0.9, 0.4 * 0.35 + 0.6 * 0.9];
     const a1 = z1.map(sig);
-    const z2 = 0.3 * a1[0] + 0.9 * a1[1], yHat = sig(z2);
+    const z2 = 0.3 * a1[0] + 0.9 * a1[1],
+      yHat = sig(z2);
     const d2 = (yHat - 0.5) * yHat * (1 - yHat);
     const d1 = a1.map((a, j) => d2 * [0.3, 0.9][j] * a * (1 - a));
     expect(t.rows).toBe(1);
@@ -38,11 +40,27 @@ describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
 
   it('with biases, L2 and a batch: bias gradients are Σ δ, weight gradients match gradients() and finite differences', async () => {
     const net = await Network.create({
-      inputs: 3, l2: 0.01, seed: 5, backend, loss: 'mse',
-      layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'leakyRelu' }, { units: 2, activation: 'linear' }],
+      inputs: 3,
+      l2: 0.01,
+      seed: 5,
+      backend,
+      loss: 'mse',
+      layers: [
+        { units: 4, activation: 'tanh' },
+        { units: 3, activation: 'leakyRelu' },
+        { units: 2, activation: 'linear' },
+      ],
     });
-    const x = [[0.2, -0.5, 0.9], [1.1, 0.3, -0.7], [-0.4, 0.8, 0.1]];
-    const y = [[0.5, -0.2], [0.1, 0.3], [-0.6, 0.4]];
+    const x = [
+      [0.2, -0.5, 0.9],
+      [1.1, 0.3, -0.7],
+      [-0.4, 0.8, 0.1],
+    ];
+    const y = [
+      [0.5, -0.2],
+      [0.1, 0.3],
+      [-0.6, 0.4],
+    ];
     const t = net.trace(x, y);
     expect(t.rows).toBe(3);
     expect(t.loss).toBe(net.loss(x, y));
@@ -50,14 +68,17 @@ describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
     t.layers.forEach((l, i) => {
       expect(l.weightGradients).toEqual(g[i].weights);
       expect(l.biasGradients).toEqual(g[i].bias);
-      l.biasGradients!.forEach((gb, o) => expect(gb).toBeCloseTo(l.delta![o] + l.delta![o + l.biasGradients!.length] + l.delta![o + 2 * l.biasGradients!.length], 14));
+      l.biasGradients!.forEach((gb, o) =>
+        expect(gb).toBeCloseTo(l.delta![o] + l.delta![o + l.biasGradients!.length] + l.delta![o + 2 * l.biasGradients!.length], 14),
+      );
     });
     // Output activations equal predict() (dropout off); z of layer 0 is x·Wᵀ + b.
     const p = net.predict(x);
     for (let r = 0; r < 3; r++) for (let o = 0; o < 2; o++) expect(t.layers[2].a[r * 2 + o]).toBe(p[r][o]);
     const w = net.getWeights();
     for (let r = 0; r < 3; r++)
-      for (let o = 0; o < 4; o++) expect(t.layers[0].z[r * 4 + o]).toBeCloseTo(w[0].bias![o] + w[0].weights[o].reduce((s, wi, i) => s + wi * x[r][i], 0), 14);
+      for (let o = 0; o < 4; o++)
+        expect(t.layers[0].z[r * 4 + o]).toBeCloseTo(w[0].bias![o] + w[0].weights[o].reduce((s, wi, i) => s + wi * x[r][i], 0), 14);
     // Central differences on a few weights of every layer.
     for (let l = 0; l < 3; l++) {
       const ws = net.getWeights();
@@ -76,7 +97,15 @@ describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
   });
 
   it('forward only: flat rows give every layer’s activations and no backward values', async () => {
-    const net = await Network.create({ inputs: 2, seed: 3, backend, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] });
+    const net = await Network.create({
+      inputs: 2,
+      seed: 3,
+      backend,
+      layers: [
+        { units: 3, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    });
     const grid = new Float64Array([0, 0, 0.5, -1, 2, 1, -3, 0.25]);
     const t = net.trace(grid);
     expect(t.rows).toBe(4);
@@ -89,7 +118,12 @@ describe.each(['wasm', 'js'] as const)('trace on %s', (backend) => {
   it('refuses bad input with a BackpropError naming the field', async () => {
     const net = await seedNet(backend);
     const before = net.getWeights();
-    for (const [x, y, field] of [[[1, 2, 3], Y, 'inputs'], [X, [0.5, 1], 'targets'], [[1, NaN], Y, 'inputs[1]'], [new Float64Array(3), undefined, 'inputs rows']] as const) {
+    for (const [x, y, field] of [
+      [[1, 2, 3], Y, 'inputs'],
+      [X, [0.5, 1], 'targets'],
+      [[1, NaN], Y, 'inputs[1]'],
+      [new Float64Array(3), undefined, 'inputs rows'],
+    ] as const) {
       let err: unknown;
       try {
         net.trace(x as number[], y as number[] | undefined);

@@ -5,13 +5,21 @@ import { Network } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 import { maxRelDiff } from './helpers/random.js';
 
-const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const XOR_X = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
 const XOR_Y = [[0], [1], [1], [0]];
 
 const xorNet = (backend: 'wasm' | 'js', seed = 3) =>
   Network.create({
     inputs: 2,
-    layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+    layers: [
+      { units: 8, activation: 'tanh' },
+      { units: 1, activation: 'sigmoid' },
+    ],
     loss: 'binaryCrossEntropy',
     optimizer: { type: 'sgd', learningRate: 0.5, momentum: 0.9 },
     seed,
@@ -38,7 +46,14 @@ describe.each(['wasm', 'js'] as const)('training on %s', (backend) => {
   });
 
   it('learns a smooth regression to mse < 0.005', async () => {
-    const net = await Network.create({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 5, backend });
+    const net = await Network.create({
+      inputs: 2,
+      layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      seed: 5,
+      backend,
+    });
     const data = regressionData();
     const before = net.loss(data.inputs, data.targets);
     await net.fit(data, { epochs: 200, batchSize: 16 });
@@ -91,7 +106,20 @@ describe('wasm and js follow the same trajectory', () => {
   it('MLP with every activation: weights agree to 1e-12 after 30 epochs', async () => {
     const data = regressionData();
     const make = (backend: 'wasm' | 'js') =>
-      Network.create({ inputs: 2, layers: [{ units: 9, activation: 'leakyRelu' }, { units: 7, activation: 'sigmoid' }, { units: 5, activation: 'relu' }, { units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5 }, seed: 9, backend });
+      Network.create({
+        inputs: 2,
+        layers: [
+          { units: 9, activation: 'leakyRelu' },
+          { units: 7, activation: 'sigmoid' },
+          { units: 5, activation: 'relu' },
+          { units: 3, activation: 'tanh' },
+          { units: 1 },
+        ],
+        loss: 'mse',
+        optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5 },
+        seed: 9,
+        backend,
+      });
     const [w, j] = [await make('wasm'), await make('js')];
     const [hw, hj] = [await w.fit(data, { epochs: 30, batchSize: 10 }), await j.fit(data, { epochs: 30, batchSize: 10 })];
     expect(maxRelDiff(hw.loss, hj.loss)).toBeLessThan(1e-12);

@@ -30,10 +30,20 @@ Network.create(spec).then((n) => {
 });
 `;
 
-const tsconfig = (files: string[]) => JSON.stringify({
-  compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, skipLibCheck: false, types: [], lib: ['es2022', 'dom'], outDir: 'out' },
-  files,
-});
+const tsconfig = (files: string[]) =>
+  JSON.stringify({
+    compilerOptions: {
+      module: 'node16',
+      moduleResolution: 'node16',
+      target: 'es2022',
+      strict: true,
+      skipLibCheck: false,
+      types: [],
+      lib: ['es2022', 'dom'],
+      outDir: 'out',
+    },
+    files,
+  });
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: packed.app, encoding: 'utf8', timeout: 120_000 });
 
@@ -50,7 +60,10 @@ describe('type declarations (node16 resolution)', () => {
     const tsc = run(process.execPath, [TSC, '-p', 'tsconfig.json']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
-    for (const [file, kind] of [['out/use.mjs', 'esm'], ['out/use.cjs', 'cjs']]) {
+    for (const [file, kind] of [
+      ['out/use.mjs', 'esm'],
+      ['out/use.cjs', 'cjs'],
+    ]) {
       const r = run(process.execPath, [file]);
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe(`${kind} wasm 1 INVALID_DATA`);
@@ -73,8 +86,13 @@ describe('type declarations (node16 resolution)', () => {
 });
 
 const pkgDir = () => join(packed.app, 'node_modules/backprop-wasm');
-const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-const ENTRIES = [['', 'index', 'index'], ['/threads', 'parallel/enable', 'threads'], ['/fma', 'fma', 'fma']] as const;
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+const ENTRIES = [
+  ['', 'index', 'index'],
+  ['/threads', 'parallel/enable', 'threads'],
+  ['/fma', 'fma', 'fma'],
+] as const;
 
 describe('what the package declares and exports', () => {
   it('declarations: under 100 KB in all, no base64 text, no @internal members', () => {
@@ -100,15 +118,29 @@ describe('what the package declares and exports', () => {
 
   it('the .d.ts and .d.cts of each entry export the same names with the same types', () => {
     const paths = ENTRIES.flatMap(([, file]) => ['.d.ts', '.d.cts'].map((ext) => join(pkgDir(), `dist/${file}${ext}`)));
-    const program = ts.createProgram(paths, { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true, types: [], noEmit: true });
+    const program = ts.createProgram(paths, {
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      strict: true,
+      types: [],
+      noEmit: true,
+    });
     const checker = program.getTypeChecker();
     const exportsOf = (path: string) => {
       const module = checker.getSymbolAtLocation(program.getSourceFile(path)!)!;
-      return Object.fromEntries(checker.getExportsOfModule(module).map((sym) => {
-        const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
-        const decl = target.declarations?.[0];
-        return [sym.name, decl ? checker.typeToString(checker.getTypeOfSymbolAtLocation(target, decl), undefined, ts.TypeFormatFlags.NoTruncation) + ` ${target.flags}` : ''];
-      }));
+      return Object.fromEntries(
+        checker.getExportsOfModule(module).map((sym) => {
+          const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+          const decl = target.declarations?.[0];
+          return [
+            sym.name,
+            decl
+              ? checker.typeToString(checker.getTypeOfSymbolAtLocation(target, decl), undefined, ts.TypeFormatFlags.NoTruncation) +
+                ` ${target.flags}`
+              : '',
+          ];
+        }),
+      );
     };
     for (let i = 0; i < paths.length; i += 2) {
       const esm = exportsOf(paths[i]);
@@ -124,9 +156,24 @@ describe('what the package declares and exports', () => {
     for (const f of ['threads.cjs', 'fma.cjs']) expect(index.includes(base64(f).slice(0, 4000))).toBe(false);
   });
 
-  it('moduleResolution node10 finds the subpath entries\' types (typesVersions); without it, not', () => {
-    writeFileSync(join(packed.app, 'n10.ts'), "import { Network } from 'backprop-wasm';\nimport { enableThreads } from 'backprop-wasm/threads';\nimport { enableFma } from 'backprop-wasm/fma';\nenableThreads(); enableFma(); console.log(typeof Network);\n");
-    const config = (name: string) => JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node10', strict: true, skipLibCheck: false, types: [], lib: ['es2022', 'dom'], noEmit: true }, files: [name] });
+  it("moduleResolution node10 finds the subpath entries' types (typesVersions); without it, not", () => {
+    writeFileSync(
+      join(packed.app, 'n10.ts'),
+      "import { Network } from 'backprop-wasm';\nimport { enableThreads } from 'backprop-wasm/threads';\nimport { enableFma } from 'backprop-wasm/fma';\nenableThreads(); enableFma(); console.log(typeof Network);\n",
+    );
+    const config = (name: string) =>
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          strict: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ['es2022', 'dom'],
+          noEmit: true,
+        },
+        files: [name],
+      });
     writeFileSync(join(packed.app, 'tsconfig.n10.json'), config('n10.ts'));
     const ok = run(process.execPath, [TSC, '-p', 'tsconfig.n10.json']);
     expect(ok.stdout + ok.stderr).toBe('');

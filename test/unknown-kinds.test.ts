@@ -40,9 +40,26 @@ describe('unknown kind codes', () => {
   });
 
   it.each(['wasm', 'js'] as const)('an unknown optimizer code in the plan stops the step on %s (it ran SGD)', async (backend) => {
-    const net = await Network.create({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'linear' }], loss: 'mse', optimizer: { type: 'adam' }, seed: 1, backend });
-    net.loss([[0.1, 0.2], [0.3, 0.4]], [[1], [0]]); // the network resident, its plan written
-    const core = net.core, h = core.backend.heap();
+    const net = await Network.create({
+      inputs: 2,
+      layers: [
+        { units: 2, activation: 'tanh' },
+        { units: 1, activation: 'linear' },
+      ],
+      loss: 'mse',
+      optimizer: { type: 'adam' },
+      seed: 1,
+      backend,
+    });
+    net.loss(
+      [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ],
+      [[1], [0]],
+    ); // the network resident, its plan written
+    const core = net.core,
+      h = core.backend.heap();
     expect(h[core.plan + PLAN_FIELD.optimizer]).toBe(Opt.adam);
     h[core.plan + PLAN_FIELD.optimizer] = UNKNOWN;
     const run = () => core.backend.kernels.trainStep(core.plan, 2);

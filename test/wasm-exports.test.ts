@@ -7,7 +7,8 @@ import { checkExports, KERNEL_ARITY, OTHER_EXPORTS } from '../src/backends/wasm/
 import { Network, BackpropError } from '../src/index.js';
 
 const bytesOf = (name: string) => readFileSync(new URL(`../build/${name}`, import.meta.url));
-const instanceOf = (name: string, imports: WebAssembly.Imports = {}) => new WebAssembly.Instance(new WebAssembly.Module(bytesOf(name)), imports).exports;
+const instanceOf = (name: string, imports: WebAssembly.Imports = {}) =>
+  new WebAssembly.Instance(new WebAssembly.Module(bytesOf(name)), imports).exports;
 const abort = () => {
   throw new Error('abort');
 };
@@ -29,7 +30,11 @@ describe('the builds match the interface', () => {
   it('release and debug builds: every export, each with its arity, and nothing else', () => {
     for (const exports of [instanceOf('backprop.wasm'), instanceOf('backprop.debug.wasm', { env: { abort } })]) {
       expect(refusal(exports)).toBe('accepted');
-      const arities = Object.fromEntries(Object.entries(exports).filter(([, f]) => typeof f === 'function').map(([name, f]) => [name, (f as () => void).length]));
+      const arities = Object.fromEntries(
+        Object.entries(exports)
+          .filter(([, f]) => typeof f === 'function')
+          .map(([name, f]) => [name, (f as () => void).length]),
+      );
       expect(arities).toEqual({ ...KERNEL_ARITY, ...OTHER_EXPORTS });
     }
   });
@@ -67,7 +72,10 @@ describe('the threads loader checks its module as the main loader does', () => {
     const threads = await import('../src/backends/wasm/threads.js');
     const errors = await import('../src/errors.js');
     threads.provideThreadsModule(bytesOf('backprop.wasm').toString('base64'));
-    const failure = await threads.threadsRuntime().then(() => undefined, (e: unknown) => e);
+    const failure = await threads.threadsRuntime().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(errors.BackpropError);
     expect(failure).toMatchObject({ code: 'INVALID_OPTION', field: 'wasm' });
     expect((failure as Error).message).toContain('without the function export setScratch');

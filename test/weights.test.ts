@@ -4,18 +4,37 @@
 import { describe, it, expect, vi } from 'vitest';
 import { Network, Dataset, BackpropError, type NetworkSpec } from '../src/index.js';
 
-const X = [[0.5, -1], [1.5, 0.3], [-0.7, 0.9], [0.2, 0.2]];
-const Y = [[1, 0], [0, 1], [0, 1], [1, 0]];
+const X = [
+  [0.5, -1],
+  [1.5, 0.3],
+  [-0.7, 0.9],
+  [0.2, 0.2],
+];
+const Y = [
+  [1, 0],
+  [0, 1],
+  [0, 1],
+  [1, 0],
+];
 const W = [0.5, 2, 0, 1.5];
 const spec = (backend: 'wasm' | 'js'): NetworkSpec => ({
-  inputs: 2, l2: 0.01, loss: 'crossEntropy', seed: 4, backend,
-  layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'softmax' }],
+  inputs: 2,
+  l2: 0.01,
+  loss: 'crossEntropy',
+  seed: 4,
+  backend,
+  layers: [
+    { units: 3, activation: 'tanh' },
+    { units: 2, activation: 'softmax' },
+  ],
   optimizer: { type: 'sgd', learningRate: 1 },
 });
 const flat = (net: Network) => net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]);
 function setFlat(net: Network, v: number[]) {
   let i = 0;
-  net.setWeights(net.getWeights().map((l) => ({ weights: l.weights.map((row) => row.map(() => v[i++])), bias: l.bias?.map(() => v[i++]) })));
+  net.setWeights(
+    net.getWeights().map((l) => ({ weights: l.weights.map((row) => row.map(() => v[i++])), bias: l.bias?.map(() => v[i++]) })),
+  );
 }
 /** ½λ‖W‖² over the weights (not biases), from getWeights. */
 const penalty = (net: Network) => net.getWeights().reduce((s, l) => s + 0.5 * 0.01 * l.weights.flat().reduce((a, v) => a + v * v, 0), 0);
@@ -48,7 +67,8 @@ describe.each(['wasm', 'js'] as const)('sampleWeights on %s', (backend) => {
     const grad = before.map((b, i) => b - after[i]); // lr 1: Δθ = −g
     const eps = 1e-6;
     before.forEach((_, i) => {
-      const plus = [...before], minus = [...before];
+      const plus = [...before],
+        minus = [...before];
       plus[i] += eps;
       minus[i] -= eps;
       setFlat(twin, plus);
@@ -59,17 +79,22 @@ describe.each(['wasm', 'js'] as const)('sampleWeights on %s', (backend) => {
     });
     // Weight 0 on a row: the same as leaving it out, with the other weights rescaled by 4/3 and B = 3.
     const zero = await Network.create(spec(backend));
-    await zero.fit({ inputs: [X[0], X[1], X[3]], targets: [Y[0], Y[1], Y[3]] }, { epochs: 1, batchSize: 3, shuffle: false, sampleWeights: [0.5 * 0.75, 2 * 0.75, 1.5 * 0.75] });
+    await zero.fit(
+      { inputs: [X[0], X[1], X[3]], targets: [Y[0], Y[1], Y[3]] },
+      { epochs: 1, batchSize: 3, shuffle: false, sampleWeights: [0.5 * 0.75, 2 * 0.75, 1.5 * 0.75] },
+    );
     flat(zero).forEach((v, i) => expect(v).toBeCloseTo(after[i], 13));
   });
 
   it('all weights 1 trains as an unweighted fit (batches of 4 and of 1, the per-shape path) to 1e-12; threads change nothing', async () => {
     for (const batchSize of [4, 1]) {
       const s = { ...spec(backend), l2: 0, optimizer: { type: 'adam' as const, learningRate: 0.05 } };
-      const plain = await Network.create(s), weighted = await Network.create(s);
+      const plain = await Network.create(s),
+        weighted = await Network.create(s);
       await plain.fit({ inputs: X, targets: Y }, { epochs: 5, batchSize });
       await weighted.fit({ inputs: X, targets: Y }, { epochs: 5, batchSize, sampleWeights: [1, 1, 1, 1] });
-      const a = flat(plain), b = flat(weighted);
+      const a = flat(plain),
+        b = flat(weighted);
       a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-12));
       const threaded = await Network.create(s);
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -83,8 +108,14 @@ describe.each(['wasm', 'js'] as const)('sampleWeights on %s', (backend) => {
 
 describe('classWeights', () => {
   it("'balanced' equals the row weights n / (classes · rows of the class)", async () => {
-    const y = [[1, 0], [0, 1], [0, 1], [0, 1]];
-    const a = await Network.create(spec('js')), b = await Network.create(spec('js'));
+    const y = [
+      [1, 0],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ];
+    const a = await Network.create(spec('js')),
+      b = await Network.create(spec('js'));
     await a.fit({ inputs: X, targets: y }, { epochs: 3, batchSize: 2, classWeights: 'balanced' });
     await b.fit({ inputs: X, targets: y }, { epochs: 3, batchSize: 2, sampleWeights: [4 / 2, 4 / 6, 4 / 6, 4 / 6] });
     expect(flat(a)).toEqual(flat(b));
@@ -94,7 +125,8 @@ describe('classWeights', () => {
     const csv = 'a,b,kind\n0.5,-1,cat\n1.5,0.3,dog\n-0.7,0.9,dog\n0.2,0.2,cat\n';
     const data = Dataset.fromCSV(csv);
     const make = () => Network.create({ inputs: data, layers: [{ units: 3 }], seed: 2, optimizer: { type: 'sgd', learningRate: 0.1 } });
-    const a = await make(), b = await make();
+    const a = await make(),
+      b = await make();
     await a.fit(data, { epochs: 2, batchSize: 4, classWeights: { dog: 3 }, sampleWeights: [1, 2, 1, 1] });
     await b.fit(data, { epochs: 2, batchSize: 4, sampleWeights: [1, 6, 3, 1] });
     expect(flat(a)).toEqual(flat(b));
@@ -117,7 +149,9 @@ describe('classWeights', () => {
       expect([e.code, e.field]).toEqual(['INVALID_OPTION', field]);
     }
     const reg = await Network.create({ inputs: 2, layers: [{ units: 1 }], loss: 'mse' });
-    expect((await reg.fit({ inputs: X, targets: [[1], [2], [3], [4]] }, { classWeights: 'balanced' }).catch((x) => x)).field).toBe('options.classWeights');
+    expect((await reg.fit({ inputs: X, targets: [[1], [2], [3], [4]] }, { classWeights: 'balanced' }).catch((x) => x)).field).toBe(
+      'options.classWeights',
+    );
     expect(JSON.stringify(net)).toBe(saved);
   });
 });
@@ -127,13 +161,28 @@ describe('a weighted fit stays responsive', () => {
     const rows = 40_000;
     const inputs = Array.from({ length: rows }, (_, r) => [Math.sin(r), Math.cos(r * 0.7)]);
     const targets = inputs.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1]));
-    const net = await Network.create({ inputs: 2, layers: [{ units: 32, activation: 'tanh' }, { units: 2, activation: 'softmax' }], loss: 'crossEntropy', seed: 4 });
-    const turns: number[] = [], epochEnds: number[] = [];
-    const timer = setInterval(() => turns.push(performance.now()), 1);
-    await net.fit({ inputs, targets }, {
-      epochs: 2, batchSize: 4, sampleWeights: inputs.map((_, r) => 1 + (r % 3)), yieldEveryMs: 10,
-      onEpochEnd: () => void epochEnds.push(performance.now()),
+    const net = await Network.create({
+      inputs: 2,
+      layers: [
+        { units: 32, activation: 'tanh' },
+        { units: 2, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      seed: 4,
     });
+    const turns: number[] = [],
+      epochEnds: number[] = [];
+    const timer = setInterval(() => turns.push(performance.now()), 1);
+    await net.fit(
+      { inputs, targets },
+      {
+        epochs: 2,
+        batchSize: 4,
+        sampleWeights: inputs.map((_, r) => 1 + (r % 3)),
+        yieldEveryMs: 10,
+        onEpochEnd: () => void epochEnds.push(performance.now()),
+      },
+    );
     clearInterval(timer);
     // The second epoch runs between the two epoch ends: a loop that never yields inside an epoch
     // lets at most the one turn that follows the first epoch's callbacks in.

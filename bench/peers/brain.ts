@@ -8,8 +8,22 @@
 import { createRequire } from 'node:module';
 import { loadMnist } from '../mnist.js';
 import {
-  HIDDEN, LR_PER_SAMPLE, SEED, TEST_COUNT, TRAIN_COUNT, argmax, emit, envInt, epochOrder, initMnistWeights,
-  median, quietStdout, round, stepsPerSec, workloads, type PeerResult,
+  HIDDEN,
+  LR_PER_SAMPLE,
+  SEED,
+  TEST_COUNT,
+  TRAIN_COUNT,
+  argmax,
+  emit,
+  envInt,
+  epochOrder,
+  initMnistWeights,
+  median,
+  quietStdout,
+  round,
+  stepsPerSec,
+  workloads,
+  type PeerResult,
 } from './common.js';
 
 quietStdout();
@@ -40,8 +54,10 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
     for (let s = 0; s < steps; s++) net.trainPattern(sample);
   });
   return {
-    stepsPerSec: Math.round(rate), outputAfter1Step,
-    notes: 'biases cannot be removed (set to 0 at start, but they train): outputAfter1Step matches exact backprop with trainable biases (0.672745100, up to f32 rounding); weights stored as Float32Array; trainPattern per step, lr 1, momentum 0',
+    stepsPerSec: Math.round(rate),
+    outputAfter1Step,
+    notes:
+      'biases cannot be removed (set to 0 at start, but they train): outputAfter1Step matches exact backprop with trainable biases (0.672745100, up to f32 rounding); weights stored as Float32Array; trainPattern per step, lr 1, momentum 0',
   };
 }
 
@@ -75,9 +91,14 @@ function mnist(): PeerResult['workloads']['mnist'] {
     if (argmax(out) === d.testLabels[r]) correct++;
   }
   return {
-    samplesPerSec: Math.round(n / median(times)), testAccuracy: round(correct / d.testCount), epochs, samples: n * epochs,
-    batchSize: 1, learningRate: lr,
-    notes: `no mini-batches: per-sample SGD at lr 0.1/32 (batch-equivalent); no softmax/cross-entropy: ${activation} on both layers ` +
+    samplesPerSec: Math.round(n / median(times)),
+    testAccuracy: round(correct / d.testCount),
+    epochs,
+    samples: n * epochs,
+    batchSize: 1,
+    learningRate: lr,
+    notes:
+      `no mini-batches: per-sample SGD at lr 0.1/32 (batch-equivalent); no softmax/cross-entropy: ${activation} on both layers ` +
       `(brain.js uses one activation for all layers) with squared error ½Σ(t−o)²; weights stored as Float32Array; common init copied in; momentum 0; ` +
       `${n} of ${d.trainCount} samples per epoch. Other settings (EPOCHS=1, full data): relu lr 0.03 → 92.8%, relu lr 0.1 → 9.6% (dead relus), sigmoid lr 0.1 → 89.3%, sigmoid lr 0.1/32 → 46.6%`,
   };

@@ -36,7 +36,12 @@ export function quietStdout(): void {
 }
 
 export function workloads(): Set<string> {
-  return new Set((process.env.WORKLOADS ?? 'mnist,seed,matmul').split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    (process.env.WORKLOADS ?? 'mnist,seed,matmul')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 export function envInt(name: string, dflt: number): number {

@@ -6,8 +6,22 @@
 import { createRequire } from 'node:module';
 import { loadMnist } from '../mnist.js';
 import {
-  BATCH, HIDDEN, LR_MNIST, SEED, TEST_COUNT, TRAIN_COUNT, emit, envInt, epochOrder, initMnistWeights,
-  median, quietStdout, round, stepsPerSec, workloads, type PeerResult,
+  BATCH,
+  HIDDEN,
+  LR_MNIST,
+  SEED,
+  TEST_COUNT,
+  TRAIN_COUNT,
+  emit,
+  envInt,
+  epochOrder,
+  initMnistWeights,
+  median,
+  quietStdout,
+  round,
+  stepsPerSec,
+  workloads,
+  type PeerResult,
 } from './common.js';
 
 quietStdout();
@@ -28,8 +42,12 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
   const fc2 = new cnn.FullyConnLayer({ ...dims(2), num_neurons: 1 });
   const net = new cnn.Net();
   net.layers = [
-    new cnn.InputLayer({ out_sx: 1, out_sy: 1, out_depth: 2 }), fc1, new cnn.SigmoidLayer(dims(2)),
-    fc2, new cnn.SigmoidLayer(dims(1)), new cnn.RegressionLayer(dims(1)),
+    new cnn.InputLayer({ out_sx: 1, out_sy: 1, out_depth: 2 }),
+    fc1,
+    new cnn.SigmoidLayer(dims(2)),
+    fc2,
+    new cnn.SigmoidLayer(dims(1)),
+    new cnn.RegressionLayer(dims(1)),
   ];
   for (let j = 0; j < 2; j++) {
     fc1.filters[j].w.set(SEED.w1[j]);
@@ -38,15 +56,18 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
   fc2.filters[0].w.set(SEED.w2);
   fc2.biases.w[0] = 0;
   const trainer = new cnn.SGDTrainer(net, { learning_rate: SEED.lr, batch_size: 1, momentum: 0, l2_decay: 0 });
-  const x = vol(SEED.input), y = [SEED.target];
+  const x = vol(SEED.input),
+    y = [SEED.target];
   trainer.train(x, y);
   const outputAfter1Step = net.forward(x).w[0] as number;
   const rate = await stepsPerSec((steps) => {
     for (let s = 0; s < steps; s++) trainer.train(x, y);
   });
   return {
-    stepsPerSec: Math.round(rate), outputAfter1Step,
-    notes: 'fc layers always have biases (start at 0, then train): outputAfter1Step equals exact backprop with trainable biases (0.672745100); f64 (Float64Array); SGDTrainer batch 1, momentum 0; regression layer = ½(t−o)²',
+    stepsPerSec: Math.round(rate),
+    outputAfter1Step,
+    notes:
+      'fc layers always have biases (start at 0, then train): outputAfter1Step equals exact backprop with trainable biases (0.672745100); f64 (Float64Array); SGDTrainer batch 1, momentum 0; regression layer = ½(t−o)²',
   };
 }
 
@@ -81,9 +102,14 @@ function mnist(): PeerResult['workloads']['mnist'] {
     if (net.getPrediction() === d.testLabels[r]) correct++;
   }
   return {
-    samplesPerSec: Math.round(n / median(times)), testAccuracy: round(correct / d.testCount), epochs, samples: n * epochs,
-    batchSize: BATCH, learningRate: LR_MNIST,
-    notes: 'f64; forward/backward one sample at a time, gradients summed and applied (÷32) every 32 samples by SGDTrainer; ' +
+    samplesPerSec: Math.round(n / median(times)),
+    testAccuracy: round(correct / d.testCount),
+    epochs,
+    samples: n * epochs,
+    batchSize: BATCH,
+    learningRate: LR_MNIST,
+    notes:
+      'f64; forward/backward one sample at a time, gradients summed and applied (÷32) every 32 samples by SGDTrainer; ' +
       `momentum 0, l2_decay 0; softmax + log-loss; common init copied in; ${n} of ${d.trainCount} samples per epoch`,
   };
 }

@@ -6,8 +6,23 @@
  */
 import { loadMnist } from '../mnist.js';
 import {
-  BATCH, HIDDEN, LR_MNIST, SEED, TEST_COUNT, TRAIN_COUNT, argmax, emit, envInt, epochOrder, initMnistWeights,
-  median, quietStdout, round, stepsPerSec, workloads, type PeerResult,
+  BATCH,
+  HIDDEN,
+  LR_MNIST,
+  SEED,
+  TEST_COUNT,
+  TRAIN_COUNT,
+  argmax,
+  emit,
+  envInt,
+  epochOrder,
+  initMnistWeights,
+  median,
+  quietStdout,
+  round,
+  stepsPerSec,
+  workloads,
+  type PeerResult,
 } from './common.js';
 
 quietStdout();
@@ -15,7 +30,10 @@ const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
 async function seed(): Promise<PeerResult['workloads']['seed']> {
   const w = new Float64Array([SEED.w1[0][0], SEED.w1[0][1], SEED.w1[1][0], SEED.w1[1][1], SEED.w2[0], SEED.w2[1]]);
-  const x0 = SEED.input[0], x1 = SEED.input[1], t = SEED.target, lr = SEED.lr;
+  const x0 = SEED.input[0],
+    x1 = SEED.input[1],
+    t = SEED.target,
+    lr = SEED.lr;
   const step = (n: number) => {
     for (let s = 0; s < n; s++) {
       const h0 = sig(w[0] * x0 + w[1] * x1);
@@ -34,7 +52,11 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
   };
   step(1);
   const outputAfter1Step = sig(w[4] * sig(w[0] * x0 + w[1] * x1) + w[5] * sig(w[2] * x0 + w[3] * x1));
-  return { stepsPerSec: Math.round(await stepsPerSec(step)), outputAfter1Step, notes: 'f64 scalars in a Float64Array, no biases, exact gradients' };
+  return {
+    stepsPerSec: Math.round(await stepsPerSec(step)),
+    outputAfter1Step,
+    notes: 'f64 scalars in a Float64Array, no biases, exact gradients',
+  };
 }
 
 function mnist(): PeerResult['workloads']['mnist'] {
@@ -42,17 +64,26 @@ function mnist(): PeerResult['workloads']['mnist'] {
   const d = loadMnist(TRAIN_COUNT, TEST_COUNT);
   const n = Math.min(envInt('LIMIT', d.trainCount), d.trainCount);
   const { w1, w2, b1, b2 } = initMnistWeights();
-  const I = 784, H = HIDDEN, O = 10;
-  const h = new Float64Array(BATCH * H), p = new Float64Array(BATCH * O), dh = new Float64Array(BATCH * H);
-  const gw1 = new Float64Array(I * H), gw2 = new Float64Array(H * O), gb1 = new Float64Array(H), gb2 = new Float64Array(O);
+  const I = 784,
+    H = HIDDEN,
+    O = 10;
+  const h = new Float64Array(BATCH * H),
+    p = new Float64Array(BATCH * O),
+    dh = new Float64Array(BATCH * H);
+  const gw1 = new Float64Array(I * H),
+    gw2 = new Float64Array(H * O),
+    gb1 = new Float64Array(H),
+    gb2 = new Float64Array(O);
 
   // Forward pass for `rows` (sample indices) into h (relu) and p (softmax).
   const forward = (X: Float64Array, rows: ArrayLike<number>, bs: number) => {
     for (let r = 0; r < bs; r++) {
-      const xo = rows[r] * I, ho = r * H;
+      const xo = rows[r] * I,
+        ho = r * H;
       for (let j = 0; j < H; j++) h[ho + j] = b1[j];
       for (let k = 0; k < I; k++) {
-        const xk = X[xo + k], wo = k * H;
+        const xk = X[xo + k],
+          wo = k * H;
         for (let j = 0; j < H; j++) h[ho + j] += xk * w1[wo + j];
       }
       for (let j = 0; j < H; j++) if (h[ho + j] < 0) h[ho + j] = 0;
@@ -62,7 +93,8 @@ function mnist(): PeerResult['workloads']['mnist'] {
         for (let j = 0; j < H; j++) z += h[ho + j] * w2[j * O + c];
         p[po + c] = z;
       }
-      let max = -Infinity, sum = 0;
+      let max = -Infinity,
+        sum = 0;
       for (let c = 0; c < O; c++) max = Math.max(max, p[po + c]);
       for (let c = 0; c < O; c++) sum += p[po + c] = Math.exp(p[po + c] - max);
       for (let c = 0; c < O; c++) p[po + c] /= sum;
@@ -71,9 +103,14 @@ function mnist(): PeerResult['workloads']['mnist'] {
 
   const trainBatch = (rows: number[], bs: number) => {
     forward(d.trainX, rows, bs);
-    gw1.fill(0); gw2.fill(0); gb1.fill(0); gb2.fill(0);
+    gw1.fill(0);
+    gw2.fill(0);
+    gb1.fill(0);
+    gb2.fill(0);
     for (let r = 0; r < bs; r++) {
-      const po = r * O, ho = r * H, yo = rows[r] * 10;
+      const po = r * O,
+        ho = r * H,
+        yo = rows[r] * 10;
       for (let c = 0; c < O; c++) p[po + c] = (p[po + c] - d.trainY[yo + c]) / bs; // dL/dz2, batch mean
       for (let j = 0; j < H; j++) {
         let s = 0;
@@ -86,7 +123,8 @@ function mnist(): PeerResult['workloads']['mnist'] {
       for (let c = 0; c < O; c++) gb2[c] += p[po + c];
       const xo = rows[r] * I;
       for (let k = 0; k < I; k++) {
-        const xk = d.trainX[xo + k], wo = k * H;
+        const xk = d.trainX[xo + k],
+          wo = k * H;
         for (let j = 0; j < H; j++) gw1[wo + j] += xk * dh[ho + j];
       }
       for (let j = 0; j < H; j++) gb1[j] += dh[ho + j];
@@ -112,8 +150,12 @@ function mnist(): PeerResult['workloads']['mnist'] {
     for (let r = 0; r < bs; r++) if (argmax(p, r * O, O) === d.testLabels[s + r]) correct++;
   }
   return {
-    samplesPerSec: Math.round(n / median(times)), testAccuracy: round(correct / d.testCount), epochs, samples: n * epochs,
-    batchSize: BATCH, learningRate: LR_MNIST,
+    samplesPerSec: Math.round(n / median(times)),
+    testAccuracy: round(correct / d.testCount),
+    epochs,
+    samples: n * epochs,
+    batchSize: BATCH,
+    learningRate: LR_MNIST,
     notes: 'f64, dense loops (no zero-skipping), common Glorot-uniform init, batch-mean gradient',
   };
 }

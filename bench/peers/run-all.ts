@@ -30,16 +30,26 @@ for (const run of RUNS.filter((r) => only.length === 0 || only.includes(r.name))
   const t0 = performance.now();
   // `node --import tsx` keeps it to one process, so the timeout kills the script itself.
   const p = spawnSync(process.execPath, ['--import', 'tsx', join(here, run.script), ...run.args], {
-    encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const line = p.stdout.split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = p.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (p.status === 0 && line) {
     results.push(JSON.parse(line) as PeerResult);
     process.stderr.write(`[peers] ${run.name} done in ${secs} s\n`);
   } else {
     const why = p.error?.message ?? (p.signal ? `killed by ${p.signal}` : `exit ${p.status}`);
-    const tail = (p.stderr ?? '').split('\n').filter((l) => l.trim() && !l.startsWith('npm warn')).slice(-3).join(' | ');
+    const tail = (p.stderr ?? '')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('npm warn'))
+      .slice(-3)
+      .join(' | ');
     results.push({ library: run.library, backend: run.backend, workloads: {}, error: `${why}: ${tail.slice(-400)}` });
     process.stderr.write(`[peers] ${run.name} FAILED after ${secs} s (${why})\n`);
   }
@@ -49,13 +59,34 @@ for (const run of RUNS.filter((r) => only.length === 0 || only.includes(r.name))
 const fmt = (x: unknown, digits = 0) =>
   typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
 const sizes = ['64', '128', '256', '512', '1024'];
-const header = ['library', 'backend', 'mnist samples/s', 'test acc', 'samples', 'batch', 'seed steps/s', 'o after 1 step', 'startup ms',
-  ...sizes.map((n) => `mm${n} GF/s`)];
+const header = [
+  'library',
+  'backend',
+  'mnist samples/s',
+  'test acc',
+  'samples',
+  'batch',
+  'seed steps/s',
+  'o after 1 step',
+  'startup ms',
+  ...sizes.map((n) => `mm${n} GF/s`),
+];
 const rows = results.map((r) => {
-  const m = r.workloads.mnist, s = r.workloads.seed, g = r.workloads.matmul?.gflops ?? {};
-  return [r.library, r.backend + (r.error ? ' (FAILED)' : ''), fmt(m?.samplesPerSec), m ? fmt(m.testAccuracy * 100, 2) + '%' : '–',
-    fmt(m?.samples), fmt(m?.batchSize), fmt(s?.stepsPerSec), fmt(s?.outputAfter1Step, 6), fmt(r.workloads.startupMs),
-    ...sizes.map((n) => fmt(g[n], 2))];
+  const m = r.workloads.mnist,
+    s = r.workloads.seed,
+    g = r.workloads.matmul?.gflops ?? {};
+  return [
+    r.library,
+    r.backend + (r.error ? ' (FAILED)' : ''),
+    fmt(m?.samplesPerSec),
+    m ? fmt(m.testAccuracy * 100, 2) + '%' : '–',
+    fmt(m?.samples),
+    fmt(m?.batchSize),
+    fmt(s?.stepsPerSec),
+    fmt(s?.outputAfter1Step, 6),
+    fmt(r.workloads.startupMs),
+    ...sizes.map((n) => fmt(g[n], 2)),
+  ];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const show = (cells: string[]) => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
@@ -68,8 +99,15 @@ for (const r of results) if (r.error) console.log(`${r.library}/${r.backend}: ${
 const outDir = join(here, '..', 'results');
 mkdirSync(outDir, { recursive: true });
 const meta = {
-  date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
-  env: { WORKLOADS: process.env.WORKLOADS ?? 'mnist,seed,matmul', EPOCHS: process.env.EPOCHS ?? '1', LIMIT: process.env.LIMIT ?? 'per-library default' },
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  env: {
+    WORKLOADS: process.env.WORKLOADS ?? 'mnist,seed,matmul',
+    EPOCHS: process.env.EPOCHS ?? '1',
+    LIMIT: process.env.LIMIT ?? 'per-library default',
+  },
 };
 writeFileSync(join(outDir, 'peers.json'), JSON.stringify({ meta, results }, null, 2) + '\n');
 console.log(`\nwrote ${join('bench', 'results', 'peers.json')}`);

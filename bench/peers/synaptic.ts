@@ -11,8 +11,22 @@
 import { createRequire } from 'node:module';
 import { loadMnist } from '../mnist.js';
 import {
-  HIDDEN, LR_PER_SAMPLE, SEED, TEST_COUNT, TRAIN_COUNT, argmax, emit, envInt, epochOrder, initMnistWeights,
-  median, quietStdout, round, stepsPerSec, workloads, type PeerResult,
+  HIDDEN,
+  LR_PER_SAMPLE,
+  SEED,
+  TEST_COUNT,
+  TRAIN_COUNT,
+  argmax,
+  emit,
+  envInt,
+  epochOrder,
+  initMnistWeights,
+  median,
+  quietStdout,
+  round,
+  stepsPerSec,
+  workloads,
+  type PeerResult,
 } from './common.js';
 
 quietStdout();
@@ -53,8 +67,10 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
     }
   });
   return {
-    stepsPerSec: Math.round(rate), outputAfter1Step,
-    notes: `biases cannot be removed (start at 0, then train); output error is (t−o) without σ'(z), so not the squared-error gradient; ` +
+    stepsPerSec: Math.round(rate),
+    outputAfter1Step,
+    notes:
+      `biases cannot be removed (start at 0, then train); output error is (t−o) without σ'(z), so not the squared-error gradient; ` +
       `hidden deltas use already-updated output weights (outputAfter1Step reproduces exactly under these rules); network.optimize ${OPTIMIZE ? 'on (compiled)' : 'off'}`,
   };
 }
@@ -65,7 +81,8 @@ function mnist(): PeerResult['workloads']['mnist'] {
   const n = Math.min(envInt('LIMIT', 500), d.trainCount);
   const w = initMnistWeights();
   const net = build([784, HIDDEN, 10], [Neuron.squash.RELU, Neuron.squash.LOGISTIC], (l, from, to) =>
-    l === 1 ? w.w1[from * HIDDEN + to] : w.w2[from * 10 + to]);
+    l === 1 ? w.w1[from * HIDDEN + to] : w.w2[from * 10 + to],
+  );
   const row = (X: Float64Array, r: number, k: number) => Array.from(X.subarray(r * k, r * k + k));
   const xs = Array.from({ length: d.trainCount }, (_, r) => row(d.trainX, r, 784));
   const ys = Array.from({ length: d.trainCount }, (_, r) => row(d.trainY, r, 10));
@@ -83,9 +100,14 @@ function mnist(): PeerResult['workloads']['mnist'] {
   let correct = 0;
   for (let r = 0; r < d.testCount; r++) if (argmax(net.activate(row(d.testX, r, 784))) === d.testLabels[r]) correct++;
   return {
-    samplesPerSec: Math.round(n / median(times)), testAccuracy: round(correct / d.testCount), epochs, samples: n * epochs,
-    batchSize: 1, learningRate: LR_PER_SAMPLE,
-    notes: `no mini-batches: per-sample SGD at lr 0.1/32 (batch-equivalent; 0.1 per sample diverges to a constant class); relu hidden, logistic output (no softmax), output error t−o (= sigmoid+cross-entropy gradient); ` +
+    samplesPerSec: Math.round(n / median(times)),
+    testAccuracy: round(correct / d.testCount),
+    epochs,
+    samples: n * epochs,
+    batchSize: 1,
+    learningRate: LR_PER_SAMPLE,
+    notes:
+      `no mini-batches: per-sample SGD at lr 0.1/32 (batch-equivalent; 0.1 per sample diverges to a constant class); relu hidden, logistic output (no softmax), output error t−o (= sigmoid+cross-entropy gradient); ` +
       `common init copied in, biases 0; network.optimize ${OPTIMIZE ? 'on' : 'off'}; trained on only ${n} of ${d.trainCount} samples per epoch (LIMIT), so accuracy is not comparable`,
   };
 }

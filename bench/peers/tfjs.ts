@@ -8,8 +8,22 @@ import { dirname, sep } from 'node:path';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { loadMnist } from '../mnist.js';
 import {
-  BATCH, HIDDEN, LR_MNIST, SEED, TEST_COUNT, TRAIN_COUNT, emit, envInt, epochOrder, initMnistWeights,
-  median, quietStdout, round, stepsPerSec, workloads, type PeerResult,
+  BATCH,
+  HIDDEN,
+  LR_MNIST,
+  SEED,
+  TEST_COUNT,
+  TRAIN_COUNT,
+  emit,
+  envInt,
+  epochOrder,
+  initMnistWeights,
+  median,
+  quietStdout,
+  round,
+  stepsPerSec,
+  workloads,
+  type PeerResult,
 } from './common.js';
 
 quietStdout();
@@ -61,19 +75,23 @@ async function mnist(): Promise<PeerResult['workloads']['mnist']> {
   const model = mnistModel();
   const w = initMnistWeights();
   model.setWeights([
-    tf.tensor2d(Float32Array.from(w.w1), [784, HIDDEN]), tf.tensor1d(Float32Array.from(w.b1)),
-    tf.tensor2d(Float32Array.from(w.w2), [HIDDEN, 10]), tf.tensor1d(Float32Array.from(w.b2)),
+    tf.tensor2d(Float32Array.from(w.w1), [784, HIDDEN]),
+    tf.tensor1d(Float32Array.from(w.b1)),
+    tf.tensor2d(Float32Array.from(w.w2), [HIDDEN, 10]),
+    tf.tensor1d(Float32Array.from(w.b2)),
   ]);
   model.compile({ optimizer: tf.train.sgd(LR_MNIST), loss: 'categoricalCrossentropy' });
   const times: number[] = [];
   for (let e = 0; e < epochs; e++) {
     const order = epochOrder(d.trainCount, e).slice(0, n);
-    const xs = new Float32Array(n * 784), ys = new Float32Array(n * 10);
+    const xs = new Float32Array(n * 784),
+      ys = new Float32Array(n * 10);
     order.forEach((r, i) => {
       xs.set(d.trainX.subarray(r * 784, r * 784 + 784), i * 784);
       ys.set(d.trainY.subarray(r * 10, r * 10 + 10), i * 10);
     });
-    const X = tf.tensor2d(xs, [n, 784]), Y = tf.tensor2d(ys, [n, 10]);
+    const X = tf.tensor2d(xs, [n, 784]),
+      Y = tf.tensor2d(ys, [n, 10]);
     const t = performance.now();
     await model.fit(X, Y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
     model.getWeights()[0].dataSync(); // make sure all training work has finished
@@ -85,18 +103,25 @@ async function mnist(): Promise<PeerResult['workloads']['mnist']> {
   let correct = 0;
   for (let i = 0; i < d.testCount; i++) if (labels[i] === d.testLabels[i]) correct++;
   return {
-    samplesPerSec: Math.round(n / median(times)), testAccuracy: round(correct / d.testCount), epochs, samples: n * epochs,
-    batchSize: BATCH, learningRate: LR_MNIST,
+    samplesPerSec: Math.round(n / median(times)),
+    testAccuracy: round(correct / d.testCount),
+    epochs,
+    samples: n * epochs,
+    batchSize: BATCH,
+    learningRate: LR_MNIST,
     notes: `${f32}; ${backendNote}; tfjs-layers model.fit (shuffle off, our seeded epoch order), common init via setWeights; time includes fit() per-batch overhead`,
   };
 }
 
 async function seed(): Promise<PeerResult['workloads']['seed']> {
-  const k1 = [[SEED.w1[0][0], SEED.w1[1][0]], [SEED.w1[0][1], SEED.w1[1][1]]]; // kernel[in][out]
+  const k1 = [
+    [SEED.w1[0][0], SEED.w1[1][0]],
+    [SEED.w1[0][1], SEED.w1[1][1]],
+  ]; // kernel[in][out]
   const k2 = [[SEED.w2[0]], [SEED.w2[1]]];
-  const x = tf.tensor2d([SEED.input]), y = tf.tensor2d([[SEED.target]]);
-  const halfSq = (t: Tensor, o: Tensor) =>
-    tf.mul(0.5, tf.sum(tf.square(tf.sub(t, o)), -1));
+  const x = tf.tensor2d([SEED.input]),
+    y = tf.tensor2d([[SEED.target]]);
+  const halfSq = (t: Tensor, o: Tensor) => tf.mul(0.5, tf.sum(tf.square(tf.sub(t, o)), -1));
 
   // (a) tfjs-layers: one trainOnBatch per step.
   const model = tfl.sequential({
@@ -114,7 +139,8 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
   });
 
   // (b) tfjs-core: variables + optimizer.minimize, no Layers machinery.
-  const W1 = tf.variable(tf.tensor2d(k1)), W2 = tf.variable(tf.tensor2d(k2));
+  const W1 = tf.variable(tf.tensor2d(k1)),
+    W2 = tf.variable(tf.tensor2d(k2));
   const opt = tf.train.sgd(SEED.lr);
   const loss = () => tf.sum(halfSq(y, tf.sigmoid(tf.matMul(tf.sigmoid(tf.matMul(x, W1)), W2)))) as Scalar;
   opt.minimize(loss);
@@ -124,8 +150,10 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
     W2.dataSync();
   });
   return {
-    stepsPerSec: Math.round(layersRate), outputAfter1Step,
-    coreStepsPerSec: Math.round(coreRate), coreOutputAfter1Step,
+    stepsPerSec: Math.round(layersRate),
+    outputAfter1Step,
+    coreStepsPerSec: Math.round(coreRate),
+    coreOutputAfter1Step,
     notes: `${f32}; ${backendNote}; stepsPerSec = tfjs-layers trainOnBatch (async, returns the loss), coreStepsPerSec = tf.train.sgd.minimize on tf.variables; useBias false; loss ½·Σ(t−o)² as a custom loss`,
   };
 }
@@ -133,7 +161,8 @@ async function seed(): Promise<PeerResult['workloads']['seed']> {
 async function matmul(): Promise<{ gflops: Record<string, number>; notes: string }> {
   const gflops: Record<string, number> = {};
   for (const n of [64, 128, 256, 512, 1024]) {
-    const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+    const a = tf.randomUniform([n, n]),
+      b = tf.randomUniform([n, n]);
     const once = () => {
       const t = performance.now();
       const c = tf.matMul(a, b);

@@ -37,7 +37,12 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
     // Two pages: the MNIST demo (index.html) and the playground (playground.html).
-    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), playground: fileURLToPath(new URL('playground.html', import.meta.url)) } },
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        playground: fileURLToPath(new URL('playground.html', import.meta.url)),
+      },
+    },
   },
   // Cross-origin isolation in development, so that the MNIST page offers threads (SharedArrayBuffer).
   // A static host offers them where it sends these two headers too; elsewhere the pages run without.

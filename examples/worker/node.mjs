@@ -5,7 +5,15 @@
 import { Worker, isMainThread, parentPort, threadId } from 'node:worker_threads';
 import { Network } from 'backprop-wasm';
 
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
 
 if (isMainThread) {
   const worker = new Worker(new URL(import.meta.url)); // this same file, in a worker
@@ -16,7 +24,10 @@ if (isMainThread) {
 } else {
   const net = await Network.create({
     inputs: 2,
-    layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+    layers: [
+      { units: 8, activation: 'tanh' },
+      { units: 1, activation: 'sigmoid' },
+    ],
     loss: 'binaryCrossEntropy',
     optimizer: { type: 'sgd', learningRate: 0.5, momentum: 0.9 },
     seed: 3,

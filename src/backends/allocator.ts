@@ -39,7 +39,10 @@ export class Allocator {
       try {
         newEnd = this.grow(this.end + size - tailFree);
       } catch (e) {
-        const why = e instanceof HeapLimit ? e.message : `the engine could not grow the heap past ${bytes(this.end * 8)} (${(e as Error)?.message ?? e})`;
+        const why =
+          e instanceof HeapLimit
+            ? e.message
+            : `the engine could not grow the heap past ${bytes(this.end * 8)} (${(e as Error)?.message ?? e})`;
         throw new OutOfMemory(n, `${why}; ${bytes(this.total * 8)} in use`);
       }
       this.release(this.end, newEnd - this.end);

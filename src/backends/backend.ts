@@ -16,7 +16,19 @@ export interface Kernels {
   loss(kind: number, rows: number, cols: number, z: number, a: number, y: number): number;
   lossBackward(kind: number, rows: number, cols: number, a: number, y: number, g: number): void;
   sgd(n: number, p: number, g: number, v: number, lr: number, momentum: number, nesterov: number): number;
-  adam(n: number, p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, t: number, decay: number): number;
+  adam(
+    n: number,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    t: number,
+    decay: number,
+  ): number;
   rmsprop(n: number, p: number, g: number, s: number, lr: number, rho: number, eps: number): number;
   adagrad(n: number, p: number, g: number, s: number, lr: number, eps: number): number;
   axpy(n: number, alpha: number, x: number, y: number): void;
@@ -33,7 +45,17 @@ export interface Kernels {
   backward(plan: number, rows: number, training: number): void;
   step(plan: number): number;
   trainStep(plan: number, rows: number): number;
-  trainBatches(plan: number, dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number;
+  trainBatches(
+    plan: number,
+    dataX: number,
+    dataY: number,
+    perm: number,
+    start: number,
+    count: number,
+    batchSize: number,
+    out: number,
+    lrs: number,
+  ): number;
 }
 
 import type { Homes } from './homes.js';

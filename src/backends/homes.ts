@@ -31,7 +31,10 @@ export class Homes {
   private live = new Set<Home>();
   private latest: Home | undefined; // already last in `live`: repeated use of one network is free
 
-  constructor(private heap: Heap, readonly budget: number) {}
+  constructor(
+    private heap: Heap,
+    readonly budget: number,
+  ) {}
 
   /**
    * Makes `home` resident with blocks of at least these sizes; true when its offsets changed. All or

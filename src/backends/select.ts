@@ -15,8 +15,14 @@ const warnedFma = new Set<string>(); // each reason once
  * the default build runs instead, after one warning: the results are the default's, only slower
  * than asked for.
  */
-export async function selectBackend(choice: unknown = 'auto', wasm?: WasmSource, fma = false, precision: Precision = 'f64'): Promise<Backend> {
-  if (choice !== 'wasm' && choice !== 'auto' && choice !== 'js') throw new BackpropError('INVALID_SPEC', 'backend', "'auto', 'wasm' or 'js'", choice);
+export async function selectBackend(
+  choice: unknown = 'auto',
+  wasm?: WasmSource,
+  fma = false,
+  precision: Precision = 'f64',
+): Promise<Backend> {
+  if (choice !== 'wasm' && choice !== 'auto' && choice !== 'js')
+    throw new BackpropError('INVALID_SPEC', 'backend', "'auto', 'wasm' or 'js'", choice);
   if (precision === 'f32') return selectF32(choice, wasm, fma);
   if (choice === 'js') return new JsBackend();
   let why: string;
@@ -70,7 +76,13 @@ function f32Twins(): Backend {
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
   if (choice === 'js') return f32Twins();
   if (!f32Enabled()) throw new BackpropError('BACKEND_UNAVAILABLE', 'precision', NEEDS_F32, 'f32');
-  if (wasm !== undefined) throw new BackpropError('INVALID_OPTION', 'wasm', "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)", words('a module'));
+  if (wasm !== undefined)
+    throw new BackpropError(
+      'INVALID_OPTION',
+      'wasm',
+      "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)",
+      words('a module'),
+    );
   if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
   let why: string;
   if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';

@@ -43,7 +43,8 @@ function value(flag: string, spec: FlagSpec, raw: string): string | number | num
     case 'int':
     case 'number': {
       const n = raw.trim() === '' ? NaN : Number(raw);
-      const lo = spec.min ?? -Infinity, hi = spec.max ?? Infinity;
+      const lo = spec.min ?? -Infinity,
+        hi = spec.max ?? Infinity;
       const what = spec.kind === 'int' ? 'an integer' : 'a number';
       if (spec.positive) {
         if (!(n > 0) || !Number.isFinite(n) || n > hi) bad(f, `a positive number${hi < Infinity ? ` ≤ ${hi}` : ''}`, raw);
@@ -61,11 +62,19 @@ export function parseFlags(argv: readonly string[], table: Record<string, FlagSp
   const out: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--') || a === '--') bad(a, `a flag such as --${Object.keys(table)[0] ?? 'help'}`, words(`the argument ${JSON.stringify(a)}`));
+    if (!a.startsWith('--') || a === '--')
+      bad(a, `a flag such as --${Object.keys(table)[0] ?? 'help'}`, words(`the argument ${JSON.stringify(a)}`));
     const eq = a.indexOf('=');
     const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
     const spec = table[name];
-    if (!spec) bad(`--${name}`, `one of the flags ${Object.keys(table).map((k) => `--${k}`).join(', ')}`, words('an unknown flag'));
+    if (!spec)
+      bad(
+        `--${name}`,
+        `one of the flags ${Object.keys(table)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+        words('an unknown flag'),
+      );
     if (name in out) bad(`--${name}`, 'at most one occurrence', words('it twice'));
     let raw: string;
     if (eq >= 0) raw = a.slice(eq + 1);

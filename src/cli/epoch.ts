@@ -52,14 +52,18 @@ export async function trainEpoch(
   const order = blocks(plan);
   const idx = order.map((_, i) => i);
   rng.shuffle(idx);
-  const nin = net.inputs, nout = net.outputs;
-  let done = 0, sum = 0;
+  const nin = net.inputs,
+    nout = net.outputs;
+  let done = 0,
+    sum = 0;
   for (const i of idx) {
     const [from, to] = order[i];
     const h = await net.fit(
       { inputs: plan.inputs.subarray(from * nin, to * nin), targets: plan.targets.subarray(from * nout, to * nout) },
       {
-        epochs: 1, batchSize: plan.batchSize, shuffle: true,
+        epochs: 1,
+        batchSize: plan.batchSize,
+        shuffle: true,
         ...(plan.threads !== undefined ? { threads: plan.threads } : {}),
         ...(plan.sampleWeights ? { sampleWeights: plan.sampleWeights.subarray(from, to) } : {}),
       },

@@ -25,7 +25,8 @@ export function readText(path: string, flag: string, what: string): string {
  */
 export function checkOutput(path: string, flag: string, inputs: (string | undefined)[], force: boolean): void {
   const full = resolve(path);
-  for (const input of inputs) if (input !== undefined && resolve(input) === full) flagError(flag, 'a file other than the input files', words(`${path}, an input`));
+  for (const input of inputs)
+    if (input !== undefined && resolve(input) === full) flagError(flag, 'a file other than the input files', words(`${path}, an input`));
   let exists = false;
   try {
     const s = statSync(full);

@@ -15,22 +15,28 @@ const bad = (field: string, expected: string, got: unknown): never => {
 };
 
 const numbers = (v: unknown, n: number, field: string): number[] =>
-  Array.isArray(v) && v.length === n && Array.from(v).every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : bad(field, `${n} finite numbers`, v);
+  Array.isArray(v) && v.length === n && Array.from(v).every((x) => typeof x === 'number' && Number.isFinite(x))
+    ? (v as number[])
+    : bad(field, `${n} finite numbers`, v);
 
 export function fromLegacy(v: Record<string, unknown>, name: string): Legacy {
   if (v.version !== 1) bad(`${name}: version`, '1', v.version);
   const network = v.network;
-  if (typeof network !== 'object' || network === null || Array.isArray(network)) return bad(`${name}: network`, 'a saved network', network === undefined ? words('nothing') : network);
+  if (typeof network !== 'object' || network === null || Array.isArray(network))
+    return bad(`${name}: network`, 'a saved network', network === undefined ? words('nothing') : network);
   if (v.source === 'mnist') return { model: network as Record<string, unknown>, targetScaling: null };
   if (v.source !== 'csv') bad(`${name}: source`, "'mnist' or 'csv'", v.source);
   const features = v.features;
-  if (!Array.isArray(features) || features.length === 0 || !Array.from(features).every((f) => typeof f === 'string')) return bad(`${name}: features`, 'a non-empty array of column names', features);
+  if (!Array.isArray(features) || features.length === 0 || !Array.from(features).every((f) => typeof f === 'string'))
+    return bad(`${name}: features`, 'a non-empty array of column names', features);
   if (typeof v.target !== 'string') bad(`${name}: target`, 'a column name', v.target);
   if (v.task !== 'classification' && v.task !== 'regression') bad(`${name}: task`, "'classification' or 'regression'", v.task);
   const scaling = v.scaling as { mean?: unknown; std?: unknown } | null;
   if (typeof scaling !== 'object' || scaling === null) return bad(`${name}: scaling`, '{ mean, std }', scaling);
-  const mean = numbers(scaling.mean, features.length, `${name}: scaling.mean`), std = numbers(scaling.std, features.length, `${name}: scaling.std`);
-  const classes = v.task === 'classification' ? numbers(v.classes, Array.isArray(v.classes) ? v.classes.length : -1, `${name}: classes`).map(String) : [];
+  const mean = numbers(scaling.mean, features.length, `${name}: scaling.mean`),
+    std = numbers(scaling.std, features.length, `${name}: scaling.std`);
+  const classes =
+    v.task === 'classification' ? numbers(v.classes, Array.isArray(v.classes) ? v.classes.length : -1, `${name}: classes`).map(String) : [];
   let targetScaling: Legacy['targetScaling'] = null;
   if (v.task === 'regression') {
     const t = v.targetScaling as { mean?: unknown; std?: unknown } | null;

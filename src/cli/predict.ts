@@ -38,11 +38,14 @@ export async function readModel(path: string, backend: BackendChoice): Promise<{
     throw new BackpropError('INVALID_MODEL', path, 'JSON written by backprop train', words(`invalid JSON (${(e as Error).message})`));
   }
   let targetScaling: Legacy['targetScaling'] = null;
-  if ((json as { format?: unknown })?.format === 'backprop-cli') ({ model: json, targetScaling } = fromLegacy(json as Record<string, unknown>, path));
+  if ((json as { format?: unknown })?.format === 'backprop-cli')
+    ({ model: json, targetScaling } = fromLegacy(json as Record<string, unknown>, path));
   try {
     return { net: await Network.fromJSON(json, { backend }), targetScaling };
   } catch (e) {
-    throw e instanceof BackpropError && e.code === 'INVALID_MODEL' ? new BackpropError('INVALID_MODEL', `${path}: ${e.field}`, e.expected, e.got ? words(e.got) : undefined) : e;
+    throw e instanceof BackpropError && e.code === 'INVALID_MODEL'
+      ? new BackpropError('INVALID_MODEL', `${path}: ${e.field}`, e.expected, e.got ? words(e.got) : undefined)
+      : e;
   }
 }
 
@@ -52,7 +55,20 @@ const quote = (s: string) => (/[",\n\r;\t]/.test(s) ? `"${s.replace(/"/g, '""')}
 function inputsFor(net: Network, f: Flags): { x: Float64Array; rows: number; labels: Uint32Array | null; targets: Float64Array | null } {
   const pre = net.preprocessing;
   if (f.data === undefined) {
-    if (pre || net.inputs !== 784) throw new BackpropError('INVALID_OPTION', '--data', `a CSV file with the columns ${pre ? pre.json.features.slice(0, 8).map((c) => c.name).join(', ') + (pre.json.features.length > 8 ? ', …' : '') : `of the model's ${net.inputs} inputs`}`, words('nothing'));
+    if (pre || net.inputs !== 784)
+      throw new BackpropError(
+        'INVALID_OPTION',
+        '--data',
+        `a CSV file with the columns ${
+          pre
+            ? pre.json.features
+                .slice(0, 8)
+                .map((c) => c.name)
+                .join(', ') + (pre.json.features.length > 8 ? ', …' : '')
+            : `of the model's ${net.inputs} inputs`
+        }`,
+        words('nothing'),
+      );
     const d = loadMnist(8000, 2000);
     return { x: d.testX, rows: d.testCount, labels: Uint32Array.from(d.testLabels), targets: d.testY };
   }
@@ -62,7 +78,8 @@ function inputsFor(net: Network, f: Flags): { x: Float64Array; rows: number; lab
   try {
     if (!pre) {
       const s = readCsv(text, { delimiter, kinds: {}, otherKind: 'numeric' });
-      if (s.columns.length !== net.inputs) throw new BackpropError('INVALID_DATA', 'data', `${net.inputs} numeric columns, the model's inputs`, words(`${s.columns.length}`));
+      if (s.columns.length !== net.inputs)
+        throw new BackpropError('INVALID_DATA', 'data', `${net.inputs} numeric columns, the model's inputs`, words(`${s.columns.length}`));
       const x = new Float64Array(s.rows * net.inputs);
       s.columns.forEach((c, j) => c.numbers!.forEach((v, r) => (x[r * net.inputs + j] = v === v ? v : failMissing(s, r, c.name))));
       return { x, rows: s.rows, labels: null, targets: null };
@@ -76,7 +93,9 @@ function inputsFor(net: Network, f: Flags): { x: Float64Array; rows: number; lab
     const x = pre.encode(source, rows);
     const hasTarget = t.names.every((n) => source.columns.some((c) => c.name === n && c.kind !== 'ignore'));
     if (!hasTarget) return { x, rows: source.rows, labels: null, targets: null };
-    return t.task === 'classification' ? { x, rows: source.rows, labels: pre.classIndices(source, rows), targets: null } : { x, rows: source.rows, labels: null, targets: pre.encodeTargets(source, rows) };
+    return t.task === 'classification'
+      ? { x, rows: source.rows, labels: pre.classIndices(source, rows), targets: null }
+      : { x, rows: source.rows, labels: null, targets: pre.encodeTargets(source, rows) };
   } catch (e) {
     throw inFile(e, file);
   }
@@ -87,7 +106,8 @@ function failMissing(s: Source, row: number, column: string): never {
 }
 
 export async function predict(f: Flags, out: Out): Promise<PredictResult> {
-  if (f.model === undefined) throw new BackpropError('INVALID_OPTION', '--model', 'the model file to load (written by backprop train --out)', words('nothing'));
+  if (f.model === undefined)
+    throw new BackpropError('INVALID_OPTION', '--model', 'the model file to load (written by backprop train --out)', words('nothing'));
   if (f.out !== undefined) checkOutput(f.out as string, '--out', [f.data as string | undefined, f.model as string], f.force === true);
   const { net, targetScaling } = await readModel(f.model as string, ((f.backend as string | undefined) ?? 'auto') as BackendChoice);
   const { x, rows, labels, targets } = inputsFor(net, f);
@@ -95,10 +115,17 @@ export async function predict(f: Flags, out: Out): Promise<PredictResult> {
   if (targetScaling) for (let i = 0; i < p.length; i++) p[i] = p[i] * targetScaling.std + targetScaling.mean;
   const k = net.outputs;
   const pre = net.preprocessing;
-  const classes = pre ? pre.json.target.classes : net.metric === 'accuracy' && k > 1 ? Array.from({ length: k }, (_, i) => String(i)) : null;
+  const classes = pre
+    ? pre.json.target.classes
+    : net.metric === 'accuracy' && k > 1
+      ? Array.from({ length: k }, (_, i) => String(i))
+      : null;
   const lines: string[] = [];
   let metric: number | null = null;
-  const on = f.data === undefined ? `the ${rows} MNIST test digits` : `${rows} rows (their ${pre?.json.target.names.map((n) => JSON.stringify(n)).join(', ')} column)`;
+  const on =
+    f.data === undefined
+      ? `the ${rows} MNIST test digits`
+      : `${rows} rows (their ${pre?.json.target.names.map((n) => JSON.stringify(n)).join(', ')} column)`;
   if (classes && classes.length === k) {
     const r = classificationReport(0, p, labels ?? new Uint32Array(rows), classes);
     lines.push(['prediction', ...classes.map((c) => quote(`p_${c}`))].join(','));

@@ -14,7 +14,12 @@ interface Rows {
 export function testScore(net: Network, set: Rows, labels: Uint32Array | null, name: string): { metric: number; text: string } {
   const p = net.predict(set.inputs, set.rows);
   if (labels) {
-    const r = classificationReport(0, p, labels, Array.from({ length: net.outputs }, (_, i) => String(i)));
+    const r = classificationReport(
+      0,
+      p,
+      labels,
+      Array.from({ length: net.outputs }, (_, i) => String(i)),
+    );
     return { metric: r.accuracy, text: `${name} accuracy ${percent(r.accuracy)}` };
   }
   const r = regressionReport(0, p, set.targets, net.outputs);
@@ -35,11 +40,23 @@ export function finalReport(net: Network, set: Rows, labels: Uint32Array | null,
   const right = r.confusionMatrix.reduce((s, row, i) => s + row[i], 0);
   const first = Math.max(6, ...classes.map((c) => c.length));
   const cell = Math.max(5, ...classes.map((c) => c.length), ...r.confusionMatrix.flat().map((v) => String(v).length));
-  const head = ['actual \\ predicted'.padEnd(first), ...classes.map((c) => c.padStart(cell)), 'precision'.padStart(10), 'recall'.padStart(7)].join(' ');
+  const head = [
+    'actual \\ predicted'.padEnd(first),
+    ...classes.map((c) => c.padStart(cell)),
+    'precision'.padStart(10),
+    'recall'.padStart(7),
+  ].join(' ');
   const lines = [`${name} (${set.rows} rows): accuracy ${percent(r.accuracy)} (${right}/${set.rows})`, head.trimEnd()];
   classes.forEach((c, i) => {
     const pc = r.perClass[c];
-    lines.push([c.padEnd(Math.max(first, 18)), ...r.confusionMatrix[i].map((v) => String(v).padStart(cell)), fixed(pc.precision).padStart(10), fixed(pc.recall).padStart(7)].join(' '));
+    lines.push(
+      [
+        c.padEnd(Math.max(first, 18)),
+        ...r.confusionMatrix[i].map((v) => String(v).padStart(cell)),
+        fixed(pc.precision).padStart(10),
+        fixed(pc.recall).padStart(7),
+      ].join(' '),
+    );
   });
   return lines;
 }

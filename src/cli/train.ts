@@ -63,7 +63,8 @@ const flagError = (flag: string, expected: string, got: unknown): never => {
 function checkFlags(f: Flags): string {
   const type = (f.optimizer as string | undefined) ?? 'sgd';
   if (f.momentum !== undefined && type !== 'sgd') flagError('--momentum', 'to be given only with --optimizer sgd', f.momentum);
-  if (f.patience !== undefined && f.validation === undefined) flagError('--patience', 'to be given with --validation F (early stopping watches the validation loss)', f.patience);
+  if (f.patience !== undefined && f.validation === undefined)
+    flagError('--patience', 'to be given with --validation F (early stopping watches the validation loss)', f.patience);
   if (f['class-weights'] !== undefined) classWeightsFlag(f['class-weights'] as string);
   const out = (f.out as string | undefined) ?? 'model.json';
   checkOutput(out, '--out', [f.data as string | undefined], f.force === true);
@@ -77,7 +78,8 @@ function classWeightsFlag(raw: string): ClassWeights {
   for (const part of raw.split(',')) {
     const eq = part.lastIndexOf('=');
     const v = eq > 0 ? Number(part.slice(eq + 1)) : NaN;
-    if (!(v >= 0) || !Number.isFinite(v) || part.slice(eq + 1).trim() === '') flagError('--class-weights', 'balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0)', raw);
+    if (!(v >= 0) || !Number.isFinite(v) || part.slice(eq + 1).trim() === '')
+      flagError('--class-weights', 'balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0)', raw);
     out[part.slice(0, eq).trim()] = v;
   }
   return out;
@@ -86,7 +88,17 @@ function classWeightsFlag(raw: string): ClassWeights {
 /** Network.create's complaints about the optimizer or regularization, renamed to the flags that set them. */
 function asFlagError(e: unknown): unknown {
   if (!(e instanceof BackpropError)) return e;
-  const flag = e.field.startsWith('optimizer.learningRate') ? '--lr' : e.field.startsWith('optimizer.momentum') ? '--momentum' : e.field.startsWith('optimizer') ? '--optimizer' : e.field.endsWith('dropout') ? '--dropout' : e.field.endsWith('l2') ? '--l2' : null;
+  const flag = e.field.startsWith('optimizer.learningRate')
+    ? '--lr'
+    : e.field.startsWith('optimizer.momentum')
+      ? '--momentum'
+      : e.field.startsWith('optimizer')
+        ? '--optimizer'
+        : e.field.endsWith('dropout')
+          ? '--dropout'
+          : e.field.endsWith('l2')
+            ? '--l2'
+            : null;
   return flag ? new BackpropError('INVALID_OPTION', flag, e.expected, e.got ? words(e.got) : undefined) : e;
 }
 
@@ -102,29 +114,52 @@ export async function train(f: Flags, out: Out, bar = new ProgressBar()): Promis
   const type = (f.optimizer as string | undefined) ?? 'sgd';
   const optimizer: Record<string, unknown> = { type };
   // SGD gets the CLI's own defaults (as before); other optimizers take Network.create's.
-  if (f.lr !== undefined || type === 'sgd') optimizer.learningRate = (f.lr as number | undefined) ?? (d.task === 'classification' ? 0.1 : 0.01);
+  if (f.lr !== undefined || type === 'sgd')
+    optimizer.learningRate = (f.lr as number | undefined) ?? (d.task === 'classification' ? 0.1 : 0.01);
   if (f.momentum !== undefined || type === 'sgd') optimizer.momentum = (f.momentum as number | undefined) ?? 0.9;
   const seed = (f.seed as number | undefined) ?? 1;
-  const layers = hidden.map((units) => ({ units, activation: 'relu' as const, ...(f.dropout !== undefined ? { dropout: f.dropout as number } : {}) }));
-  const common = { optimizer: optimizer as unknown as NetworkSpec['optimizer'], seed, ...(f.l2 !== undefined ? { l2: f.l2 as number } : {}) };
+  const layers = hidden.map((units) => ({
+    units,
+    activation: 'relu' as const,
+    ...(f.dropout !== undefined ? { dropout: f.dropout as number } : {}),
+  }));
+  const common = {
+    optimizer: optimizer as unknown as NetworkSpec['optimizer'],
+    seed,
+    ...(f.l2 !== undefined ? { l2: f.l2 as number } : {}),
+  };
   let net: Network;
   try {
     const options = { backend: ((f.backend as string | undefined) ?? 'auto') as BackendChoice };
     net = d.dataset
       ? await Network.create({ inputs: d.dataset, layers, ...common }, options)
-      : await Network.create({ inputs: 784, layers: [...layers, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', ...common }, options);
+      : await Network.create(
+          { inputs: 784, layers: [...layers, { units: 10, activation: 'softmax' }], loss: 'crossEntropy', ...common },
+          options,
+        );
   } catch (e) {
     throw asFlagError(e);
   }
   const encode = (ds: Dataset) => ds.toArrays(net.preprocessing);
-  const trainSet = d.dataset ? encode(d.dataset) : { inputs: d.mnist!.trainX, targets: d.mnist!.trainY, rows: d.mnist!.trainX.length / 784 };
+  const trainSet = d.dataset
+    ? encode(d.dataset)
+    : { inputs: d.mnist!.trainX, targets: d.mnist!.trainY, rows: d.mnist!.trainX.length / 784 };
   const testSet = d.test ? encode(d.test) : { inputs: d.mnist!.testX, targets: d.mnist!.testY, rows: d.mnist!.testLabels.length };
   const valSet = d.validation ? encode(d.validation) : null;
-  const testLabels = d.test ? (d.task === 'classification' ? net.preprocessing!.classIndices(d.test.source, d.test.index) : null) : d.mnist!.testLabels;
+  const testLabels = d.test
+    ? d.task === 'classification'
+      ? net.preprocessing!.classIndices(d.test.source, d.test.index)
+      : null
+    : d.mnist!.testLabels;
 
   const shape = [net.inputs, ...net.spec.layers.map((l) => l.units)].join('-');
-  const opt = Object.entries(optimizer).filter(([k]) => k !== 'type').map(([k, v]) => `${k === 'learningRate' ? 'lr' : k} ${v}`).join(' ');
-  say(`${d.describe}; network ${shape} (${count(net.parameterCount)} parameters), ${type}${opt ? ' ' + opt : ''}, batch ${batchSize}, backend ${net.backend}`);
+  const opt = Object.entries(optimizer)
+    .filter(([k]) => k !== 'type')
+    .map(([k, v]) => `${k === 'learningRate' ? 'lr' : k} ${v}`)
+    .join(' ');
+  say(
+    `${d.describe}; network ${shape} (${count(net.parameterCount)} parameters), ${type}${opt ? ' ' + opt : ''}, batch ${batchSize}, backend ${net.backend}`,
+  );
 
   const rng = new Rng(seed ^ 0x5eed);
   const losses: number[] = [];
@@ -135,15 +170,37 @@ export async function train(f: Flags, out: Out, bar = new ProgressBar()): Promis
   if (f['class-weights'] !== undefined) {
     const names = d.task === 'classification' ? d.classes : null;
     try {
-      sampleWeights = rowWeights({ classWeights: classWeightsFlag(f['class-weights'] as string) }, trainSet.targets, trainSet.rows, net.outputs, names, d.task === 'classification')!;
+      sampleWeights = rowWeights(
+        { classWeights: classWeightsFlag(f['class-weights'] as string) },
+        trainSet.targets,
+        trainSet.rows,
+        net.outputs,
+        names,
+        d.task === 'classification',
+      )!;
     } catch (e) {
-      throw e instanceof BackpropError ? new BackpropError('INVALID_OPTION', '--class-weights', e.expected.replace('a classification network (a loss of crossEntropy or binaryCrossEntropy)', 'classification data'), e.got ? words(e.got) : undefined) : e;
+      throw e instanceof BackpropError
+        ? new BackpropError(
+            'INVALID_OPTION',
+            '--class-weights',
+            e.expected.replace('a classification network (a loss of crossEntropy or binaryCrossEntropy)', 'classification data'),
+            e.got ? words(e.got) : undefined,
+          )
+        : e;
     }
   }
-  const plan = { inputs: trainSet.inputs, targets: trainSet.targets, rows: trainSet.rows, batchSize, threads: f.threads as number | undefined, sampleWeights };
+  const plan = {
+    inputs: trainSet.inputs,
+    targets: trainSet.targets,
+    rows: trainSet.rows,
+    batchSize,
+    threads: f.threads as number | undefined,
+    sampleWeights,
+  };
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const label = `epoch ${epoch}/${epochs}`;
-    let trainMs = 0, t = performance.now();
+    let trainMs = 0,
+      t = performance.now();
     const loss = await trainEpoch(net, plan, rng, ({ done, rows, loss }) => {
       const now = performance.now();
       trainMs += now - t;
@@ -151,7 +208,13 @@ export async function train(f: Flags, out: Out, bar = new ProgressBar()): Promis
       t = performance.now(); // the bar's drawing is not training time
     });
     losses.push(loss);
-    if (!Number.isFinite(loss)) throw new BackpropError('INVALID_OPTION', '--lr', 'a learning rate small enough to keep the loss finite', words(`loss ${loss} in epoch ${epoch}`));
+    if (!Number.isFinite(loss))
+      throw new BackpropError(
+        'INVALID_OPTION',
+        '--lr',
+        'a learning rate small enough to keep the loss finite',
+        words(`loss ${loss} in epoch ${epoch}`),
+      );
     const score = testScore(net, testSet, testLabels, d.evalName);
     metric = score.metric;
     let val = '';

@@ -1,7 +1,9 @@
 // Reading one cell: numbers straight from the text's character codes (no substring for the
 // common case), the spellings of a missing value, and the canonical text of a category.
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
@@ -14,13 +16,17 @@ export function parseNumber(text: string, start: number, end: number): number {
   while (start < end && text.charCodeAt(start) === 32) start++;
   while (end > start && text.charCodeAt(end - 1) === 32) end--;
   if (start === end) return NaN;
-  let i = start, negative = false;
+  let i = start,
+    negative = false;
   let c = text.charCodeAt(i);
   if (c === 45 || c === 43) {
     negative = c === 45;
     i++;
   }
-  let mantissa = 0, digits = 0, scale = 0, seen = false;
+  let mantissa = 0,
+    digits = 0,
+    scale = 0,
+    seen = false;
   for (; i < end; i++) {
     c = text.charCodeAt(i) - 48;
     if (c < 0 || c > 9) break;

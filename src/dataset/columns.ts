@@ -36,7 +36,11 @@ export class ColumnBuilder {
   /** Set when the kind was given by the user: a cell that does not fit is an error, not a switch. */
   readonly fixed: boolean;
 
-  constructor(readonly name: string, capacity: number, kind: ColumnKind | undefined) {
+  constructor(
+    readonly name: string,
+    capacity: number,
+    kind: ColumnKind | undefined,
+  ) {
     this.kind = kind ?? 'numeric';
     this.fixed = kind !== undefined;
     if (this.kind === 'numeric') this.numbers = new Float64Array(capacity);

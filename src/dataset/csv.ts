@@ -20,11 +20,17 @@ const bad = (field: string, expected: string, got?: unknown): never => {
   throw new BackpropError('INVALID_DATA', field, expected, got);
 };
 
-const QUOTE = 34, LF = 10, CR = 13;
+const QUOTE = 34,
+  LF = 10,
+  CR = 13;
 
 /** `,`, `;` or tab: whichever appears most often (outside quotes) in the first line; `,` on a tie. */
 export function detectDelimiter(text: string): string {
-  const counts = new Map<number, number>([[44, 0], [59, 0], [9, 0]]);
+  const counts = new Map<number, number>([
+    [44, 0],
+    [59, 0],
+    [9, 0],
+  ]);
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -37,7 +43,9 @@ export function detectDelimiter(text: string): string {
   return String.fromCharCode(best);
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 /** Where scanNumber stopped (a module variable rather than an allocated pair, for speed). */
 let scanEnd = 0;
 
@@ -51,7 +59,10 @@ function scanNumber(text: string, i: number, n: number, D: number): number {
   let c = text.charCodeAt(i);
   const negative = c === 45;
   if (negative || c === 43) c = text.charCodeAt(++i);
-  let mantissa = 0, digits = 0, scale = 0, any = false;
+  let mantissa = 0,
+    digits = 0,
+    scale = 0,
+    any = false;
   while (c >= 48 && c <= 57) {
     mantissa = mantissa * 10 + (c - 48);
     if (mantissa > 0) digits++;
@@ -80,7 +91,8 @@ export function readCsv(input: string, o: CsvRead): Source {
   const delimiter = o.delimiter ?? detectDelimiter(text);
   const D = delimiter.charCodeAt(0);
   const n = text.length;
-  let i = 0, line = 1;
+  let i = 0,
+    line = 1;
   let cellLine: number; // line where the current record started
   let quotedValue = ''; // the value of the last quoted cell (escapes resolved)
 
@@ -93,17 +105,20 @@ export function readCsv(input: string, o: CsvRead): Source {
         if (c === D || c === LF || c === CR) break;
         i++;
       }
-      if (i - start > MAX_CELL) bad(`line ${line}, column ${columnName(column)}`, `a cell of at most ${MAX_CELL} characters`, words(`${i - start} characters`));
+      if (i - start > MAX_CELL)
+        bad(`line ${line}, column ${columnName(column)}`, `a cell of at most ${MAX_CELL} characters`, words(`${i - start} characters`));
       return start;
     }
     const startLine = line;
     const pieces: string[] = [];
-    let from = ++i, length = 0;
+    let from = ++i,
+      length = 0;
     for (;;) {
       const q = text.indexOf('"', i);
       if (q < 0) bad(`line ${startLine}, column ${columnName(column)}`, 'a closing quote', words('the end of the file'));
       length += q - i;
-      if (length > MAX_CELL) bad(`line ${startLine}, column ${columnName(column)}`, `a cell of at most ${MAX_CELL} characters`, words('a longer quoted cell'));
+      if (length > MAX_CELL)
+        bad(`line ${startLine}, column ${columnName(column)}`, `a cell of at most ${MAX_CELL} characters`, words('a longer quoted cell'));
       for (let k = i; k < q; k++) if (text.charCodeAt(k) === LF) line++;
       if (text.charCodeAt(q + 1) === QUOTE) {
         pieces.push(text.slice(from, q + 1)); // keeps one quote of the pair
@@ -116,7 +131,12 @@ export function readCsv(input: string, o: CsvRead): Source {
       break;
     }
     const c = text.charCodeAt(i);
-    if (i < n && c !== D && c !== LF && c !== CR) bad(`line ${line}, column ${columnName(column)}`, 'a delimiter or the end of the line after a closing quote', words(JSON.stringify(text[i])));
+    if (i < n && c !== D && c !== LF && c !== CR)
+      bad(
+        `line ${line}, column ${columnName(column)}`,
+        'a delimiter or the end of the line after a closing quote',
+        words(JSON.stringify(text[i])),
+      );
     quotedValue = pieces.length === 1 ? pieces[0] : pieces.join('');
     return -1;
   };
@@ -144,17 +164,35 @@ export function readCsv(input: string, o: CsvRead): Source {
   for (;;) {
     const s = cell(header.length);
     const name = (s < 0 ? quotedValue : text.slice(s, i)).trim();
-    if (name === '') bad(`line ${headerLine}, column ${header.length + 1}`, 'a name for every column in the header', words('an empty name'));
+    if (name === '')
+      bad(`line ${headerLine}, column ${header.length + 1}`, 'a name for every column in the header', words('an empty name'));
     const twice = seen.get(name);
-    if (twice !== undefined) bad(`line ${headerLine}`, 'distinct column names in the header', words(`${JSON.stringify(name)} in columns ${twice + 1} and ${header.length + 1}`));
+    if (twice !== undefined)
+      bad(
+        `line ${headerLine}`,
+        'distinct column names in the header',
+        words(`${JSON.stringify(name)} in columns ${twice + 1} and ${header.length + 1}`),
+      );
     seen.set(name, header.length);
     header.push(name);
     if (text.charCodeAt(i) !== D) break;
     i++;
   }
-  if (header.every((h) => parseNumber(h, 0, h.length) === parseNumber(h, 0, h.length))) bad(`line ${headerLine}`, 'a header line naming the columns (the first line holds only numbers)', header.slice(0, 10).join(delimiter));
+  if (header.every((h) => parseNumber(h, 0, h.length) === parseNumber(h, 0, h.length)))
+    bad(`line ${headerLine}`, 'a header line naming the columns (the first line holds only numbers)', header.slice(0, 10).join(delimiter));
   endOfRecord();
-  if (o.otherKind === undefined) for (const name of Object.keys(o.kinds)) if (!seen.has(name)) throw new BackpropError('INVALID_OPTION', `options.columns.${name}`, `a column of the data: ${header.slice(0, 10).map((h) => JSON.stringify(h)).join(', ')}${header.length > 10 ? ', …' : ''}`, name);
+  if (o.otherKind === undefined)
+    for (const name of Object.keys(o.kinds))
+      if (!seen.has(name))
+        throw new BackpropError(
+          'INVALID_OPTION',
+          `options.columns.${name}`,
+          `a column of the data: ${header
+            .slice(0, 10)
+            .map((h) => JSON.stringify(h))
+            .join(', ')}${header.length > 10 ? ', …' : ''}`,
+          name,
+        );
 
   // Every record ends at a line break, so there are at most as many rows as line breaks + 1.
   let capacity = 1;
@@ -185,7 +223,12 @@ export function readCsv(input: string, o: CsvRead): Source {
       }
       const s = cell(c);
       const ok = s < 0 ? b.addText(rows, quotedValue, 0, quotedValue.length, isMissingText) : b.addText(rows, text, s, i, isMissingText);
-      if (!ok) bad(`line ${cellLine}, column ${JSON.stringify(header[c])}`, 'a number (the column is numeric)', s < 0 ? quotedValue : text.slice(s, i));
+      if (!ok)
+        bad(
+          `line ${cellLine}, column ${JSON.stringify(header[c])}`,
+          'a number (the column is numeric)',
+          s < 0 ? quotedValue : text.slice(s, i),
+        );
       c++;
       if (text.charCodeAt(i) !== D) break;
       i++;

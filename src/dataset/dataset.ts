@@ -57,18 +57,24 @@ function checkOptions(o: unknown, csv: boolean): CsvOptions {
   if (o === undefined) return {};
   if (typeof o !== 'object' || o === null || Array.isArray(o)) option('options', 'an object', o);
   const allowed = ['target', 'columns', 'missing', 'strict', 'task', ...(csv ? ['delimiter'] : [])];
-  for (const k of Object.keys(o as object)) if (!allowed.includes(k)) option(`options.${k}`, `one of the options ${allowed.join(', ')}`, words('an unknown option'));
+  for (const k of Object.keys(o as object))
+    if (!allowed.includes(k)) option(`options.${k}`, `one of the options ${allowed.join(', ')}`, words('an unknown option'));
   const v = o as CsvOptions;
-  if (v.missing !== undefined && !MISSING.includes(v.missing)) option('options.missing', MISSING.map((m) => `'${m}'`).join(', '), v.missing);
-  if (v.task !== undefined && v.task !== 'classification' && v.task !== 'regression') option('options.task', "'classification' or 'regression'", v.task);
+  if (v.missing !== undefined && !MISSING.includes(v.missing))
+    option('options.missing', MISSING.map((m) => `'${m}'`).join(', '), v.missing);
+  if (v.task !== undefined && v.task !== 'classification' && v.task !== 'regression')
+    option('options.task', "'classification' or 'regression'", v.task);
   if (v.delimiter !== undefined && ![',', ';', '\t'].includes(v.delimiter)) option('options.delimiter', "',', ';' or '\\t'", v.delimiter);
   if (v.strict !== undefined && typeof v.strict !== 'boolean') option('options.strict', 'true or false', v.strict);
   if (v.columns !== undefined) {
-    if (typeof v.columns !== 'object' || v.columns === null) option('options.columns', "an object such as { zip: 'categorical', id: 'ignore' }", v.columns);
-    for (const [k, kind] of Object.entries(v.columns)) if (!KINDS.includes(kind)) option(`options.columns.${k}`, KINDS.map((m) => `'${m}'`).join(', '), kind);
+    if (typeof v.columns !== 'object' || v.columns === null)
+      option('options.columns', "an object such as { zip: 'categorical', id: 'ignore' }", v.columns);
+    for (const [k, kind] of Object.entries(v.columns))
+      if (!KINDS.includes(kind)) option(`options.columns.${k}`, KINDS.map((m) => `'${m}'`).join(', '), kind);
   }
   const t = v.target;
-  if (t !== undefined && typeof t !== 'string' && !(Array.isArray(t) && t.length > 0 && t.every((s) => typeof s === 'string'))) option('options.target', 'a column name or a non-empty array of them', t);
+  if (t !== undefined && typeof t !== 'string' && !(Array.isArray(t) && t.length > 0 && t.every((s) => typeof s === 'string')))
+    option('options.target', 'a column name or a non-empty array of them', t);
   return v;
 }
 
@@ -100,16 +106,20 @@ export class Dataset {
     const o = checkOptions(options, false);
     if (!Array.isArray(records) || records.length === 0) option('records', 'a non-empty array of objects', records);
     const first = records[0];
-    if (typeof first !== 'object' || first === null || Array.isArray(first)) throw new BackpropError('INVALID_DATA', 'records[0]', 'an object of column values', first);
+    if (typeof first !== 'object' || first === null || Array.isArray(first))
+      throw new BackpropError('INVALID_DATA', 'records[0]', 'an object of column values', first);
     const names = Object.keys(first);
-    for (const k of Object.keys(o.columns ?? {})) if (!names.includes(k)) option(`options.columns.${k}`, `a column of the records: ${names.join(', ')}`, k);
+    for (const k of Object.keys(o.columns ?? {}))
+      if (!names.includes(k)) option(`options.columns.${k}`, `a column of the records: ${names.join(', ')}`, k);
     const builders = names.map((n) => new ColumnBuilder(n, records.length, o.columns?.[n]));
     for (let r = 0; r < records.length; r++) {
       const rec = records[r];
-      if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) throw new BackpropError('INVALID_DATA', `records[${r}]`, 'an object of column values', rec);
+      if (typeof rec !== 'object' || rec === null || Array.isArray(rec))
+        throw new BackpropError('INVALID_DATA', `records[${r}]`, 'an object of column values', rec);
       builders.forEach((b, c) => {
         const v = (rec as Record<string, unknown>)[names[c]];
-        if (!b.addValue(r, v)) throw new BackpropError('INVALID_DATA', `record ${r}, column ${JSON.stringify(names[c])}`, 'a number (the column is numeric)', v);
+        if (!b.addValue(r, v))
+          throw new BackpropError('INVALID_DATA', `record ${r}, column ${JSON.stringify(names[c])}`, 'a number (the column is numeric)', v);
       });
     }
     const lines = Uint32Array.from({ length: records.length }, (_, i) => i);
@@ -119,10 +129,27 @@ export class Dataset {
   private static build(source: Source, o: CsvOptions): Dataset {
     const names = source.columns.map((c) => c.name);
     const targets = o.target === undefined ? [names[names.length - 1]] : typeof o.target === 'string' ? [o.target] : o.target;
-    const targetCols = targets.map((t) => source.columns.find((c) => c.name === t) ?? option('options.target', `a column of the data: ${names.slice(0, 10).map((h) => JSON.stringify(h)).join(', ')}`, t));
+    const targetCols = targets.map(
+      (t) =>
+        source.columns.find((c) => c.name === t) ??
+        option(
+          'options.target',
+          `a column of the data: ${names
+            .slice(0, 10)
+            .map((h) => JSON.stringify(h))
+            .join(', ')}`,
+          t,
+        ),
+    );
     for (const c of targetCols) if (c.kind === 'ignore') option(`options.columns.${c.name}`, "not 'ignore' for the target", 'ignore');
     const features = source.columns.filter((c) => c.kind !== 'ignore' && !targets.includes(c.name));
-    if (features.length === 0) throw new BackpropError('INVALID_DATA', 'data', 'at least one feature column besides the target', words(`only ${targets.join(', ')}`));
+    if (features.length === 0)
+      throw new BackpropError(
+        'INVALID_DATA',
+        'data',
+        'at least one feature column besides the target',
+        words(`only ${targets.join(', ')}`),
+      );
     const missing = o.missing ?? 'error';
 
     // Rows: every row, or those without a missing cell ('drop'); otherwise a missing cell is refused.
@@ -135,14 +162,22 @@ export class Dataset {
         else {
           const row = firstMissing(used, source.rows);
           const col = used.find((u) => isMissing(u, row))!;
-          const how = targetCols.includes(col) ? "a value (a missing target can only be dropped: missing: 'drop')" : "a value (or the option missing: 'mean', 'mode' or 'drop')";
-          throw new BackpropError('INVALID_DATA', `${where(source, row)}, column ${JSON.stringify(col.name)}`, how, words('a missing value'));
+          const how = targetCols.includes(col)
+            ? "a value (a missing target can only be dropped: missing: 'drop')"
+            : "a value (or the option missing: 'mean', 'mode' or 'drop')";
+          throw new BackpropError(
+            'INVALID_DATA',
+            `${where(source, row)}, column ${JSON.stringify(col.name)}`,
+            how,
+            words('a missing value'),
+          );
         }
       }
     }
     let kept = 0;
     for (let r = 0; r < source.rows; r++) kept += keep[r];
-    if (kept === 0) throw new BackpropError('INVALID_DATA', 'data', 'at least one row without missing values', words(`all ${source.rows} rows have one`));
+    if (kept === 0)
+      throw new BackpropError('INVALID_DATA', 'data', 'at least one row without missing values', words(`all ${source.rows} rows have one`));
     const index = new Uint32Array(kept);
     for (let r = 0, i = 0; r < source.rows; r++) if (keep[r]) index[i++] = r;
 
@@ -174,7 +209,8 @@ export class Dataset {
   }
   /** The encoding fitted on this data set's rows (or, for a split or fold, on its training rows). */
   get preprocessing(): Preprocessing {
-    if (this.fitted === null) this.fitted = Preprocessing.fit(this.index, this.info.features, this.info.target, this.info.missing, this.info.strict);
+    if (this.fitted === null)
+      this.fitted = Preprocessing.fit(this.index, this.info.features, this.info.target, this.info.missing, this.info.strict);
     else if (typeof this.fitted === 'function') this.fitted = this.fitted();
     return this.fitted;
   }
@@ -198,7 +234,9 @@ export class Dataset {
 
   /** k folds for cross-validation (seeded, optionally stratified); each test fold uses its training rows' preprocessing. */
   kFold(k: number, options: { seed?: number; stratify?: boolean } = {}): { train: Dataset; test: Dataset }[] {
-    return foldRows(this.index, this.stratifyLabels(options?.stratify ?? false), k, options?.seed ?? 1).map((f) => this.pair(f.train, f.test));
+    return foldRows(this.index, this.stratifyLabels(options?.stratify ?? false), k, options?.seed ?? 1).map((f) =>
+      this.pair(f.train, f.test),
+    );
   }
 
   /** Inputs and targets encoded by `pre` (default: this data set's preprocessing), as fit() takes them. */
@@ -221,10 +259,18 @@ export class Dataset {
   }
 
   /** Inputs and targets for `net`, encoded by its preprocessing (or this data set's, for a plain network). @internal */
-  encodeFor(net: { preprocessing: Preprocessing | undefined; inputs: number; outputs: number }, field: string): { inputs: Float64Array; targets: Float64Array } {
+  encodeFor(
+    net: { preprocessing: Preprocessing | undefined; inputs: number; outputs: number },
+    field: string,
+  ): { inputs: Float64Array; targets: Float64Array } {
     const a = this.toArrays(net.preprocessing ?? this.preprocessing);
     if (a.inputs.length !== a.rows * net.inputs || a.targets.length !== a.rows * net.outputs) {
-      throw new BackpropError('INVALID_DATA', field, `a Dataset encoding to ${net.inputs} inputs and ${net.outputs} outputs`, words(`${a.inputs.length / a.rows} and ${a.targets.length / a.rows}`));
+      throw new BackpropError(
+        'INVALID_DATA',
+        field,
+        `a Dataset encoding to ${net.inputs} inputs and ${net.outputs} outputs`,
+        words(`${a.inputs.length / a.rows} and ${a.targets.length / a.rows}`),
+      );
     }
     return { inputs: a.inputs, targets: a.targets };
   }
@@ -235,7 +281,8 @@ export class Dataset {
     const a = this.encodeFor(net, 'data');
     const { loss } = net.evaluate(a, options);
     const out = net.predict(a.inputs, this.rows);
-    if (pre.json.target.task === 'classification') return classificationReport(loss, out, pre.classIndices(this.source, this.index), pre.json.target.classes);
+    if (pre.json.target.task === 'classification')
+      return classificationReport(loss, out, pre.classIndices(this.source, this.index), pre.json.target.classes);
     return regressionReport(loss, out, a.targets, net.outputs);
   }
 
@@ -248,7 +295,10 @@ export class Dataset {
     if (typeof stratify !== 'boolean') option('options.stratify', 'true or false', stratify);
     if (!stratify) return null;
     if (this.task !== 'classification') option('options.stratify', 'false for a regression target', stratify);
-    return new Preprocessing({ features: [], target: this.info.target, missing: 'error', strict: false }).classIndices(this.source, this.index);
+    return new Preprocessing({ features: [], target: this.info.target, missing: 'error', strict: false }).classIndices(
+      this.source,
+      this.index,
+    );
   }
 }
 
@@ -266,13 +316,21 @@ function targetInfo(cols: RawColumn[], rows: Uint32Array, task: Task | undefined
   const names = cols.map((c) => c.name);
   if (cols.length > 1) {
     if (task === 'classification') option('options.task', 'regression with several target columns', task);
-    for (const c of cols) if (c.kind !== 'numeric') throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'numbers in every target column of a multi-output regression', words('text'));
+    for (const c of cols)
+      if (c.kind !== 'numeric')
+        throw new BackpropError(
+          'INVALID_DATA',
+          `column ${JSON.stringify(c.name)}`,
+          'numbers in every target column of a multi-output regression',
+          words('text'),
+        );
     return { names, task: 'regression', classes: [], numericClasses: false };
   }
   const c = cols[0];
   let labels: string[];
   if (c.kind === 'categorical') {
-    if (task === 'regression') throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'numbers for a regression target', words('text'));
+    if (task === 'regression')
+      throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'numbers for a regression target', words('text'));
     const seen = new Uint8Array(c.levels.length);
     for (const r of rows) seen[c.codes![r]] = 1;
     labels = c.levels.filter((_, i) => seen[i]);
@@ -286,10 +344,17 @@ function targetInfo(cols: RawColumn[], rows: Uint32Array, task: Task | undefined
     }
     const classify = task ?? (integers && distinct.size <= MAX_INFERRED_CLASSES ? 'classification' : 'regression');
     if (classify === 'regression') return { names, task: 'regression', classes: [], numericClasses: false };
-    if (distinct.size > 1000) throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'at most 1,000 classes', words('more'));
+    if (distinct.size > 1000)
+      throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'at most 1,000 classes', words('more'));
     labels = [...distinct].map(String);
   }
-  if (labels.length < 2) throw new BackpropError('INVALID_DATA', `column ${JSON.stringify(c.name)}`, 'at least two distinct classes', words(`only ${JSON.stringify(labels[0])}`));
+  if (labels.length < 2)
+    throw new BackpropError(
+      'INVALID_DATA',
+      `column ${JSON.stringify(c.name)}`,
+      'at least two distinct classes',
+      words(`only ${JSON.stringify(labels[0])}`),
+    );
   const classes = sortLabels(labels);
   return { names, task: 'classification', classes, numericClasses: c.kind === 'numeric' };
 }

@@ -11,7 +11,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function keys(o: Record<string, unknown>, allowed: string[], field: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) invalid(`${field}.${k}`, `only the keys ${allowed.join(', ')}`, words('an unknown key'));
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) invalid(`${field}.${k}`, `only the keys ${allowed.join(', ')}`, words('an unknown key'));
   for (const k of allowed) if (!Object.prototype.hasOwnProperty.call(o, k)) invalid(`${field}.${k}`, 'present', words('nothing'));
 }
 
@@ -43,10 +44,13 @@ function feature(v: unknown, field: string): Feature {
 export function parsePreprocessing(v: unknown, inputs: number, outputs: number, field = 'model.preprocessing'): Preprocessing {
   if (!isObject(v)) return invalid(field, 'an object', v);
   keys(v, ['features', 'target', 'missing', 'strict'], field);
-  if (!Array.isArray(v.features) || v.features.length === 0 || v.features.length > inputs) invalid(`${field}.features`, `1 to ${inputs} features`, v.features);
+  if (!Array.isArray(v.features) || v.features.length === 0 || v.features.length > inputs)
+    invalid(`${field}.features`, `1 to ${inputs} features`, v.features);
   const features = Array.from(v.features as unknown[], (f, i) => feature(f, `${field}.features[${i}]`)); // holes too
-  if (new Set(features.map((f) => f.name)).size !== features.length) invalid(`${field}.features`, 'distinct column names', words('a repeated one'));
-  if (!['error', 'mean', 'mode', 'drop'].includes(v.missing as string)) invalid(`${field}.missing`, "'error', 'mean', 'mode' or 'drop'", v.missing);
+  if (new Set(features.map((f) => f.name)).size !== features.length)
+    invalid(`${field}.features`, 'distinct column names', words('a repeated one'));
+  if (!['error', 'mean', 'mode', 'drop'].includes(v.missing as string))
+    invalid(`${field}.missing`, "'error', 'mean', 'mode' or 'drop'", v.missing);
   if (typeof v.strict !== 'boolean') invalid(`${field}.strict`, 'true or false', v.strict);
   const t = v.target;
   if (!isObject(t)) return invalid(`${field}.target`, '{ names, task, classes, numericClasses }', t);

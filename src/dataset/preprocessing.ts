@@ -89,7 +89,14 @@ export class Preprocessing {
         const { mean, std, fill } = f;
         for (let r = 0; r < rows.length; r++) {
           let v = values[rows[r]];
-          if (v !== v) v = fill ?? bad(`${where(source, rows[r])}, column ${JSON.stringify(f.name)}`, 'a number (missing values need the missing option)', words('a missing value'));
+          if (v !== v)
+            v =
+              fill ??
+              bad(
+                `${where(source, rows[r])}, column ${JSON.stringify(f.name)}`,
+                'a number (missing values need the missing option)',
+                words('a missing value'),
+              );
           out[r * w + at] = (v - mean) / std;
         }
       } else {
@@ -104,9 +111,18 @@ export class Preprocessing {
             const v = col.numbers![row];
             s = v !== v ? -3 : (this.lookups[fi]!.get(String(v)) ?? -1);
           }
-          if (s === -3) s = fillSlot === -2 ? bad(`${where(source, row)}, column ${JSON.stringify(f.name)}`, 'a value (missing values need the missing option)', '') : fillSlot;
+          if (s === -3)
+            s =
+              fillSlot === -2
+                ? bad(`${where(source, row)}, column ${JSON.stringify(f.name)}`, 'a value (missing values need the missing option)', '')
+                : fillSlot;
           if (s >= 0) out[r * w + at + s] = 1;
-          else if (this.json.strict) bad(`${where(source, row)}, column ${JSON.stringify(f.name)}`, `one of the categories seen in training: ${f.categories.slice(0, 8).join(', ')}`, codes ? col.levels[codes[row]] : col.numbers![row]);
+          else if (this.json.strict)
+            bad(
+              `${where(source, row)}, column ${JSON.stringify(f.name)}`,
+              `one of the categories seen in training: ${f.categories.slice(0, 8).join(', ')}`,
+              codes ? col.levels[codes[row]] : col.numbers![row],
+            );
         }
       }
     });
@@ -128,7 +144,10 @@ export class Preprocessing {
       const values = col.numbers ?? levelNumbers(col, source, rows);
       for (let r = 0; r < rows.length; r++) {
         const v = values[rows[r]];
-        out[r * k + j] = v === v ? v : bad(`${where(source, rows[r])}, column ${JSON.stringify(name)}`, 'a number for the target', words('a missing value'));
+        out[r * k + j] =
+          v === v
+            ? v
+            : bad(`${where(source, rows[r])}, column ${JSON.stringify(name)}`, 'a number for the target', words('a missing value'));
       }
     });
     return out;
@@ -143,7 +162,13 @@ export class Preprocessing {
       const row = rows[r];
       const key = col.codes ? (col.codes[row] < 0 ? null : col.levels[col.codes[row]]) : categoryKey(col.numbers![row]);
       const k = key === null ? undefined : this.classIndex.get(key);
-      out[r] = k ?? bad(`${where(source, row)}, column ${JSON.stringify(name)}`, `one of the classes ${this.json.target.classes.slice(0, 8).join(', ')}`, key ?? '');
+      out[r] =
+        k ??
+        bad(
+          `${where(source, row)}, column ${JSON.stringify(name)}`,
+          `one of the classes ${this.json.target.classes.slice(0, 8).join(', ')}`,
+          key ?? '',
+        );
     }
     return out;
   }
@@ -161,7 +186,8 @@ export class Preprocessing {
         const at = `${field}[${r}].${f.name}`;
         if (f.kind === 'numeric') {
           let n = typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v, 0, v.length) : NaN;
-          if (n !== n && (v === undefined || v === null || categoryKey(v) === null)) n = f.fill ?? bad(at, 'a number (missing values need the missing option)', v);
+          if (n !== n && (v === undefined || v === null || categoryKey(v) === null))
+            n = f.fill ?? bad(at, 'a number (missing values need the missing option)', v);
           if (!Number.isFinite(n)) bad(at, 'a finite number', v);
           out[r * w + this.offsets[fi]] = (n - f.mean) / f.std;
         } else {
@@ -185,7 +211,8 @@ export class Preprocessing {
 
 function columnOf(source: Source, name: string): RawColumn {
   const c = source.columns.find((col) => col.name === name);
-  if (!c || c.kind === 'ignore') return bad('data', `a column ${JSON.stringify(name)}, as the model was trained on`, source.columns.map((col) => col.name).join(', '));
+  if (!c || c.kind === 'ignore')
+    return bad('data', `a column ${JSON.stringify(name)}, as the model was trained on`, source.columns.map((col) => col.name).join(', '));
   return c;
 }
 
@@ -195,7 +222,8 @@ function levelNumbers(col: RawColumn, source: Source, rows: Uint32Array): Float6
   const out = new Float64Array(col.codes!.length);
   for (let r = 0; r < rows.length; r++) {
     const code = col.codes![rows[r]];
-    if (code >= 0 && byLevel[code] !== byLevel[code]) bad(`${where(source, rows[r])}, column ${JSON.stringify(col.name)}`, 'a number (the column is numeric)', col.levels[code]);
+    if (code >= 0 && byLevel[code] !== byLevel[code])
+      bad(`${where(source, rows[r])}, column ${JSON.stringify(col.name)}`, 'a number (the column is numeric)', col.levels[code]);
     out[rows[r]] = code < 0 ? NaN : byLevel[code];
   }
   return out;
@@ -205,7 +233,9 @@ function levelNumbers(col: RawColumn, source: Source, rows: Uint32Array): Float6
 function fitColumn(c: RawColumn, rows: Uint32Array, missing: Missing): Feature {
   if (c.kind === 'numeric') {
     const v = c.numbers!;
-    let n = 0, mean = 0, m2 = 0;
+    let n = 0,
+      mean = 0,
+      m2 = 0;
     for (let r = 0; r < rows.length; r++) {
       const x = v[rows[r]];
       if (x !== x) continue;
@@ -238,11 +268,13 @@ function fitColumn(c: RawColumn, rows: Uint32Array, missing: Missing): Feature {
 
 /** The most frequent key; the smallest on a tie. */
 function modeOf<K>(counts: Map<K, number>, cmp: (a: K, b: K) => number): K {
-  let best: K | undefined, most = -1;
-  for (const [k, n] of counts) if (n > most || (n === most && cmp(k, best as K) < 0)) {
-    best = k;
-    most = n;
-  }
+  let best: K | undefined,
+    most = -1;
+  for (const [k, n] of counts)
+    if (n > most || (n === most && cmp(k, best as K) < 0)) {
+      best = k;
+      most = n;
+    }
   return best as K;
 }
 

@@ -19,7 +19,6 @@ export interface RegressionReport {
   r2: number;
 }
 
-
 export function classificationReport(loss: number, probs: Float64Array, labels: Uint32Array, classes: string[]): ClassificationReport {
   const k = classes.length;
   const m = classes.map(() => new Array<number>(k).fill(0));
@@ -31,14 +30,16 @@ export function classificationReport(loss: number, probs: Float64Array, labels: 
   }
   const perClass: ClassificationReport['perClass'] = {};
   classes.forEach((name, c) => {
-    let predicted = 0, support = 0;
+    let predicted = 0,
+      support = 0;
     for (let i = 0; i < k; i++) {
       predicted += m[i][c];
       support += m[c][i];
     }
     const tp = m[c][c];
     // 0 where undefined (no row predicted or present), as scikit-learn's zero_division default.
-    const precision = predicted ? tp / predicted : 0, recall = support ? tp / support : 0;
+    const precision = predicted ? tp / predicted : 0,
+      recall = support ? tp / support : 0;
     perClass[name] = { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
   });
   return { loss, accuracy: right / labels.length, classes: [...classes], confusionMatrix: m, perClass };
@@ -46,12 +47,15 @@ export function classificationReport(loss: number, probs: Float64Array, labels: 
 
 export function regressionReport(loss: number, pred: Float64Array, y: Float64Array, outputs: number): RegressionReport {
   const rows = y.length / outputs;
-  let abs = 0, sq = 0, r2 = 0;
+  let abs = 0,
+    sq = 0,
+    r2 = 0;
   for (let j = 0; j < outputs; j++) {
     let mean = 0;
     for (let r = 0; r < rows; r++) mean += y[r * outputs + j];
     mean /= rows;
-    let res = 0, tot = 0;
+    let res = 0,
+      tot = 0;
     for (let r = 0; r < rows; r++) {
       const e = y[r * outputs + j] - pred[r * outputs + j];
       abs += Math.abs(e);

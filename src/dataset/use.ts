@@ -18,7 +18,8 @@ export type Report = ClassificationReport | RegressionReport;
 /** Set on Dataset.prototype: how Network recognizes one without importing its code. */
 export const DATASET = Symbol.for('backprop-wasm.dataset');
 
-export const isDataset = (v: unknown): v is Dataset => typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[DATASET] === true;
+export const isDataset = (v: unknown): v is Dataset =>
+  typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[DATASET] === true;
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
@@ -43,7 +44,11 @@ export function classesOf(outputs: Float64Array, width: number, pre: Preprocessi
 }
 
 /** fit()'s data and validation data as numbers: Datasets encoded by the network's preprocessing. */
-export function fitArrays(net: { preprocessing: Preprocessing | undefined; inputs: number; outputs: number }, data: FitData | Dataset, options: FitOptions | DatasetFitOptions): { data: FitData; options: FitOptions } {
+export function fitArrays(
+  net: { preprocessing: Preprocessing | undefined; inputs: number; outputs: number },
+  data: FitData | Dataset,
+  options: FitOptions | DatasetFitOptions,
+): { data: FitData; options: FitOptions } {
   const o = options ?? {};
   const val = (o as DatasetFitOptions).validationData;
   return {

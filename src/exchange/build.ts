@@ -79,10 +79,16 @@ export interface ExportedModel {
 export function importedModel(b: Imported, saved: unknown, options: ImportOptions): ImportedModel {
   const s = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
   for (const key of CALLER_ONLY) {
-    if (Object.hasOwn(s, key)) throw new BackpropError('INVALID_MODEL', `model.${key}`, `no ${key} in a model file (pass options.${key} to the import)`, s[key]);
+    if (Object.hasOwn(s, key))
+      throw new BackpropError('INVALID_MODEL', `model.${key}`, `no ${key} in a model file (pass options.${key} to the import)`, s[key]);
   }
   const savedLayers = Array.isArray(s.layers) && s.layers.length === b.layers.length ? (s.layers as unknown[]) : [];
-  const layers = b.layers.map((l, i) => ({ ...(savedLayers[i] as object | undefined), units: l.units, activation: l.activation, bias: l.bias }));
+  const layers = b.layers.map((l, i) => ({
+    ...(savedLayers[i] as object | undefined),
+    units: l.units,
+    activation: l.activation,
+    bias: l.bias,
+  }));
   const out = b.layers[b.layers.length - 1];
   const spec: Record<string, unknown> = { ...(savedLayers.length ? s : {}), inputs: b.inputs, layers };
   for (const k of ['loss', 'optimizer', 'seed', 'precision'] as const) if (options[k] !== undefined) spec[k] = options[k];

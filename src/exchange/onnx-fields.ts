@@ -51,7 +51,8 @@ export function fieldsOf(bytes: Uint8Array, field: string, keep: Keep): Message 
   try {
     return readFields(bytes, keep);
   } catch (e) {
-    if (e instanceof TooManyError) return bad(`${field}.${NAMES.get(keep)?.[e.number] ?? `field ${e.number}`}`, `at most ${e.max} entries`, words('more'));
+    if (e instanceof TooManyError)
+      return bad(`${field}.${NAMES.get(keep)?.[e.number] ?? `field ${e.number}`}`, `at most ${e.max} entries`, words('more'));
     return bad(field, 'a protobuf message', words((e as Error).message));
   }
 }
@@ -64,7 +65,11 @@ export function wire<T>(field: string, read: () => T): T {
   }
 }
 export const msg = (f: Field | undefined, field: string, keep: Keep): Message =>
-  f === undefined ? new Map() : f.wire === 2 ? fieldsOf(f.bytes, field, keep) : bad(field, 'an embedded message', words(`wire type ${f.wire}`));
+  f === undefined
+    ? new Map()
+    : f.wire === 2
+      ? fieldsOf(f.bytes, field, keep)
+      : bad(field, 'an embedded message', words(`wire type ${f.wire}`));
 export const str = (m: Message, n: number, field: string): string => wire(field, () => text(last(m.get(n))) ?? '');
 export const strs = (m: Message, n: number, field: string): string[] => wire(field, () => (m.get(n) ?? []).map((f) => text(f)!));
 export const int = (m: Message, n: number, field: string, fallback: number): number =>
@@ -74,7 +79,8 @@ export const int = (m: Message, n: number, field: string, fallback: number): num
     if (f.wire !== 0) throw new WireError(`wire type ${f.wire} where an integer was expected`);
     return toInt(f.int);
   });
-export const f32 = (f: Field | undefined, field: string): number | undefined => (f && f.wire === 5 ? wire(field, () => fixed([f], 4)[0]) : undefined);
+export const f32 = (f: Field | undefined, field: string): number | undefined =>
+  f && f.wire === 5 ? wire(field, () => fixed([f], 4)[0]) : undefined;
 
 export interface Tensor {
   dims: number[];
@@ -83,7 +89,8 @@ export interface Tensor {
 
 /** A TensorProto holding doubles or floats (raw_data or the typed field), widened to f64. */
 export function readTensor(m: Message, field: string): Tensor {
-  if (int(m, 14, `${field}.data_location`, 0) !== 0) bad(`${field}.data_location`, 'data stored inside the model (external data is not supported)');
+  if (int(m, 14, `${field}.data_location`, 0) !== 0)
+    bad(`${field}.data_location`, 'data stored inside the model (external data is not supported)');
   if (m.has(3)) bad(`${field}.segment`, 'an unsegmented tensor');
   const dims = wire(`${field}.dims`, () => ints(m.get(1), MAX_RANK));
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) bad(`${field}.dims`, 'non-negative sizes', words(`[${dims.join(', ')}]`));
@@ -96,7 +103,8 @@ export function readTensor(m: Message, field: string): Tensor {
   // few bytes of data cost nothing.
   const count = dims.reduce((a, b) => a * b, 1);
   const stored = (data ?? []).reduce((n, f) => n + (f.wire === 0 ? 0 : f.bytes.length), 0) / width;
-  if (stored !== count) bad(field, `${count} values for dims [${dims.join(', ')}]`, Number.isInteger(stored) ? stored : words(`${stored * width} bytes`));
+  if (stored !== count)
+    bad(field, `${count} values for dims [${dims.join(', ')}]`, Number.isInteger(stored) ? stored : words(`${stored * width} bytes`));
   const values = wire(`${field}.${raw ? 'raw_data' : type === DOUBLE ? 'double_data' : 'float_data'}`, () => fixed(data, width));
   const at = values.findIndex((v) => !Number.isFinite(v));
   if (at >= 0) bad(`${field}[${at}]`, 'a finite number', values[at]);

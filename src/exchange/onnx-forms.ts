@@ -23,13 +23,22 @@ const COMMUTATIVE = new Set(['Mul', 'Add']);
  * The activation whose multi-node form starts at nodes[at] on the data `x`, and how many nodes it
  * spans; undefined when none matches. `constant` looks up an initializer or Constant by name.
  */
-export function matchForm(nodes: readonly FormNode[], at: number, x: string, constant: (name: string) => Tensor | undefined): { activation: Activation; count: number } | undefined {
+export function matchForm(
+  nodes: readonly FormNode[],
+  at: number,
+  x: string,
+  constant: (name: string) => Tensor | undefined,
+): { activation: Activation; count: number } | undefined {
   for (const [activation, form] of MULTI_NODE) {
     if (at + form.length > nodes.length) continue;
     const matches = form.every((step, k) => {
       const n = nodes[at + k];
       if (n.op !== step.op || n.outputs.length !== 1 || n.inputs.length !== step.inputs.length) return false;
-      if ([...n.attrs.keys()].some((a) => step.ints?.[a] === undefined) || Object.entries(step.ints ?? {}).some(([a, v]) => n.attrs.get(a)?.i !== v)) return false;
+      if (
+        [...n.attrs.keys()].some((a) => step.ints?.[a] === undefined) ||
+        Object.entries(step.ints ?? {}).some(([a, v]) => n.attrs.get(a)?.i !== v)
+      )
+        return false;
       const same = (name: string, want: string | number) => {
         if (want === 'x') return name === x;
         if (typeof want === 'string') return name === nodes[at + Number(want.slice(1))].outputs[0];
@@ -37,7 +46,10 @@ export function matchForm(nodes: readonly FormNode[], at: number, x: string, con
         return t !== undefined && t.values.length === 1 && t.values[0] === want;
       };
       const direct = step.inputs.every((want, j) => same(n.inputs[j], want));
-      return direct || (COMMUTATIVE.has(step.op) && step.inputs.length === 2 && same(n.inputs[0], step.inputs[1]) && same(n.inputs[1], step.inputs[0]));
+      return (
+        direct ||
+        (COMMUTATIVE.has(step.op) && step.inputs.length === 2 && same(n.inputs[0], step.inputs[1]) && same(n.inputs[1], step.inputs[0]))
+      );
     });
     if (matches) return { activation, count: form.length };
   }

@@ -43,7 +43,14 @@ function readNode(f: Field, field: string): Node {
       t: last(a.get(5)),
     });
   });
-  return { op: str(m, 4, `${field}.op_type`), name: str(m, 3, `${field}.name`), inputs: strs(m, 1, `${field}.input`), outputs: strs(m, 2, `${field}.output`), attrs, field };
+  return {
+    op: str(m, 4, `${field}.op_type`),
+    name: str(m, 3, `${field}.name`),
+    inputs: strs(m, 1, `${field}.input`),
+    outputs: strs(m, 2, `${field}.output`),
+    attrs,
+    field,
+  };
 }
 
 /** The activations whose ONNX form is one node on Z with no other input (Sigmoid, Tanh, Relu…), by op. */
@@ -79,7 +86,9 @@ function readGraph(g: Message, opset: number): Imported {
     consts.set(str(m, 8, `graph.initializer[${k}].name`), readTensor(m, `graph.initializer[${k}]`));
   });
   // Older IR versions list initializers among the inputs too; the data input is the one left.
-  const inputs = (g.get(11) ?? []).map((f, k) => ({ m: msg(f, `graph.input[${k}]`, KEEP.valueInfo), k })).filter(({ m, k }) => !consts.has(str(m, 1, `graph.input[${k}].name`)));
+  const inputs = (g.get(11) ?? [])
+    .map((f, k) => ({ m: msg(f, `graph.input[${k}]`, KEEP.valueInfo), k }))
+    .filter(({ m, k }) => !consts.has(str(m, 1, `graph.input[${k}].name`)));
   if (inputs.length !== 1) bad('graph.input', 'exactly one data input (besides initializers)', inputs.length);
   const { m: input, k: inputAt } = inputs[0];
   const outputs = g.get(12) ?? [];
@@ -123,7 +132,8 @@ function readGraph(g: Message, opset: number): Imported {
     }
     if (n.outputs.length !== 1) bad(`${n.field}.output`, 'one output', n.outputs.length);
     const dataAt = n.op === 'Add' && n.inputs[1] === cur ? 1 : 0;
-    if (n.inputs[dataAt] !== cur) bad(`${n.field}.input[0]`, `"${cur}" (nodes must form one chain from the input to the output)`, n.inputs[0] ?? words('no input'));
+    if (n.inputs[dataAt] !== cur)
+      bad(`${n.field}.input[0]`, `"${cur}" (nodes must form one chain from the input to the output)`, n.inputs[0] ?? words('no input'));
     if (n.op === 'Gemm' || n.op === 'MatMul') {
       const gemm = n.op === 'Gemm';
       if (gemm) {
@@ -137,9 +147,11 @@ function readGraph(g: Message, opset: number): Imported {
       const [units, ins] = transB ? w.dims : [w.dims[1], w.dims[0]];
       if (width !== undefined && ins !== width) bad(`${n.field}.input[1]`, `a weight matrix with ${width} inputs`, shape);
       if (units === 0 || ins === 0) bad(`${n.field}.input[1]`, 'a non-empty weight matrix', shape);
-      if (usedWeights.has(w)) bad(`${n.field}.input[1]`, 'a weight matrix no other layer uses (shared weights are not supported)', n.inputs[1]);
+      if (usedWeights.has(w))
+        bad(`${n.field}.input[1]`, 'a weight matrix no other layer uses (shared weights are not supported)', n.inputs[1]);
       if (built.layers.length === MAX_LAYERS) bad(n.field, `at most ${MAX_LAYERS} layers`, words(`layer ${MAX_LAYERS + 1}`));
-      if ((params += units * ins) > MAX_PARAMS) bad(`${n.field}.input[1]`, `at most ${MAX_PARAMS} parameters in all`, words(`${params} so far`));
+      if ((params += units * ins) > MAX_PARAMS)
+        bad(`${n.field}.input[1]`, `at most ${MAX_PARAMS} parameters in all`, words(`${params} so far`));
       usedWeights.add(w);
       // Ours are [out][in] already (transB=1) and are used as they are; [in][out] is transposed.
       let rows = w.values;
@@ -162,7 +174,8 @@ function readGraph(g: Message, opset: number): Imported {
       setBias(n, constant(n, 1 - dataAt, 'a bias'), 1 - dataAt);
       stage = 'biased';
     } else if (n.op === 'Identity' || n.op === 'Dropout') {
-      if (n.op === 'Dropout' && n.inputs.length > 2 && n.inputs[2]) bad(`${n.field}.input[2]`, 'no training_mode input (inference Dropout only)', n.inputs[2]);
+      if (n.op === 'Dropout' && n.inputs.length > 2 && n.inputs[2])
+        bad(`${n.field}.input[2]`, 'no training_mode input (inference Dropout only)', n.inputs[2]);
     } else {
       // An activation of several nodes (swish, gelu, selu as toONNX writes them) spans the next nodes.
       const form = stage === 'product' || stage === 'biased' ? matchForm(nodes, k, cur, (name) => consts.get(name)) : undefined;
@@ -185,10 +198,20 @@ function readGraph(g: Message, opset: number): Imported {
         activation = 'leakyRelu';
       } else if (n.op === 'PRelu') {
         const s = constant(n, 1, 'a slope');
-        if (s.values.length === 0 || s.values.some((v) => v !== LEAKY_SLOPE && v !== Math.fround(LEAKY_SLOPE))) bad(`${n.field}.input[1]`, `slopes all ${LEAKY_SLOPE} (backprop's leakyRelu)`, words(`[${Array.from(s.values.slice(0, 4)).join(', ')}${s.values.length > 4 ? ', …' : ''}]`));
+        if (s.values.length === 0 || s.values.some((v) => v !== LEAKY_SLOPE && v !== Math.fround(LEAKY_SLOPE)))
+          bad(
+            `${n.field}.input[1]`,
+            `slopes all ${LEAKY_SLOPE} (backprop's leakyRelu)`,
+            words(`[${Array.from(s.values.slice(0, 4)).join(', ')}${s.values.length > 4 ? ', …' : ''}]`),
+          );
         activation = 'leakyRelu';
       }
-      if (activation === undefined) bad(n.field, `one of Gemm, MatMul, Add, ${[...ONE_NODE.keys()].join(', ')}, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant`, about);
+      if (activation === undefined)
+        bad(
+          n.field,
+          `one of Gemm, MatMul, Add, ${[...ONE_NODE.keys()].join(', ')}, LeakyRelu, PRelu, Softmax, Identity, Dropout, Constant`,
+          about,
+        );
       if (stage !== 'product' && stage !== 'biased') bad(n.field, 'an activation only right after a layer’s Gemm/MatMul (and bias)', about);
       built.layers[built.layers.length - 1].activation = activation!;
       stage = 'activated';
@@ -203,7 +226,15 @@ function readGraph(g: Message, opset: number): Imported {
 /** Reads an ONNX model of dense layers (as toONNX() writes, or Gemm/MatMul+Add graphs from elsewhere): what Network.fromONNX creates. */
 export function readONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): ImportedModel {
   // Brand checks, not instanceof: a Proxy of a Uint8Array passes instanceof, then answers every read.
-  const buf = isBytes(bytes) ? bytes : isBuffer(bytes) ? new Uint8Array(bytes) : bad('model', 'the bytes of an ONNX model (Uint8Array or ArrayBuffer)', typeof bytes === 'object' && bytes !== null ? words('another object') : bytes); // not described: it may be a Proxy
+  const buf = isBytes(bytes)
+    ? bytes
+    : isBuffer(bytes)
+      ? new Uint8Array(bytes)
+      : bad(
+          'model',
+          'the bytes of an ONNX model (Uint8Array or ArrayBuffer)',
+          typeof bytes === 'object' && bytes !== null ? words('another object') : bytes,
+        ); // not described: it may be a Proxy
   const opts = checkImportOptions(options);
   const model = fieldsOf(buf, 'model', KEEP.model);
   if (!model.has(7)) bad('model.graph', 'a graph');
@@ -218,12 +249,14 @@ export function readONNX(bytes: Uint8Array | ArrayBuffer, options: ImportOptions
   let ours: { json: string; field: string } | undefined;
   for (const [k, f] of (model.get(14) ?? []).entries()) {
     const entry = msg(f, `model.metadata_props[${k}]`, KEEP.entry);
-    if (str(entry, 1, `model.metadata_props[${k}].key`) === META_KEY) ours = { json: str(entry, 2, `model.metadata_props[${k}].value`), field: `model.metadata_props[${k}].value` };
+    if (str(entry, 1, `model.metadata_props[${k}].key`) === META_KEY)
+      ours = { json: str(entry, 2, `model.metadata_props[${k}].value`), field: `model.metadata_props[${k}].value` };
   }
   let meta: unknown;
   if (ours) {
     const { json, field } = ours;
-    if (json.length > MAX_META_CHARS) bad(field, `JSON { spec } of at most ${MAX_META_CHARS} characters`, words(`${json.length} characters`));
+    if (json.length > MAX_META_CHARS)
+      bad(field, `JSON { spec } of at most ${MAX_META_CHARS} characters`, words(`${json.length} characters`));
     try {
       meta = JSON.parse(json);
     } catch {

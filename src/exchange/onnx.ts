@@ -50,7 +50,8 @@ export function writeONNX({ spec, weights, saved }: ExportedModel): Uint8Array {
   const n = spec.layers.length;
   let x = 'input';
   spec.layers.forEach((l, i) => {
-    const w = `layer${i}.weight`, b = `layer${i}.bias`;
+    const w = `layer${i}.weight`,
+      b = `layer${i}.bias`;
     const out = i === n - 1 ? 'output' : `layer${i}.a`;
     const form = ACTIVATION_KINDS[l.activation].onnx;
     const z = form.length === 0 ? out : `layer${i}.z`;
@@ -69,11 +70,23 @@ export function writeONNX({ spec, weights, saved }: ExportedModel): Uint8Array {
         graph.message(5, tensor(c, [], [v], type));
         return c;
       });
-      graph.message(1, node(step.op, `layer${i}.${l.activation}${form.length > 1 ? `.${k}` : ''}`, inputs, name(k), Object.entries(step.ints ?? {}).map(([a, v]) => intAttr(a, v))));
+      graph.message(
+        1,
+        node(
+          step.op,
+          `layer${i}.${l.activation}${form.length > 1 ? `.${k}` : ''}`,
+          inputs,
+          name(k),
+          Object.entries(step.ints ?? {}).map(([a, v]) => intAttr(a, v)),
+        ),
+      );
     });
     x = out;
   });
-  graph.string(2, 'backprop-wasm').message(11, valueInfo('input', spec.inputs, type)).message(12, valueInfo('output', spec.layers[n - 1].units, type));
+  graph
+    .string(2, 'backprop-wasm')
+    .message(11, valueInfo('input', spec.inputs, type))
+    .message(12, valueInfo('output', spec.layers[n - 1].units, type));
   const meta = JSON.stringify({ spec: saved });
   return new Writer()
     .int(1, ONNX_IR_VERSION)
@@ -83,4 +96,3 @@ export function writeONNX({ spec, weights, saved }: ExportedModel): Uint8Array {
     .message(14, new Writer().string(1, META_KEY).string(2, meta))
     .finish();
 }
-

@@ -10,7 +10,10 @@ export class WireError extends Error {}
 
 /** Thrown when a message repeats a field more often than its reader accepts. */
 export class TooManyError extends WireError {
-  constructor(readonly number: number, readonly max: number) {
+  constructor(
+    readonly number: number,
+    readonly max: number,
+  ) {
     super(`more than ${max} occurrences of field ${number}`);
   }
 }
@@ -53,10 +56,12 @@ export function readFields(buf: Uint8Array, keep: Keep): Map<number, Field[]> {
     const tagEnd = varintEnd(buf, at);
     if (tagEnd - at > 5) throw new WireError(`field tag longer than 5 bytes at byte ${at}`);
     const key = varintNumber(buf, at, tagEnd);
-    const number = Math.floor(key / 8), wire = key % 8;
+    const number = Math.floor(key / 8),
+      wire = key % 8;
     if (number === 0) throw new WireError(`field number 0 at byte ${tagEnd}`);
     at = tagEnd;
-    let start = at, end: number;
+    let start = at,
+      end: number;
     if (wire === 0) end = varintEnd(buf, at);
     else if (wire === 1 || wire === 5) end = at + (wire === 1 ? 8 : 4);
     else if (wire === 2) {
@@ -91,7 +96,7 @@ export function ints(list: Field[] | undefined, max: number): number[] {
     if (f.wire === 0) push(f.int);
     else if (f.wire === 2) {
       const b = f.bytes;
-      for (let at = 0; at < b.length; ) {
+      for (let at = 0; at < b.length;) {
         const end = varintEnd(b, at);
         push(varintBig(b, at, end));
         at = end;

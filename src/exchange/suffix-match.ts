@@ -35,7 +35,11 @@ export function firstWithSuffix(names: readonly string[], keys: Iterable<string>
   names.forEach((name, index) => {
     let h = 0;
     // Components from the end: name.slice(start + 1, end) is the one in hand, after a "/" at start.
-    for (let end = name.length, start = name.lastIndexOf('/'), steps = 0; start >= 0 && steps < longest; end = start, start = name.lastIndexOf('/', start - 1), steps++) {
+    for (
+      let end = name.length, start = name.lastIndexOf('/'), steps = 0;
+      start >= 0 && steps < longest;
+      end = start, start = name.lastIndexOf('/', start - 1), steps++
+    ) {
       const id = ids.get(name.slice(start + 1, end));
       if (id === undefined) return;
       h = (h * base + id) % P;

@@ -52,7 +52,12 @@ function unpack(input: unknown): { topology: Obj; specs: unknown[]; data: Uint8A
   if (has(a, 'modelJson')) {
     let json = a.modelJson;
     if (typeof json === 'string') {
-      if (json.length > MAX_JSON_CHARS) bad('artifacts.modelJson', `the JSON text of a model.json of at most ${MAX_JSON_CHARS} characters`, words(`${json.length} characters`));
+      if (json.length > MAX_JSON_CHARS)
+        bad(
+          'artifacts.modelJson',
+          `the JSON text of a model.json of at most ${MAX_JSON_CHARS} characters`,
+          words(`${json.length} characters`),
+        );
       try {
         json = plainCopy(JSON.parse(json), 'modelJson');
       } catch (e) {
@@ -64,12 +69,24 @@ function unpack(input: unknown): { topology: Obj; specs: unknown[]; data: Uint8A
     if (!Array.isArray(m.weightsManifest)) bad('modelJson.weightsManifest', 'an array of { paths, weights }', m.weightsManifest);
     const specs = (m.weightsManifest as unknown[]).flatMap((g, k) => {
       const group = obj(g, `modelJson.weightsManifest[${k}]`, '{ paths, weights }');
-      return Array.isArray(group.weights) ? group.weights : bad(`modelJson.weightsManifest[${k}].weights`, 'an array of weight specs', group.weights);
+      return Array.isArray(group.weights)
+        ? group.weights
+        : bad(`modelJson.weightsManifest[${k}].weights`, 'an array of weight specs', group.weights);
     });
-    return { topology: obj(m.modelTopology, 'modelJson.modelTopology', 'an object'), specs, data: bytesOf(a.weightData, 'artifacts.weightData'), meta: m.userDefinedMetadata };
+    return {
+      topology: obj(m.modelTopology, 'modelJson.modelTopology', 'an object'),
+      specs,
+      data: bytesOf(a.weightData, 'artifacts.weightData'),
+      meta: m.userDefinedMetadata,
+    };
   }
   if (!Array.isArray(a.weightSpecs)) bad('artifacts.weightSpecs', 'an array of { name, shape, dtype }', a.weightSpecs);
-  return { topology: obj(a.modelTopology, 'artifacts.modelTopology', 'an object'), specs: a.weightSpecs as unknown[], data: bytesOf(a.weightData, 'artifacts.weightData'), meta: a.userDefinedMetadata };
+  return {
+    topology: obj(a.modelTopology, 'artifacts.modelTopology', 'an object'),
+    specs: a.weightSpecs as unknown[],
+    data: bytesOf(a.weightData, 'artifacts.weightData'),
+    meta: a.userDefinedMetadata,
+  };
 }
 
 /** A weight as the manifest places it: float32 values at a byte offset of the concatenated data. */
@@ -95,7 +112,8 @@ function readEntries(specs: unknown[], data: Uint8Array): Entry[] {
     if (spec.dtype !== 'float32') bad(`${f}.dtype`, "'float32'", spec.dtype);
     if (spec.quantization !== undefined) bad(`${f}.quantization`, 'unquantized weights', words('quantized weights'));
     const shape = spec.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`${f}.shape`, 'an array of non-negative integers', shape);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      bad(`${f}.shape`, 'an array of non-negative integers', shape);
     const n = (shape as number[]).reduce((a, b) => a * b, 1);
     if (at + 4 * n > data.length) bad('weightData', `at least ${at + 4 * n} bytes for ${name}`, words(`${data.length} bytes`));
     entries.push({ name, shape: shape as number[], offset: at, used: false });
@@ -108,15 +126,22 @@ function readEntries(specs: unknown[], data: Uint8Array): Entry[] {
 function declaredWidth(c: Obj, field: string): number | undefined {
   const shape = c.batch_input_shape ?? c.batchInputShape ?? c.batch_shape;
   if (shape !== undefined) {
-    if (!Array.isArray(shape) || shape.length !== 2 || !Number.isSafeInteger(shape[1]) || shape[1] < 1) bad(`${field}.batch_input_shape`, '[null, inputs] (rank-2 input)', shape);
+    if (!Array.isArray(shape) || shape.length !== 2 || !Number.isSafeInteger(shape[1]) || shape[1] < 1)
+      bad(`${field}.batch_input_shape`, '[null, inputs] (rank-2 input)', shape);
     return (shape as number[])[1];
   }
-  if (c.input_dim !== undefined) return Number.isSafeInteger(c.input_dim) && (c.input_dim as number) > 0 ? (c.input_dim as number) : bad(`${field}.input_dim`, 'a positive integer', c.input_dim);
+  if (c.input_dim !== undefined)
+    return Number.isSafeInteger(c.input_dim) && (c.input_dim as number) > 0
+      ? (c.input_dim as number)
+      : bad(`${field}.input_dim`, 'a positive integer', c.input_dim);
   return undefined;
 }
 
 function activationOf(v: unknown, field: string): Activation {
-  return TF_ACTIVATIONS.get(v ?? 'linear') ?? bad(field, `one of ${[...TF_ACTIVATIONS.keys()].join(', ')} (or a LeakyReLU layer with alpha ${LEAKY_SLOPE})`, v);
+  return (
+    TF_ACTIVATIONS.get(v ?? 'linear') ??
+    bad(field, `one of ${[...TF_ACTIVATIONS.keys()].join(', ')} (or a LeakyReLU layer with alpha ${LEAKY_SLOPE})`, v)
+  );
 }
 
 /** A Dense layer as the topology declares it; its weights are looked up afterwards. */
@@ -133,7 +158,11 @@ function readLayers(topology: Obj): { built: Imported; dense: Dense[] } {
   const tf = topology === top ? 'modelTopology' : 'modelTopology.model_config';
   if (top.class_name !== 'Sequential') bad(`${tf}.class_name`, "'Sequential'", top.class_name);
   const cfg = top.config;
-  const list = Array.isArray(cfg) ? cfg : isObj(cfg) && Array.isArray(cfg.layers) ? cfg.layers : bad(`${tf}.config.layers`, 'an array of layers', cfg);
+  const list = Array.isArray(cfg)
+    ? cfg
+    : isObj(cfg) && Array.isArray(cfg.layers)
+      ? cfg.layers
+      : bad(`${tf}.config.layers`, 'an array of layers', cfg);
   const lf = Array.isArray(cfg) ? `${tf}.config` : `${tf}.config.layers`;
   const built: Imported = { inputs: 0, layers: [], weights: [] };
   const dense: Dense[] = [];
@@ -155,7 +184,8 @@ function readLayers(topology: Obj): { built: Imported; dense: Dense[] } {
       case 'Dense': {
         const units = c.units;
         if (!Number.isSafeInteger(units) || (units as number) < 1) bad(`${f}.config.units`, 'a positive integer', units);
-        if (width === undefined) bad(`${f}.config.batch_input_shape`, '[null, inputs] on the first layer (or an InputLayer)', words('no input shape'));
+        if (width === undefined)
+          bad(`${f}.config.batch_input_shape`, '[null, inputs] on the first layer (or an InputLayer)', words('no input shape'));
         const activation = activationOf(c.activation, `${f}.config.activation`);
         const useBias = c.use_bias ?? c.useBias ?? true;
         if (typeof useBias !== 'boolean') bad(`${f}.config.use_bias`, 'true or false', useBias);
@@ -163,8 +193,10 @@ function readLayers(topology: Obj): { built: Imported; dense: Dense[] } {
         // One name per layer: layers sharing one would share (and each copy) the same weights.
         if (names.has(c.name as string)) bad(`${f}.config.name`, 'a name no other Dense layer has', c.name);
         if (dense.length === MAX_LAYERS) bad(f, `at most ${MAX_LAYERS} Dense layers`, words(`Dense layer ${MAX_LAYERS + 1}`));
-        const n = units as number, m = width!;
-        if ((params += n * (m + (useBias ? 1 : 0))) > MAX_PARAMS) bad(`${f}.config.units`, `at most ${MAX_PARAMS} parameters in all`, words(`${params} so far`));
+        const n = units as number,
+          m = width!;
+        if ((params += n * (m + (useBias ? 1 : 0))) > MAX_PARAMS)
+          bad(`${f}.config.units`, `at most ${MAX_PARAMS} parameters in all`, words(`${params} so far`));
         names.add(c.name as string);
         dense.push({ name: c.name as string, units: n, inputs: m, field: f });
         if (built.layers.length === 0) built.inputs = m;
@@ -180,7 +212,8 @@ function readLayers(topology: Obj): { built: Imported; dense: Dense[] } {
         if (layer.class_name === 'Activation') activation = activationOf(c.activation, `${f}.config.activation`);
         else {
           const alpha = c.alpha ?? c.negative_slope ?? 0.3; // TF.js and Keras default to 0.3
-          if (typeof alpha !== 'number' || Math.abs(alpha - LEAKY_SLOPE) > 1e-7) bad(`${f}.config.alpha`, `${LEAKY_SLOPE} (backprop's leakyRelu slope)`, alpha);
+          if (typeof alpha !== 'number' || Math.abs(alpha - LEAKY_SLOPE) > 1e-7)
+            bad(`${f}.config.alpha`, `${LEAKY_SLOPE} (backprop's leakyRelu slope)`, alpha);
           activation = 'leakyRelu';
         }
         built.layers[built.layers.length - 1].activation = activation;
@@ -220,7 +253,8 @@ function readWeights(built: Imported, dense: Dense[], entries: Entry[], data: Ui
     return Number.isFinite(v) ? v : bad(`weightData (${e.name}[${k}])`, 'a finite number', v);
   };
   dense.forEach((d, i) => {
-    const n = d.units, m = d.inputs;
+    const n = d.units,
+      m = d.inputs;
     const kernel = find(`${d.name}/kernel`, [m, n]);
     const weights = new Float64Array(n * m);
     for (let r = 0; r < m; r++) for (let o = 0; o < n; o++) weights[o * m + r] = value(kernel, r * n + o);

@@ -42,7 +42,8 @@ export function writeTFJS({ spec, weights, saved }: ExportedModel): TFJSArtifact
     const name = `dense_${i + 1}`;
     // Each activation's TF.js form is in src/kinds/activations.ts: a Dense activation name, or a layer after a linear Dense.
     const form: ActivationKind['tfjs'] = ACTIVATION_KINDS[l.activation].tfjs;
-    if (form === null) throw new BackpropError('INVALID_MODEL', `spec.layers[${i}].activation`, 'an activation TF.js Layers has', l.activation);
+    if (form === null)
+      throw new BackpropError('INVALID_MODEL', `spec.layers[${i}].activation`, 'an activation TF.js Layers has', l.activation);
     const dense: Record<string, unknown> = {
       units: l.units,
       activation: 'activation' in form ? form.activation : 'linear',
@@ -53,7 +54,8 @@ export function writeTFJS({ spec, weights, saved }: ExportedModel): TFJSArtifact
     };
     if (i === 0) dense.batch_input_shape = [null, spec.inputs];
     layers.push({ class_name: 'Dense', config: dense });
-    if ('layer' in form) layers.push({ class_name: form.layer, config: { ...form.config, name: `${snakeCase(form.layer)}_${i + 1}`, trainable: true } });
+    if ('layer' in form)
+      layers.push({ class_name: form.layer, config: { ...form.config, name: `${snakeCase(form.layer)}_${i + 1}`, trainable: true } });
     weightSpecs.push({ name: `${name}/kernel`, shape: [l.inputs, l.units], dtype: 'float32' });
     const w = weights[i].weights;
     for (let r = 0; r < l.inputs; r++) for (let c = 0; c < l.units; c++) values.push(w[c][r]);
@@ -63,7 +65,12 @@ export function writeTFJS({ spec, weights, saved }: ExportedModel): TFJSArtifact
     }
   });
   return {
-    modelTopology: { class_name: 'Sequential', config: { name: 'backprop-wasm', layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 'backprop-wasm', layers },
+      keras_version: 'tfjs-layers',
+      backend: 'tensor_flow.js',
+    },
     weightSpecs,
     weightData: Float32Array.from(values).buffer,
     format: 'layers-model',

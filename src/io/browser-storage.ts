@@ -12,7 +12,13 @@ const reason = (e: unknown) => words(e instanceof Error ? `${e.name}: ${e.messag
 
 function storage(field: string, code: 'SAVE_FAILED' | 'LOAD_FAILED'): Storage {
   const ls = (globalThis as { localStorage?: Storage }).localStorage;
-  if (!ls) throw new BackpropError(code, field, 'localStorage, which pages have and Web Workers do not (indexeddb:// works in both)', words('no localStorage here'));
+  if (!ls)
+    throw new BackpropError(
+      code,
+      field,
+      'localStorage, which pages have and Web Workers do not (indexeddb:// works in both)',
+      words('no localStorage here'),
+    );
   return ls;
 }
 
@@ -22,7 +28,12 @@ export function saveLocal(name: string, text: string, field: string): void {
   try {
     ls.setItem(LOCAL_STORAGE_PREFIX + name, text);
   } catch (e) {
-    throw new BackpropError('SAVE_FAILED', field, `room in localStorage for ${text.length.toLocaleString('en-US')} characters (indexeddb:// holds large models)`, reason(e));
+    throw new BackpropError(
+      'SAVE_FAILED',
+      field,
+      `room in localStorage for ${text.length.toLocaleString('en-US')} characters (indexeddb:// holds large models)`,
+      reason(e),
+    );
   }
 }
 
@@ -40,7 +51,8 @@ function openDatabase(field: string, code: 'SAVE_FAILED' | 'LOAD_FAILED'): Promi
     request.onupgradeneeded = () => request.result.createObjectStore(IDB_STORE);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(new BackpropError(code, field, 'an IndexedDB database that opens', reason(request.error)));
-    request.onblocked = () => reject(new BackpropError(code, field, 'an IndexedDB database that opens', words('blocked by another connection')));
+    request.onblocked = () =>
+      reject(new BackpropError(code, field, 'an IndexedDB database that opens', words('blocked by another connection')));
   });
 }
 
@@ -52,7 +64,15 @@ export async function saveIndexedDB(name: string, text: string, field: string): 
       const tx = db.transaction(IDB_STORE, 'readwrite');
       tx.objectStore(IDB_STORE).put(text, name);
       tx.oncomplete = () => resolve();
-      const fail = () => reject(new BackpropError('SAVE_FAILED', field, `room in IndexedDB for ${text.length.toLocaleString('en-US')} characters`, reason(tx.error)));
+      const fail = () =>
+        reject(
+          new BackpropError(
+            'SAVE_FAILED',
+            field,
+            `room in IndexedDB for ${text.length.toLocaleString('en-US')} characters`,
+            reason(tx.error),
+          ),
+        );
       tx.onabort = fail;
       tx.onerror = (event) => event.preventDefault(); // reported once, by onabort
     });
@@ -80,7 +100,8 @@ export async function loadIndexedDB(name: string, field: string): Promise<string
 /** Offers the model as a file download, `<name>.json`, as TF.js's downloads:// does. */
 export function download(name: string, text: string, field: string): void {
   const doc = (globalThis as { document?: Document }).document;
-  if (!doc) throw new BackpropError('SAVE_FAILED', field, 'a page (downloads need a document; Web Workers have none)', words('no document here'));
+  if (!doc)
+    throw new BackpropError('SAVE_FAILED', field, 'a page (downloads need a document; Web Workers have none)', words('no document here'));
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const link = doc.createElement('a');
   link.href = url;

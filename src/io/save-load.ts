@@ -18,7 +18,8 @@ type Place =
   | { kind: 'localstorage' | 'indexeddb' | 'downloads'; name: string }
   | { kind: 'http'; url: string };
 
-const SCHEMES = 'a file path or file:// URL (Node), localstorage://name, indexeddb://name or downloads://name (browsers), or an http(s):// URL (load only)';
+const SCHEMES =
+  'a file path or file:// URL (Node), localstorage://name, indexeddb://name or downloads://name (browsers), or an http(s):// URL (load only)';
 
 function placeOf(where: unknown, field: string, code: 'SAVE_FAILED' | 'LOAD_FAILED'): Place {
   const text = where instanceof URL ? where.href : where;
@@ -38,7 +39,13 @@ function placeOf(where: unknown, field: string, code: 'SAVE_FAILED' | 'LOAD_FAIL
   }
   if (kind === 'localstorage' || kind === 'indexeddb' || kind === 'downloads') {
     if (scheme[2] === '') throw new BackpropError('INVALID_OPTION', field, `a name after ${kind}://`, text);
-    if (kind === 'downloads' && code === 'LOAD_FAILED') throw new BackpropError('INVALID_OPTION', field, 'a place to load from (load a downloaded file as a File, e.g. from <input type=file>)', text);
+    if (kind === 'downloads' && code === 'LOAD_FAILED')
+      throw new BackpropError(
+        'INVALID_OPTION',
+        field,
+        'a place to load from (load a downloaded file as a File, e.g. from <input type=file>)',
+        text,
+      );
     return { kind, name: scheme[2] };
   }
   throw new BackpropError('INVALID_OPTION', field, SCHEMES, text);
@@ -85,6 +92,7 @@ async function fetchText(url: string, field: string): Promise<string> {
   } catch (e) {
     throw new BackpropError('LOAD_FAILED', field, 'a URL that answers', words(String(e)));
   }
-  if (!response.ok) throw new BackpropError('LOAD_FAILED', field, 'a URL that answers 200 with a saved model', words(`HTTP ${response.status}`));
+  if (!response.ok)
+    throw new BackpropError('LOAD_FAILED', field, 'a URL that answers 200 with a saved model', words(`HTTP ${response.status}`));
   return response.text();
 }

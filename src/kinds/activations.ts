@@ -46,11 +46,20 @@ export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 
 /** @internal */
 export const ACTIVATION_KINDS = {
   linear: { code: 0, init: 'glorot', elementwise: true, onnx: [], tfjs: { activation: 'linear' }, doc: 'z' },
-  sigmoid: { code: 1, init: 'glorot', elementwise: true, onnx: [{ op: 'Sigmoid', inputs: ['x'] }], tfjs: { activation: 'sigmoid' }, doc: '1/(1+e^−z)' },
+  sigmoid: {
+    code: 1,
+    init: 'glorot',
+    elementwise: true,
+    onnx: [{ op: 'Sigmoid', inputs: ['x'] }],
+    tfjs: { activation: 'sigmoid' },
+    doc: '1/(1+e^−z)',
+  },
   tanh: { code: 2, init: 'glorot', elementwise: true, onnx: [{ op: 'Tanh', inputs: ['x'] }], tfjs: { activation: 'tanh' }, doc: 'tanh z' },
   relu: { code: 3, init: 'he', elementwise: true, onnx: [{ op: 'Relu', inputs: ['x'] }], tfjs: { activation: 'relu' }, doc: 'max(z, 0)' },
   leakyRelu: {
-    code: 4, init: 'he', elementwise: true,
+    code: 4,
+    init: 'he',
+    elementwise: true,
     // PRelu takes its slope as a double tensor; LeakyRelu's float32 alpha would not give predict()'s bits.
     onnx: [{ op: 'PRelu', inputs: ['x', LEAKY_SLOPE] }],
     tfjs: { layer: 'LeakyReLU', config: { alpha: LEAKY_SLOPE } },
@@ -60,13 +69,17 @@ export const ACTIVATION_KINDS = {
   // relu's variance 2/in keeps the activations' scale; selu takes LeCun's 1/in, which its
   // self-normalizing fixed point (mean 0, variance 1) assumes. f′ for each: assembly/activations.ts.
   elu: {
-    code: 6, init: 'he', elementwise: true,
+    code: 6,
+    init: 'he',
+    elementwise: true,
     onnx: [{ op: 'Elu', inputs: ['x'] }], // alpha defaults to 1.0
     tfjs: { activation: 'elu' },
     doc: 'z for z > 0, e^z − 1 otherwise (α = 1)',
   },
   selu: {
-    code: 7, init: 'lecun', elementwise: true,
+    code: 7,
+    init: 'lecun',
+    elementwise: true,
     // λ·relu(x) + λα·(elu(x) − relu(x)): selu's bits with double constants (Selu's α, λ are float32 attributes).
     onnx: [
       { op: 'Relu', inputs: ['x'] },
@@ -80,19 +93,28 @@ export const ACTIVATION_KINDS = {
     doc: 'λz for z > 0, λα(e^z − 1) otherwise (α ≈ 1.6733, λ ≈ 1.0507)',
   },
   softplus: {
-    code: 8, init: 'he', elementwise: true,
+    code: 8,
+    init: 'he',
+    elementwise: true,
     onnx: [{ op: 'Softplus', inputs: ['x'] }],
     tfjs: { activation: 'softplus' },
     doc: 'ln(1 + e^z), exact for every z (no switch to linear)',
   },
   swish: {
-    code: 9, init: 'he', elementwise: true,
-    onnx: [{ op: 'Sigmoid', inputs: ['x'] }, { op: 'Mul', inputs: ['x', '#0'] }],
+    code: 9,
+    init: 'he',
+    elementwise: true,
+    onnx: [
+      { op: 'Sigmoid', inputs: ['x'] },
+      { op: 'Mul', inputs: ['x', '#0'] },
+    ],
     tfjs: { activation: 'swish' },
     doc: 'z·σ(z) (SiLU)',
   },
   gelu: {
-    code: 10, init: 'he', elementwise: true,
+    code: 10,
+    init: 'he',
+    elementwise: true,
     onnx: [
       { op: 'Mul', inputs: ['x', Math.SQRT1_2] },
       { op: 'Erf', inputs: ['#0'] },
@@ -103,7 +125,14 @@ export const ACTIVATION_KINDS = {
     tfjs: { activation: 'gelu' },
     doc: '½z(1 + erf(z/√2)), the exact form',
   },
-  softmax: { code: 5, init: 'glorot', elementwise: false, onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }], tfjs: { activation: 'softmax' }, doc: 'e^z_i / Σ_j e^z_j per row (output layer only)' },
+  softmax: {
+    code: 5,
+    init: 'glorot',
+    elementwise: false,
+    onnx: [{ op: 'Softmax', inputs: ['x'], ints: { axis: -1 } }],
+    tfjs: { activation: 'softmax' },
+    doc: 'e^z_i / Σ_j e^z_j per row (output layer only)',
+  },
 } as const satisfies Record<Activation, ActivationKind>;
 
 /** Every activation, in table order (the hidden kinds, then softmax). */
@@ -114,7 +143,9 @@ export const ACTIVATION_BY_CODE: readonly Activation[] = ACTIVATIONS.reduce<Acti
   return list;
 }, []);
 /** name → code, for plans and per-shape modules. */
-export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as Readonly<Record<Activation, number>>;
+export const Act = Object.fromEntries(ACTIVATIONS.map((name) => [name, ACTIVATION_KINDS[name].code])) as Readonly<
+  Record<Activation, number>
+>;
 /** The kinds applied element by element (all but softmax). @internal */
 export type ElementwiseActivation = { [K in Activation]: (typeof ACTIVATION_KINDS)[K]['elementwise'] extends true ? K : never }[Activation];
 /** The elementwise kinds, in table order (the hidden-layer choices). @internal */

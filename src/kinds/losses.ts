@@ -30,19 +30,39 @@ export type Loss = 'halfSquaredError' | 'mse' | 'crossEntropy' | 'binaryCrossEnt
 /** @internal */
 export const LOSS_KINDS = {
   halfSquaredError: {
-    code: 0, output: 'linear', fused: false, metric: 'mae', minOutputs: 1, distributionTargets: false,
+    code: 0,
+    output: 'linear',
+    fused: false,
+    metric: 'mae',
+    minOutputs: 1,
+    distributionTargets: false,
     doc: '½Σ_outputs (y − ŷ)², averaged over the rows (the seed’s)',
   },
   mse: {
-    code: 1, output: 'linear', fused: false, metric: 'mae', minOutputs: 1, distributionTargets: false,
+    code: 1,
+    output: 'linear',
+    fused: false,
+    metric: 'mae',
+    minOutputs: 1,
+    distributionTargets: false,
     doc: '(y − ŷ)² averaged over rows and outputs (as Keras)',
   },
   crossEntropy: {
-    code: 2, output: 'softmax', fused: true, metric: 'categoricalAccuracy', minOutputs: 2, distributionTargets: true,
+    code: 2,
+    output: 'softmax',
+    fused: true,
+    metric: 'categoricalAccuracy',
+    minOutputs: 2,
+    distributionTargets: true,
     doc: '−Σ_outputs y·log softmax(z), averaged over the rows; from logits',
   },
   binaryCrossEntropy: {
-    code: 3, output: 'sigmoid', fused: true, metric: 'binaryAccuracy', minOutputs: 1, distributionTargets: false,
+    code: 3,
+    output: 'sigmoid',
+    fused: true,
+    metric: 'binaryAccuracy',
+    minOutputs: 1,
+    distributionTargets: false,
     doc: 'max(z, 0) − z·y + log1p(e^−|z|) (= −y log σ(z) − (1−y) log(1−σ(z))), averaged over rows and outputs; from logits',
   },
 } as const satisfies Record<Loss, LossKindInfo>;

@@ -29,4 +29,6 @@ export const METRIC_BY_CODE: readonly MetricName[] = METRICS.reduce<MetricName[]
   return list;
 }, []);
 /** name → code. */
-export const Metric = Object.fromEntries(METRICS.map((name) => [name, METRIC_KINDS[name].code])) as { readonly [K in MetricName]: (typeof METRIC_KINDS)[K]['code'] };
+export const Metric = Object.fromEntries(METRICS.map((name) => [name, METRIC_KINDS[name].code])) as {
+  readonly [K in MetricName]: (typeof METRIC_KINDS)[K]['code'];
+};

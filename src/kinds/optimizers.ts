@@ -51,27 +51,32 @@ export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 /** @internal */
 export const OPTIMIZER_KINDS = {
   sgd: {
-    code: 0, stateBlocks: 1, // velocity (unused at momentum 0)
+    code: 0,
+    stateBlocks: 1, // velocity (unused at momentum 0)
     defaults: { learningRate: 0.01, momentum: 0, nesterov: false },
     doc: 'w ← w − ηg; with momentum μ: v ← μv + g, w ← w − ηv (Nesterov: w ← w − η(g + μv))',
   },
   adam: {
-    code: 1, stateBlocks: 2, // first and second moments
+    code: 1,
+    stateBlocks: 2, // first and second moments
     defaults: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     doc: 'm ← β1m + (1−β1)g, v ← β2v + (1−β2)g², w ← w − η·m̂/(√v̂ + ε)',
   },
   adamw: {
-    code: 2, stateBlocks: 2,
+    code: 2,
+    stateBlocks: 2,
     defaults: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 },
     doc: 'Adam with decoupled weight decay λ: w ← w − η(m̂/(√v̂ + ε) + λw)',
   },
   rmsprop: {
-    code: 3, stateBlocks: 1, // the running mean of g²
+    code: 3,
+    stateBlocks: 1, // the running mean of g²
     defaults: { learningRate: 0.001, rho: 0.9, epsilon: 1e-8 },
     doc: 's ← ρs + (1−ρ)g², w ← w − ηg/(√s + ε)',
   },
   adagrad: {
-    code: 4, stateBlocks: 1, // the sum of g²
+    code: 4,
+    stateBlocks: 1, // the sum of g²
     defaults: { learningRate: 0.01, epsilon: 1e-10 },
     doc: 's ← s + g², w ← w − ηg/(√s + ε)',
   },
@@ -83,7 +88,9 @@ export const OPTIMIZER_BY_CODE: readonly OptimizerName[] = OPTIMIZERS.reduce<Opt
   return list;
 }, []);
 /** name → code, for plans. */
-export const Opt = Object.fromEntries(OPTIMIZERS.map((name) => [name, OPTIMIZER_KINDS[name].code])) as Readonly<Record<OptimizerName, number>>;
+export const Opt = Object.fromEntries(OPTIMIZERS.map((name) => [name, OPTIMIZER_KINDS[name].code])) as Readonly<
+  Record<OptimizerName, number>
+>;
 
 /** The hyper-parameters an optimizer takes, in its table order. @internal */
 export const hyperParametersOf = (name: OptimizerName): HyperParameter[] => Object.keys(OPTIMIZER_KINDS[name].defaults) as HyperParameter[];

@@ -12,7 +12,16 @@ export const SYNC_WORD = {
 } as const;
 export const QUIT = 1;
 export const CONTROL_FIELD = {
-  threads: 4, spin: 5, dataX: 6, dataY: 7, perm: 8, start: 9, count: 10, batch: 11, out: 12, lrs: 13,
+  threads: 4,
+  spin: 5,
+  dataX: 6,
+  dataY: 7,
+  perm: 8,
+  start: 9,
+  count: 10,
+  batch: 11,
+  out: 12,
+  lrs: 13,
   plan: 16,
   slots: 17, // per thread the offset of its slice buffer; per layer that of its dZ buffer; per thread and layer an L2 term
 } as const;

@@ -19,7 +19,13 @@ interface Parked {
 }
 const parked: Parked[] = [];
 
-type NodeWorker = { postMessage(m: unknown): void; on(e: string, f: (x: never) => void): void; ref(): void; unref(): void; terminate(): Promise<number> };
+type NodeWorker = {
+  postMessage(m: unknown): void;
+  on(e: string, f: (x: never) => void): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+};
 type NodeWorkerThreads = { Worker: new (code: string, options: { eval: true }) => NodeWorker };
 type NodeProcess = { getBuiltinModule?(id: string): unknown; versions?: { node?: string } };
 
@@ -34,7 +40,9 @@ export function whyNoThreads(): string | undefined {
   }
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'SharedArrayBuffer is not available here';
   if (isNode) return nodeProcess?.getBuiltinModule ? undefined : 'this Node lacks process.getBuiltinModule (Node ≥ 20.16 or 22.3 has it)';
-  return typeof Worker === 'function' && typeof Blob === 'function' && typeof URL?.createObjectURL === 'function' ? undefined : 'Web Workers are not available here';
+  return typeof Worker === 'function' && typeof Blob === 'function' && typeof URL?.createObjectURL === 'function'
+    ? undefined
+    : 'Web Workers are not available here';
 }
 
 /** Logical cores, as the platform reports them (1 if it does not). */
@@ -94,7 +102,9 @@ function spawn(): Port {
       const onViolation = (e: Event) => {
         const { blockedURI, effectiveDirective } = e as SecurityPolicyViolationEvent;
         if (blockedURI.startsWith('blob') && /^(worker|child|script|default)-src/.test(effectiveDirective)) {
-          f({ error: `the Content Security Policy blocks workers from blob: URLs (${effectiveDirective}); allow them with worker-src 'self' blob:` });
+          f({
+            error: `the Content Security Policy blocks workers from blob: URLs (${effectiveDirective}); allow them with worker-src 'self' blob:`,
+          });
         }
       };
       scope.addEventListener?.('securitypolicyviolation', onViolation);
@@ -103,7 +113,11 @@ function spawn(): Port {
         if (e.data?.ready) unwatch();
         f(e.data);
       };
-      w.onerror = (e) => f({ error: e.message || "the worker failed to start (under a Content Security Policy, allow blob: workers with worker-src 'self' blob:)" });
+      w.onerror = (e) =>
+        f({
+          error:
+            e.message || "the worker failed to start (under a Content Security Policy, allow blob: workers with worker-src 'self' blob:)",
+        });
     },
     terminate: () => {
       unwatch();
@@ -132,30 +146,39 @@ export async function startWorkers(module: WebAssembly.Module, memory: WebAssemb
     },
     async close() {
       // After the trainer's QUIT, each healthy worker parks; a failed one is stopped for good.
-      await Promise.all(workers.map((w) => {
-        if (failed.has(w)) return w.port.terminate();
-        return new Promise<void>((resolve) => w.listen((m) => {
-          if (m.parked) parked.push(w);
-          else void w.port.terminate();
-          resolve();
-        }));
-      }));
+      await Promise.all(
+        workers.map((w) => {
+          if (failed.has(w)) return w.port.terminate();
+          return new Promise<void>((resolve) =>
+            w.listen((m) => {
+              if (m.parked) parked.push(w);
+              else void w.port.terminate();
+              resolve();
+            }),
+          );
+        }),
+      );
     },
   };
   try {
-    await Promise.all(scratch.map((at, i) => new Promise<void>((resolve, reject) => {
-      const k = parked.findIndex((w) => w.module === module);
-      const w = k >= 0 ? parked.splice(k, 1)[0] : newWorker(module);
-      workers.push(w);
-      w.listen((m) => {
-        if (m.error !== undefined) {
-          failed.add(w);
-          error ??= m.error;
-          reject(new Error(m.error));
-        } else if (m.ready) resolve();
-      });
-      w.port.post({ module, memory, ctl, tid: i + 1, scratch: at });
-    })));
+    await Promise.all(
+      scratch.map(
+        (at, i) =>
+          new Promise<void>((resolve, reject) => {
+            const k = parked.findIndex((w) => w.module === module);
+            const w = k >= 0 ? parked.splice(k, 1)[0] : newWorker(module);
+            workers.push(w);
+            w.listen((m) => {
+              if (m.error !== undefined) {
+                failed.add(w);
+                error ??= m.error;
+                reject(new Error(m.error));
+              } else if (m.ready) resolve();
+            });
+            w.port.post({ module, memory, ctl, tid: i + 1, scratch: at });
+          }),
+      ),
+    );
   } catch (e) {
     workers.forEach((w) => failed.add(w));
     await pool.close();

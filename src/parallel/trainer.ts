@@ -54,8 +54,11 @@ export class Threaded {
     const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
     if (threads <= 1) return undefined;
     if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
-    if (net.core.spec.precision === 'f32') return fallBack("the threads build is f64 only; an f32 network trains on one thread");
-    if (!threadsEnabled()) return fallBack("threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once");
+    if (net.core.spec.precision === 'f32') return fallBack('the threads build is f64 only; an f32 network trains on one thread');
+    if (!threadsEnabled())
+      return fallBack(
+        "threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once",
+      );
     const why = whyNoThreads();
     if (why) return fallBack(why);
     let rt: ThreadsRuntime;
@@ -67,7 +70,8 @@ export class Threaded {
     const capacity = batchSize;
     // The mirror, control block and shared buffers, all or nothing.
     const core = new Core(rt.backend, net.core.spec, 'options.threads');
-    let ctl = -1, shared: ReturnType<typeof sharedBlock>;
+    let ctl = -1,
+      shared: ReturnType<typeof sharedBlock>;
     try {
       core.enter(capacity, 'options.batchSize');
       ctl = rt.backend.alloc(controlSize(threads, net.core.spec.layers.length));
@@ -76,7 +80,12 @@ export class Threaded {
       if (ctl >= 0) rt.backend.free(ctl);
       core.dispose();
       if (!(e instanceof OutOfMemory)) throw e;
-      throw new BackpropError('OUT_OF_MEMORY', 'options.threads', `a size that fits in memory (${e.limit})`, words(`the buffers that ${threads} threads share for batches of ${batchSize} rows`));
+      throw new BackpropError(
+        'OUT_OF_MEMORY',
+        'options.threads',
+        `a size that fits in memory (${e.limit})`,
+        words(`the buffers that ${threads} threads share for batches of ${batchSize} rows`),
+      );
     }
     const { block, scratch } = shared;
     const tr = new Threaded(net, rt, threads, core, capacity, ctl, block);
@@ -93,9 +102,21 @@ export class Threaded {
   /** Like the kernel trainBatches (same arguments, in the shared heap), on all threads. */
   train(dataX: number, dataY: number, perm: number, start: number, count: number, batchSize: number, out: number, lrs: number): number {
     this.enter();
-    const h = this.rt.backend.heap(), c = this.ctl;
-    const fields: [number, number][] = [[CONTROL_FIELD.threads, this.threads], [CONTROL_FIELD.spin, SPIN], [CONTROL_FIELD.dataX, dataX], [CONTROL_FIELD.dataY, dataY], [CONTROL_FIELD.perm, perm],
-      [CONTROL_FIELD.start, start], [CONTROL_FIELD.count, count], [CONTROL_FIELD.batch, batchSize], [CONTROL_FIELD.out, out], [CONTROL_FIELD.lrs, lrs], [CONTROL_FIELD.plan, this.core.plan]];
+    const h = this.rt.backend.heap(),
+      c = this.ctl;
+    const fields: [number, number][] = [
+      [CONTROL_FIELD.threads, this.threads],
+      [CONTROL_FIELD.spin, SPIN],
+      [CONTROL_FIELD.dataX, dataX],
+      [CONTROL_FIELD.dataY, dataY],
+      [CONTROL_FIELD.perm, perm],
+      [CONTROL_FIELD.start, start],
+      [CONTROL_FIELD.count, count],
+      [CONTROL_FIELD.batch, batchSize],
+      [CONTROL_FIELD.out, out],
+      [CONTROL_FIELD.lrs, lrs],
+      [CONTROL_FIELD.plan, this.core.plan],
+    ];
     for (const [f, v] of fields) h[c + f] = v;
     const words = new Int32Array(this.rt.memory.buffer, c * 8, 8);
     Atomics.add(words, SYNC_WORD.go, 1);
@@ -165,7 +186,8 @@ export class Threaded {
  */
 function sharedBlock(rt: ThreadsRuntime, core: Core, ctl: number, threads: number, cap: number) {
   const units = core.spec.layers.map((l) => l.units);
-  const dzSizes = units.map((u) => pad(cap * u)), tmpSize = pad(cap * Math.max(...units));
+  const dzSizes = units.map((u) => pad(cap * u)),
+    tmpSize = pad(cap * Math.max(...units));
   const block = rt.backend.alloc(dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * SCRATCH_ELEMS);
   const h = rt.backend.heap();
   let at = block;

@@ -42,7 +42,11 @@ const BUILD: Record<Bundler, (app: string, out: string) => Promise<string[]>> = 
       base: './',
       logLevel: 'silent',
       // PLUGIN_TIMINGS (Rolldown) says a plugin made the build slow: the machine's load, not the package.
-      build: { outDir: out, emptyOutDir: true, rollupOptions: { onwarn: (w) => void (w.code !== 'PLUGIN_TIMINGS' && warnings.push(w.message)) } },
+      build: {
+        outDir: out,
+        emptyOutDir: true,
+        rollupOptions: { onwarn: (w) => void (w.code !== 'PLUGIN_TIMINGS' && warnings.push(w.message)) },
+      },
     });
     return warnings;
   },

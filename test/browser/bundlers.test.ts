@@ -16,10 +16,21 @@ import { serve, type Served } from './serve.js';
 import { bundle, BUNDLERS, jsSizes, writeFixtureApp } from './bundle.js';
 import { HAVE_CHROMIUM, HOW_TO_INSTALL, launch } from './chromium.js';
 
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
 const SPEC = {
   inputs: 2,
-  layers: [{ units: 8, activation: 'tanh' as const }, { units: 1, activation: 'sigmoid' as const }],
+  layers: [
+    { units: 8, activation: 'tanh' as const },
+    { units: 1, activation: 'sigmoid' as const },
+  ],
   loss: 'binaryCrossEntropy' as const,
   optimizer: { type: 'sgd' as const, learningRate: 0.5, momentum: 0.9 },
   seed: 3,
@@ -102,7 +113,12 @@ describe('the packed package in Node', () => {
     expect(head![2]).toBe('wasm');
     expect(Number(head![3])).toBe(await oracle('wasm'));
     const predicted = [...out.matchAll(/^(\d),(\d) → ([\d.]+) \(predicted on thread 0\)$/gm)];
-    expect(predicted.map((m) => [Number(m[1]) ^ Number(m[2]), Math.round(Number(m[3]))])).toEqual([[0, 0], [1, 1], [1, 1], [0, 0]]);
+    expect(predicted.map((m) => [Number(m[1]) ^ Number(m[2]), Math.round(Number(m[3]))])).toEqual([
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
   });
 });
 
@@ -151,32 +167,36 @@ describe.skipIf(!HAVE_CHROMIUM)('in headless Chromium', () => {
     }
   }
 
-  it.each(BUNDLERS)('%s: builds with no warnings; XOR trains on wasm on the page and in a Web Worker; a strict CSP falls back to js', async (bundler) => {
-    const dir = join(out, bundler);
-    const warnings = await bundle(bundler, packed.app, dir);
-    expect(warnings, warnings.join('\n')).toEqual([]);
-    const sizes = Object.entries(jsSizes(dir));
-    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(`${bundler}: ${sizes.map(([f, s]) => `${f} ${kib(s.raw)} (${kib(s.gzip)} gzipped)`).join(', ')}`);
-    // Rollup has no minifier here (no plugin installed), so only the minified outputs have a budget.
-    for (const [f, s] of sizes) expect(s.gzip, f).toBeLessThan(BUDGET[bundler]);
+  it.each(BUNDLERS)(
+    '%s: builds with no warnings; XOR trains on wasm on the page and in a Web Worker; a strict CSP falls back to js',
+    async (bundler) => {
+      const dir = join(out, bundler);
+      const warnings = await bundle(bundler, packed.app, dir);
+      expect(warnings, warnings.join('\n')).toEqual([]);
+      const sizes = Object.entries(jsSizes(dir));
+      const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+      console.log(`${bundler}: ${sizes.map(([f, s]) => `${f} ${kib(s.raw)} (${kib(s.gzip)} gzipped)`).join(', ')}`);
+      // Rollup has no minifier here (no plugin installed), so only the minified outputs have a budget.
+      for (const [f, s] of sizes) expect(s.gzip, f).toBeLessThan(BUDGET[bundler]);
 
-    const normal = await open(`${bundler}/index.html`);
-    expectXor(normal.page, 'wasm', wasmLoss);
-    expect(normal.page.otherBackend).toBe('wasm');
-    expect(normal.page.explicit).toBe('wasm');
-    expect(normal.compiles).toEqual({ compileStreaming: 0, compile: 1 }); // the embedded module, once
-    expectXor(normal.worker!, 'wasm', wasmLoss);
-    expect(normal.warnings).toEqual([]);
+      const normal = await open(`${bundler}/index.html`);
+      expectXor(normal.page, 'wasm', wasmLoss);
+      expect(normal.page.otherBackend).toBe('wasm');
+      expect(normal.page.explicit).toBe('wasm');
+      expect(normal.compiles).toEqual({ compileStreaming: 0, compile: 1 }); // the embedded module, once
+      expectXor(normal.worker!, 'wasm', wasmLoss);
+      expect(normal.warnings).toEqual([]);
 
-    const csp = await open(`${bundler}/csp.html?worker=0`);
-    expectXor(csp.page, 'js', jsLoss);
-    expect(csp.page.otherBackend).toBe('js');
-    expect(csp.page.explicit).toMatchObject({ name: 'BackpropError', code: 'BACKEND_UNAVAILABLE', field: 'backend' });
-    expect((csp.page.explicit as { message: string }).message).toMatch(/Content Security Policy/);
-    expect(csp.warnings).toHaveLength(1);
-    expect(csp.warnings[0]).toMatch(/Content Security Policy forbids compiling WebAssembly .*'wasm-unsafe-eval'.*backend: 'js'/);
-  }, 120_000);
+      const csp = await open(`${bundler}/csp.html?worker=0`);
+      expectXor(csp.page, 'js', jsLoss);
+      expect(csp.page.otherBackend).toBe('js');
+      expect(csp.page.explicit).toMatchObject({ name: 'BackpropError', code: 'BACKEND_UNAVAILABLE', field: 'backend' });
+      expect((csp.page.explicit as { message: string }).message).toMatch(/Content Security Policy/);
+      expect(csp.warnings).toHaveLength(1);
+      expect(csp.warnings[0]).toMatch(/Content Security Policy forbids compiling WebAssembly .*'wasm-unsafe-eval'.*backend: 'js'/);
+    },
+    120_000,
+  );
 
   it('no Wasm SIMD: auto falls back to js with one warning; backend: wasm throws', async () => {
     const r = await open('esbuild/index.html?worker=0', { noSimd: true });
@@ -184,7 +204,12 @@ describe.skipIf(!HAVE_CHROMIUM)('in headless Chromium', () => {
     expect(r.page.otherBackend).toBe('js');
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/WebAssembly with SIMD is not available here.*backend: 'js'/);
-    expect(r.page.explicit).toMatchObject({ name: 'BackpropError', code: 'BACKEND_UNAVAILABLE', field: 'backend', message: expect.stringMatching(/SIMD/) });
+    expect(r.page.explicit).toMatchObject({
+      name: 'BackpropError',
+      code: 'BACKEND_UNAVAILABLE',
+      field: 'backend',
+      message: expect.stringMatching(/SIMD/),
+    });
     expect(r.compiles).toEqual({ compileStreaming: 0, compile: 0 });
   });
 

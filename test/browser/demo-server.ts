@@ -28,7 +28,11 @@ export interface DemoSite {
 export async function buildAndServeDemo(headers: Record<string, string> = {}): Promise<DemoSite> {
   const out = await mkdtemp(join(tmpdir(), 'backprop-demo-'));
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', 'examples/web', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [vite, 'build', 'examples/web', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   const server = createServer(async (req, res) => {
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -77,7 +77,9 @@ describe.skipIf(!HAVE_CHROMIUM)('browser demo (examples/web/index.html)', () => 
     await page.click('#backend-wasm + span');
     await page.waitForFunction(() => document.body.dataset.backend === 'wasm', null, { timeout: 20_000 });
     // Past one epoch (8,000 digits) it keeps going: no default end.
-    await page.waitForFunction(() => Number(document.body.dataset.accuracy) > 0.85 && Number(document.body.dataset.seen) > 8000, null, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.body.dataset.accuracy) > 0.85 && Number(document.body.dataset.seen) > 8000, null, {
+      timeout: 60_000,
+    });
     expect(await data('state')).toBe('training');
     await stop();
     expect(Number(await data('accuracy'))).toBeGreaterThan(0.85);
@@ -121,12 +123,17 @@ describe.skipIf(!HAVE_CHROMIUM)('browser demo (examples/web/index.html)', () => 
     await page.waitForFunction(() => Number(document.body.dataset.seen) >= 320, null, { timeout: 30_000 });
     await stop();
     await page.click('#restore');
-    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Model restored'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Model restored'), null, {
+      timeout: 30_000,
+    });
     await page.waitForFunction((m) => document.body.dataset.mistakes === m, mistakes, { timeout: 30_000 });
   }, 120_000);
 
   it('reads drawn digits: a vertical stroke is a 1, a loop is a 0', async () => {
-    const one = await predictionAfter([[140, 40], [140, 240]]);
+    const one = await predictionAfter([
+      [140, 40],
+      [140, 240],
+    ]);
     expect(one.p).toHaveLength(10);
     expect(one.p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3); // softmax, 4 decimals each
     expect(one.digit).toBe(1);

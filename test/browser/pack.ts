@@ -6,7 +6,18 @@
 // the others wait); each caller gets its own app dir with its own install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +64,7 @@ export function sharedTarball(): string {
   const done = join(dir, 'tarball.txt');
   const lock = join(home, 'lock');
   mkdirSync(home, { recursive: true });
-  for (const started = Date.now(); !existsSync(done); ) {
+  for (const started = Date.now(); !existsSync(done);) {
     try {
       mkdirSync(lock); // atomic: only one worker builds
     } catch {

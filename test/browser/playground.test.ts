@@ -14,7 +14,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: new URL(name,
 if (!HAVE_CHROMIUM) console.warn(`playground.test: ${HOW_TO_INSTALL}`);
 
 // 2-8-8-1 tanh on XOR, 500 points: the setting the issue measures frames/s on.
-const XOR = '#data=xor&points=500&noise=0&train=50&seed=3&features=x1,x2&layers=8,8&act=tanh&opt=adam&lr=0.03&batch=10&l2=0&dropout=0&speed=3';
+const XOR =
+  '#data=xor&points=500&noise=0&train=50&seed=3&features=x1,x2&layers=8,8&act=tanh&opt=adam&lr=0.03&batch=10&l2=0&dropout=0&speed=3';
 
 describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () => {
   let site: DemoSite;
@@ -70,8 +71,13 @@ describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () 
     expect(shown.x).toEqual([0.7, 0.9]);
     expect(shown.w1).toEqual([[0.3, -1.25]]);
     const net = await Network.create({
-      inputs: 2, loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 1 },
-      layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
+      inputs: 2,
+      loss: 'halfSquaredError',
+      optimizer: { type: 'sgd', learningRate: 1 },
+      layers: [
+        { units: 2, activation: 'sigmoid', bias: false },
+        { units: 1, activation: 'sigmoid', bias: false },
+      ],
     });
     net.setWeights([{ weights: shown.w0 }, { weights: shown.w1 }]);
     const g = net.gradients(shown.x, [shown.y]);
@@ -106,7 +112,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () 
     await page.waitForTimeout(1200); // one more frames/s reading
     await page.click('#play');
     const m: Record<string, string | undefined> = await page.evaluate(() => ({ ...document.body.dataset, weights: undefined }));
-    console.log(`playground XOR 2-8-8-1, 500 points, 64×64 grid: test loss < 0.05 after ${took} ms (epoch ${m.epoch}); ${m.fps} frames/s, ${m.stepsPerFrame} steps/frame, ${m.stepsPerSecond} steps/s`);
+    console.log(
+      `playground XOR 2-8-8-1, 500 points, 64×64 grid: test loss < 0.05 after ${took} ms (epoch ${m.epoch}); ${m.fps} frames/s, ${m.stepsPerFrame} steps/frame, ${m.stepsPerSecond} steps/s`,
+    );
     expect(Number(m.testLoss)).toBeLessThan(0.05);
     expect(Number(m.fps)).toBeGreaterThan(0);
     await shot(page, 'playground-xor.png');
@@ -119,11 +127,16 @@ describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () 
       await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
       for (let i = 0; i < 5; i++) await page.click('#step');
       await page.waitForFunction(() => document.body.dataset.epoch === '5');
-      const r = { weights: await data(page, 'weights'), loss: await data(page, 'trainLoss'), hash: await page.evaluate(() => location.hash) };
+      const r = {
+        weights: await data(page, 'weights'),
+        loss: await data(page, 'trainLoss'),
+        hash: await page.evaluate(() => location.hash),
+      };
       await page.close();
       return r;
     };
-    const hash = '#data=spiral&points=300&noise=0.1&train=60&seed=42&features=x1,x2,sinx1&layers=5,3&act=relu&opt=rmsprop&lr=0.01&batch=5&l2=0.001&dropout=0.1&speed=1';
+    const hash =
+      '#data=spiral&points=300&noise=0.1&train=60&seed=42&features=x1,x2,sinx1&layers=5,3&act=relu&opt=rmsprop&lr=0.01&batch=5&l2=0.001&dropout=0.1&speed=1';
     const [a, b, other] = await Promise.all([run(hash), run(hash), run(hash.replace('seed=42', 'seed=43'))]);
     expect(a.hash).toBe(hash);
     expect(JSON.parse(a.weights).length).toBe(3);
@@ -133,9 +146,14 @@ describe.skipIf(!HAVE_CHROMIUM)('playground (examples/web/playground.html)', () 
   }, 60_000);
 
   it('fits a 390 px phone screen without horizontal overflow (playground and backprop view)', async () => {
-    for (const [hash, name] of [[XOR, 'playground-390.png'], ['#seed', 'playground-seed-390.png']] as const) {
+    for (const [hash, name] of [
+      [XOR, 'playground-390.png'],
+      ['#seed', 'playground-seed-390.png'],
+    ] as const) {
       const page = await open(hash, 390);
-      await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.seedLoss !== undefined, null, { timeout: 30_000 });
+      await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.seedLoss !== undefined, null, {
+        timeout: 30_000,
+      });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot(page, name);
       await page.close();

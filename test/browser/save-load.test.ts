@@ -15,7 +15,15 @@ import { ROOT } from './pack.js';
 import { serve, type Served } from './serve.js';
 import { HAVE_CHROMIUM, HOW_TO_INSTALL, launch } from './chromium.js';
 
-const SMALL = { inputs: 3, layers: [{ units: 4, activation: 'tanh' as const }, { units: 2, activation: 'softmax' as const }], optimizer: { type: 'sgd' as const, momentum: 0.9 }, seed: 7 };
+const SMALL = {
+  inputs: 3,
+  layers: [
+    { units: 4, activation: 'tanh' as const },
+    { units: 2, activation: 'softmax' as const },
+  ],
+  optimizer: { type: 'sgd' as const, momentum: 0.9 },
+  seed: 7,
+};
 const BIG = { inputs: 784, layers: [{ units: 512 }, { units: 512 }, { units: 10, activation: 'softmax' as const }], seed: 8 };
 
 // Runs in the worker: each place, and what it answers.
@@ -54,11 +62,25 @@ describe.skipIf(!HAVE_CHROMIUM)('save and load in headless Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'backprop-save-browser-'));
     const { build } = await import('esbuild');
-    for (const [name, contents] of [['page.js', PAGE], ['worker.js', WORKER]]) {
-      const r = await build({ stdin: { contents, resolveDir: ROOT, sourcefile: name }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, name), logLevel: 'silent' });
+    for (const [name, contents] of [
+      ['page.js', PAGE],
+      ['worker.js', WORKER],
+    ]) {
+      const r = await build({
+        stdin: { contents, resolveDir: ROOT, sourcefile: name },
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        outfile: join(dir, name),
+        logLevel: 'silent',
+      });
       expect(r.warnings).toEqual([]);
     }
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><body><script type="module" src="./page.js"></script></body>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><body><script type="module" src="./page.js"></script></body>',
+    );
     smallText = JSON.stringify(await Network.create(SMALL, { backend: 'wasm' }));
     writeFileSync(join(dir, 'model.json'), smallText);
     [server, browser] = await Promise.all([serve(dir), launch()]);
@@ -75,17 +97,20 @@ describe.skipIf(!HAVE_CHROMIUM)('save and load in headless Chromium', () => {
   type Lib = typeof import('../../src/index.js');
   type Outcome<T> = { ok?: T; error?: { name: string; code?: string; field?: string; message: string } };
   const inPage = <T, A>(f: (lib: Lib, arg: A) => Promise<T>, arg: A): Promise<Outcome<T>> =>
-    page.evaluate(async ([source, a]) => {
-      const fn = (0, eval)(`(${source})`);
-      try {
-        return { ok: await fn((globalThis as unknown as { lib: Lib }).lib, a) };
-      } catch (e) {
-        const { name, code, field, message } = e as { name: string; code?: string; field?: string; message: string };
-        return { error: { name, code, field, message } };
-      }
-    }, [f.toString(), arg] as const) as Promise<Outcome<T>>;
+    page.evaluate(
+      async ([source, a]) => {
+        const fn = (0, eval)(`(${source})`);
+        try {
+          return { ok: await fn((globalThis as unknown as { lib: Lib }).lib, a) };
+        } catch (e) {
+          const { name, code, field, message } = e as { name: string; code?: string; field?: string; message: string };
+          return { error: { name, code, field, message } };
+        }
+      },
+      [f.toString(), arg] as const,
+    ) as Promise<Outcome<T>>;
 
-  it('localstorage://: saves toJSON()\'s text and loads it bit for bit (as Node computes it)', async () => {
+  it("localstorage://: saves toJSON()'s text and loads it bit for bit (as Node computes it)", async () => {
     const r = await inPage(async (lib, spec) => {
       const net = await lib.Network.create(spec);
       await net.save('localstorage://small');
@@ -111,26 +136,32 @@ describe.skipIf(!HAVE_CHROMIUM)('save and load in headless Chromium', () => {
   }, 60_000);
 
   it('localStorage over quota: a SAVE_FAILED BackpropError, and the entry saved before is unchanged', async () => {
-    const r = await inPage(async (lib, [small, big]) => {
-      const first = await lib.Network.create(small);
-      await first.save('localstorage://q');
-      let error: unknown;
-      try {
-        await (await lib.Network.create(big)).save('localstorage://q');
-      } catch (e) {
-        const { name, code, field, message } = e as { name: string; code: string; field: string; message: string };
-        error = { name, code, field, message };
-      }
-      return { error, kept: JSON.stringify(await lib.Network.load('localstorage://q')) === JSON.stringify(first) };
-    }, [SMALL, BIG] as const);
+    const r = await inPage(
+      async (lib, [small, big]) => {
+        const first = await lib.Network.create(small);
+        await first.save('localstorage://q');
+        let error: unknown;
+        try {
+          await (await lib.Network.create(big)).save('localstorage://q');
+        } catch (e) {
+          const { name, code, field, message } = e as { name: string; code: string; field: string; message: string };
+          error = { name, code, field, message };
+        }
+        return { error, kept: JSON.stringify(await lib.Network.load('localstorage://q')) === JSON.stringify(first) };
+      },
+      [SMALL, BIG] as const,
+    );
     const ok = r.ok! as { error: { message: string }; kept: boolean };
     expect(ok.error).toMatchObject({ name: 'BackpropError', code: 'SAVE_FAILED', field: 'localstorage://q' });
     expect(ok.error.message).toMatch(/QuotaExceededError/);
     expect(ok.kept).toBe(true);
   }, 60_000);
 
-  it('downloads://: the browser downloads <name>.json holding toJSON()\'s text', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), inPage(async (lib, spec) => (await lib.Network.create(spec)).save('downloads://mine'), SMALL)]);
+  it("downloads://: the browser downloads <name>.json holding toJSON()'s text", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      inPage(async (lib, spec) => (await lib.Network.create(spec)).save('downloads://mine'), SMALL),
+    ]);
     expect(download.suggestedFilename()).toBe('mine.json');
     expect(readFileSync((await download.path())!, 'utf8')).toBe(smallText);
   });
@@ -151,11 +182,25 @@ describe.skipIf(!HAVE_CHROMIUM)('save and load in headless Chromium', () => {
       }
       return { absolute, relative, file, fails };
     }, server.url);
-    expect(r).toEqual({ ok: { absolute: smallText, relative: smallText, file: smallText, fails: [['LOAD_FAILED', `${server.url}/nothing.json`], ['LOAD_FAILED', 'indexeddb://never-saved'], ['LOAD_FAILED', 'localstorage://never-saved']] } });
+    expect(r).toEqual({
+      ok: {
+        absolute: smallText,
+        relative: smallText,
+        file: smallText,
+        fails: [
+          ['LOAD_FAILED', `${server.url}/nothing.json`],
+          ['LOAD_FAILED', 'indexeddb://never-saved'],
+          ['LOAD_FAILED', 'localstorage://never-saved'],
+        ],
+      },
+    });
   });
 
   it('in a Web Worker: indexeddb:// works; localstorage:// and downloads:// are refused saying why', async () => {
-    const r = (await page.evaluate((spec) => (globalThis as unknown as { runWorker(s: unknown): Promise<unknown> }).runWorker(spec), SMALL)) as Record<string, { ok?: unknown; code?: string; field?: string; message?: string; name?: string }>;
+    const r = (await page.evaluate(
+      (spec) => (globalThis as unknown as { runWorker(s: unknown): Promise<unknown> }).runWorker(spec),
+      SMALL,
+    )) as Record<string, { ok?: unknown; code?: string; field?: string; message?: string; name?: string }>;
     expect(r.indexeddb).toEqual({ ok: true });
     expect(r.blob).toEqual({ ok: true });
     expect(r.localstorage).toMatchObject({ name: 'BackpropError', code: 'SAVE_FAILED', field: 'localstorage://w' });

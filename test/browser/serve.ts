@@ -34,7 +34,11 @@ export function serve(root: string, route: Route = (path) => ({ path })): Promis
     const file = join(root, normalize(path).replace(/^(\.\.[/\\])+/, ''));
     try {
       const body = await readFile(file);
-      const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...extra };
+      const headers: Record<string, string> = {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        ...extra,
+      };
       if (file.endsWith('csp.html')) headers['content-security-policy'] = STRICT_CSP;
       res.writeHead(200, headers).end(body);
     } catch {

@@ -48,12 +48,14 @@ function relDiff(a: number[], b: number[]): number {
 
 /** The runs in Node on one thread, plus each network's initial parameters. */
 async function oracle() {
-  return Promise.all((RUNS as Run[]).map(async (run) => {
-    const net = await Network.create(run.spec);
-    const initial = f64(net.toJSON().params);
-    const h = await net.fit(run.data, { ...run.fit, threads: 1 });
-    return { name: run.name, backend: net.backend, loss: h.loss, accuracy: h.accuracy!, params: f64(net.toJSON().params), initial };
-  }));
+  return Promise.all(
+    (RUNS as Run[]).map(async (run) => {
+      const net = await Network.create(run.spec);
+      const initial = f64(net.toJSON().params);
+      const h = await net.fit(run.data, { ...run.fit, threads: 1 });
+      return { name: run.name, backend: net.backend, loss: h.loss, accuracy: h.accuracy!, params: f64(net.toJSON().params), initial };
+    }),
+  );
 }
 
 /** The Content Security Policy the README recommends for Wasm; it does not allow blob: workers. */
@@ -152,38 +154,48 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
     });
   }
 
-  it.each(BUNDLERS)('%s: two threads on an isolated page and in its worker; one thread and one warning without isolation', async (bundler) => {
-    const warnings = await bundle(bundler, app, join(packed.tmp, 'out', bundler));
-    expect(warnings, warnings.join('\n')).toEqual([]);
+  it.each(BUNDLERS)(
+    '%s: two threads on an isolated page and in its worker; one thread and one warning without isolation',
+    async (bundler) => {
+      const warnings = await bundle(bundler, app, join(packed.tmp, 'out', bundler));
+      expect(warnings, warnings.join('\n')).toEqual([]);
 
-    const isolated = await open(`coi/${bundler}/index.html`);
-    expect(isolated.isolated).toBe(true);
-    expect(isolated.warnings).toEqual([]);
-    expectOracle(isolated.page, 2);
-    // One helper (thread 1; the page is thread 0), started by the first fit and reused by the next.
-    expect(RUNS.length).toBeGreaterThan(1);
-    expect(isolated.blobWorkers).toBe(1);
-    expectOracle(isolated.worker!, 2);
-    // The page stayed responsive: the 5 ms timer kept firing while the larger run trained.
-    const big = isolated.page[1];
-    console.log(`${bundler}: ${big.name} trained in ${big.ms.toFixed(0)} ms on 2 threads (page), ${isolated.worker![1].ms.toFixed(0)} ms (worker); ${big.ticks} timer ticks, ${big.frames} frames meanwhile`);
-    expect(big.ticks).toBeGreaterThanOrEqual(3);
+      const isolated = await open(`coi/${bundler}/index.html`);
+      expect(isolated.isolated).toBe(true);
+      expect(isolated.warnings).toEqual([]);
+      expectOracle(isolated.page, 2);
+      // One helper (thread 1; the page is thread 0), started by the first fit and reused by the next.
+      expect(RUNS.length).toBeGreaterThan(1);
+      expect(isolated.blobWorkers).toBe(1);
+      expectOracle(isolated.worker!, 2);
+      // The page stayed responsive: the 5 ms timer kept firing while the larger run trained.
+      const big = isolated.page[1];
+      console.log(
+        `${bundler}: ${big.name} trained in ${big.ms.toFixed(0)} ms on 2 threads (page), ${isolated.worker![1].ms.toFixed(0)} ms (worker); ${big.ticks} timer ticks, ${big.frames} frames meanwhile`,
+      );
+      expect(big.ticks).toBeGreaterThanOrEqual(3);
 
-    const plain = await open(`${bundler}/index.html?worker=0`);
-    expect(plain.isolated).toBe(false);
-    expectOracle(plain.page, 1);
-    expect(plain.blobWorkers).toBe(0);
-    expect(plain.warnings).toHaveLength(1);
-    expect(plain.warnings[0]).toMatch(/fit runs on one thread: the page is not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)/);
-  }, 60_000);
+      const plain = await open(`${bundler}/index.html?worker=0`);
+      expect(plain.isolated).toBe(false);
+      expectOracle(plain.page, 1);
+      expect(plain.blobWorkers).toBe(0);
+      expect(plain.warnings).toHaveLength(1);
+      expect(plain.warnings[0]).toMatch(
+        /fit runs on one thread: the page is not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)/,
+      );
+    },
+    60_000,
+  );
 
-  it("under a CSP without blob: workers: one thread, and the warning says what to allow; with worker-src blob: two threads", async () => {
+  it('under a CSP without blob: workers: one thread, and the warning says what to allow; with worker-src blob: two threads', async () => {
     await bundle('esbuild', app, join(packed.tmp, 'out/esbuild')); // again: tests may run alone
     const blocked = await open('csp/coi/esbuild/index.html?worker=0');
     expect(blocked.isolated).toBe(true);
     expectOracle(blocked.page, 1);
     expect(blocked.warnings).toHaveLength(1);
-    expect(blocked.warnings[0]).toMatch(/one thread: worker threads could not be started \(the Content Security Policy blocks workers from blob: URLs \(worker-src\); allow them with worker-src 'self' blob:\)/);
+    expect(blocked.warnings[0]).toMatch(
+      /one thread: worker threads could not be started \(the Content Security Policy blocks workers from blob: URLs \(worker-src\); allow them with worker-src 'self' blob:\)/,
+    );
 
     const allowed = await open('csp-blob/coi/esbuild/index.html');
     expect(allowed.warnings).toEqual([]);

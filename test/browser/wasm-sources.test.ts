@@ -11,8 +11,24 @@ import { Network, BackpropError } from '../../src/index.js';
 import { embeddedBytes, type WasmSource } from '../../src/backends/wasm/loader.js';
 import { serve, type Served } from './serve.js';
 
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
-const SPEC = { inputs: 2, layers: [{ units: 4, activation: 'tanh' as const }, { units: 1, activation: 'sigmoid' as const }], loss: 'binaryCrossEntropy' as const, seed: 5 };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
+const SPEC = {
+  inputs: 2,
+  layers: [
+    { units: 4, activation: 'tanh' as const },
+    { units: 1, activation: 'sigmoid' as const },
+  ],
+  loss: 'binaryCrossEntropy' as const,
+  seed: 5,
+};
 
 async function finalLoss(options: { wasm?: WasmSource; backend?: 'wasm' | 'auto' }) {
   const net = await Network.create(SPEC, { backend: 'wasm', ...options });
@@ -78,7 +94,11 @@ describe('wasm: a URL or Response', () => {
 
   it("an HTTP error: 'wasm' throws BACKEND_UNAVAILABLE; 'auto' falls back to js with one warning", async () => {
     const url = `${server.url}/missing.wasm`;
-    await expect(finalLoss({ wasm: url })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', field: 'backend', message: expect.stringMatching(/HTTP 404/) });
+    await expect(finalLoss({ wasm: url })).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      field: 'backend',
+      message: expect.stringMatching(/HTTP 404/),
+    });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect((await finalLoss({ wasm: url, backend: 'auto' })).backend).toBe('js');
     expect((await finalLoss({ wasm: url, backend: 'auto' })).backend).toBe('js');

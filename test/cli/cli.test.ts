@@ -17,7 +17,11 @@ const file = (name: string) => join(dir, name);
 function cli(...args: string[]) {
   // File arguments are names in `dir`; the process runs in the repository so `--import tsx` resolves.
   const abs = args.map((a) => (/\.(csv|json)$/.test(a) && !isAbsolute(a) ? file(a) : a));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...abs], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...abs], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -28,7 +32,11 @@ function blobs(n: number, seed: number): { csv: string; labels: number[] } {
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
     const k = i % 3;
-    const c = [[0, 0, 0], [4, 4, 0], [0, 4, 4]][k];
+    const c = [
+      [0, 0, 0],
+      [4, 4, 0],
+      [0, 4, 4],
+    ][k];
     lines.push([c[0] + rng.normal() * 0.5, k, c[1] + rng.normal() * 0.5, c[2] + rng.normal() * 0.5].map((v) => +v.toFixed(4)).join(','));
     labels.push(k);
   }
@@ -43,18 +51,42 @@ describe('backprop train / predict on a classification CSV', () => {
   let trained: ReturnType<typeof cli>;
   beforeAll(() => {
     writeFileSync(file('blobs.csv'), data.csv);
-    trained = cli('train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05', '--seed', '3', '--out', 'blobs.json');
+    trained = cli(
+      'train',
+      '--data',
+      'blobs.csv',
+      '--target',
+      'label',
+      '--layers',
+      '16,8',
+      '--epochs',
+      '12',
+      '--batch-size',
+      '16',
+      '--lr',
+      '0.05',
+      '--seed',
+      '3',
+      '--out',
+      'blobs.json',
+    );
   });
 
   it('trains, printing one plain line per epoch with loss, accuracy, samples/s and backend', () => {
     expect(trained.err).not.toMatch(/backprop train:/);
     expect(trained.code).toBe(0);
     expect([...'\r\u001b'].filter((c) => (trained.out + trained.err).includes(c))).toEqual([]); // no progress bar (CR, ESC) when piped
-    expect(trained.err).toContain('target "label": classification of 3 classes (0, 1, 2) (inferred: integer target with 3 values; --task regression to override)');
-    expect(trained.out).toContain(`${file('blobs.csv')}: 120 train / 30 test rows, 3 features; network 3-16-8-3 (227 parameters), sgd lr 0.05 momentum 0.9, batch 16, backend wasm`);
+    expect(trained.err).toContain(
+      'target "label": classification of 3 classes (0, 1, 2) (inferred: integer target with 3 values; --task regression to override)',
+    );
+    expect(trained.out).toContain(
+      `${file('blobs.csv')}: 120 train / 30 test rows, 3 features; network 3-16-8-3 (227 parameters), sgd lr 0.05 momentum 0.9, batch 16, backend wasm`,
+    );
     const lines = epochLines(trained.out);
     expect(lines).toHaveLength(12);
-    lines.forEach((l, i) => expect(l).toMatch(new RegExp(`^epoch ${i + 1}/12  loss [0-9.]+  test accuracy [0-9.]+%  [0-9,]+ samples/s  wasm$`)));
+    lines.forEach((l, i) =>
+      expect(l).toMatch(new RegExp(`^epoch ${i + 1}/12  loss [0-9.]+  test accuracy [0-9.]+%  [0-9,]+ samples/s  wasm$`)),
+    );
     expect(field(lines[11], 'loss')).toBeLessThan(field(lines[0], 'loss') / 4);
     expect(field(lines[11], 'accuracy')).toBeGreaterThanOrEqual(96.66); // ≤ 1 of 30 wrong
   });
@@ -80,8 +112,15 @@ describe('backprop train / predict on a classification CSV', () => {
     // Independent recomputation: scale the CSV ourselves, run the saved network in-process.
     const m = JSON.parse(readFileSync(file('blobs.json'), 'utf8'));
     const net = await Network.fromJSON(m);
-    const scaling = { mean: m.preprocessing.features.map((f: { mean: number }) => f.mean), std: m.preprocessing.features.map((f: { std: number }) => f.std) };
-    const csv = data.csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const scaling = {
+      mean: m.preprocessing.features.map((f: { mean: number }) => f.mean),
+      std: m.preprocessing.features.map((f: { std: number }) => f.std),
+    };
+    const csv = data.csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     let right = 0;
     csv.forEach((r, i) => {
       const x = [r[0], r[2], r[3]].map((v, j) => (v - scaling.mean[j]) / scaling.std[j]);
@@ -97,7 +136,21 @@ describe('backprop train / predict on a classification CSV', () => {
   });
 
   it('is reproducible: the same seed writes the same model, bit for bit; another seed does not', () => {
-    const args = ['train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05'];
+    const args = [
+      'train',
+      '--data',
+      'blobs.csv',
+      '--target',
+      'label',
+      '--layers',
+      '16,8',
+      '--epochs',
+      '12',
+      '--batch-size',
+      '16',
+      '--lr',
+      '0.05',
+    ];
     expect(cli(...args, '--seed', '3', '--out', 'again.json').code).toBe(0);
     expect(readFileSync(file('again.json'), 'utf8')).toBe(readFileSync(file('blobs.json'), 'utf8'));
     expect(cli(...args, '--seed', '4', '--out', 'other.json').code).toBe(0);
@@ -105,7 +158,27 @@ describe('backprop train / predict on a classification CSV', () => {
   });
 
   it('trains the same on the js backend (to ~1e-12 per the backends guarantee)', () => {
-    const r = cli('train', '--data', 'blobs.csv', '--target', 'label', '--layers', '16,8', '--epochs', '12', '--batch-size', '16', '--lr', '0.05', '--seed', '3', '--backend', 'js', '--out', 'js.json');
+    const r = cli(
+      'train',
+      '--data',
+      'blobs.csv',
+      '--target',
+      'label',
+      '--layers',
+      '16,8',
+      '--epochs',
+      '12',
+      '--batch-size',
+      '16',
+      '--lr',
+      '0.05',
+      '--seed',
+      '3',
+      '--backend',
+      'js',
+      '--out',
+      'js.json',
+    );
     expect(r.code).toBe(0);
     const a = epochLines(trained.out).map((l) => field(l, 'loss'));
     const b = epochLines(r.out).map((l) => field(l, 'loss'));
@@ -119,7 +192,8 @@ describe('backprop train / predict on a regression CSV', () => {
     const rng = new Rng(11);
     const lines = ['a,b,y'];
     for (let i = 0; i < 200; i++) {
-      const a = rng.next() * 4 - 2, b = rng.next() * 4 - 2;
+      const a = rng.next() * 4 - 2,
+        b = rng.next() * 4 - 2;
       lines.push(`${a},${b},${2 * a - 3 * b + 1}`);
     }
     writeFileSync(file('line.csv'), lines.join('\n'));
@@ -152,7 +226,19 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
   const fixture = (name: string) => join(ROOT, 'test/fixtures', name);
 
   it('README’s Iris example: ≥ 93% held-out accuracy, a confusion matrix, and predict writes class names with p_<class>', () => {
-    const r = cli('train', '--data', fixture('iris.csv'), '--target', 'species', '--layers', '64,32', '--epochs', '50', '--out', 'iris.json');
+    const r = cli(
+      'train',
+      '--data',
+      fixture('iris.csv'),
+      '--target',
+      'species',
+      '--layers',
+      '64,32',
+      '--epochs',
+      '50',
+      '--out',
+      'iris.json',
+    );
     expect(r.code).toBe(0);
     expect(r.err).toContain('target "species": classification of 3 classes (setosa, versicolor, virginica) (inferred: text labels)');
     const acc = /^test \(30 rows\): accuracy ([0-9.]+)% \((\d+)\/30\)$/m.exec(r.out)!;
@@ -172,15 +258,44 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
     const out = p.out.trim().split('\n');
     expect(out[0]).toBe('prediction,p_setosa,p_versicolor,p_virginica');
     expect(out.slice(1).map((l) => l.split(',')[0])).toEqual(['setosa', 'virginica']);
-    out.slice(1).forEach((l) => expect(l.split(',').slice(1).reduce((s, v) => s + Number(v), 0)).toBeCloseTo(1, 4));
+    out.slice(1).forEach((l) =>
+      expect(
+        l
+          .split(',')
+          .slice(1)
+          .reduce((s, v) => s + Number(v), 0),
+      ).toBeCloseTo(1, 4),
+    );
   });
 
   it('birds: categorical columns and missing cells, refused without --missing, ≥ 90% with --missing mean; semicolons detected', () => {
     const refused = cli('train', '--data', fixture('birds.csv'), '--target', 'species', '--out', 'birds.json');
     expect(refused.code).toBe(1);
-    expect(refused.err.trim()).toMatch(/^backprop train: .*birds\.csv line \d+, column "\w+": expected a value \(or the option missing: 'mean', 'mode' or 'drop'\), got a missing value$/);
+    expect(refused.err.trim()).toMatch(
+      /^backprop train: .*birds\.csv line \d+, column "\w+": expected a value \(or the option missing: 'mean', 'mode' or 'drop'\), got a missing value$/,
+    );
     writeFileSync(file('birds-semicolon.csv'), readFileSync(fixture('birds.csv'), 'utf8').replace(/,/g, ';'));
-    const r = cli('train', '--data', 'birds-semicolon.csv', '--target', 'species', '--missing', 'mean', '--optimizer', 'adam', '--lr', '0.01', '--epochs', '30', '--validation', '0.2', '--patience', '5', '--out', 'birds.json');
+    const r = cli(
+      'train',
+      '--data',
+      'birds-semicolon.csv',
+      '--target',
+      'species',
+      '--missing',
+      'mean',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--epochs',
+      '30',
+      '--validation',
+      '0.2',
+      '--patience',
+      '5',
+      '--out',
+      'birds.json',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('birds-semicolon.csv: 192 train / 60 test / 48 validation rows, 6 features (2 categorical); network 9-32-3'); // island: 3, sex: 2
     expect(Number(/^test \(60 rows\): accuracy ([0-9.]+)%/m.exec(r.out)![1])).toBeGreaterThanOrEqual(90);
@@ -188,11 +303,31 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
     const val = epochLines(r.out).map((l) => field(l, 'val loss'));
     const best = val.indexOf(Math.min(...val));
     expect(val.length === 30 || val.length === best + 1 + 5).toBe(true);
-    if (best + 1 < val.length) expect(r.err).toContain(`restored the weights of epoch ${best + 1} (the best validation loss, ${val[best].toFixed(4)})`);
+    if (best + 1 < val.length)
+      expect(r.err).toContain(`restored the weights of epoch ${best + 1} (the best validation loss, ${val[best].toFixed(4)})`);
   });
 
   it('--l2, --dropout and --optimizer reach the saved spec; --threads 2 trains', () => {
-    const r = cli('train', '--data', fixture('iris.csv'), '--optimizer', 'adam', '--lr', '0.02', '--l2', '0.001', '--dropout', '0.1', '--threads', '2', '--epochs', '30', '--quiet', '--out', 'reg.json');
+    const r = cli(
+      'train',
+      '--data',
+      fixture('iris.csv'),
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.02',
+      '--l2',
+      '0.001',
+      '--dropout',
+      '0.1',
+      '--threads',
+      '2',
+      '--epochs',
+      '30',
+      '--quiet',
+      '--out',
+      'reg.json',
+    );
     expect(r.code).toBe(0);
     const m = JSON.parse(readFileSync(file('reg.json'), 'utf8'));
     expect(m.spec.layers.map((l: { l2: number }) => l.l2)).toEqual([0.001, 0.001]);
@@ -202,7 +337,23 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
   });
 
   it('--patience stops early and restores the best epoch’s weights', () => {
-    const r = cli('train', '--data', fixture('iris.csv'), '--validation', '0.3', '--patience', '2', '--optimizer', 'adam', '--lr', '0.3', '--epochs', '60', '--out', 'stop.json');
+    const r = cli(
+      'train',
+      '--data',
+      fixture('iris.csv'),
+      '--validation',
+      '0.3',
+      '--patience',
+      '2',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.3',
+      '--epochs',
+      '60',
+      '--out',
+      'stop.json',
+    );
     expect(r.code).toBe(0);
     const val = epochLines(r.out).map((l) => field(l, 'val loss'));
     const best = val.indexOf(Math.min(...val));
@@ -212,7 +363,22 @@ describe('backprop on the fixtures (Iris, birds with categories and missing cell
   });
 
   it('linear.csv: a linear model recovers y within the noise; predict reports RMSE and R²', () => {
-    const r = cli('train', '--data', fixture('linear.csv'), '--layers', 'none', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '100', '--quiet', '--out', 'linear.json');
+    const r = cli(
+      'train',
+      '--data',
+      fixture('linear.csv'),
+      '--layers',
+      'none',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.05',
+      '--epochs',
+      '100',
+      '--quiet',
+      '--out',
+      'linear.json',
+    );
     expect(r.code).toBe(0);
     expect(epochLines(r.out)).toEqual([]); // --quiet
     const m = /^test \(80 rows\): rmse ([0-9.e-]+) {2}r2 ([0-9.]+)/m.exec(r.out)!;

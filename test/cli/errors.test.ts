@@ -15,7 +15,11 @@ describe('CLI errors', () => {
 
   it.each([
     ['ragged.csv', 'a,b,y\n1,2,0\n3,4\n', 'ragged.csv line 3: expected 3 cells, as in the header, got 2'],
-    ['missing.csv', 'a,b,y\n1,2,0\n\n3,,1\n', `missing.csv line 4, column "b": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`],
+    [
+      'missing.csv',
+      'a,b,y\n1,2,0\n\n3,,1\n',
+      `missing.csv line 4, column "b": expected a value (or the option missing: 'mean', 'mode' or 'drop'), got a missing value`,
+    ],
     ['empty.csv', '', 'empty.csv: expected a header line naming the columns, then rows, got an empty file'],
   ])('bad CSV %s: exit 1 with file and line', async (name, text, message) => {
     const out = join(dir, `${name}.json`);
@@ -44,7 +48,10 @@ describe('CLI errors', () => {
     [['--lr', '0'], '--lr: expected a positive number, got "0"'],
     [['--optimizer', 'adam', '--momentum', '0.5'], '--momentum: expected to be given only with --optimizer sgd, got 0.5'],
     [['--patience', '3'], '--patience: expected to be given with --validation F (early stopping watches the validation loss), got 3'],
-    [['--class-weights', 'setosa=x'], '--class-weights: expected balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0), got "setosa=x"'],
+    [
+      ['--class-weights', 'setosa=x'],
+      '--class-weights: expected balanced, or class=weight pairs such as setosa=2,virginica=1 (weights ≥ 0), got "setosa=x"',
+    ],
     [['--missing', 'zero'], '--missing: expected one of error, mean, mode, drop, got "zero"'],
     [['--layers', '64,,32'], '--layers: expected comma-separated positive integers such as 64,32, got "64,,32"'],
     [['--backend', 'gpu'], '--backend: expected one of auto, wasm, js, got "gpu"'],
@@ -80,7 +87,9 @@ describe('CLI errors', () => {
   });
 
   it('predict: missing --model, a non-model file, a CSV without the model’s columns', async () => {
-    expect((await cli('predict')).err).toBe('backprop predict: --model: expected the model file to load (written by backprop train --out), got nothing');
+    expect((await cli('predict')).err).toBe(
+      'backprop predict: --model: expected the model file to load (written by backprop train --out), got nothing',
+    );
     const r = await cli('predict', '--model', good);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`^backprop predict: ${good}: expected JSON written by backprop train, got invalid JSON`));
@@ -97,7 +106,9 @@ describe('CLI errors', () => {
     const csvModel = await cli('predict', '--model', model);
     expect(csvModel.err).toBe('backprop predict: --data: expected a CSV file with the columns a, b, got nothing');
     const text = csv('text.csv', 'a,b\n1,x\n');
-    expect((await cli('predict', '--model', model, '--data', text)).err).toBe(`backprop predict: ${text} line 2, column "b": expected a number (the column is numeric), got "x"`);
+    expect((await cli('predict', '--model', model, '--data', text)).err).toBe(
+      `backprop predict: ${text} line 2, column "b": expected a number (the column is numeric), got "x"`,
+    );
   });
 
   it('parseFlags throws BackpropError with the flag as field', () => {

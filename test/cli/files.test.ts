@@ -15,7 +15,10 @@ describe('--out', () => {
   it('an existing file is refused without --force (exit 2, file untouched) and replaced with it', async () => {
     const out = put('model.json', 'precious');
     const r = await cli('train', '--data', good, '--epochs', '1', '--out', out);
-    expect(r).toMatchObject({ code: 2, err: `backprop train: --out: expected a file that does not exist yet (or --force to overwrite it), got ${out}, which exists` });
+    expect(r).toMatchObject({
+      code: 2,
+      err: `backprop train: --out: expected a file that does not exist yet (or --force to overwrite it), got ${out}, which exists`,
+    });
     expect(r.out).toBe(''); // nothing trained
     expect(readFileSync(out, 'utf8')).toBe('precious');
     const forced = await cli('train', '--data', good, '--epochs', '1', '--out', out, '--force');
@@ -39,8 +42,16 @@ describe('--out', () => {
   });
 
   it.each([
-    ['a missing folder', () => join(dir, 'no-such-folder', 'm.json'), /--out: expected a path in an existing, writable folder, got .*no-such-folder.* \(ENOENT\)$/],
-    ['a folder', () => (mkdirSync(join(dir, 'folder'), { recursive: true }), join(dir, 'folder')), /--out: expected a file path, not a folder, got ".*folder"$/],
+    [
+      'a missing folder',
+      () => join(dir, 'no-such-folder', 'm.json'),
+      /--out: expected a path in an existing, writable folder, got .*no-such-folder.* \(ENOENT\)$/,
+    ],
+    [
+      'a folder',
+      () => (mkdirSync(join(dir, 'folder'), { recursive: true }), join(dir, 'folder')),
+      /--out: expected a file path, not a folder, got ".*folder"$/,
+    ],
   ])('%s is found before the data is read: one line, exit 2', async (_, path, message) => {
     // The data file does not even exist: the --out check comes first.
     const r = await cli('train', '--data', join(dir, 'nope.csv'), '--out', path());
@@ -77,9 +88,13 @@ describe('the CSV reader on crafted files', () => {
     const big = put('big.csv', `a,b,y\n1,2,0\n3,"${'x'.repeat(1.5 * 2 ** 20)}",1\n`);
     const r = await cli('train', '--data', big, '--out', join(dir, 'big.json'));
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`backprop train: ${big} line 3, column "b": expected a cell of at most 1048576 characters, got a longer quoted cell`);
+    expect(r.err).toBe(
+      `backprop train: ${big} line 3, column "b": expected a cell of at most 1048576 characters, got a longer quoted cell`,
+    );
     const bare = put('bare.csv', `a,b,y\n1,2,0\n3,${'7'.repeat(2 ** 20 + 1)},1\n`);
-    expect((await cli('train', '--data', bare, '--out', join(dir, 'bare.json'))).err).toBe(`backprop train: ${bare} line 3, column "b": expected a cell of at most 1048576 characters, got 1048577 characters`);
+    expect((await cli('train', '--data', bare, '--out', join(dir, 'bare.json'))).err).toBe(
+      `backprop train: ${bare} line 3, column "b": expected a cell of at most 1048576 characters, got 1048577 characters`,
+    );
   });
 });
 
@@ -90,11 +105,14 @@ describe('model files of the first CLI format (backprop-cli, version 1)', () => 
     const r = await cli('predict', '--model', legacy(`${name}-model.json`), '--data', legacy(`${name}.csv`), '--out', out);
     expect(r.code).toBe(0);
     const now = readFileSync(out, 'utf8').trim().split('\n');
-    const then = readFileSync(legacy(`${name}-predictions.csv`), 'utf8').trim().split('\n');
+    const then = readFileSync(legacy(`${name}-predictions.csv`), 'utf8')
+      .trim()
+      .split('\n');
     expect(now[0]).toBe(then[0]);
     expect(now).toHaveLength(then.length);
     now.slice(1).forEach((line, i) => {
-      const a = line.split(',').map(Number), b = then[i + 1].split(',').map(Number);
+      const a = line.split(',').map(Number),
+        b = then[i + 1].split(',').map(Number);
       a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[j])))); // printed to 6 digits
     });
   });

@@ -18,9 +18,16 @@ export interface Case {
 
 // ---- ONNX ----------------------------------------------------------------------------------
 
-const tensor = (name: string, dims: number[], raw: Uint8Array, type = FLOAT) => new Writer().packedInts(1, dims).int(2, type).string(8, name).bytes(9, raw);
+const tensor = (name: string, dims: number[], raw: Uint8Array, type = FLOAT) =>
+  new Writer().packedInts(1, dims).int(2, type).string(8, name).bytes(9, raw);
 const valueInfo = (name: string) => new Writer().string(1, name).message(2, new Writer().message(1, new Writer().int(1, FLOAT)));
-const gemm = (input: string, weight: string, output: string) => new Writer().string(1, input).string(1, weight).string(2, output).string(4, 'Gemm').message(5, new Writer().string(1, 'transB').int(3, 1).int(20, 2));
+const gemm = (input: string, weight: string, output: string) =>
+  new Writer()
+    .string(1, input)
+    .string(1, weight)
+    .string(2, output)
+    .string(4, 'Gemm')
+    .message(5, new Writer().string(1, 'transB').int(3, 1).int(20, 2));
 
 /** `pattern` (the bytes of one or more whole fields) `count` times, built in one allocation. */
 function repeated(pattern: number[], count: number): Uint8Array {
@@ -94,33 +101,94 @@ const unpackedFloats = () =>
   });
 
 const ONNX: Case[] = [
-  { name: 'onnx: 2,000 Gemm nodes sharing one 512×512 initializer (1 MiB)', kind: 'onnx', expect: 'graph.node[1].input[1]', make: () => gemmChain(2000, 512, true) },
+  {
+    name: 'onnx: 2,000 Gemm nodes sharing one 512×512 initializer (1 MiB)',
+    kind: 'onnx',
+    expect: 'graph.node[1].input[1]',
+    make: () => gemmChain(2000, 512, true),
+  },
   { name: 'onnx: 1,100 Gemm layers of 1×1 (deep chain)', kind: 'onnx', expect: 'graph.node[1024]', make: () => gemmChain(1100, 1, false) },
-  { name: 'onnx: dims [2^26, 2^26] over 4 bytes', kind: 'onnx', expect: 'graph.initializer[0]', make: () => onnx((g) => (g.message(5, tensor('W', [2 ** 26, 2 ** 26], new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
-  { name: 'onnx: dims of rank 100,000', kind: 'onnx', expect: 'graph.initializer[0].dims', make: () => onnx((g) => (g.message(5, tensor('W', Array(100_000).fill(1), new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
-  { name: 'onnx: 2,000,000 unpacked float_data fields (9.5 MiB)', kind: 'onnx', expect: 'graph.initializer[0].float_data', make: unpackedFloats },
-  { name: 'onnx: a Gemm node with 63 tensor attributes of 32,000 unpacked floats each (10 MiB)', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => {
-    const floats = concat(new Writer().packedInts(1, [32_000]).int(2, FLOAT).finish(), repeated([0x25, 0, 0, 0, 0x3f], 32_000));
-    const n = gemm('x', 'W', 'y');
-    for (let k = 0; k < 63; k++) n.message(5, new Writer().string(1, `junk${k}`).bytes(5, floats));
-    g.message(5, tensor('W', [2, 2], new Uint8Array(16))).message(1, n);
-    return 'y';
-  }) },
+  {
+    name: 'onnx: dims [2^26, 2^26] over 4 bytes',
+    kind: 'onnx',
+    expect: 'graph.initializer[0]',
+    make: () => onnx((g) => (g.message(5, tensor('W', [2 ** 26, 2 ** 26], new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')),
+  },
+  {
+    name: 'onnx: dims of rank 100,000',
+    kind: 'onnx',
+    expect: 'graph.initializer[0].dims',
+    make: () => onnx((g) => (g.message(5, tensor('W', Array(100_000).fill(1), new Uint8Array(4))), g.message(1, gemm('x', 'W', 'y')), 'y')),
+  },
+  {
+    name: 'onnx: 2,000,000 unpacked float_data fields (9.5 MiB)',
+    kind: 'onnx',
+    expect: 'graph.initializer[0].float_data',
+    make: unpackedFloats,
+  },
+  {
+    name: 'onnx: a Gemm node with 63 tensor attributes of 32,000 unpacked floats each (10 MiB)',
+    kind: 'onnx',
+    expect: 'loaded',
+    make: () =>
+      onnx((g) => {
+        const floats = concat(new Writer().packedInts(1, [32_000]).int(2, FLOAT).finish(), repeated([0x25, 0, 0, 0, 0x3f], 32_000));
+        const n = gemm('x', 'W', 'y');
+        for (let k = 0; k < 63; k++) n.message(5, new Writer().string(1, `junk${k}`).bytes(5, floats));
+        g.message(5, tensor('W', [2, 2], new Uint8Array(16))).message(1, n);
+        return 'y';
+      }),
+  },
   { name: 'onnx: 8,000 Identity nodes after a layer', kind: 'onnx', expect: 'loaded', make: () => identityChain(8000) },
   { name: 'onnx: 9,000 Identity nodes after a layer', kind: 'onnx', expect: 'model.graph.node', make: () => identityChain(9000) },
   { name: 'onnx: 10 MiB of unknown one-byte fields in the graph', kind: 'onnx', expect: 'loaded', make: () => floodedGraph(10 * MiB) },
-  { name: 'onnx: 10 MiB metadata JSON', kind: 'onnx', expect: 'model.metadata_props[0].value', make: () => onnx((g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'), (m) => m.message(14, new Writer().string(1, 'backprop').string(2, `{"spec":${'['.repeat(10)}${'{},'.repeat((10 * MiB) / 3)}{}${']'.repeat(10)}}`))) },
-  { name: 'onnx: ten 1 MiB metadata JSONs under our key (the last wins)', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'), (m) => {
-    const entry = new Writer().string(1, 'backprop').string(2, `{"spec":[${'{},'.repeat((MiB - 20) / 3)}{}]}`);
-    for (let k = 0; k < 10; k++) m.message(14, entry);
-  }) },
-  { name: 'onnx: one 1280 × 2048 float layer (10 MiB), loads', kind: 'onnx', expect: 'loaded', make: () => onnx((g) => (g.message(5, tensor('W', [1280, 2048], new Uint8Array(1280 * 2048 * 4))), g.message(1, gemm('x', 'W', 'y')), 'y')) },
+  {
+    name: 'onnx: 10 MiB metadata JSON',
+    kind: 'onnx',
+    expect: 'model.metadata_props[0].value',
+    make: () =>
+      onnx(
+        (g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'),
+        (m) =>
+          m.message(
+            14,
+            new Writer().string(1, 'backprop').string(2, `{"spec":${'['.repeat(10)}${'{},'.repeat((10 * MiB) / 3)}{}${']'.repeat(10)}}`),
+          ),
+      ),
+  },
+  {
+    name: 'onnx: ten 1 MiB metadata JSONs under our key (the last wins)',
+    kind: 'onnx',
+    expect: 'loaded',
+    make: () =>
+      onnx(
+        (g) => (g.message(5, tensor('W', [2, 2], new Uint8Array(16))), g.message(1, gemm('x', 'W', 'y')), 'y'),
+        (m) => {
+          const entry = new Writer().string(1, 'backprop').string(2, `{"spec":[${'{},'.repeat((MiB - 20) / 3)}{}]}`);
+          for (let k = 0; k < 10; k++) m.message(14, entry);
+        },
+      ),
+  },
+  {
+    name: 'onnx: one 1280 × 2048 float layer (10 MiB), loads',
+    kind: 'onnx',
+    expect: 'loaded',
+    make: () =>
+      onnx((g) => (g.message(5, tensor('W', [1280, 2048], new Uint8Array(1280 * 2048 * 4))), g.message(1, gemm('x', 'W', 'y')), 'y')),
+  },
 ];
 
 // ---- TF.js ---------------------------------------------------------------------------------
 
-const dense = (name: string, units: number, inputs?: number) => ({ class_name: 'Dense', config: { units, activation: 'linear', use_bias: false, name, ...(inputs ? { batch_input_shape: [null, inputs] } : {}) } });
-const artifacts = (layers: object[], weightSpecs: object[], bytes: number) => ({ modelTopology: { class_name: 'Sequential', config: { layers } }, weightSpecs, weightData: new ArrayBuffer(bytes) });
+const dense = (name: string, units: number, inputs?: number) => ({
+  class_name: 'Dense',
+  config: { units, activation: 'linear', use_bias: false, name, ...(inputs ? { batch_input_shape: [null, inputs] } : {}) },
+});
+const artifacts = (layers: object[], weightSpecs: object[], bytes: number) => ({
+  modelTopology: { class_name: 'Sequential', config: { layers } },
+  weightSpecs,
+  weightData: new ArrayBuffer(bytes),
+});
 
 /** `n` Dense layers of 1 unit whose weights are saved under a scope ("outer/dense_i/kernel"). */
 const scoped = (n: number) =>
@@ -131,16 +199,71 @@ const scoped = (n: number) =>
   );
 
 const TFJS: Case[] = [
-  { name: 'tfjs: 2,000 Dense layers sharing one name and 512×512 kernel (1 MiB)', kind: 'tfjs', expect: 'modelTopology.config.layers[1].config.name', make: () => artifacts(Array.from({ length: 2000 }, (_, i) => dense('d', 512, i === 0 ? 512 : undefined)), [{ name: 'd/kernel', shape: [512, 512], dtype: 'float32' }], 512 * 512 * 4) },
-  { name: 'tfjs: two layers reaching one weight through its suffix', kind: 'tfjs', expect: 'weightSpecs (d/kernel)', make: () => artifacts([dense('a/d', 2, 2), dense('d', 2)], [{ name: 'x/a/d/kernel', shape: [2, 2], dtype: 'float32' }], 16) },
-  { name: 'tfjs: 8,000 scoped Dense layers (deep chain)', kind: 'tfjs', expect: 'modelTopology.config.layers[1024]', make: () => scoped(8000) },
+  {
+    name: 'tfjs: 2,000 Dense layers sharing one name and 512×512 kernel (1 MiB)',
+    kind: 'tfjs',
+    expect: 'modelTopology.config.layers[1].config.name',
+    make: () =>
+      artifacts(
+        Array.from({ length: 2000 }, (_, i) => dense('d', 512, i === 0 ? 512 : undefined)),
+        [{ name: 'd/kernel', shape: [512, 512], dtype: 'float32' }],
+        512 * 512 * 4,
+      ),
+  },
+  {
+    name: 'tfjs: two layers reaching one weight through its suffix',
+    kind: 'tfjs',
+    expect: 'weightSpecs (d/kernel)',
+    make: () => artifacts([dense('a/d', 2, 2), dense('d', 2)], [{ name: 'x/a/d/kernel', shape: [2, 2], dtype: 'float32' }], 16),
+  },
+  {
+    name: 'tfjs: 8,000 scoped Dense layers (deep chain)',
+    kind: 'tfjs',
+    expect: 'modelTopology.config.layers[1024]',
+    make: () => scoped(8000),
+  },
   { name: 'tfjs: 1,024 scoped Dense layers (every lookup by suffix), loads', kind: 'tfjs', expect: 'loaded', make: () => scoped(1024) },
-  { name: 'tfjs: shape [2^26, 2^26] over 4 bytes', kind: 'tfjs', expect: 'weightData', make: () => artifacts([dense('d', 2, 2)], [{ name: 'd/kernel', shape: [2 ** 26, 2 ** 26], dtype: 'float32' }], 4) },
-  { name: 'tfjs: 4,000 empty weight specs with 250-component names (2 MiB), the key 250 deep', kind: 'tfjs', expect: 'weightSpecs', make: () => artifacts([dense('d/'.repeat(249) + 'd', 1, 1)], Array.from({ length: 4000 }, (_, i) => ({ name: `${i}${'/d'.repeat(250)}/kernel`, shape: [0], dtype: 'float32' })), 0) },
-  { name: 'tfjs: 2 MiB model.json of empty objects', kind: 'tfjs', expect: 'modelJson', make: () => ({ modelJson: `{"weightsManifest":[],"x":[${'{},'.repeat((2 * MiB - 100) / 3)}{}]}`, weightData: new ArrayBuffer(0) }) },
-  { name: 'tfjs: 10 MiB model.json', kind: 'tfjs', expect: 'artifacts.modelJson', make: () => ({ modelJson: `{"x":"${'x'.repeat(10 * MiB)}"}`, weightData: new ArrayBuffer(0) }) },
-  { name: 'tfjs: model.json nested 100,000 deep', kind: 'tfjs', expect: 'modelJson', make: () => ({ modelJson: `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, weightData: new ArrayBuffer(0) }) },
-  { name: 'tfjs: one 2048 × 1280 Dense layer (10 MiB), loads', kind: 'tfjs', expect: 'loaded', make: () => artifacts([dense('d', 1280, 2048)], [{ name: 'd/kernel', shape: [2048, 1280], dtype: 'float32' }], 2048 * 1280 * 4) },
+  {
+    name: 'tfjs: shape [2^26, 2^26] over 4 bytes',
+    kind: 'tfjs',
+    expect: 'weightData',
+    make: () => artifacts([dense('d', 2, 2)], [{ name: 'd/kernel', shape: [2 ** 26, 2 ** 26], dtype: 'float32' }], 4),
+  },
+  {
+    name: 'tfjs: 4,000 empty weight specs with 250-component names (2 MiB), the key 250 deep',
+    kind: 'tfjs',
+    expect: 'weightSpecs',
+    make: () =>
+      artifacts(
+        [dense('d/'.repeat(249) + 'd', 1, 1)],
+        Array.from({ length: 4000 }, (_, i) => ({ name: `${i}${'/d'.repeat(250)}/kernel`, shape: [0], dtype: 'float32' })),
+        0,
+      ),
+  },
+  {
+    name: 'tfjs: 2 MiB model.json of empty objects',
+    kind: 'tfjs',
+    expect: 'modelJson',
+    make: () => ({ modelJson: `{"weightsManifest":[],"x":[${'{},'.repeat((2 * MiB - 100) / 3)}{}]}`, weightData: new ArrayBuffer(0) }),
+  },
+  {
+    name: 'tfjs: 10 MiB model.json',
+    kind: 'tfjs',
+    expect: 'artifacts.modelJson',
+    make: () => ({ modelJson: `{"x":"${'x'.repeat(10 * MiB)}"}`, weightData: new ArrayBuffer(0) }),
+  },
+  {
+    name: 'tfjs: model.json nested 100,000 deep',
+    kind: 'tfjs',
+    expect: 'modelJson',
+    make: () => ({ modelJson: `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, weightData: new ArrayBuffer(0) }),
+  },
+  {
+    name: 'tfjs: one 2048 × 1280 Dense layer (10 MiB), loads',
+    kind: 'tfjs',
+    expect: 'loaded',
+    make: () => artifacts([dense('d', 1280, 2048)], [{ name: 'd/kernel', shape: [2048, 1280], dtype: 'float32' }], 2048 * 1280 * 4),
+  },
 ];
 
 export const CASES: Case[] = [...ONNX, ...TFJS];

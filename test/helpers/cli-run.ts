@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/run.js';
 
 export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await run(argv, { line: (t) => out.push(t), note: (t) => err.push(t) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }

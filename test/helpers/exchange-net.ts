@@ -27,6 +27,11 @@ export async function randomNet(out: Activation, seed: number, backend: 'js' | '
     { backend },
   );
   const rng = new Rng(seed * 7919);
-  net.setWeights(net.spec.layers.map((l): LayerWeights => ({ weights: randomRows(rng, l.units, l.inputs, 1.5), ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}) })));
+  net.setWeights(
+    net.spec.layers.map((l): LayerWeights => ({
+      weights: randomRows(rng, l.units, l.inputs, 1.5),
+      ...(l.bias ? { bias: randomRows(rng, 1, l.units, 0.5)[0] } : {}),
+    })),
+  );
   return net;
 }

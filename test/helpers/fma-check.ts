@@ -35,7 +35,8 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
     [a, b, c].forEach((o) => be.free(o));
     return out;
   };
-  const got = run(fma), def = run(plain);
+  const got = run(fma),
+    def = run(plain);
   // The twin and |A|·|B| on a plain heap: [A | B | C].
   const h = new Float64Array(sizes.a + sizes.b + sizes.c);
   h.set(A, 0);
@@ -48,7 +49,8 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
   h.set(C0.map(Math.abs), sizes.a + sizes.b);
   twin[form](h, m, n, k, 0, sizes.a, sizes.a + sizes.b, acc);
   const bound = h.slice(sizes.a + sizes.b);
-  let worst = 0, differs = false;
+  let worst = 0,
+    differs = false;
   for (let i = 0; i < sizes.c; i++) {
     worst = Math.max(worst, Math.abs(got[i] - want[i]) / (2 * (k + 1) * 2 ** -53 * bound[i]));
     differs ||= got[i] !== def[i];
@@ -57,29 +59,51 @@ function gemmCheck(form: Form, m: number, n: number, k: number, acc: number) {
 }
 
 const gemm = (['gemmABt', 'gemmAtB', 'gemmAB'] as const).flatMap((form) =>
-  [[64, 64, 64, 0], [37, 29, 131, 1], [128, 96, 300, 0], [5, 260, 33, 1]].map(([m, n, k, acc]) => gemmCheck(form, m, n, k, acc)));
+  [
+    [64, 64, 64, 0],
+    [37, 29, 131, 1],
+    [128, 96, 300, 0],
+    [5, 260, 33, 1],
+  ].map(([m, n, k, acc]) => gemmCheck(form, m, n, k, acc)),
+);
 
 // Training: a 64-32-4 softmax network on seeded data, batch 16, 3 epochs, fma vs default.
 async function train(fmaOn: boolean) {
   const r = new Rng(5);
   const inputs = Array.from({ length: 256 }, () => Array.from({ length: 64 }, () => r.normal()));
   const targets = inputs.map((x) => Array.from({ length: 4 }, (_, c) => Number(c === (x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0))));
-  const net = await Network.create({ inputs: 64, layers: [{ units: 32, activation: 'tanh' }, { units: 4, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 3 }, { fma: fmaOn });
+  const net = await Network.create(
+    {
+      inputs: 64,
+      layers: [
+        { units: 32, activation: 'tanh' },
+        { units: 4, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.01 },
+      seed: 3,
+    },
+    { fma: fmaOn },
+  );
   const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16 });
   return { fma: net.fma, loss: h.loss, weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]) };
 }
 const [t1, t2, t0] = [await train(true), await train(true), await train(false)];
 let maxRel = 0;
-for (let i = 0; i < t1.weights.length; i++) maxRel = Math.max(maxRel, Math.abs(t1.weights[i] - t0.weights[i]) / Math.max(1, Math.abs(t0.weights[i])));
+for (let i = 0; i < t1.weights.length; i++)
+  maxRel = Math.max(maxRel, Math.abs(t1.weights[i] - t0.weights[i]) / Math.max(1, Math.abs(t0.weights[i])));
 
-console.log(JSON.stringify({
-  relaxed: relaxedSimdSupported(),
-  gemm,
-  training: {
-    fma: t1.fma, defaultFma: t0.fma,
-    repeatable: JSON.stringify(t1) === JSON.stringify(t2),
-    bitsDiffer: JSON.stringify(t1.weights) !== JSON.stringify(t0.weights),
-    maxRelWeightDiff: maxRel,
-    finalLoss: [t1.loss[2], t0.loss[2]],
-  },
-}));
+console.log(
+  JSON.stringify({
+    relaxed: relaxedSimdSupported(),
+    gemm,
+    training: {
+      fma: t1.fma,
+      defaultFma: t0.fma,
+      repeatable: JSON.stringify(t1) === JSON.stringify(t2),
+      bitsDiffer: JSON.stringify(t1.weights) !== JSON.stringify(t0.weights),
+      maxRelWeightDiff: maxRel,
+      finalLoss: [t1.loss[2], t0.loss[2]],
+    },
+  }),
+);

@@ -30,17 +30,132 @@ const data = (rows: number, inputs: number, outputs: number, kind: 'real' | 'one
 
 /** Every activation and loss; plain, momentum and Nesterov SGD, Adam, AdamW; dropout, L2, no-bias layers; one-sample steps. */
 export const JOBS: Job[] = [
-  { name: 'mse-tanh-relu-momentum', spec: { inputs: 3, layers: [{ units: 7, activation: 'tanh' }, { units: 5, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 11 }, epochs: 12, batchSize: 8 },
-  { name: 'half-sigmoid-leaky-nesterov', spec: { inputs: 3, layers: [{ units: 6, activation: 'leakyRelu' }, { units: 4, activation: 'sigmoid', bias: false }, { units: 1, activation: 'linear' }], loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 0.03, momentum: 0.8, nesterov: true }, seed: 12 }, epochs: 12, batchSize: 5 },
-  { name: 'crossEntropy-softmax', spec: { inputs: 3, layers: [{ units: 64, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'crossEntropy', optimizer: { type: 'sgd', learningRate: 0.1 }, seed: 13 }, epochs: 12, batchSize: 16 },
-  { name: 'dropout-l2-adamw', spec: { inputs: 3, layers: [{ units: 10, activation: 'relu', dropout: 0.25 }, { units: 6, activation: 'tanh', l2: 1e-3 }, { units: 2 }], loss: 'mse', l2: 1e-4, optimizer: { type: 'adamw', learningRate: 0.01, weightDecay: 0.01 }, seed: 15 }, epochs: 12, batchSize: 9 },
+  {
+    name: 'mse-tanh-relu-momentum',
+    spec: {
+      inputs: 3,
+      layers: [{ units: 7, activation: 'tanh' }, { units: 5, activation: 'relu' }, { units: 2 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      seed: 11,
+    },
+    epochs: 12,
+    batchSize: 8,
+  },
+  {
+    name: 'half-sigmoid-leaky-nesterov',
+    spec: {
+      inputs: 3,
+      layers: [
+        { units: 6, activation: 'leakyRelu' },
+        { units: 4, activation: 'sigmoid', bias: false },
+        { units: 1, activation: 'linear' },
+      ],
+      loss: 'halfSquaredError',
+      optimizer: { type: 'sgd', learningRate: 0.03, momentum: 0.8, nesterov: true },
+      seed: 12,
+    },
+    epochs: 12,
+    batchSize: 5,
+  },
+  {
+    name: 'crossEntropy-softmax',
+    spec: {
+      inputs: 3,
+      layers: [
+        { units: 64, activation: 'relu' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'crossEntropy',
+      optimizer: { type: 'sgd', learningRate: 0.1 },
+      seed: 13,
+    },
+    epochs: 12,
+    batchSize: 16,
+  },
+  {
+    name: 'dropout-l2-adamw',
+    spec: {
+      inputs: 3,
+      layers: [{ units: 10, activation: 'relu', dropout: 0.25 }, { units: 6, activation: 'tanh', l2: 1e-3 }, { units: 2 }],
+      loss: 'mse',
+      l2: 1e-4,
+      optimizer: { type: 'adamw', learningRate: 0.01, weightDecay: 0.01 },
+      seed: 15,
+    },
+    epochs: 12,
+    batchSize: 9,
+  },
   // 10,000 He-normal draws: enough calls for the JIT to compile the initializer's hot loop.
-  { name: 'wide-relu-init', spec: { inputs: 40, layers: [{ units: 250, activation: 'relu' }, { units: 2 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.01 }, seed: 16 }, epochs: 1, batchSize: 32 },
+  {
+    name: 'wide-relu-init',
+    spec: {
+      inputs: 40,
+      layers: [{ units: 250, activation: 'relu' }, { units: 2 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.01 },
+      seed: 16,
+    },
+    epochs: 1,
+    batchSize: 32,
+  },
   // Learning-rate schedules are computed in JS, per step: they must not depend on the engine's Math.
-  { name: 'cosine-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 17 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'cosine', minFactor: 0.1 } } },
-  { name: 'exponential-schedule', spec: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05 }, seed: 18 }, epochs: 10, batchSize: 3, fit: { schedule: { type: 'exponential', rate: 0.9 } } },
-  { name: 'per-sample-momentum', spec: { inputs: 3, layers: [{ units: 5, activation: 'sigmoid' }, { units: 2, activation: 'tanh' }], loss: 'mse', optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, seed: 19 }, epochs: 3, batchSize: 1 },
-  { name: 'bce-sigmoid-adam', spec: { inputs: 3, layers: [{ units: 8, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', optimizer: { type: 'adam', learningRate: 0.01 }, seed: 14 }, epochs: 12, batchSize: 7 },
+  {
+    name: 'cosine-schedule',
+    spec: {
+      inputs: 3,
+      layers: [{ units: 6, activation: 'tanh' }, { units: 1 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05 },
+      seed: 17,
+    },
+    epochs: 10,
+    batchSize: 3,
+    fit: { schedule: { type: 'cosine', minFactor: 0.1 } },
+  },
+  {
+    name: 'exponential-schedule',
+    spec: {
+      inputs: 3,
+      layers: [{ units: 6, activation: 'tanh' }, { units: 1 }],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05 },
+      seed: 18,
+    },
+    epochs: 10,
+    batchSize: 3,
+    fit: { schedule: { type: 'exponential', rate: 0.9 } },
+  },
+  {
+    name: 'per-sample-momentum',
+    spec: {
+      inputs: 3,
+      layers: [
+        { units: 5, activation: 'sigmoid' },
+        { units: 2, activation: 'tanh' },
+      ],
+      loss: 'mse',
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      seed: 19,
+    },
+    epochs: 3,
+    batchSize: 1,
+  },
+  {
+    name: 'bce-sigmoid-adam',
+    spec: {
+      inputs: 3,
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 2, activation: 'sigmoid' },
+      ],
+      loss: 'binaryCrossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.01 },
+      seed: 14,
+    },
+    epochs: 12,
+    batchSize: 7,
+  },
 ];
 
 export const jobData = (job: Job) => {

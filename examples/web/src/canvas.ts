@@ -2,7 +2,8 @@
 
 export function hiDpiContext(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; width: number; height: number } {
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.width, height = canvas.height;
+  const width = canvas.width,
+    height = canvas.height;
   canvas.width = width * ratio;
   canvas.height = height * ratio;
   const ctx = canvas.getContext('2d')!;

@@ -11,7 +11,8 @@ export interface ChartOptions {
   format: (v: number) => string;
 }
 
-export const compact = (v: number) => (v >= 1e6 ? `${+(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)}k` : String(Math.round(v)));
+export const compact = (v: number) =>
+  v >= 1e6 ? `${+(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)}k` : String(Math.round(v));
 
 export class LineChart {
   private points: [number, number][] = [];
@@ -19,7 +20,10 @@ export class LineChart {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly w: number;
   private readonly h: number;
-  constructor(canvas: HTMLCanvasElement, private readonly o: ChartOptions) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly o: ChartOptions,
+  ) {
     ({ ctx: this.ctx, width: this.w, height: this.h } = hiDpiContext(canvas));
     this.draw();
   }
@@ -45,7 +49,10 @@ export class LineChart {
 
   private draw(): void {
     const { ctx, o, points, w, h } = this;
-    const left = 52, right = 10, top = 24, bottom = 22;
+    const left = 52,
+      right = 10,
+      top = 24,
+      bottom = 22;
     ctx.clearRect(0, 0, w, h);
     ctx.font = '12px system-ui, sans-serif';
     ctx.fillStyle = '#ccd';

@@ -11,13 +11,22 @@ export interface Digits {
   testCount: number;
 }
 
-export function encodeDigits(trainX: Float64Array, trainLabels: Uint8Array, testX: Float64Array, testLabels: Uint8Array, pixels: number): Uint8Array {
+export function encodeDigits(
+  trainX: Float64Array,
+  trainLabels: Uint8Array,
+  testX: Float64Array,
+  testLabels: Uint8Array,
+  pixels: number,
+): Uint8Array {
   const out = new Uint8Array(8 + (trainLabels.length + testLabels.length) * (pixels + 1));
   const dv = new DataView(out.buffer);
   dv.setUint32(0, trainLabels.length, true);
   dv.setUint32(4, testLabels.length, true);
   let at = 8;
-  for (const [x, labels] of [[trainX, trainLabels], [testX, testLabels]] as const) {
+  for (const [x, labels] of [
+    [trainX, trainLabels],
+    [testX, testLabels],
+  ] as const) {
     for (let i = 0; i < x.length; i++) out[at++] = Math.round(x[i] * 255);
     out.set(labels, at);
     at += labels.length;
@@ -27,7 +36,8 @@ export function encodeDigits(trainX: Float64Array, trainLabels: Uint8Array, test
 
 export function decodeDigits(buf: ArrayBuffer, pixels: number): Digits {
   const dv = new DataView(buf);
-  const trainCount = dv.getUint32(0, true), testCount = dv.getUint32(4, true);
+  const trainCount = dv.getUint32(0, true),
+    testCount = dv.getUint32(4, true);
   const bytes = new Uint8Array(buf);
   if (bytes.length !== 8 + (trainCount + testCount) * (pixels + 1)) throw new Error(`${DIGITS_FILE}: unexpected length ${bytes.length}`);
   let at = 8;
@@ -38,6 +48,7 @@ export function decodeDigits(buf: ArrayBuffer, pixels: number): Digits {
     at += count;
     return { x, labels };
   };
-  const tr = take(trainCount), te = take(testCount);
+  const tr = take(trainCount),
+    te = take(testCount);
   return { trainX: tr.x, trainLabels: tr.labels, testX: te.x, testLabels: te.labels, trainCount, testCount };
 }

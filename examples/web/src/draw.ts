@@ -8,7 +8,10 @@ export class DrawingPad {
   private readonly ctx: CanvasRenderingContext2D;
   private drawing = false;
   private last: [number, number] | null = null;
-  constructor(readonly canvas: HTMLCanvasElement, private readonly onChange: () => void) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly onChange: () => void,
+  ) {
     this.ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     this.clear();
     canvas.addEventListener('pointerdown', (e) => {
@@ -54,7 +57,10 @@ export class DrawingPad {
   pixels(): Float64Array | null {
     const { width, height } = this.canvas;
     const img = this.ctx.getImageData(0, 0, width, height).data;
-    let x0 = width, y0 = height, x1 = -1, y1 = -1;
+    let x0 = width,
+      y0 = height,
+      x1 = -1,
+      y1 = -1;
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++)
         if (img[(y * width + x) * 4] > 20) {
@@ -65,8 +71,11 @@ export class DrawingPad {
         }
     if (x1 < 0) return null;
     // Fit the bounding box into 20×20, keeping its aspect ratio.
-    const bw = x1 - x0 + 1, bh = y1 - y0 + 1, scale = 20 / Math.max(bw, bh);
-    const sw = Math.max(1, Math.round(bw * scale)), sh = Math.max(1, Math.round(bh * scale));
+    const bw = x1 - x0 + 1,
+      bh = y1 - y0 + 1,
+      scale = 20 / Math.max(bw, bh);
+    const sw = Math.max(1, Math.round(bw * scale)),
+      sh = Math.max(1, Math.round(bh * scale));
     const small = document.createElement('canvas');
     small.width = SIDE;
     small.height = SIDE;
@@ -78,7 +87,9 @@ export class DrawingPad {
     s.drawImage(this.canvas, x0, y0, bw, bh, (SIDE - sw) / 2, (SIDE - sh) / 2, sw, sh);
     const g = s.getImageData(0, 0, SIDE, SIDE).data;
     const v = new Float64Array(SIDE * SIDE);
-    let mass = 0, cx = 0, cy = 0;
+    let mass = 0,
+      cx = 0,
+      cy = 0;
     for (let i = 0; i < SIDE * SIDE; i++) {
       v[i] = g[i * 4] / 255;
       mass += v[i];
@@ -86,11 +97,13 @@ export class DrawingPad {
       cy += v[i] * Math.floor(i / SIDE);
     }
     // Shift by whole pixels so the centre of mass lands on the centre.
-    const dx = Math.round((SIDE - 1) / 2 - cx / mass), dy = Math.round((SIDE - 1) / 2 - cy / mass);
+    const dx = Math.round((SIDE - 1) / 2 - cx / mass),
+      dy = Math.round((SIDE - 1) / 2 - cy / mass);
     const out = new Float64Array(SIDE * SIDE);
     for (let y = 0; y < SIDE; y++)
       for (let x = 0; x < SIDE; x++) {
-        const sx = x - dx, sy = y - dy;
+        const sx = x - dx,
+          sy = y - dy;
         if (sx >= 0 && sx < SIDE && sy >= 0 && sy < SIDE) out[y * SIDE + x] = v[sy * SIDE + sx];
       }
     return out;

@@ -3,7 +3,9 @@
 import type { Network } from '../../../src/index.js';
 import type { Evaluation } from './messages.js';
 
-const PIXELS = 784, CLASSES = 10, MAX_MISTAKES = 32;
+const PIXELS = 784,
+  CLASSES = 10,
+  MAX_MISTAKES = 32;
 
 function argmax(scores: Float64Array, row: number): number {
   let best = 0;
@@ -22,16 +24,21 @@ export function evaluate(net: Network, x: Float64Array, labels: Uint8Array): Eva
   const scores = net.predict(x, labels.length);
   const confusion = new Array<number>(CLASSES * CLASSES).fill(0);
   const mistakes: Evaluation['mistakes'] = [];
-  let right = 0, wrong = 0;
+  let right = 0,
+    wrong = 0;
   for (let r = 0; r < labels.length; r++) {
     const p = argmax(scores, r);
     confusion[labels[r] * CLASSES + p]++;
     if (p === labels[r]) right++;
     else {
       wrong++;
-      if (mistakes.length < MAX_MISTAKES) mistakes.push({ pixels: Uint8Array.from(x.subarray(r * PIXELS, (r + 1) * PIXELS), (v) => Math.round(v * 255)), label: labels[r], predicted: p });
+      if (mistakes.length < MAX_MISTAKES)
+        mistakes.push({
+          pixels: Uint8Array.from(x.subarray(r * PIXELS, (r + 1) * PIXELS), (v) => Math.round(v * 255)),
+          label: labels[r],
+          predicted: p,
+        });
     }
   }
   return { accuracy: right / labels.length, confusion, mistakes, mistakeCount: wrong };
 }
-

@@ -13,20 +13,37 @@ const send = (m: ToWorker) => worker.postMessage(m);
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const charts = {
-  accuracy: new LineChart($<HTMLCanvasElement>('chart-accuracy'), { title: 'test accuracy', color: '#7ee787', yMin: 0, yMax: 1, format: pct }),
-  loss: new LineChart($<HTMLCanvasElement>('chart-loss'), { title: 'training loss', color: '#ffa657', format: (v) => (v < 0.1 ? v.toFixed(3) : v.toFixed(2)) }),
+  accuracy: new LineChart($<HTMLCanvasElement>('chart-accuracy'), {
+    title: 'test accuracy',
+    color: '#7ee787',
+    yMin: 0,
+    yMax: 1,
+    format: pct,
+  }),
+  loss: new LineChart($<HTMLCanvasElement>('chart-loss'), {
+    title: 'training loss',
+    color: '#ffa657',
+    format: (v) => (v < 0.1 ? v.toFixed(3) : v.toFixed(2)),
+  }),
   rate: new LineChart($<HTMLCanvasElement>('chart-rate'), { title: 'digits / s', color: '#6cc4ff', format: compact }),
 };
 
 const status = (text: string) => ($('status').textContent = text);
 const backendChoice = (): BackendName => ($<HTMLInputElement>('backend-js').checked ? 'js' : 'wasm');
-let rateAvg = 0, lossAvg = 0, seenSoFar = 0;
+let rateAvg = 0,
+  lossAvg = 0,
+  seenSoFar = 0;
 
 // ---- the drawing pad and its prediction ---------------------------------------------------
 const probs = $<HTMLOListElement>('probs');
-probs.innerHTML = Array.from({ length: 10 }, (_, d) => `<li><span>${d}</span><span class="bar"><i style="width:0"></i></span><span>–</span></li>`).join('');
+probs.innerHTML = Array.from(
+  { length: 10 },
+  (_, d) => `<li><span>${d}</span><span class="bar"><i style="width:0"></i></span><span>–</span></li>`,
+).join('');
 const seen = $<HTMLCanvasElement>('seen').getContext('2d')!;
-let asked = 0, answered = 0, dirty = false;
+let asked = 0,
+  answered = 0,
+  dirty = false;
 
 function requestPrediction(): void {
   if (asked !== answered) return void (dirty = true); // one in flight at a time; ask again after
@@ -75,13 +92,16 @@ function start(fresh: boolean): void {
     body.dataset.accuracy = '0';
   }
   setRunning(true);
-  status(fresh ? 'Training from new weights… draw a digit meanwhile and watch the guess firm up.' : 'Continuing to train the same network…');
+  status(
+    fresh ? 'Training from new weights… draw a digit meanwhile and watch the guess firm up.' : 'Continuing to train the same network…',
+  );
   send({ type: 'start', epochs: Number(($('epochs') as HTMLSelectElement).value), fresh, threads: $<HTMLInputElement>('threads').checked });
 }
 $('train').addEventListener('click', () => start(true));
 $('continue').addEventListener('click', () => start(false));
 $('stop').addEventListener('click', () => send({ type: 'stop' }));
-for (const id of ['backend-wasm', 'backend-js']) $(id).addEventListener('change', () => send({ type: 'backend', backend: backendChoice() }));
+for (const id of ['backend-wasm', 'backend-js'])
+  $(id).addEventListener('change', () => send({ type: 'backend', backend: backendChoice() }));
 
 // Save: the worker's net.toJSON() (with how many digits it has seen) as a file. Load: any such file.
 $('save').addEventListener('click', () => send({ type: 'save' }));
@@ -116,7 +136,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       body.dataset.backend = $('backend').textContent = m.backend;
       button('train').disabled = false;
       $('threads-label').hidden = !m.threadsAvailable;
-      status(`${m.trainCount.toLocaleString('en-US')} training and ${m.testCount.toLocaleString('en-US')} test digits loaded; ${m.params.toLocaleString('en-US')} parameters. Press Train, and draw meanwhile.`);
+      status(
+        `${m.trainCount.toLocaleString('en-US')} training and ${m.testCount.toLocaleString('en-US')} test digits loaded; ${m.params.toLocaleString('en-US')} parameters. Press Train, and draw meanwhile.`,
+      );
       break;
     case 'progress':
       // Smooth the throughput a little: slices are short and timers coarse.
@@ -152,7 +174,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'done':
       setRunning(false);
-      status(`${m.stopped ? 'Stopped' : 'Done'}: test accuracy ${$('accuracy').textContent}. Draw a digit, Continue, or Train from scratch.`);
+      status(
+        `${m.stopped ? 'Stopped' : 'Done'}: test accuracy ${$('accuracy').textContent}. Draw a digit, Continue, or Train from scratch.`,
+      );
       break;
     case 'kept':
       status('Model kept in this browser (IndexedDB): Restore brings it back, also after a reload.');
@@ -167,7 +191,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       for (const id of ['rate', 'loss', 'epoch', 'accuracy']) $(id).textContent = '–';
       seenSoFar = m.seen ?? 0;
       button('continue').disabled = button('save').disabled = button('keep').disabled = false;
-      status(m.seen === null ? 'Model restored from this browser. Draw a digit, or Continue training it.' : `Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`);
+      status(
+        m.seen === null
+          ? 'Model restored from this browser. Draw a digit, or Continue training it.'
+          : `Model loaded (trained on ${m.seen.toLocaleString('en-US')} digits). Draw a digit, or Continue training it.`,
+      );
       if (pad.pixels()) requestPrediction();
       break;
     case 'prediction':

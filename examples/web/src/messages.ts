@@ -26,7 +26,16 @@ export interface Evaluation {
 
 export type FromWorker =
   | { type: 'ready'; trainCount: number; testCount: number; backend: BackendName; params: number; threadsAvailable: boolean }
-  | { type: 'progress'; seen: number; epoch: number; fraction: number; sliceLoss: number; rate: number; backend: BackendName; threads: number }
+  | {
+      type: 'progress';
+      seen: number;
+      epoch: number;
+      fraction: number;
+      sliceLoss: number;
+      rate: number;
+      backend: BackendName;
+      threads: number;
+    }
   | { type: 'accuracy'; seen: number; accuracy: number }
   | { type: 'evaluation'; seen: number; evaluation: Evaluation }
   | { type: 'backend'; backend: BackendName }

@@ -10,24 +10,33 @@ import type { BackendName, FromWorker, ToWorker } from './messages.js';
 
 /** Where Keep puts the network (IndexedDB: it holds large models, and Workers have it). */
 const STORED = 'indexeddb://backprop-mnist-demo';
-const PIXELS = 784, CLASSES = 10, BATCH = 32;
+const PIXELS = 784,
+  CLASSES = 10,
+  BATCH = 32;
 const SLICE_ROWS = 320; // ~20 ms on wasm, ~200 ms on js: the longest the worker is deaf
 const EVAL_EVERY = 1600; // digits trained between accuracy points
 const EVAL_ROWS = 1000; // test digits per accuracy point
 
-const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(m, transfer);
+const post = (m: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(m, transfer);
 
 let data: Digits;
 let trainY: Float64Array;
 let net: Network;
 let wanted: BackendName = 'wasm';
-let running = false, stopAsked = false;
-let seen = 0, epoch = 0, threadsOn = false;
+let running = false,
+  stopAsked = false;
+let seen = 0,
+  epoch = 0,
+  threadsOn = false;
 const random = seededRandom(7);
 
 const spec = {
   inputs: PIXELS,
-  layers: [{ units: 128, activation: 'relu' as const }, { units: CLASSES, activation: 'softmax' as const }],
+  layers: [
+    { units: 128, activation: 'relu' as const },
+    { units: CLASSES, activation: 'softmax' as const },
+  ],
   loss: 'crossEntropy' as const,
   optimizer: { type: 'sgd' as const, learningRate: 0.1, momentum: 0.9 },
   seed: 1,
@@ -47,7 +56,10 @@ async function switchBackend(): Promise<void> {
 
 function postEvaluation(): void {
   const e = evaluate(net, data.testX, data.testLabels);
-  post({ type: 'evaluation', seen, evaluation: e }, e.mistakes.map((m) => m.pixels.buffer));
+  post(
+    { type: 'evaluation', seen, evaluation: e },
+    e.mistakes.map((m) => m.pixels.buffer),
+  );
 }
 
 async function train(epochs: number, fresh: boolean): Promise<void> {
@@ -58,7 +70,8 @@ async function train(epochs: number, fresh: boolean): Promise<void> {
     seen = epoch = 0;
   }
   if (threadsOn) (await import('../../../src/parallel/enable.js')).enableThreads();
-  const testX = data.testX.subarray(0, EVAL_ROWS * PIXELS), testLabels = data.testLabels.subarray(0, EVAL_ROWS);
+  const testX = data.testX.subarray(0, EVAL_ROWS * PIXELS),
+    testLabels = data.testLabels.subarray(0, EVAL_ROWS);
   if (fresh) post({ type: 'accuracy', seen, accuracy: accuracyOn(net, testX, testLabels) });
   let nextEval = seen + EVAL_EVERY;
   const blocks: [number, number][] = [];
@@ -82,7 +95,16 @@ async function train(epochs: number, fresh: boolean): Promise<void> {
       const rate = (to - from) / ((performance.now() - t) / 1000);
       done += to - from;
       seen += to - from;
-      post({ type: 'progress', seen, epoch, fraction: done / data.trainCount, sliceLoss: h.loss[0], rate, backend: net.backend, threads: h.threads ?? 1 });
+      post({
+        type: 'progress',
+        seen,
+        epoch,
+        fraction: done / data.trainCount,
+        sliceLoss: h.loss[0],
+        rate,
+        backend: net.backend,
+        threads: h.threads ?? 1,
+      });
       if (seen >= nextEval) {
         post({ type: 'accuracy', seen, accuracy: accuracyOn(net, testX, testLabels) });
         nextEval = seen + EVAL_EVERY;
@@ -109,7 +131,14 @@ addEventListener('message', (e: MessageEvent<ToWorker>) => {
         data.trainLabels.forEach((d, r) => (trainY[r * CLASSES + d] = 1));
         net = await Network.create({ ...spec, backend: wanted });
         const threadsAvailable = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-        post({ type: 'ready', trainCount: data.trainCount, testCount: data.testCount, backend: net.backend, params: net.parameterCount, threadsAvailable });
+        post({
+          type: 'ready',
+          trainCount: data.trainCount,
+          testCount: data.testCount,
+          backend: net.backend,
+          params: net.parameterCount,
+          threadsAvailable,
+        });
       })().catch(fail);
       break;
     case 'start':
@@ -134,7 +163,8 @@ addEventListener('message', (e: MessageEvent<ToWorker>) => {
       (async () => {
         const file = JSON.parse(m.model);
         const next = await Network.fromJSON(file.network ?? file, { backend: wanted }); // throws before anything changes
-        if (next.inputs !== PIXELS || next.outputs !== CLASSES) throw new Error(`expected a ${PIXELS}-…-${CLASSES} network, got ${next.inputs}-…-${next.outputs}`);
+        if (next.inputs !== PIXELS || next.outputs !== CLASSES)
+          throw new Error(`expected a ${PIXELS}-…-${CLASSES} network, got ${next.inputs}-…-${next.outputs}`);
         await replace(next);
         seen = Number.isFinite(file.seen) ? file.seen : 0;
         post({ type: 'loaded', seen });

@@ -3,10 +3,21 @@
 import { Network } from 'backprop-wasm';
 
 const out = document.getElementById('out');
-const XOR = { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] };
+const XOR = {
+  inputs: [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  targets: [[0], [1], [1], [0]],
+};
 const spec = {
   inputs: 2,
-  layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  layers: [
+    { units: 8, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ],
   loss: 'binaryCrossEntropy',
   optimizer: { type: 'sgd', learningRate: 0.5, momentum: 0.9 },
   seed: 3,

@@ -41,7 +41,10 @@ export const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
   relu: { f: (z) => (z > 0 ? z : 0), fPrime: (z) => (z > 0 ? 1 : 0) },
   leakyRelu: { f: (z) => (z > 0 ? z : LEAKY_SLOPE * z), fPrime: (z) => (z > 0 ? 1 : LEAKY_SLOPE) },
   elu: { f: (z) => (z > 0 ? z : Math.expm1(z)), fPrime: (z, a) => (z > 0 ? 1 : a + 1) },
-  selu: { f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE_ALPHA * Math.expm1(z)), fPrime: (z, a) => (z > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA) },
+  selu: {
+    f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE_ALPHA * Math.expm1(z)),
+    fPrime: (z, a) => (z > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA),
+  },
   // ln(1 + e^z) in the form that neither overflows nor loses digits, on both sides of 0.
   softplus: { f: (z) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))), fPrime: (z) => sigmoid(z) },
   swish: { f: (z) => z * sigmoid(z), fPrime: swishPrime },
@@ -68,7 +71,8 @@ export function activate(h: Float64Array, kind: number, rows: number, cols: numb
     return;
   }
   for (let r = 0; r < rows; r++) {
-    const zr = z + r * cols, ar = a + r * cols;
+    const zr = z + r * cols,
+      ar = a + r * cols;
     let m = -Infinity;
     for (let c = 0; c < cols; c++) m = Math.max(m, h[zr + c]);
     let s = 0;
@@ -78,7 +82,16 @@ export function activate(h: Float64Array, kind: number, rows: number, cols: numb
 }
 
 /** dZ = dA ⊙ f′(Z); softmax per row: dZ_i = a_i (dA_i − Σ_j a_j dA_j). dZ may alias dA. */
-export function activateBackward(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number, da: number, dz: number): void {
+export function activateBackward(
+  h: Float64Array,
+  kind: number,
+  rows: number,
+  cols: number,
+  z: number,
+  a: number,
+  da: number,
+  dz: number,
+): void {
   if (kind !== Act.softmax) {
     const { fPrime } = elementwise(kind);
     for (let i = 0; i < rows * cols; i++) h[dz + i] = h[da + i] * fPrime(h[z + i], h[a + i]);

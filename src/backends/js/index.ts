@@ -39,29 +39,41 @@ export class JsBackend implements Backend {
   private h = new Float64Array(1024);
   /** The f32 view of the same buffer (renewed with it); the f32 kernels' heap. */
   private h32 = new Float32Array(this.h.buffer);
-  private allocator = new Allocator(this.h.length, 0, (minEnd) => {
-    let next: Float64Array<ArrayBuffer>;
-    try {
-      next = new Float64Array(Math.max(minEnd, Math.min(MAX_ELEMENTS, this.h.length * 2)));
-    } catch {
-      next = new Float64Array(minEnd); // the engine may grant the minimum where it refused double
-    }
-    next.set(this.h);
-    this.h = next;
-    this.h32 = new Float32Array(next.buffer);
-    return next.length;
-  }, "a js network's heap holds at most 4 GiB");
+  private allocator = new Allocator(
+    this.h.length,
+    0,
+    (minEnd) => {
+      let next: Float64Array<ArrayBuffer>;
+      try {
+        next = new Float64Array(Math.max(minEnd, Math.min(MAX_ELEMENTS, this.h.length * 2)));
+      } catch {
+        next = new Float64Array(minEnd); // the engine may grant the minimum where it refused double
+      }
+      next.set(this.h);
+      this.h = next;
+      this.h32 = new Float32Array(next.buffer);
+      return next.length;
+    },
+    "a js network's heap holds at most 4 GiB",
+  );
 
   /** f64: offsets count f64 elements; f32: they count f32 elements (2 × the allocator's f64 offsets). */
   /**
    * `f32`: the f32 twins' primitives (src/backends/js/f32/index.ts f32Primitives), given by the
    * caller (./f32/backend.ts jsF32Backend) so that bundles without f32 networks do not carry them.
    */
-  constructor(readonly precision: Precision = 'f64', f32?: (values: () => Float32Array, cells: () => Float64Array) => Primitives) {
+  constructor(
+    readonly precision: Precision = 'f64',
+    f32?: (values: () => Float32Array, cells: () => Float64Array) => Primitives,
+  ) {
     const h = () => this.h;
     if (precision === 'f32') {
       if (!f32) throw new Error('backprop internal error: an f32 js backend needs the f32 primitives (jsF32Backend)');
-      this.kernels = composeKernels(f32(() => this.h32, h), h, 2);
+      this.kernels = composeKernels(
+        f32(() => this.h32, h),
+        h,
+        2,
+      );
       return;
     }
     this.kernels = composeKernels(

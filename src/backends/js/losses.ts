@@ -48,7 +48,8 @@ const LOSS_TWINS = {
         }
         let e = 0;
         for (let c = 0; c < cols; c++) if (c !== k) e += Math.exp(h[z + o + c] - m);
-        let margins = 0, weight = 0;
+        let margins = 0,
+          weight = 0;
         for (let c = 0; c < cols; c++) {
           const t = h[y + o + c];
           weight += t;

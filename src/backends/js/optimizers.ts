@@ -22,8 +22,22 @@ export function sgd(h: Float64Array, n: number, p: number, g: number, v: number,
 }
 
 /** Adam (decay > 0: AdamW): M = flush(β1M + (1−β1)G), V = flush(β2V + (1−β2)G²), P −= lr·(M̂/(√V̂ + ε) + decay·P). Returns 1 when a new P, M or V is not finite. */
-export function adam(h: Float64Array, n: number, p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, t: number, decay: number): number {
-  const c1 = 1 / (1 - Math.pow(beta1, t)), c2 = 1 / (1 - Math.pow(beta2, t));
+export function adam(
+  h: Float64Array,
+  n: number,
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  t: number,
+  decay: number,
+): number {
+  const c1 = 1 / (1 - Math.pow(beta1, t)),
+    c2 = 1 / (1 - Math.pow(beta2, t));
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const gi = h[g + i];

@@ -20,7 +20,20 @@ export const IMPORTS: FuncImport[] = [
   { name: 'activationOne', params: [I32, F64], results: [F64] },
   { name: 'derivativeOne', params: [I32, F64, F64], results: [F64] },
 ];
-export const [EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, ACTIVATION_ONE, DERIVATIVE_ONE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+export const [
+  EXP,
+  TANH,
+  ACTIVATE,
+  LOSS,
+  TRAIN_STEP,
+  TRAIN_BATCHES,
+  STEP,
+  KEEP_STEP,
+  UNDO_STEP,
+  PARAMS_NON_FINITE,
+  ACTIVATION_ONE,
+  DERIVATIVE_ONE,
+] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 export interface ActivationEmitter {
   /** f(±0) has the same bits for +0 and −0, so Z may skip the generic sum's leading 0 (unrolled-step.ts). */

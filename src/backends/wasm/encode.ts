@@ -3,15 +3,50 @@
 // helper functions from our main module.
 
 /** Value types. */
-export const I32 = 0x7f, F64 = 0x7c;
+export const I32 = 0x7f,
+  F64 = 0x7c;
 
 /** The opcodes used (WebAssembly core spec §5.4). */
 export const op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10,
-  select: 0x1b, get: 0x20, set: 0x21, tee: 0x22, f64Load: 0x2b, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32GeS: 0x4e, f64Eq: 0x61, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, f64Ge: 0x66,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74, i32Or: 0x72,
-  f64Abs: 0x99, f64Neg: 0x9a, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, i32WrapI64: 0xa7, i64ReinterpretF64: 0xbd,
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  return: 0x0f,
+  call: 0x10,
+  select: 0x1b,
+  get: 0x20,
+  set: 0x21,
+  tee: 0x22,
+  f64Load: 0x2b,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  f64Const: 0x44,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32GeS: 0x4e,
+  f64Eq: 0x61,
+  f64Ne: 0x62,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
+  f64Ge: 0x66,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  i32Or: 0x72,
+  f64Abs: 0x99,
+  f64Neg: 0x9a,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  i32WrapI64: 0xa7,
+  i64ReinterpretF64: 0xbd,
 } as const;
 /** Block type of a block/loop/if without results. */
 export const VOID = 0x40;
@@ -170,7 +205,10 @@ export function encodeModule(imports: FuncImport[], funcs: Func[]): Uint8Array<A
     }
   });
   section(2, (b) => {
-    b.uleb(imports.length + 1).name('env').name('memory').bytes([0x02, 0x00, 0x01]);
+    b.uleb(imports.length + 1)
+      .name('env')
+      .name('memory')
+      .bytes([0x02, 0x00, 0x01]);
     imports.forEach((f, i) => b.name('env').name(f.name).byte(0x00).uleb(importTypes[i]));
   });
   section(3, (b) => {

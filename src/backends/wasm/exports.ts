@@ -10,10 +10,33 @@ import { BackpropError, words } from '../../errors.js';
 
 /** Every Kernels method with its parameter count; a missing, extra or miscounted entry does not compile. */
 export const KERNEL_ARITY = {
-  gemmABt: 7, gemmAtB: 7, gemmAB: 7, addBias: 4, sumRows: 4, activate: 5, activateBackward: 7,
-  loss: 6, lossBackward: 6, sgd: 7, adam: 11, rmsprop: 7, adagrad: 6,
-  axpy: 4, sumSquares: 2, scale: 3, clipValue: 3, multiply: 3, dropoutMask: 4, metric: 5, gather: 6,
-  forward: 3, batchLoss: 2, backward: 3, step: 1, trainStep: 2, trainBatches: 9,
+  gemmABt: 7,
+  gemmAtB: 7,
+  gemmAB: 7,
+  addBias: 4,
+  sumRows: 4,
+  activate: 5,
+  activateBackward: 7,
+  loss: 6,
+  lossBackward: 6,
+  sgd: 7,
+  adam: 11,
+  rmsprop: 7,
+  adagrad: 6,
+  axpy: 4,
+  sumSquares: 2,
+  scale: 3,
+  clipValue: 3,
+  multiply: 3,
+  dropoutMask: 4,
+  metric: 5,
+  gather: 6,
+  forward: 3,
+  batchLoss: 2,
+  backward: 3,
+  step: 1,
+  trainStep: 2,
+  trainBatches: 9,
 } as const satisfies { [K in keyof Kernels]: Parameters<Kernels[K]>['length'] };
 
 /**
@@ -22,8 +45,18 @@ export const KERNEL_ARITY = {
  * step helpers the per-shape modules import (activation-emit.ts IMPORTS).
  */
 export const OTHER_EXPORTS = {
-  heapStart: 0, fma: 0, elementBytes: 0, sigmoid: 1, tanh: 1, exp: 1, erf: 1, activationOne: 2, derivativeOne: 3,
-  keepStep: 1, undoStep: 1, paramsNonFinite: 1,
+  heapStart: 0,
+  fma: 0,
+  elementBytes: 0,
+  sigmoid: 1,
+  tanh: 1,
+  exp: 1,
+  erf: 1,
+  activationOne: 2,
+  derivativeOne: 3,
+  keepStep: 1,
+  undoStep: 1,
+  paramsNonFinite: 1,
 } as const;
 
 /**
@@ -32,7 +65,13 @@ export const OTHER_EXPORTS = {
  */
 export function checkExports(exports: WebAssembly.Exports, extra: Readonly<Record<string, number>> = {}): void {
   const expected: Record<string, number> = { ...KERNEL_ARITY, ...OTHER_EXPORTS, ...extra };
-  const mismatch = (what: string) => new BackpropError('INVALID_OPTION', 'wasm', "a backprop-wasm module whose exports match src/backends/wasm/exports.ts (the Kernels interface)", words(`a module ${what}`));
+  const mismatch = (what: string) =>
+    new BackpropError(
+      'INVALID_OPTION',
+      'wasm',
+      'a backprop-wasm module whose exports match src/backends/wasm/exports.ts (the Kernels interface)',
+      words(`a module ${what}`),
+    );
   if (!(exports.memory instanceof WebAssembly.Memory)) throw mismatch('without an exported memory');
   for (const [name, arity] of Object.entries(expected)) {
     const f = exports[name];

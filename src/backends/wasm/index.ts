@@ -31,23 +31,28 @@ export class WasmBackend implements Backend {
     this.precision = exports.elementBytes?.() === 4 ? 'f32' : 'f64';
     this.view = new Float64Array(memory.buffer);
     this.valueView = this.precision === 'f32' ? new Float32Array(memory.buffer) : this.view;
-    this.allocator = new Allocator(this.view.length, exports.heapStart(), (minEnd) => {
-      const pages = Math.ceil(minEnd / PAGE);
-      const have = memory.buffer.byteLength / 65536;
-      // Grow geometrically (at most 32 MiB at a time) so small allocations do not grow page by page.
-      let want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
-      if (pages > MAX_PAGES) throw new HeapLimit('Wasm memory holds at most 4 GiB, for all the networks of an instance');
-      try {
-        memory.grow(want - have);
-      } catch {
-        memory.grow(pages - have); // the engine may grant the minimum where it refused the margin
-        want = pages;
-      }
-      // A shared memory's old buffer is not detached by growth, so take the new view here too.
-      this.view = new Float64Array(memory.buffer);
-      this.valueView = this.precision === 'f32' ? new Float32Array(memory.buffer) : this.view;
-      return want * PAGE;
-    }, 'Wasm memory holds at most 4 GiB');
+    this.allocator = new Allocator(
+      this.view.length,
+      exports.heapStart(),
+      (minEnd) => {
+        const pages = Math.ceil(minEnd / PAGE);
+        const have = memory.buffer.byteLength / 65536;
+        // Grow geometrically (at most 32 MiB at a time) so small allocations do not grow page by page.
+        let want = Math.min(MAX_PAGES, Math.max(pages, have + Math.min(have, 512)));
+        if (pages > MAX_PAGES) throw new HeapLimit('Wasm memory holds at most 4 GiB, for all the networks of an instance');
+        try {
+          memory.grow(want - have);
+        } catch {
+          memory.grow(pages - have); // the engine may grant the minimum where it refused the margin
+          want = pages;
+        }
+        // A shared memory's old buffer is not detached by growth, so take the new view here too.
+        this.view = new Float64Array(memory.buffer);
+        this.valueView = this.precision === 'f32' ? new Float32Array(memory.buffer) : this.view;
+        return want * PAGE;
+      },
+      'Wasm memory holds at most 4 GiB',
+    );
   }
 
   heap(): Float64Array {
@@ -85,7 +90,9 @@ let sharedF32: Promise<WasmBackend> | undefined;
 
 /** The f32 build's instance, shared by every f32 network (a memory, allocator and homes of its own). */
 export function wasmF32Backend(): Promise<WasmBackend> {
-  return (sharedF32 ??= f32Module().then((m) => instantiate(m)).then((e) => new WasmBackend(e)));
+  return (sharedF32 ??= f32Module()
+    .then((m) => instantiate(m))
+    .then((e) => new WasmBackend(e)));
 }
 const perModule = new WeakMap<WebAssembly.Module, Promise<WasmBackend>>();
 

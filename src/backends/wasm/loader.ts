@@ -22,8 +22,8 @@ export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Resp
 
 // (module (func (result v128) v128.const i64x2 0 0)) — validates only where SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 11,
 ]);
 
 export function simdSupported(): boolean {
@@ -37,11 +37,8 @@ export function simdSupported(): boolean {
 // (module (func (result v128) v128.const 0 ×3, f64x2.relaxed_madd)) — validates only where the
 // relaxed SIMD proposal is on (Chrome ≥ 114, Node ≥ 22; Node 20 with --experimental-wasm-relaxed-simd).
 const RELAXED_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
-  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  253, 135, 2, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 135, 2, 11,
 ]);
 
 /** @internal */
@@ -65,7 +62,8 @@ export const fmaEnabled = () => fmaBase64 !== undefined;
 
 /** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). @internal */
 export function fmaModule(): Promise<WebAssembly.Module> {
-  if (fmaBase64 === undefined) return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first"));
+  if (fmaBase64 === undefined)
+    return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first"));
   return (fma ??= WebAssembly.compile(fromBase64(fmaBase64) as BufferSource));
 }
 
@@ -98,7 +96,8 @@ export const f32Enabled = () => f32Base64 !== undefined;
 
 /** The f32 build, compiled once, when the first f32 network is created; after enableF32(). @internal */
 export function f32Module(): Promise<WebAssembly.Module> {
-  if (f32Base64 === undefined) return Promise.reject(new Error("the f32 module is not loaded: import { enableF32 } from 'backprop-wasm/f32' and call it first"));
+  if (f32Base64 === undefined)
+    return Promise.reject(new Error("the f32 module is not loaded: import { enableF32 } from 'backprop-wasm/f32' and call it first"));
   return (embeddedF32 ??= WebAssembly.compile(fromBase64(f32Base64) as BufferSource));
 }
 
@@ -134,7 +133,9 @@ function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
   }
   if (href.startsWith('file:')) {
     // fetch() cannot read files in Node; reading them would pull node:fs into browser bundles.
-    return Promise.reject(new BackpropError('INVALID_OPTION', 'wasm', "an http(s) URL or the file's bytes (readFile) for a file: URL", href));
+    return Promise.reject(
+      new BackpropError('INVALID_OPTION', 'wasm', "an http(s) URL or the file's bytes (readFile) for a file: URL", href),
+    );
   }
   let m = byUrl.get(href);
   if (!m) {
@@ -147,7 +148,13 @@ function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
 // By shape, so that Responses of another fetch implementation (e.g. undici's package) work too.
 function isResponse(x: unknown): x is Response {
   const r = x as Response;
-  return typeof r === 'object' && r !== null && typeof r.arrayBuffer === 'function' && typeof r.headers?.get === 'function' && typeof r.ok === 'boolean';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.arrayBuffer === 'function' &&
+    typeof r.headers?.get === 'function' &&
+    typeof r.ok === 'boolean'
+  );
 }
 
 async function compileResponse(response: Response): Promise<WebAssembly.Module> {

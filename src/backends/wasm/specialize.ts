@@ -14,7 +14,24 @@ import { PLAN_FIELD } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
-import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE, loadInt, loadIntAt, prologue, hold, release, storeDeferred, finite, emitStep, metric, type Shape } from './unrolled-step.js';
+import {
+  IMPORTS,
+  TRAIN_STEP,
+  TRAIN_BATCHES,
+  KEEP_STEP,
+  UNDO_STEP,
+  PARAMS_NON_FINITE,
+  loadInt,
+  loadIntAt,
+  prologue,
+  hold,
+  release,
+  storeDeferred,
+  finite,
+  emitStep,
+  metric,
+  type Shape,
+} from './unrolled-step.js';
 
 export type { Shape };
 
@@ -34,7 +51,9 @@ export const MAX_UNITS = 64;
 export function shapeOf(spec: ResolvedSpec, params: number): Shape | undefined {
   if (spec.layers.some((l) => l.l2 || l.dropout)) return undefined;
   if (params > MAX_PARAMS || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
-  const o = spec.optimizer, fused = fusable(spec), momentum = fused && o.type === 'sgd' && o.momentum !== 0;
+  const o = spec.optimizer,
+    fused = fusable(spec),
+    momentum = fused && o.type === 'sgd' && o.momentum !== 0;
   return {
     inputs: spec.inputs,
     layers: spec.layers.map((l) => ({ inputs: l.inputs, units: l.units, act: Act[l.activation], bias: l.bias })),
@@ -62,9 +81,20 @@ function trainStep(s: Shape): Body {
   guard(f, s, plan);
   f.emit(op.if, VOID).get(plan).get(rows).call(TRAIN_STEP).emit(op.return, op.end);
   const c = prologue(f, s, plan);
-  const xb = f.local(I32), yb = f.local(I32), yel = f.local(I32);
-  f.get(plan).emit(...loadInt(PLAN_FIELD.x)).i32(3).emit(op.i32Shl).set(xb);
-  f.get(plan).emit(...loadInt(PLAN_FIELD.y)).tee(yel).i32(3).emit(op.i32Shl).set(yb);
+  const xb = f.local(I32),
+    yb = f.local(I32),
+    yel = f.local(I32);
+  f.get(plan)
+    .emit(...loadInt(PLAN_FIELD.x))
+    .i32(3)
+    .emit(op.i32Shl)
+    .set(xb);
+  f.get(plan)
+    .emit(...loadInt(PLAN_FIELD.y))
+    .tee(yel)
+    .i32(3)
+    .emit(op.i32Shl)
+    .set(yb);
   f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
   const step = emitStep(f, s, c, xb, yb, yel);
   f.get(step.failed).emit(op.if, VOID).get(plan).call(UNDO_STEP).f64(NaN).set(step.loss).emit(op.end);
@@ -88,16 +118,40 @@ function trainBatches(s: Shape): Body {
     c.deferred = [];
   }
   const outputs = s.layers[s.layers.length - 1].units;
-  const b = f.local(I32), r = f.local(I32), xb = f.local(I32), yb = f.local(I32), yel = f.local(I32), ob = f.local(I32), checked = f.local(I32);
+  const b = f.local(I32),
+    r = f.local(I32),
+    xb = f.local(I32),
+    yb = f.local(I32),
+    yel = f.local(I32),
+    ob = f.local(I32),
+    checked = f.local(I32);
   f.emit(op.block, VOID, op.loop, VOID);
   f.get(b).get(count).emit(op.i32GeS).br(1, true);
   // r = perm[start + b]; the sample's rows are read in place.
-  f.get(perm).get(start).emit(op.i32Add).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).emit(...loadIntAt(0)).set(r);
+  f.get(perm)
+    .get(start)
+    .emit(op.i32Add)
+    .get(b)
+    .emit(op.i32Add)
+    .i32(3)
+    .emit(op.i32Shl)
+    .emit(...loadIntAt(0))
+    .set(r);
   f.get(dataX).get(r).i32(s.inputs).emit(op.i32Mul, op.i32Add).i32(3).emit(op.i32Shl).set(xb);
   f.get(dataY).get(r).i32(outputs).emit(op.i32Mul, op.i32Add).tee(yel).i32(3).emit(op.i32Shl).set(yb);
   // With a schedule, lr = lrs[b], also written to the plan as the generic loop does.
   f.get(lrs).i32(0).emit(op.i32GeS, op.if, VOID);
-  f.get(plan).i32(3).emit(op.i32Shl).get(lrs).get(b).emit(op.i32Add).i32(3).emit(op.i32Shl).load(0).tee(c.lr).store(8 * PLAN_FIELD.lr);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .get(lrs)
+    .get(b)
+    .emit(op.i32Add)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(0)
+    .tee(c.lr)
+    .store(8 * PLAN_FIELD.lr);
   f.emit(op.end);
   const step = emitStep(f, s, c, xb, yb, yel);
   // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss or update.
@@ -129,10 +183,25 @@ function trainBatches(s: Shape): Body {
 
 /** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */
 function guard(f: Body, s: Shape, plan: number): void {
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.fusable).f64(s.fused ? 1 : 0).emit(op.f64Ne, op.i32Or);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(8 * PLAN_FIELD.fusable)
+    .f64(s.fused ? 1 : 0)
+    .emit(op.f64Ne, op.i32Or);
   if (!s.fused) return;
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.decay1).f64(0).emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.nesterov).f64(s.nesterov ? 1 : 0).emit(op.f64Ne, op.i32Or);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(8 * PLAN_FIELD.decay1)
+    .f64(0)
+    .emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(8 * PLAN_FIELD.nesterov)
+    .f64(s.nesterov ? 1 : 0)
+    .emit(op.f64Ne, op.i32Or);
 }
 
 /** The main module's exports a generated module imports. */
@@ -163,7 +232,8 @@ export function specialized(e: WasmExports, shape: Shape | undefined): Kernels |
   if (!shapes) cache.set(e, (shapes = new Map()));
   const key = JSON.stringify(shape);
   let k = shapes.get(key);
-  if (k !== undefined) shapes.delete(key); // re-inserted below as the most recent
+  if (k !== undefined)
+    shapes.delete(key); // re-inserted below as the most recent
   else {
     try {
       const x = new WebAssembly.Instance(new WebAssembly.Module(generate(shape)), importsFrom(e)).exports;

@@ -13,7 +13,9 @@ export interface ThreadsExports extends WasmExports {
 }
 
 /** The threads build's exports beside the Kernels interface's, with their arities (checkExports). */
-const THREADS_EXPORTS = { setScratch: 1, trainShards: 3 } as const satisfies { [K in Exclude<keyof ThreadsExports, keyof WasmExports>]: number };
+const THREADS_EXPORTS = { setScratch: 1, trainShards: 3 } as const satisfies {
+  [K in Exclude<keyof ThreadsExports, keyof WasmExports>]: number;
+};
 
 export interface ThreadsRuntime {
   readonly backend: WasmBackend;

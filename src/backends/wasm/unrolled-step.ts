@@ -43,7 +43,19 @@ function lossForm(code: number): LossForm {
   return LOSS_FORMS[name];
 }
 
-export { IMPORTS, EXP, TANH, ACTIVATE, LOSS, TRAIN_STEP, TRAIN_BATCHES, STEP, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE } from './activation-emit.js';
+export {
+  IMPORTS,
+  EXP,
+  TANH,
+  ACTIVATE,
+  LOSS,
+  TRAIN_STEP,
+  TRAIN_BATCHES,
+  STEP,
+  KEEP_STEP,
+  UNDO_STEP,
+  PARAMS_NON_FINITE,
+} from './activation-emit.js';
 const TWO_52 = 2 ** 52;
 
 /** An integer plan field as i32 (exactly, by the 2⁵² trick of assembly/mem.ts loadInt), from the plan's element offset on the stack. */
@@ -69,10 +81,20 @@ interface Slot {
 }
 
 export interface Context {
-  w: number[]; b: number[]; z: number[]; a: number[]; // byte bases per layer
-  weights: Slot[][]; biases: Slot[][];
-  zel: number[]; ael: number[]; // element offsets, for calls into the main module
-  lr: number; mu: number; toState: number; toGrad: number; counters: number; plan: number;
+  w: number[];
+  b: number[];
+  z: number[];
+  a: number[]; // byte bases per layer
+  weights: Slot[][];
+  biases: Slot[][];
+  zel: number[];
+  ael: number[]; // element offsets, for calls into the main module
+  lr: number;
+  mu: number;
+  toState: number;
+  toGrad: number;
+  counters: number;
+  plan: number;
   /** Fused steps checked one by one (trainStep): Σ of the step's new parameters, finite while they are (see assembly/optimizers.ts verdict). */
   bad: number;
   /** A new value, for that sum. */
@@ -92,12 +114,42 @@ export interface Context {
 
 /** Reads the plan once per call: each layer's buffer bases, lr, momentum, the counters. */
 export function prologue(f: Body, s: Shape, plan: number): Context {
-  const c: Context = { w: [], b: [], z: [], a: [], weights: [], biases: [], zel: [], ael: [], lr: f.local(F64), mu: f.local(F64), toState: f.local(I32), toGrad: f.local(I32), counters: f.local(I32), plan, bad: f.local(F64), fresh: f.local(F64), eachStep: true, steps: -1, stream: -1 };
+  const c: Context = {
+    w: [],
+    b: [],
+    z: [],
+    a: [],
+    weights: [],
+    biases: [],
+    zel: [],
+    ael: [],
+    lr: f.local(F64),
+    mu: f.local(F64),
+    toState: f.local(I32),
+    toGrad: f.local(I32),
+    counters: f.local(I32),
+    plan,
+    bad: f.local(F64),
+    fresh: f.local(F64),
+    eachStep: true,
+    steps: -1,
+    stream: -1,
+  };
   const field = (l: number, k: number) => HEADER + l * LAYER + k;
   s.layers.forEach((layer, l) => {
-    for (const [list, k] of [[c.w, LAYER_FIELD.w], [c.z, LAYER_FIELD.z], [c.a, LAYER_FIELD.a]] as const) {
-      const el = f.local(I32), bytes = f.local(I32);
-      f.get(plan).emit(...loadInt(field(l, k))).tee(el).i32(3).emit(op.i32Shl).set(bytes);
+    for (const [list, k] of [
+      [c.w, LAYER_FIELD.w],
+      [c.z, LAYER_FIELD.z],
+      [c.a, LAYER_FIELD.a],
+    ] as const) {
+      const el = f.local(I32),
+        bytes = f.local(I32);
+      f.get(plan)
+        .emit(...loadInt(field(l, k)))
+        .tee(el)
+        .i32(3)
+        .emit(op.i32Shl)
+        .set(bytes);
       list.push(bytes);
       if (k === LAYER_FIELD.z) c.zel.push(el);
       if (k === LAYER_FIELD.a) c.ael.push(el);
@@ -105,14 +157,43 @@ export function prologue(f: Body, s: Shape, plan: number): Context {
     c.b.push(-1);
     if (layer.bias) {
       c.b[l] = f.local(I32);
-      f.get(plan).emit(...loadInt(field(l, LAYER_FIELD.b))).i32(3).emit(op.i32Shl).set(c.b[l]);
+      f.get(plan)
+        .emit(...loadInt(field(l, LAYER_FIELD.b)))
+        .i32(3)
+        .emit(op.i32Shl)
+        .set(c.b[l]);
     }
   });
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.lr).set(c.lr);
-  f.get(plan).i32(3).emit(op.i32Shl).load(8 * PLAN_FIELD.decay1).set(c.mu);
-  f.get(plan).emit(...loadInt(PLAN_FIELD.state)).get(plan).emit(...loadInt(PLAN_FIELD.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toState);
-  if (!s.fused) f.get(plan).emit(...loadInt(PLAN_FIELD.grads)).get(plan).emit(...loadInt(PLAN_FIELD.params), op.i32Sub).i32(3).emit(op.i32Shl).set(c.toGrad);
-  f.get(plan).emit(...loadInt(PLAN_FIELD.counters)).i32(3).emit(op.i32Shl).set(c.counters);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(8 * PLAN_FIELD.lr)
+    .set(c.lr);
+  f.get(plan)
+    .i32(3)
+    .emit(op.i32Shl)
+    .load(8 * PLAN_FIELD.decay1)
+    .set(c.mu);
+  f.get(plan)
+    .emit(...loadInt(PLAN_FIELD.state))
+    .get(plan)
+    .emit(...loadInt(PLAN_FIELD.params), op.i32Sub)
+    .i32(3)
+    .emit(op.i32Shl)
+    .set(c.toState);
+  if (!s.fused)
+    f.get(plan)
+      .emit(...loadInt(PLAN_FIELD.grads))
+      .get(plan)
+      .emit(...loadInt(PLAN_FIELD.params), op.i32Sub)
+      .i32(3)
+      .emit(op.i32Shl)
+      .set(c.toGrad);
+  f.get(plan)
+    .emit(...loadInt(PLAN_FIELD.counters))
+    .i32(3)
+    .emit(op.i32Shl)
+    .set(c.counters);
   s.layers.forEach((layer, l) => {
     c.weights.push(Array.from({ length: layer.units * layer.inputs }, (_, i) => ({ base: c.w[l], at: 8 * i, p: -1, v: -1 })));
     c.biases.push(layer.bias ? Array.from({ length: layer.units }, (_, o) => ({ base: c.b[l], at: 8 * o, p: -1, v: -1 })) : []);
@@ -175,19 +256,32 @@ export function finite(f: Body, v: number): void {
  * optimizer kernels do, when c.eachStep (trainStep). trainBatches checks its chunk at the end
  * instead: a non-finite parameter stays non-finite, and fit then finds the batch (src/fit-chunks.ts).
  */
-export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, yel: number): { loss: number; out: number[]; failed: number } {
-  const tmp = f.local(F64), failed = f.local(I32);
+export function emitStep(
+  f: Body,
+  s: Shape,
+  c: Context,
+  xb: number,
+  yb: number,
+  yel: number,
+): { loss: number; out: number[]; failed: number } {
+  const tmp = f.local(F64),
+    failed = f.local(I32);
   f.i32(0).set(failed);
   if (s.fused && c.eachStep) f.f64(0).set(c.bad);
   // Forward.
   let input: number[] = [];
   for (let i = 0; i < s.inputs; i++) {
     input.push(f.local(F64));
-    f.get(xb).load(8 * i).set(input[i]);
+    f.get(xb)
+      .load(8 * i)
+      .set(input[i]);
   }
-  const xs = input, zs: number[][] = [], as: number[][] = [];
+  const xs = input,
+    zs: number[][] = [],
+    as: number[][] = [];
   s.layers.forEach((layer, l) => {
-    const z: number[] = [], a: number[] = [];
+    const z: number[] = [],
+      a: number[] = [];
     // The generic sum starts from 0: z = ((0 + t₀) + t₁) + … Without the leading 0 the sum differs
     // only when every term is −0 (then it is −0, not +0), so z = (t₀ + t₁ + …) + 0 exactly. Sigmoid
     // and relu give the same bits for ±0, so they take the unfixed sum, one add shorter on the
@@ -214,15 +308,25 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
       }
       f.tee(raw).f64(0).emit(op.f64Add);
       if (defer) f.set(z[o]);
-      else if (signBlind) f.set(tmp).get(c.z[l]).get(tmp).store(8 * o);
-      else f.set(z[o]).get(c.z[l]).get(z[o]).store(8 * o);
+      else if (signBlind)
+        f.set(tmp)
+          .get(c.z[l])
+          .get(tmp)
+          .store(8 * o);
+      else
+        f.set(z[o])
+          .get(c.z[l])
+          .get(z[o])
+          .store(8 * o);
       defer?.push({ base: c.z[l], at: 8 * o, value: z[o], plusZero: false });
     }
     if (layer.act === Act.softmax) {
       f.i32(Act.softmax).i32(1).i32(layer.units).get(c.zel[l]).get(c.ael[l]).call(ACTIVATE);
       for (let o = 0; o < layer.units; o++) {
         a.push(f.local(F64));
-        f.get(c.a[l]).load(8 * o).set(a[o]);
+        f.get(c.a[l])
+          .load(8 * o)
+          .set(a[o]);
       }
     } else {
       for (let o = 0; o < layer.units; o++) {
@@ -240,11 +344,15 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
     as.push(a);
     input = a;
   });
-  const last = s.layers.length - 1, outUnits = s.layers[last].units, out = as[last], zOut = zs[last];
+  const last = s.layers.length - 1,
+    outUnits = s.layers[last].units,
+    out = as[last],
+    zOut = zs[last];
   const y = (i: number) => f.get(yb).load(8 * i);
 
   // Loss (assembly/losses.ts loss with rows = 1).
-  const loss = f.local(F64), form = lossForm(s.loss);
+  const loss = f.local(F64),
+    form = lossForm(s.loss);
   if (form.value === 'call') {
     f.i32(s.loss).i32(1).i32(outUnits).get(c.zel[last]).get(c.ael[last]).get(yel).call(LOSS);
   } else {
@@ -282,7 +390,8 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
   // Backward: with the updates fused in, or (unfused) writing dL/dparams into the gradient block
   // as backward1 in assembly/sample.ts does, for the main module's step() to apply.
   for (let l = last; l >= 0; l--) {
-    const layer = s.layers[l], prev = l > 0 ? as[l - 1] : xs;
+    const layer = s.layers[l],
+      prev = l > 0 ? as[l - 1] : xs;
     const spare: number[] = [];
     if (l > 0) {
       for (let i = 0; i < layer.inputs; i++) {
@@ -290,7 +399,8 @@ export function emitStep(f: Body, s: Shape, c: Context, xb: number, yb: number, 
         f.f64(0).set(spare[i]);
       }
     }
-    const w = f.local(F64), g = f.local(F64);
+    const w = f.local(F64),
+      g = f.local(F64);
     for (let o = 0; o < layer.units; o++) {
       for (let i = 0; i < layer.inputs; i++) {
         const slot = c.weights[l][o * layer.inputs + i];
@@ -388,7 +498,8 @@ function flush(f: Body, v: number): void {
 
 /** Pushes the metric of the output (locals a) against y (bytes), as assembly/metrics.ts for one row. */
 export function metric(f: Body, s: Shape, a: number[], yb: number): void {
-  const n = a.length, y = (i: number) => f.get(yb).load(8 * i);
+  const n = a.length,
+    y = (i: number) => f.get(yb).load(8 * i);
   if (s.metric === Metric.mae) {
     f.f64(0);
     for (let i = 0; i < n; i++) {
@@ -407,8 +518,15 @@ export function metric(f: Body, s: Shape, a: number[], yb: number): void {
     f.get(sum);
   } else if (s.metric === Metric.categoricalAccuracy) {
     // Index of the first maximum of a and of y (strictly greater replaces), then 1 if they agree.
-    const pa = f.local(I32), py = f.local(I32), best = f.local(F64), cond = f.local(I32), v = f.local(F64);
-    for (const [idx, value] of [[pa, (i: number) => f.get(a[i])], [py, y]] as const) {
+    const pa = f.local(I32),
+      py = f.local(I32),
+      best = f.local(F64),
+      cond = f.local(I32),
+      v = f.local(F64);
+    for (const [idx, value] of [
+      [pa, (i: number) => f.get(a[i])],
+      [py, y],
+    ] as const) {
       f.i32(0).set(idx);
       value(0);
       f.set(best);

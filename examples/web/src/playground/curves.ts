@@ -29,7 +29,8 @@ export class LossCurves {
     this.train.push(train);
     this.test.push(test);
     if (this.epochs.length > MAX) {
-      const last = this.epochs.length - 1, keep = (_: number, i: number) => i % 2 === 0 || i === last;
+      const last = this.epochs.length - 1,
+        keep = (_: number, i: number) => i % 2 === 0 || i === last;
       [this.epochs, this.train, this.test] = [this.epochs.filter(keep), this.train.filter(keep), this.test.filter(keep)];
     }
     this.draw();
@@ -46,12 +47,16 @@ export class LossCurves {
     }
     const xMax = Math.max(1, this.epochs[this.epochs.length - 1]);
     const yMax = Math.max(1e-9, ...this.train, ...this.test);
-    const X = (e: number) => 4 + (e / xMax) * (w - 8), Y = (v: number) => 4 + (1 - v / yMax) * (h - 20);
+    const X = (e: number) => 4 + (e / xMax) * (w - 8),
+      Y = (v: number) => 4 + (1 - v / yMax) * (h - 20);
     ctx.fillText(`0 – ${yMax.toPrecision(3)}`, 4, h - 4);
     ctx.textAlign = 'right';
     ctx.fillText(`epoch ${this.epochs[this.epochs.length - 1]}`, w - 4, h - 4);
     ctx.textAlign = 'left';
-    for (const [series, colour] of [[this.train, '#e6e8ef'], [this.test, '#f59322']] as const) {
+    for (const [series, colour] of [
+      [this.train, '#e6e8ef'],
+      [this.test, '#f59322'],
+    ] as const) {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.5;
       ctx.beginPath();

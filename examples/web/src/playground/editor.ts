@@ -36,8 +36,12 @@ export function setUpControls(onChange: (patch: Partial<PlaygroundState>) => voi
   const number = (id: string) => Number($<HTMLSelectElement>(id).value);
   $('speed').addEventListener('change', () => onChange({ speed: number('speed') }));
   $('lr').addEventListener('change', () => onChange({ learningRate: number('lr') }));
-  $('optimizer').addEventListener('change', () => onChange({ optimizer: $<HTMLSelectElement>('optimizer').value as PlaygroundState['optimizer'] }));
-  $('activation').addEventListener('change', () => onChange({ activation: $<HTMLSelectElement>('activation').value as PlaygroundState['activation'] }));
+  $('optimizer').addEventListener('change', () =>
+    onChange({ optimizer: $<HTMLSelectElement>('optimizer').value as PlaygroundState['optimizer'] }),
+  );
+  $('activation').addEventListener('change', () =>
+    onChange({ activation: $<HTMLSelectElement>('activation').value as PlaygroundState['activation'] }),
+  );
   $('batch').addEventListener('change', () => onChange({ batchSize: number('batch') }));
   $('l2').addEventListener('change', () => onChange({ l2: number('l2') }));
   $('dropout').addEventListener('change', () => onChange({ dropout: number('dropout') }));
@@ -64,6 +68,7 @@ export function showState(s: PlaygroundState): void {
   $<HTMLInputElement>('train').value = String(s.trainPercent);
   $('train-out').textContent = `${s.trainPercent}%`;
   $<HTMLInputElement>('seed-input').value = String(s.seed);
-  for (const b of Array.from($("datasets").querySelectorAll<HTMLButtonElement>("button"))) b.classList.toggle('on', b.dataset.set === s.dataset);
+  for (const b of Array.from($('datasets').querySelectorAll<HTMLButtonElement>('button')))
+    b.classList.toggle('on', b.dataset.set === s.dataset);
   $('shape').textContent = [s.features.length, ...s.hidden, 1].join('-');
 }

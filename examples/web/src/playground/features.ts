@@ -3,17 +3,29 @@ export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] a
 export type FeatureName = (typeof FEATURES)[number];
 
 export const FEATURE_LABELS: Record<FeatureName, string> = {
-  x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁x₂', sinx1: 'sin x₁', sinx2: 'sin x₂',
+  x1: 'x₁',
+  x2: 'x₂',
+  x1sq: 'x₁²',
+  x2sq: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinx1: 'sin x₁',
+  sinx2: 'sin x₂',
 };
 
 const compute: Record<FeatureName, (a: number, b: number) => number> = {
-  x1: (a) => a, x2: (_, b) => b, x1sq: (a) => a * a, x2sq: (_, b) => b * b, x1x2: (a, b) => a * b,
-  sinx1: (a) => Math.sin(a), sinx2: (_, b) => Math.sin(b),
+  x1: (a) => a,
+  x2: (_, b) => b,
+  x1sq: (a) => a * a,
+  x2sq: (_, b) => b * b,
+  x1x2: (a, b) => a * b,
+  sinx1: (a) => Math.sin(a),
+  sinx2: (_, b) => Math.sin(b),
 };
 
 /** Rows of the chosen features for n points (xy: n × 2), n × features.length. */
 export function featurize(xy: Float64Array, features: readonly FeatureName[]): Float64Array {
-  const n = xy.length / 2, k = features.length;
+  const n = xy.length / 2,
+    k = features.length;
   const out = new Float64Array(n * k);
   const fs = features.map((f) => compute[f]);
   for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = fs[j](xy[2 * i], xy[2 * i + 1]);

@@ -20,7 +20,8 @@ const body = document.body;
 let state = parseState(location.hash);
 let net: Network | undefined;
 let generation = 0; // bumps on every rebuild; training started before it does not count
-let epoch = 0, playing = false;
+let epoch = 0,
+  playing = false;
 let trainer: EpochTrainer;
 let data: { trainX: Float64Array; trainY: Float64Array; testX: Float64Array; testY: Float64Array; trainRows: number; testRows: number };
 const gridXY = gridPoints(SIDE, DOMAIN);
@@ -28,22 +29,39 @@ let gridX: Float64Array = new Float64Array(0);
 
 const boundary = new HeatMap($<HTMLCanvasElement>('boundary'), SIDE);
 const curves = new LossCurves($<HTMLCanvasElement>('curves'));
-const diagram = new NetworkDiagram($('diagram'), SIDE, {
-  toggleFeature: (f) => {
-    const has = state.features.includes(f);
-    if (has && state.features.length === 1) return; // a network needs an input
-    update({ features: has ? state.features.filter((g) => g !== f) : FEATURES.filter((g) => g === f || state.features.includes(g)) });
+const diagram = new NetworkDiagram(
+  $('diagram'),
+  SIDE,
+  {
+    toggleFeature: (f) => {
+      const has = state.features.includes(f);
+      if (has && state.features.length === 1) return; // a network needs an input
+      update({ features: has ? state.features.filter((g) => g !== f) : FEATURES.filter((g) => g === f || state.features.includes(g)) });
+    },
+    changeUnits: (l, d) => update({ hidden: state.hidden.map((u, i) => (i === l ? u + d : u)) }),
   },
-  changeUnits: (l, d) => update({ hidden: state.hidden.map((u, i) => (i === l ? u + d : u)) }),
-}, (text) => ($('hover').textContent = text));
+  (text) => ($('hover').textContent = text),
+);
 
 function makeData(): void {
   const all = makePoints(state.dataset, state.points, state.noise, state.seed);
   const { train, test } = split(all, state.trainPercent / 100, state.seed);
-  data = { trainX: featurize(train.xy, state.features), trainY: train.label, testX: featurize(test.xy, state.features), testY: test.label, trainRows: train.n, testRows: test.n };
+  data = {
+    trainX: featurize(train.xy, state.features),
+    trainY: train.label,
+    testX: featurize(test.xy, state.features),
+    testY: test.label,
+    trainRows: train.n,
+    testRows: test.n,
+  };
   gridX = featurize(gridXY, state.features);
   const show = $<HTMLInputElement>('show-test').checked;
-  drawPoints($<HTMLCanvasElement>('points-layer'), [{ ...train, test: false }, ...(show ? [{ ...test, test: true }] : [])], DOMAIN, isRegression(state.dataset));
+  drawPoints(
+    $<HTMLCanvasElement>('points-layer'),
+    [{ ...train, test: false }, ...(show ? [{ ...test, test: true }] : [])],
+    DOMAIN,
+    isRegression(state.dataset),
+  );
 }
 
 async function rebuild(): Promise<void> {
@@ -90,7 +108,11 @@ function update(patch: Partial<PlaygroundState>): void {
   void rebuild();
 }
 
-let frames = 0, stepsDone = 0, trainMs = 0, drawMs = 0, since = performance.now();
+let frames = 0,
+  stepsDone = 0,
+  trainMs = 0,
+  drawMs = 0,
+  since = performance.now();
 function render(): void {
   if (!net) return;
   const drawStart = performance.now();
@@ -105,7 +127,8 @@ function render(): void {
   });
   const weights = net.getWeights();
   diagram.updateEdges(weights);
-  const trainLoss = net.loss(data.trainX, data.trainY), testLoss = net.loss(data.testX, data.testY);
+  const trainLoss = net.loss(data.trainX, data.trainY),
+    testLoss = net.loss(data.testX, data.testY);
   curves.add(epoch, trainLoss, testLoss);
   $('epoch').textContent = epoch.toLocaleString('en-US');
   $('train-loss').textContent = trainLoss.toFixed(4);
@@ -116,12 +139,19 @@ function render(): void {
   const now = performance.now();
   drawMs += now - drawStart;
   if (now - since >= 1000) {
-    const fps = (frames * 1000) / (now - since), rate = (stepsDone * 1000) / (now - since);
+    const fps = (frames * 1000) / (now - since),
+      rate = (stepsDone * 1000) / (now - since);
     $('fps').textContent = playing ? Math.round(fps).toString() : '–';
     $('steps-rate').textContent = playing ? Math.round(rate).toLocaleString('en-US') : '–';
     if (playing) {
       const per = (v: number) => (v / frames).toFixed(2);
-      Object.assign(body.dataset, { fps: fps.toFixed(1), stepsPerSecond: rate.toFixed(0), stepsPerFrame: (stepsDone / frames).toFixed(1), trainMsPerFrame: per(trainMs), drawMsPerFrame: per(drawMs) });
+      Object.assign(body.dataset, {
+        fps: fps.toFixed(1),
+        stepsPerSecond: rate.toFixed(0),
+        stepsPerFrame: (stepsDone / frames).toFixed(1),
+        trainMsPerFrame: per(trainMs),
+        drawMsPerFrame: per(drawMs),
+      });
     }
     frames = stepsDone = trainMs = drawMs = 0;
     since = now;
@@ -142,7 +172,10 @@ function train(epochs: number, budgetMs = Infinity): number {
     }
   } catch (e) {
     setPlaying(false);
-    $('hover').textContent = e instanceof BackpropError && e.code === 'DIVERGED' ? `Training diverged (${e.message}). Lower the learning rate and press Reset.` : String(e);
+    $('hover').textContent =
+      e instanceof BackpropError && e.code === 'DIVERGED'
+        ? `Training diverged (${e.message}). Lower the learning rate and press Reset.`
+        : String(e);
   }
   return done;
 }

@@ -8,10 +8,23 @@ let correct: number[] | undefined; // loss after 0 … 100 library steps
 /** Resolves once the library's trajectory for the note is computed. */
 export const noteReady = (async () => {
   const net = await Network.create({
-    inputs: 2, loss: 'halfSquaredError', optimizer: { type: 'sgd', learningRate: 1 },
-    layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
+    inputs: 2,
+    loss: 'halfSquaredError',
+    optimizer: { type: 'sgd', learningRate: 1 },
+    layers: [
+      { units: 2, activation: 'sigmoid', bias: false },
+      { units: 1, activation: 'sigmoid', bias: false },
+    ],
   });
-  net.setWeights([{ weights: [[0.1, 0.8], [0.4, 0.6]] }, { weights: [[0.3, 0.9]] }]);
+  net.setWeights([
+    {
+      weights: [
+        [0.1, 0.8],
+        [0.4, 0.6],
+      ],
+    },
+    { weights: [[0.3, 0.9]] },
+  ]);
   const losses = [net.loss([0.35, 0.9], [0.5])];
   for (let i = 0; i < 100; i++) {
     net.trainStep([0.35, 0.9], [0.5]);

@@ -5,7 +5,15 @@
 import { Network, type LayerWeights, type Trace } from '../../../../src/index.js';
 import { seedNote, noteReady } from './seed-note.js';
 
-const SEED = { x: [0.35, 0.9], y: 0.5, w0: [[0.1, 0.8], [0.4, 0.6]], w1: [[0.3, 0.9]] };
+const SEED = {
+  x: [0.35, 0.9],
+  y: 0.5,
+  w0: [
+    [0.1, 0.8],
+    [0.4, 0.6],
+  ],
+  w1: [[0.3, 0.9]],
+};
 const LR = 1;
 
 interface View {
@@ -23,7 +31,10 @@ let root: HTMLElement;
 async function seedNetwork(): Promise<Network> {
   const net = await Network.create({
     inputs: 2,
-    layers: [{ units: 2, activation: 'sigmoid', bias: false }, { units: 1, activation: 'sigmoid', bias: false }],
+    layers: [
+      { units: 2, activation: 'sigmoid', bias: false },
+      { units: 1, activation: 'sigmoid', bias: false },
+    ],
     loss: 'halfSquaredError',
     optimizer: { type: 'sgd', learningRate: LR },
   });
@@ -48,7 +59,8 @@ function n(v: number, id?: string, compact = false): string {
   const short = Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
   return `<span class="num"${id ? ` id="${id}"` : ''} data-full="${full}" title="${full}">${view!.full && !compact ? full : short}</span>`;
 }
-const input = (name: string, v: number, label: string) => `<label class="edit">${label}<input data-edit="${name}" value="${v}" inputmode="decimal" /></label>`;
+const input = (name: string, v: number, label: string) =>
+  `<label class="edit">${label}<input data-edit="${name}" value="${v}" inputmode="decimal" /></label>`;
 
 function render(): void {
   const v = view!;
@@ -62,42 +74,91 @@ function render(): void {
   document.body.dataset.seedPhase = v.phase;
   document.body.dataset.seedSteps = String(v.steps);
   // Centres in the 960 × 390 drawing: inputs, hidden units, output.
-  const P = { x: [[80, 80], [80, 300]], h: [[450, 80], [450, 300]], o: [[720, 190]] };
+  const P = {
+    x: [
+      [80, 80],
+      [80, 300],
+    ],
+    h: [
+      [450, 80],
+      [450, 300],
+    ],
+    o: [[720, 190]],
+  };
   const line = (a: number[], b: number[], cls: string) => `<line x1="${a[0]}" y1="${a[1]}" x2="${b[0]}" y2="${b[1]}" class="${cls}" />`;
   const at = (a: number[], b: number[], f: number) => [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
   const edgeLabel = (pos: number[], name: string, weight: number, grad: number, product: string, id: string) =>
     `<div class="edge" style="left:${pos[0] - 62}px;top:${pos[1] - 22}px">${input(name, weight, name.replace('w0', 'W0').replace('w1', 'W1') + ' ')}` +
     `<div class="grad${back ? '' : ' hidden'}" title="∂L/∂w = ${product}">∂L/∂w = ${n(grad, id, true)}</div></div>`;
-  let edges = '', labels = '';
+  let edges = '',
+    labels = '';
   for (let j = 0; j < 2; j++)
     for (let i = 0; i < 2; i++) {
       edges += line(P.x[i], P.h[j], 'w');
       const f = i === j ? 0.5 : 0.25;
-      labels += edgeLabel(at(P.x[i], P.h[j], f), `w0[${j}][${i}]`, w[0].weights[j][i], g[0].weights[j][i], `δ${j + 1} · x${i + 1} = ${hid.delta![j]} × ${v.x[i]}`, `g0-${j}-${i}`);
+      labels += edgeLabel(
+        at(P.x[i], P.h[j], f),
+        `w0[${j}][${i}]`,
+        w[0].weights[j][i],
+        g[0].weights[j][i],
+        `δ${j + 1} · x${i + 1} = ${hid.delta![j]} × ${v.x[i]}`,
+        `g0-${j}-${i}`,
+      );
     }
   for (let j = 0; j < 2; j++) {
     edges += line(P.h[j], P.o[0], 'w');
-    labels += edgeLabel(at(P.h[j], P.o[0], 0.5), `w1[0][${j}]`, w[1].weights[0][j], g[1].weights[0][j], `δout · a${j + 1} = ${out.delta![0]} × ${hid.a[j]}`, `g1-0-${j}`);
+    labels += edgeLabel(
+      at(P.h[j], P.o[0], 0.5),
+      `w1[0][${j}]`,
+      w[1].weights[0][j],
+      g[1].weights[0][j],
+      `δout · a${j + 1} = ${out.delta![0]} × ${hid.a[j]}`,
+      `g1-0-${j}`,
+    );
   }
-  const node = (pos: number[], body: string, cls = '') => `<div class="unit ${cls}" style="left:${pos[0] - 75}px;top:${pos[1] - 30}px">${body}</div>`;
+  const node = (pos: number[], body: string, cls = '') =>
+    `<div class="unit ${cls}" style="left:${pos[0] - 75}px;top:${pos[1] - 30}px">${body}</div>`;
   const delta = (d: number, id: string) => `<div class="delta${back ? '' : ' hidden'}">δ = ∂L/∂z = ${n(d, id, true)}</div>`;
   let nodes = v.x.map((xi, i) => node(P.x[i], input(`x${i}`, xi, `x${i + 1} = `), 'in')).join('');
-  nodes += [0, 1].map((j) => node(P.h[j], `<b>h${j + 1}</b> z = ${n(hid.z[j], `z1-${j}`, true)}<br>a = σ(z) = ${n(hid.a[j], `a1-${j}`, true)}${delta(hid.delta![j], `d1-${j}`)}`)).join('');
+  nodes += [0, 1]
+    .map((j) =>
+      node(
+        P.h[j],
+        `<b>h${j + 1}</b> z = ${n(hid.z[j], `z1-${j}`, true)}<br>a = σ(z) = ${n(hid.a[j], `a1-${j}`, true)}${delta(hid.delta![j], `d1-${j}`)}`,
+      ),
+    )
+    .join('');
   nodes += node(P.o[0], `<b>out</b> z = ${n(out.z[0], 'z2', true)}<br>ŷ = σ(z) = ${n(yHat, 'yhat', true)}${delta(out.delta![0], 'd2')}`);
   const forward = [
-    ...[0, 1].map((j) => `z<sub>h${j + 1}</sub> = W0[${j}][0]·x₁ + W0[${j}][1]·x₂ = ${n(w[0].weights[j][0])} × ${n(v.x[0])} + ${n(w[0].weights[j][1])} × ${n(v.x[1])} = ${n(hid.z[j])};  a<sub>h${j + 1}</sub> = σ(z) = ${n(hid.a[j])}`),
+    ...[0, 1].map(
+      (j) =>
+        `z<sub>h${j + 1}</sub> = W0[${j}][0]·x₁ + W0[${j}][1]·x₂ = ${n(w[0].weights[j][0])} × ${n(v.x[0])} + ${n(w[0].weights[j][1])} × ${n(v.x[1])} = ${n(hid.z[j])};  a<sub>h${j + 1}</sub> = σ(z) = ${n(hid.a[j])}`,
+    ),
     `z<sub>out</sub> = W1[0][0]·a<sub>h1</sub> + W1[0][1]·a<sub>h2</sub> = ${n(w[1].weights[0][0])} × ${n(hid.a[0])} + ${n(w[1].weights[0][1])} × ${n(hid.a[1])} = ${n(out.z[0])};  ŷ = σ(z) = ${n(yHat)}`,
     `L = ½(y − ŷ)² = ½(${n(v.y)} − ${n(yHat)})² = <b>${n(t.loss!, 'seed-loss')}</b>`,
   ];
   const backward = [
     `δ<sub>out</sub> = ∂L/∂z<sub>out</sub> = (ŷ − y) · ŷ(1 − ŷ) = ${n(yHat - v.y)} × ${n(yHat * (1 - yHat))} = ${n(out.delta![0])}`,
-    ...[0, 1].map((j) => `∂L/∂W1[0][${j}] = δ<sub>out</sub> · a<sub>h${j + 1}</sub> = ${n(out.delta![0])} × ${n(hid.a[j])} = ${n(g[1].weights[0][j])}`),
-    ...[0, 1].map((j) => `δ<sub>h${j + 1}</sub> = δ<sub>out</sub> · W1[0][${j}] · a<sub>h${j + 1}</sub>(1 − a<sub>h${j + 1}</sub>) = ${n(out.delta![0])} × ${n(w[1].weights[0][j])} × ${n(hid.a[j] * (1 - hid.a[j]))} = ${n(hid.delta![j])}`),
-    ...[0, 1].flatMap((j) => [0, 1].map((i) => `∂L/∂W0[${j}][${i}] = δ<sub>h${j + 1}</sub> · x${i + 1} = ${n(hid.delta![j])} × ${n(v.x[i])} = ${n(g[0].weights[j][i])}`)),
+    ...[0, 1].map(
+      (j) => `∂L/∂W1[0][${j}] = δ<sub>out</sub> · a<sub>h${j + 1}</sub> = ${n(out.delta![0])} × ${n(hid.a[j])} = ${n(g[1].weights[0][j])}`,
+    ),
+    ...[0, 1].map(
+      (j) =>
+        `δ<sub>h${j + 1}</sub> = δ<sub>out</sub> · W1[0][${j}] · a<sub>h${j + 1}</sub>(1 − a<sub>h${j + 1}</sub>) = ${n(out.delta![0])} × ${n(w[1].weights[0][j])} × ${n(hid.a[j] * (1 - hid.a[j]))} = ${n(hid.delta![j])}`,
+    ),
+    ...[0, 1].flatMap((j) =>
+      [0, 1].map(
+        (i) => `∂L/∂W0[${j}][${i}] = δ<sub>h${j + 1}</sub> · x${i + 1} = ${n(hid.delta![j])} × ${n(v.x[i])} = ${n(g[0].weights[j][i])}`,
+      ),
+    ),
   ];
   const u = v.lastUpdate;
   const update = u
-    ? [0, 1].flatMap((l) => u.before[l].weights.flatMap((row, j) => row.map((wb, i) => `W${l}[${j}][${i}] ← ${n(wb)} − ${LR} × ${n(u.grads[l].weights[j][i])} = ${n(u.after[l].weights[j][i])}`)))
+    ? [0, 1].flatMap((l) =>
+        u.before[l].weights.flatMap((row, j) =>
+          row.map((wb, i) => `W${l}[${j}][${i}] ← ${n(wb)} − ${LR} × ${n(u.grads[l].weights[j][i])} = ${n(u.after[l].weights[j][i])}`),
+        ),
+      )
     : [];
   root.innerHTML = `
     <section class="panel seed-head">
@@ -127,7 +188,8 @@ async function onClick(e: Event): Promise<void> {
   if (act === 'full') v.full = (e.target as HTMLInputElement).checked;
   else if (act === 'forward' || act === 'backward') v.phase = act;
   else if (act === 'step' || act === 'run100') {
-    const before = v.net.getWeights(), grads = v.net.gradients(v.x, [v.y]);
+    const before = v.net.getWeights(),
+      grads = v.net.gradients(v.x, [v.y]);
     for (let i = 0; i < (act === 'step' ? 1 : 100); i++) v.net.trainStep(v.x, [v.y]);
     v.steps += act === 'step' ? 1 : 100;
     v.lastUpdate = act === 'step' ? { before, grads, after: v.net.getWeights() } : undefined;

@@ -7,8 +7,13 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * iteration's update), for its example x = [0.35, 0.9], y = 0.5.
  */
 export function writeUpErrors(iterations: number): number[] {
-  const x = [0.35, 0.9], y = 0.5;
-  let w0 = [[0.1, 0.8], [0.4, 0.6]], w1 = [0.3, 0.9];
+  const x = [0.35, 0.9],
+    y = 0.5;
+  let w0 = [
+      [0.1, 0.8],
+      [0.4, 0.6],
+    ],
+    w1 = [0.3, 0.9];
   const printed: number[] = [];
   for (let j = 0; j < iterations; j++) {
     const l1 = w0.map((r) => sigmoid(r[0] * x[0] + r[1] * x[1])); // (2,1)

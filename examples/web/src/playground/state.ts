@@ -4,7 +4,8 @@ import { ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from '..
 import { DATASETS, type DatasetName } from './datasets.js';
 import { FEATURES, type FeatureName } from './features.js';
 
-export const MAX_LAYERS = 6, MAX_UNITS = 8;
+export const MAX_LAYERS = 6,
+  MAX_UNITS = 8;
 /** Hidden-layer activations: every one the library has, except softmax (output layers only). */
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 export const SPEEDS = [1, 3, 10, 30, 100] as const;
@@ -28,8 +29,20 @@ export interface PlaygroundState {
 }
 
 export const DEFAULTS: PlaygroundState = {
-  dataset: 'circle', points: 500, noise: 0, trainPercent: 50, seed: 1, features: ['x1', 'x2'], hidden: [4, 2],
-  activation: 'tanh', optimizer: 'sgd', learningRate: 0.03, batchSize: 10, l2: 0, dropout: 0, speed: 1,
+  dataset: 'circle',
+  points: 500,
+  noise: 0,
+  trainPercent: 50,
+  seed: 1,
+  features: ['x1', 'x2'],
+  hidden: [4, 2],
+  activation: 'tanh',
+  optimizer: 'sgd',
+  learningRate: 0.03,
+  batchSize: 10,
+  l2: 0,
+  dropout: 0,
+  speed: 1,
 };
 
 const num = (v: string | null, lo: number, hi: number, fallback: number, integer = false) => {
@@ -64,9 +77,20 @@ export function parseState(hash: string): PlaygroundState {
 
 export function stateHash(s: PlaygroundState): string {
   const q = new URLSearchParams({
-    data: s.dataset, points: String(s.points), noise: String(s.noise), train: String(s.trainPercent), seed: String(s.seed),
-    features: s.features.join(','), layers: s.hidden.join(','), act: s.activation, opt: s.optimizer, lr: String(s.learningRate),
-    batch: String(s.batchSize), l2: String(s.l2), dropout: String(s.dropout), speed: String(s.speed),
+    data: s.dataset,
+    points: String(s.points),
+    noise: String(s.noise),
+    train: String(s.trainPercent),
+    seed: String(s.seed),
+    features: s.features.join(','),
+    layers: s.hidden.join(','),
+    act: s.activation,
+    opt: s.optimizer,
+    lr: String(s.learningRate),
+    batch: String(s.batchSize),
+    l2: String(s.l2),
+    dropout: String(s.dropout),
+    speed: String(s.speed),
   });
   return '#' + q.toString().replace(/%2C/g, ',');
 }

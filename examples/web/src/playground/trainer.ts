@@ -10,7 +10,13 @@ export class EpochTrainer {
   private readonly by: Float64Array;
   private readonly random: () => number;
 
-  constructor(private readonly x: Float64Array, private readonly y: Float64Array, private readonly inputs: number, private readonly batchSize: number, seed: number) {
+  constructor(
+    private readonly x: Float64Array,
+    private readonly y: Float64Array,
+    private readonly inputs: number,
+    private readonly batchSize: number,
+    seed: number,
+  ) {
     const rows = y.length;
     this.order = Uint32Array.from({ length: rows }, (_, i) => i);
     this.bx = new Float64Array(Math.min(batchSize, rows) * inputs);

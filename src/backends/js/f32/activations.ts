@@ -59,7 +59,8 @@ export function activate(h: Float32Array, kind: number, rows: number, cols: numb
     return;
   }
   for (let r = 0; r < rows; r++) {
-    const zr = z + r * cols, ar = a + r * cols;
+    const zr = z + r * cols,
+      ar = a + r * cols;
     let m = -Infinity;
     for (let c = 0; c < cols; c++) m = Math.max(m, h[zr + c]);
     let s = 0;
@@ -70,7 +71,16 @@ export function activate(h: Float32Array, kind: number, rows: number, cols: numb
 }
 
 /** dZ = dA ⊙ f′(Z) in f32; softmax per row: dZ_i = a_i (dA_i − Σ_j a_j dA_j). dZ may alias dA. */
-export function activateBackward(h: Float32Array, kind: number, rows: number, cols: number, z: number, a: number, da: number, dz: number): void {
+export function activateBackward(
+  h: Float32Array,
+  kind: number,
+  rows: number,
+  cols: number,
+  z: number,
+  a: number,
+  da: number,
+  dz: number,
+): void {
   if (kind !== Act.softmax) {
     const { fPrime } = elementwise(kind);
     for (let i = 0; i < rows * cols; i++) h[dz + i] = h[da + i] * fPrime(h[z + i], h[a + i]);

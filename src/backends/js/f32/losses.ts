@@ -51,7 +51,8 @@ const LOSS_TWINS = {
         }
         let e = 0;
         for (let c = 0; c < cols; c++) if (c !== k) e = accumulate(e + f32(Math.exp(f32(h[z + o + c] - m))));
-        let margins = 0, weight = 0;
+        let margins = 0,
+          weight = 0;
         for (let c = 0; c < cols; c++) {
           const t = h[y + o + c];
           weight = accumulate(weight + t);

@@ -13,7 +13,8 @@ const METRIC_TWINS = {
     let s = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let pa = 0, py = 0;
+      let pa = 0,
+        py = 0;
       for (let c = 1; c < cols; c++) {
         if (h[a + o + c] > h[a + o + pa]) pa = c;
         if (h[y + o + c] > h[y + o + py]) py = c;

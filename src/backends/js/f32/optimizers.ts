@@ -10,7 +10,8 @@ export const flush = (x: number): number => (Math.abs(x) < MIN_NORMAL ? 0 : x);
 
 /** SGD: μ = 0: P −= lr·G; else V = flush(μV + G), P −= lr·V (Nesterov: P −= lr·(G + μV)). Returns 1 when a new P or V is not finite. */
 export function sgd(h: Float32Array, n: number, p: number, g: number, v: number, lr: number, momentum: number, nesterov: number): number {
-  const rate = f32(lr), mu = f32(momentum);
+  const rate = f32(lr),
+    mu = f32(momentum);
   let bad = 0; // Σ (x − x) over the new values: 0 while all are finite, NaN after one is not
   for (let i = 0; i < n; i++) {
     if (mu === 0) {
@@ -26,10 +27,24 @@ export function sgd(h: Float32Array, n: number, p: number, g: number, v: number,
 }
 
 /** Adam (decay > 0: AdamW): M = flush(β1M + (1−β1)G), V = flush(β2V + (1−β2)G²), P −= lr·(M̂/(√V̂ + ε) + decay·P), in f32. */
-export function adam(h: Float32Array, n: number, p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, t: number, decay: number): number {
+export function adam(
+  h: Float32Array,
+  n: number,
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  t: number,
+  decay: number,
+): number {
   const [rate, b1, b2, e, wd] = [f32(lr), f32(beta1), f32(beta2), f32(eps), f32(decay)];
   const [rest1, rest2] = [f32(1 - beta1), f32(1 - beta2)];
-  const c1 = f32(1 / (1 - Math.pow(beta1, t))), c2 = f32(1 / (1 - Math.pow(beta2, t)));
+  const c1 = f32(1 / (1 - Math.pow(beta1, t))),
+    c2 = f32(1 / (1 - Math.pow(beta2, t)));
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const gi = h[g + i];
