@@ -1,5 +1,6 @@
 // summary(): a plain-text table of the network, like Keras's model.summary().
 import type { ResolvedSpec } from './spec.js';
+import { hyperParametersOf } from './kinds/optimizers.js';
 
 export function summarize(spec: ResolvedSpec, backend: string): string {
   const rows = [['#', 'layer', 'output shape', 'params', 'options']];
@@ -19,12 +20,16 @@ export function summarize(spec: ResolvedSpec, backend: string): string {
       .join('  ')
       .trimEnd();
   const o = spec.optimizer;
+  // Every hyper-parameter the optimizer's table entry lists (src/kinds/optimizers.ts), as resolved.
+  const settings = hyperParametersOf(o.type)
+    .map((key) => `${key} ${String((o as unknown as Record<string, unknown>)[key])}`)
+    .join(', ');
   return [
     `inputs: ${spec.inputs}`,
     line(rows[0]),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
     `total parameters: ${total.toLocaleString('en-US')}`,
-    `loss: ${spec.loss}; optimizer: ${o.type} (learning rate ${o.learningRate}); seed ${spec.seed}; backend: ${backend}`,
+    `loss: ${spec.loss}; optimizer: ${o.type} (${settings}); seed ${spec.seed}; precision: ${spec.precision}; backend: ${backend}`,
   ].join('\n');
 }

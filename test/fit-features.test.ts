@@ -272,7 +272,7 @@ describe.each(['wasm', 'js'] as const)('fit features on %s', (backend) => {
         '0  dense 4→16 relu     [batch, 16]       80  l2 0.01, dropout 0.1',
         '1  dense 16→2 softmax  [batch, 2]        32  no bias',
         'total parameters: 112',
-        `loss: crossEntropy; optimizer: adam (learning rate 0.01); seed 7; backend: ${backend}`,
+        `loss: crossEntropy; optimizer: adam (learningRate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-8); seed 7; precision: f64; backend: ${backend}`,
       ].join('\n'),
     );
   });
