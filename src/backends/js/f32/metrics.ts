@@ -1,7 +1,9 @@
-// f32 twin of assembly/metrics.ts: comparisons need no rounding; the MAE's |a − y| is an f32 difference.
+// f32 twin of assembly/metrics.ts: the accuracies are only comparisons (the f64 twin's functions
+// serve); the MAE's |a − y| is an f32 difference.
 // A record keyed by the metric table's names (src/kinds/metrics.ts), so a metric without its twin does not compile.
 import { METRIC_BY_CODE, type MetricName } from '../../../kinds/metrics.js';
 import { unknownKind } from '../unknown-kind.js';
+import { categoricalAccuracy, binaryAccuracy } from '../metrics.js';
 import { accumulate, f32 } from './round.js';
 
 /** Sum of a batch metric from the f32 outputs A and targets Y (rows×cols). */
@@ -9,25 +11,8 @@ type MetricSum = (h: Float32Array, rows: number, cols: number, a: number, y: num
 
 const METRIC_TWINS = {
   none: () => 0,
-  categoricalAccuracy(h, rows, cols, a, y) {
-    let s = 0;
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let pa = 0,
-        py = 0;
-      for (let c = 1; c < cols; c++) {
-        if (h[a + o + c] > h[a + o + pa]) pa = c;
-        if (h[y + o + c] > h[y + o + py]) py = c;
-      }
-      if (pa === py) s += 1;
-    }
-    return s;
-  },
-  binaryAccuracy(h, rows, cols, a, y) {
-    let s = 0;
-    for (let i = 0; i < rows * cols; i++) if (h[a + i] >= 0.5 === h[y + i] >= 0.5) s += 1;
-    return s;
-  },
+  categoricalAccuracy,
+  binaryAccuracy,
   mae(h, rows, cols, a, y) {
     let s = 0;
     for (let i = 0; i < rows * cols; i++) s = accumulate(s + Math.abs(f32(h[a + i] - h[y + i])));
