@@ -54,14 +54,20 @@ export const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
   },
 };
 
-const BY_CODE = ACTIVATION_BY_CODE.map((name) => (name === 'softmax' ? undefined : ELEMENTWISE[name]));
-
-/** The elementwise kind with this code; an unknown code throws (as the Wasm kernel traps), never runs as another function. */
-function elementwise(kind: number): Elementwise {
-  const e = BY_CODE[kind];
-  if (e === undefined) throw new RangeError(`activation code ${kind}: not an elementwise activation`);
-  return e;
+/**
+ * A lookup of a table's elementwise kind by code (this file's and the f32 twins'): an unknown code
+ * throws (as the Wasm kernel traps), never runs as another function.
+ */
+export function elementwiseByCode(table: Record<ElementwiseActivation, Elementwise>): (kind: number) => Elementwise {
+  const byCode = ACTIVATION_BY_CODE.map((name) => (name === 'softmax' ? undefined : table[name]));
+  return (kind) => {
+    const e = byCode[kind];
+    if (e === undefined) throw new RangeError(`activation code ${kind}: not an elementwise activation`);
+    return e;
+  };
 }
+
+const elementwise = elementwiseByCode(ELEMENTWISE);
 
 /** A = f(Z) over rows×cols; softmax per row, max-shifted. A may alias Z. */
 export function activate(h: Float64Array, kind: number, rows: number, cols: number, z: number, a: number): void {

@@ -3,8 +3,8 @@
 // is the f64 twin's formula evaluated in f64 from the f32 input and rounded once to f32, as the Wasm
 // f32 build does (it calls the same f64 element functions); the rest is f32 arithmetic, every
 // operation rounded (f32(…)), constants rounded to f32 where they enter. A store into h rounds too.
-import { Act, ACTIVATION_BY_CODE, LEAKY_SLOPE, type ElementwiseActivation } from '../../../kinds/activations.js';
-import { ELEMENTWISE as F64, sigmoid as sigmoid64, type Elementwise } from '../activations.js';
+import { Act, LEAKY_SLOPE, type ElementwiseActivation } from '../../../kinds/activations.js';
+import { ELEMENTWISE as F64, elementwiseByCode, sigmoid as sigmoid64, type Elementwise } from '../activations.js';
 import { accumulate, f32 } from './round.js';
 
 /** σ(z) = 1/(1+e^−z): the f64 value rounded once to f32. */
@@ -42,14 +42,7 @@ const ELEMENTWISE: Record<ElementwiseActivation, Elementwise> = {
   gelu: roundedOnce(F64.gelu),
 };
 
-const BY_CODE = ACTIVATION_BY_CODE.map((name) => (name === 'softmax' ? undefined : ELEMENTWISE[name]));
-
-/** The elementwise kind with this code; an unknown code throws (as the Wasm kernel traps). */
-function elementwise(kind: number): Elementwise {
-  const e = BY_CODE[kind];
-  if (e === undefined) throw new RangeError(`activation code ${kind}: not an elementwise activation`);
-  return e;
-}
+const elementwise = elementwiseByCode(ELEMENTWISE);
 
 /** A = f(Z) over rows×cols in f32; softmax per row, max-shifted, its row sum as `accumulate` says. A may alias Z. */
 export function activate(h: Float32Array, kind: number, rows: number, cols: number, z: number, a: number): void {
