@@ -9,6 +9,19 @@ const matmul = read('matmul.json');
 const startup = read('startup.json');
 const peers: PeerResult[] = read('peers.json').results;
 
+// Each script writes its figures with the time it measured them: a figure that a failed or skipped
+// script left from an earlier run says so, rather than passing for this run's.
+const newest = Math.max(
+  ...[train.date, matmul.date, startup.date, peers.length ? read('peers.json').meta.date : undefined].map((d) => Date.parse(d ?? '') || 0),
+);
+const RUN_SPAN_MS = 60 * 60_000; // a full npm run bench takes ≈ 20 minutes
+/** '' for a figure of this run; else when it was measured. */
+const staleness = (date: string | undefined) => {
+  const at = Date.parse(date ?? '');
+  if (!Number.isFinite(at)) return ' (undated: from an earlier run)';
+  return newest - at > RUN_SPAN_MS ? ` (from an earlier run, ${date!.slice(0, 16).replace('T', ' ')} UTC)` : '';
+};
+
 const f0 = (v: number) => Math.round(v).toLocaleString('en-US');
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(100 * v).toFixed(2)}%`);
 const ratio = (ours: number, theirs: number | undefined) => (theirs ? `${(ours / theirs).toFixed(1)}×` : '—');
@@ -17,6 +30,15 @@ const oursSeedFit = train.seed.wasm.fitStepsPerSec as number;
 const oursSeedStep = train.seed.wasm.trainStepPerSec as number;
 
 const lines: string[] = [];
+const when = new Date(newest).toISOString().slice(0, 16).replace('T', ' ');
+lines.push(`Measured ${when} UTC (${matmul.cpu ?? 'unknown CPU'}, ${matmul.cores} cores, Node ${matmul.node}).`);
+const late = [
+  ['bench/train.ts', train.date],
+  ['bench/matmul.ts', matmul.date],
+  ['bench/startup.ts', startup.date],
+].filter(([, d]) => staleness(d) !== '');
+if (late.length) lines.push(`Not from this run: ${late.map(([s, d]) => `${s}${staleness(d)}`).join('; ')}.`);
+lines.push('');
 lines.push(
   '| library (backend) | MNIST samples/s | test acc. (1 epoch) | backprop ÷ it | seed steps/s | backprop fit ÷ it | backprop trainStep ÷ it |',
 );
@@ -82,7 +104,8 @@ const al = train.allocations;
 lines.push(
   `Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`,
 );
-let threads: Record<string, { ratio: number; capacity?: { median: number }; ofCapacity?: { median: number } }> | undefined;
+let threads:
+  (Record<string, { ratio: number; capacity?: { median: number }; ofCapacity?: { median: number } }> & { date?: string }) | undefined;
 try {
   threads = read('threads.json');
 } catch {
@@ -98,7 +121,7 @@ if (threads) {
         : '';
       return `batch ${b.slice(5)} ${r.ratio.toFixed(2)}×${share}`;
     });
-  lines.push(`Threads (MNIST 784-128-10, adam, 2 threads ÷ 1): ${cells.join('; ')}.`);
+  lines.push(`Threads (MNIST 784-128-10, adam, 2 threads ÷ 1): ${cells.join('; ')}${staleness(threads.date as unknown as string)}.`);
 }
 const table = lines.join('\n');
 console.log(table);

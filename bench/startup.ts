@@ -23,4 +23,7 @@ console.log(
   `start-up (median of 7 processes): import ${imp.toFixed(1)} ms; Network.create + first predict ${ready.toFixed(1)} ms (backend ${runs[0].backend}); total ${(imp + ready).toFixed(1)} ms`,
 );
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/startup.json', import.meta.url), JSON.stringify({ importMs: imp, readyMs: ready, runs }, null, 2) + '\n');
+writeFileSync(
+  new URL('./results/startup.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), importMs: imp, readyMs: ready, runs }, null, 2) + '\n',
+);

@@ -94,6 +94,7 @@ async function measure(batchSize: number, epochs: number, x = data) {
 }
 
 const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
   node: process.version,
   cores: availableParallelism(),
   epochsPerFit: EPOCHS,

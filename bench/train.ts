@@ -254,4 +254,7 @@ console.log(
   `JS heap during a ${f(a.steps)}-step fit (batch 1): ${a.gcs} garbage collections; heap ${a.forcedGc ? 'retained after GC' : 'change (run with --expose-gc to collect first)'} ${a.heapGrowthBytes >= 0 ? '+' : ''}${f(a.heapGrowthBytes)} bytes`,
 );
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/train.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(
+  new URL('./results/train.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2) + '\n',
+);
