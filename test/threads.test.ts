@@ -451,8 +451,8 @@ describe('threaded fits end cleanly', () => {
       const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
       const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
       console.log('threads', h.threads);`;
-      // A hang is what this catches; 90 s leaves room for a full suite's load (0.5–2.4 s alone, 40 of
-      // 40 runs beside two busy loops; once 30 s was not enough in a full run).
+      // A hang is what this catches (it caught one: the barriers' timed waits, test/threads-barrier.test.ts);
+      // 90 s leaves room for a full suite's load (0.5–2.4 s alone).
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         cwd: new URL('..', import.meta.url),
         encoding: 'utf8',

@@ -122,7 +122,15 @@ export class Threaded {
     Atomics.add(words, SYNC_WORD.go, 1);
     Atomics.notify(words, SYNC_WORD.go);
     this.mirrorAhead = true;
-    const done = this.rt.exports.trainShards(c, 0, this.canWait);
+    let done: number;
+    try {
+      done = this.rt.exports.trainShards(c, 0, this.canWait);
+    } catch (e) {
+      // The workers may sleep at a barrier this thread will not reach: wake them to abort.
+      Atomics.store(words, SYNC_WORD.abort, 1);
+      Atomics.notify(words, SYNC_WORD.gen);
+      throw e;
+    }
     if (done < 0) throw new Error(`backprop: a worker thread failed: ${this.pool?.error ?? 'unknown error'}`);
     return done;
   }
