@@ -98,7 +98,7 @@ for (const n of [64, 128, 256, 512, 1024]) {
 lines.push('');
 const tfStart = peers.find((p) => p.library === 'tfjs' && p.backend === 'wasm')?.workloads.startupMs;
 lines.push(
-  `Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import; TF.js wasm ${tfStart ?? '—'} ms from import.`,
+  `Start-up to a first prediction (784-128-10, module compile included): backprop ${startup.readyMs.toFixed(1)} ms after a ${startup.importMs.toFixed(1)} ms import${startup.f32 ? ` (f32: ${startup.f32.readyMs.toFixed(1)} ms after ${startup.f32.importMs.toFixed(1)} ms importing both entries)` : ''}; TF.js wasm ${tfStart ?? '—'} ms from import.`,
 );
 const al = train.allocations;
 lines.push(
