@@ -67,8 +67,13 @@ describe('interleaved fits do not disturb each other', () => {
     const nets = await Promise.all(specs.map((s) => Network.create({ ...s, backend })));
     const order: number[] = [];
     await Promise.all(nets.map((n, i) => n.fit(dataFor(specs[i], i), { ...OPTS, onEpochEnd: () => void order.push(i) })));
-    // They really interleaved (epochs alternate), and each ended exactly as alone.
-    expect(order.slice(0, 6)).toEqual([0, 1, 2, 0, 1, 2]);
+    // They really interleaved: every network ended an epoch before any ended its third (run one
+    // after another, the last would start after the first's 15th). Not an exact alternation: under
+    // load, the chunk scheduler may split an epoch into two chunks, and another fit runs between.
+    const first = [0, 1, 2].map((i) => order.indexOf(i));
+    const third = [0, 1, 2].map((i) => order.findIndex((_, at) => order.slice(0, at + 1).filter((v) => v === i).length === 3));
+    expect(Math.max(...first)).toBeLessThan(Math.min(...third));
+    // And each ended exactly as alone.
     expect(nets.map((n) => JSON.stringify(n))).toEqual(ref);
   });
 
