@@ -247,7 +247,7 @@ export class Network {
       const at = c.outputAt;
       return c.backend.values().slice(at, at + this.outputs) as Float64Array;
     }
-    const r = toRows(x, this.inputs, 'inputs', rows);
+    const r = toRows(x, this.inputs, 'inputs', rows, { precision: this.core.spec.precision });
     const out = this.core.cell === 2 ? new Float32Array(r.rows * this.outputs) : new Float64Array(r.rows * this.outputs);
     const chunk = Math.min(r.rows, PREDICT_CHUNK);
     for (let from = 0; from < r.rows; from += chunk) {
@@ -372,7 +372,8 @@ export class Network {
     this.alive();
     if (isDataset(data)) return data.evaluateWith(this, options);
     const d = data as FitData;
-    const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
+    const { loss, precision } = this.core.spec;
+    const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', loss, { precision });
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1)
       throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
@@ -469,7 +470,8 @@ export class Network {
 
   private loadPair(x: Sample | Batch, y: Sample | Batch): number {
     this.alive();
-    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', this.core.spec.loss);
+    const { loss, precision } = this.core.spec;
+    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', loss, { precision });
     this.core.load(xr.data, yr.data, xr.rows);
     return xr.rows;
   }

@@ -55,7 +55,7 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
       n = rows * l.units;
     return { z: h.slice(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + n), a: h.slice(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + n) };
   });
-  const trace: Trace = { rows, inputs: pair.x.data.slice(), layers };
+  const trace: Trace = { rows, inputs: pair.x.data.slice() as Float64Array, layers };
   if (y === undefined) return trace;
   trace.loss = k.batchLoss(plan, rows);
   // The backward pass calls gemmAtB(units, inputs, rows, δ, a_prev, ∂W) once per layer, last

@@ -14,12 +14,14 @@ import { checkFit, type History, type Logs, type Control, type Callback, type Fi
 import { yieldToEventLoop } from './yield.js';
 import { fallBack } from './parallel/trainer.js';
 import { fitRows, type FitRows } from './fit-data.js';
+import type { Values } from './data.js';
 import { newHistory, endEpoch } from './fit-report.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
 export interface WeightedRun {
-  x: Float64Array;
-  y: Float64Array;
+  /** The network's element type (Float32Array for an f32 network). */
+  x: Values;
+  y: Values;
   w: Float64Array;
   rows: number;
   val?: FitRows['val'];
