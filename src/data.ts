@@ -107,15 +107,7 @@ function refuseTyped(field: string, source: ArrayLike<number>, i: number): never
  * Copies `width` numbers of one row (an array, or a typed array whose length was checked) into
  * out[at…], reading each element once; `first`, when given, is element 0 already read.
  */
-function copyRow(
-  row: unknown,
-  width: number,
-  out: Values,
-  at: number,
-  field: string,
-  prefix: string,
-  first?: { value: unknown },
-): void {
+function copyRow(row: unknown, width: number, out: Values, at: number, field: string, prefix: string, first?: { value: unknown }): void {
   if (isTyped(row)) {
     notBigInts(row, field + prefix);
     out.set(row as Float64Array, at); // its internal length (checked = width) and elements, not its properties
