@@ -146,15 +146,22 @@ function copyArrayRowF32(
   prefix: string,
   first?: { value: unknown },
 ): void {
-  const put = (x: unknown, i: number) => {
+  let i = 0;
+  if (first) {
+    // Element 0 was read already (to tell a sample from a batch): it is not read again.
+    const x = first.value;
+    if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[0]`, 'a finite number', x);
+    if (!Number.isFinite(Math.fround(x as number))) bad(`${field}${prefix}[0]`, F32_RANGE, x);
+    out[at] = x as number;
+    i = 1;
+  }
+  for (; i < width; i++) {
+    const x = a[i];
     if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[${i}]`, 'a finite number', x);
     const rounded = Math.fround(x as number);
     if (rounded - rounded !== 0) bad(`${field}${prefix}[${i}]`, F32_RANGE, x);
     out[at + i] = rounded;
-  };
-  let i = 0;
-  if (first) put(first.value, i++); // element 0 was read already (to tell a sample from a batch)
-  for (; i < width; i++) put(a[i], i);
+  }
 }
 
 /**
