@@ -347,20 +347,8 @@ export class Network {
       return Promise.reject(e); // as every other refusal of fit: a rejected promise
     }
     const o = arrays.options as FitOptions & WeightOptions;
-    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) {
-      if (this.core.spec.precision === 'f32') {
-        const field = o.classWeights !== undefined ? 'options.classWeights' : 'options.sampleWeights';
-        return Promise.reject(
-          new BackpropError(
-            'INVALID_OPTION',
-            field,
-            'no weights for an f32 network (weighted fits run in f64 only so far)',
-            words('weights'),
-          ),
-        );
-      }
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined))
       return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
-    }
     return runFit(this, arrays.data, arrays.options);
   }
 
