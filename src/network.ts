@@ -298,17 +298,11 @@ export class Network {
   /**
    * Every intermediate value, for showing backpropagation: each layer's z and a for `x`; with
    * targets `y`, also the loss, each layer's δ = ∂L/∂z and ∂L/∂W (equal to gradients()). No
-   * dropout; parameters are unchanged. See src/trace.ts.
+   * dropout; parameters are unchanged. An f32 network's trace is computed in f32 by its own
+   * kernels, its arrays Float32Array (as predict() returns). See src/trace.ts.
    */
   trace(x: Sample | Batch, y?: Sample | Batch): Trace {
     this.alive();
-    if (this.core.spec.precision === 'f32')
-      throw new BackpropError(
-        'INVALID_SPEC',
-        'precision',
-        "'f64' for trace() (it replays the passes in the f64 TypeScript reference)",
-        'f32',
-      );
     return traceNetwork(this, x, y);
   }
 
