@@ -258,21 +258,23 @@ export function toPairs(
   const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
   const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, { precision, copy, into: into?.x });
   // Targets of another row count go to a copy of their own, refused below as before.
-  const intoY = into && ((rows: number) => (rows === xr.rows ? into.y(rows) : undefined));
-  // An f32 network's distributions are checked on the numbers given (their f32 roundings may sum
-  // to 1 only within f32's precision): read as f64, checked, then rounded once into place.
-  const distributions = loss !== undefined && LOSS_KINDS[loss].distributionTargets;
-  const roundAfter = distributions && precision === 'f32';
-  let yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, roundAfter ? {} : { precision, copy, into: intoY });
+  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, {
+    precision,
+    copy,
+    into: into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)),
+  });
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
-  if (distributions) checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
-  if (roundAfter) {
-    const data = intoY?.(yr.rows) ?? new Float32Array(yr.data.length);
-    data.set(yr.data);
-    yr = { ...yr, data };
-  }
+  if (loss && LOSS_KINDS[loss].distributionTargets)
+    checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`, precision);
   return { x: xr, y: yr };
 }
+
+/**
+ * How far from 1 a target row may sum: 1e-9; for an f32 network's rows, read as f32, 2⁻²⁴ more
+ * (rounding each value of a distribution to f32 moves it by at most 2⁻²⁴ of itself, so the sum by
+ * at most 2⁻²⁴: [0.1, 0.2, 0.7] as f32 sums to 1 − 7.5e-9).
+ */
+const distributionTolerance = (precision?: Precision) => (precision === 'f32' ? 1e-9 + 2 ** -24 : 1e-9);
 
 /**
  * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
@@ -284,7 +286,9 @@ export function checkDistributions(
   rows: number,
   width: number,
   rowField: (row: number) => string,
+  precision?: Precision,
 ): void {
+  const tolerance = distributionTolerance(precision);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < width; j++) {
@@ -292,10 +296,10 @@ export function checkDistributions(
       if (v < 0) bad(`${rowField(r)}[${j}]`, "a probability ≥ 0 (loss 'crossEntropy' takes distributions as targets)", v);
       sum += v;
     }
-    if (Math.abs(sum - 1) > 1e-9)
+    if (Math.abs(sum - 1) > tolerance)
       bad(
         rowField(r),
-        "a row summing to 1 within 1e-9 (loss 'crossEntropy' takes distributions as targets)",
+        `a row summing to 1 within ${precision === 'f32' ? "1e-9 + 2⁻²⁴ (an f32 network's targets, rounded to f32)" : '1e-9'} (loss 'crossEntropy' takes distributions as targets)`,
         words(`a row summing to ${sum}`),
       );
   }

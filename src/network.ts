@@ -438,15 +438,9 @@ export class Network {
     const v = this.core.backend.values(),
       y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
-    // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
+    // As the network holds them: an f32 network's rounded to f32 (checkDistributions allows for it).
     if (LOSS_KINDS[this.core.spec.loss].distributionTargets)
-      checkDistributions(
-        this.core.cell === 2 ? (y as ArrayLike<number>) : v,
-        this.core.cell === 2 ? 0 : y0,
-        1,
-        this.outputs,
-        () => 'targets',
-      );
+      checkDistributions(v, y0, 1, this.outputs, () => 'targets', this.core.spec.precision);
     return true;
   }
 

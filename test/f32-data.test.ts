@@ -163,19 +163,37 @@ describe('f32 rows are read as f32', () => {
     expect(Object.is(r.data[2], -0)).toBe(true);
   });
 
-  it('crossEntropy targets are checked as given: rows summing to 1 in f64 pass, though their f32 roundings do not', () => {
-    const y = [
+  it("crossEntropy targets: an f32 network's rows are checked as it holds them, rounded to f32, within 1e-9 + 2⁻²⁴", async () => {
+    const soft = [
       [0.1, 0.2, 0.7],
       [1 / 3, 1 / 3, 1 / 3],
     ];
-    const rounded = y.map((r) => r.reduce((s, v) => s + Math.fround(v), 0));
-    expect(rounded.some((s) => Math.abs(s - 1) > 1e-9)).toBe(true); // refused if checked after rounding
-    const { y: got } = toPairs(X.slice(0, 2), y, INPUTS, 3, 'x', 'y', 'crossEntropy', { precision: 'f32' });
-    expect(got.data).toBeInstanceOf(Float32Array);
-    expect(bits(got.data)).toEqual(bits(y.flat()));
-    expect(() => toPairs(X.slice(0, 2), [[0.5, 0.6, -0.1], y[1]], INPUTS, 3, 'x', 'y', 'crossEntropy', { precision: 'f32' })).toThrow(
-      'y[0][2]',
+    const soft32 = Float32Array.from(soft.flat());
+    const sums = soft.map((r) => r.reduce((s, v) => s + Math.fround(v), 0));
+    expect(sums.every((s) => Math.abs(s - 1) > 1e-9 && Math.abs(s - 1) < 2 ** -24)).toBe(true); // refused at 1e-9
+    const x = X.slice(0, 2);
+    for (const y of [soft, soft32, rowsOf(soft32, 3)]) {
+      const xs = ArrayBuffer.isView(y) ? Float32Array.from(x.flat()) : x; // flat targets come with flat inputs
+      const got = toPairs(xs, y, INPUTS, 3, 'x', 'y', 'crossEntropy', { precision: 'f32' }).y.data;
+      expect(got).toBeInstanceOf(Float32Array);
+      expect(bits(got)).toEqual(bits(soft32));
+    }
+    // Through the network: batches, one sample (the fast path), fit; the same bits from every form.
+    const net = await Network.create(SPEC);
+    const loss = net.loss(x, soft);
+    expect(net.loss(Float32Array.from(x.flat()), soft32)).toBe(loss);
+    expect(net.loss(x, rowsOf(soft32, 3))).toBe(loss);
+    expect(net.loss(x[0], soft32.subarray(0, 3))).toBe(net.loss(x[0], soft[0]));
+    expect((await net.fit({ inputs: x, targets: rowsOf(soft32, 3) }, { epochs: 1 })).loss[0]).toBeGreaterThan(0);
+    // Beyond the tolerance, or negative: refused, naming the row or the value; an f64 network keeps 1e-9.
+    const off = [0.1, 0.2, 0.7000001]; // sums to 1 + 1e-7 (in f32 too)
+    expect(() => net.loss(x, [off, soft[1]])).toThrow(
+      "targets[0]: expected a row summing to 1 within 1e-9 + 2⁻²⁴ (an f32 network's targets",
     );
+    expect(() => net.loss(x[0], off)).toThrow('targets: expected a row summing to 1 within 1e-9 + 2⁻²⁴');
+    expect(() => net.loss(x, [[0.5, 0.6, -0.1], soft[1]])).toThrow('targets[0][2]');
+    const wide = await Network.create({ ...SPEC, precision: 'f64' });
+    expect(() => wide.loss(Float32Array.from(x.flat()), soft32)).toThrow('targets[0]: expected a row summing to 1 within 1e-9 (');
   });
 });
 
