@@ -166,8 +166,7 @@ function copyArrayRowF32(
 
 /**
  * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
- * `rows` × width numbers. `copy`: never hand back the caller's memory (see typedNumbers).
- * `into`: where the copy goes, asked for once the row count is known.
+ * `rows` × width numbers, read as ReadOptions say (precision, copy, destination).
  */
 export function toRows(v: unknown, width: number, field: string, rows?: number, o: ReadOptions = {}): Rows {
   try {
