@@ -154,7 +154,7 @@ export class Core {
   }
 
   /** Copies a batch into the X (and Y) buffers, making room for `capacity` rows first. */
-  load(x: Float64Array, y: Float64Array | undefined, capacity: number, field = 'inputs'): void {
+  load(x: Float64Array | Float32Array, y: Float64Array | Float32Array | undefined, capacity: number, field = 'inputs'): void {
     this.enter(capacity, field);
     const v = this.backend.values();
     v.set(x, this.field(PLAN_FIELD.x));

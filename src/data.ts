@@ -1,24 +1,46 @@
-// Turning what users pass (number[], number[][], Float64Array) into checked row-major rows.
+// Turning what users pass (number[], number[][], Float64Array, Float32Array) into checked row-major
+// rows of the network's element type: f64, or f32 (rounded once) for an f32 network.
 import { BackpropError, words } from './errors.js';
 import { LOSS_KINDS, type Loss } from './kinds/losses.js';
+import type { Precision } from './spec.js';
 
 export type Sample = ArrayLike<number>;
 /** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
 export type Batch = ArrayLike<number>[] | Float64Array | Float32Array;
 export type Shape = 'single' | 'nested' | 'flat';
 
+/** Numbers as a network holds them: Float64Array, or Float32Array for an f32 network. */
+export type Values = Float64Array | Float32Array;
+
 export interface Rows {
-  data: Float64Array;
+  /** Float32Array when read with precision 'f32', else Float64Array. */
+  data: Values;
   rows: number;
   shape: Shape;
 }
 
 /**
  * Where to copy `rows` rows once their count is known (and before any value is read): a view of
- * rows × width numbers, e.g. a fit's data block in the heap, so that the numbers are copied and
- * checked in one pass; undefined to have toRows allocate its own.
+ * rows × width numbers of the precision read, e.g. a fit's data block in the heap, so that the
+ * numbers are copied and checked in one pass; undefined to have toRows allocate its own.
  */
-export type Destination = (rows: number) => Float64Array | undefined;
+export type Destination = (rows: number) => Values | undefined;
+
+/** How rows are read. */
+export interface ReadOptions {
+  /** 'f32': rows of an f32 network, each number rounded once to f32 as it is copied. Default 'f64'. */
+  precision?: Precision;
+  /** Never hand back the caller's memory (see typedValues): for callers that hold data across awaits. */
+  copy?: boolean;
+  /** Where the copy goes (see Destination). */
+  into?: Destination;
+}
+
+/** What an f32 network refuses beyond non-finite numbers: those that round to ±Infinity in f32. */
+const F32_RANGE = "a number within f32's range (|x| ≤ 3.4028235e38; an f32 network holds its data in f32)";
+
+const newValues = (precision: Precision | undefined, n: number): Values =>
+  precision === 'f32' ? new Float32Array(n) : new Float64Array(n);
 
 const bad = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_DATA', field, expected, got);
@@ -39,15 +61,18 @@ const isTyped = (v: unknown): v is ArrayLike<number> => ArrayBuffer.isView(v) &&
 const isShared = (b: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
 
 /**
- * A typed array's numbers as f64: a view of the same memory for a Float64Array on an ordinary
- * buffer (no copy of a data set; nothing can change it until the caller's synchronous use is
- * over), a copy otherwise — or always, with `copy`, for callers that hold data across awaits.
+ * A typed array's numbers in the precision read: a view of the same memory for an array of that
+ * type (Float64Array, or Float32Array in f32) on an ordinary buffer (no copy of a data set;
+ * nothing can change it until the caller's synchronous use is over), a copy otherwise (rounded
+ * once to f32 in f32) — or always, with `copy`, for callers that hold data across awaits.
  */
-function typedNumbers(v: ArrayLike<number>, n: number, field: string, copy: boolean, into?: Float64Array): Float64Array {
+function typedValues(v: ArrayLike<number>, n: number, field: string, o: ReadOptions, into?: Values): Values {
   const kind = notBigInts(v, field);
   const buffer = bufferOf.call(v);
-  if (!into && kind === 'Float64Array' && !copy && !isShared(buffer)) return new Float64Array(buffer, offsetOf.call(v), n);
-  const out = into ?? new Float64Array(n);
+  const f32 = o.precision === 'f32';
+  if (!into && kind === (f32 ? 'Float32Array' : 'Float64Array') && !o.copy && !isShared(buffer))
+    return f32 ? new Float32Array(buffer, offsetOf.call(v), n) : new Float64Array(buffer, offsetOf.call(v), n);
+  const out = into ?? newValues(o.precision, n);
   out.set(v as Float64Array); // reads the source's internal length and elements, not its properties
   return out;
 }
@@ -60,7 +85,7 @@ function notBigInts(v: ArrayLike<number>, field: string): string | undefined {
 }
 
 /** The first NaN or ±Infinity in data[from, from + n), as an index from `from`, or −1. */
-function firstNonFinite(data: Float64Array, from: number, n: number): number {
+function firstNonFinite(data: Values, from: number, n: number): number {
   for (let i = 0; i < n; i++) {
     const x = data[from + i];
     if (x - x !== 0) return i;
@@ -69,25 +94,28 @@ function firstNonFinite(data: Float64Array, from: number, n: number): number {
 }
 
 /**
+ * Refuses element i of a typed source whose copy is not finite: NaN or ±Infinity given, or (into
+ * f32) a finite number beyond f32's range. The element is read again only to name it (a typed
+ * array's elements are not properties a getter can answer).
+ */
+function refuseTyped(field: string, source: ArrayLike<number>, i: number): never {
+  const given = source[i];
+  return bad(field, given - given !== 0 ? 'a finite number' : F32_RANGE, given);
+}
+
+/**
  * Copies `width` numbers of one row (an array, or a typed array whose length was checked) into
  * out[at…], reading each element once; `first`, when given, is element 0 already read.
  */
-function copyRow(
-  row: unknown,
-  width: number,
-  out: Float64Array,
-  at: number,
-  field: string,
-  prefix: string,
-  first?: { value: unknown },
-): void {
+function copyRow(row: unknown, width: number, out: Values, at: number, field: string, prefix: string, first?: { value: unknown }): void {
   if (isTyped(row)) {
     notBigInts(row, field + prefix);
     out.set(row as Float64Array, at); // its internal length (checked = width) and elements, not its properties
     const i = firstNonFinite(out, at, width);
-    if (i >= 0) bad(`${field}${prefix}[${i}]`, 'a finite number', out[at + i]);
+    if (i >= 0) refuseTyped(`${field}${prefix}[${i}]`, row, i);
     return;
   }
+  if (out instanceof Float32Array) return copyArrayRowF32(row as ArrayLike<unknown>, width, out, at, field, prefix, first);
   const a = row as ArrayLike<unknown>;
   let i = 0;
   if (first) {
@@ -105,13 +133,44 @@ function copyRow(
 }
 
 /**
- * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
- * `rows` × width numbers. `copy`: never hand back the caller's memory (see typedNumbers).
- * `into`: where the copy goes, asked for once the row count is known.
+ * copyRow's array case into f32: each number read once, checked finite, rounded once to f32 and
+ * checked again (a number beyond f32's range rounds to ±Infinity). A loop of its own: one store
+ * type per loop keeps the f64 loop's element accesses monomorphic.
  */
-export function toRows(v: unknown, width: number, field: string, rows?: number, copy = false, into?: Destination): Rows {
+function copyArrayRowF32(
+  a: ArrayLike<unknown>,
+  width: number,
+  out: Float32Array,
+  at: number,
+  field: string,
+  prefix: string,
+  first?: { value: unknown },
+): void {
+  let i = 0;
+  if (first) {
+    // Element 0 was read already (to tell a sample from a batch): it is not read again.
+    const x = first.value;
+    if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[0]`, 'a finite number', x);
+    if (!Number.isFinite(Math.fround(x as number))) bad(`${field}${prefix}[0]`, F32_RANGE, x);
+    out[at] = x as number;
+    i = 1;
+  }
+  for (; i < width; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || x - x !== 0) bad(`${field}${prefix}[${i}]`, 'a finite number', x);
+    const rounded = Math.fround(x as number);
+    if (rounded - rounded !== 0) bad(`${field}${prefix}[${i}]`, F32_RANGE, x);
+    out[at + i] = rounded;
+  }
+}
+
+/**
+ * One sample (width numbers), a batch of samples (array of rows), or a flat typed array of
+ * `rows` × width numbers, read as ReadOptions say (precision, copy, destination).
+ */
+export function toRows(v: unknown, width: number, field: string, rows?: number, o: ReadOptions = {}): Rows {
   try {
-    return readRows(v, width, field, rows, copy, into);
+    return readRows(v, width, field, rows, o);
   } catch (e) {
     // A revoked Proxy or a throwing getter: the caller learns where, as for any other bad value.
     if (e instanceof BackpropError) throw e;
@@ -124,20 +183,21 @@ export function toRows(v: unknown, width: number, field: string, rows?: number, 
   }
 }
 
-function readRows(v: unknown, width: number, field: string, rows: number | undefined, copy: boolean, into?: Destination): Rows {
+function readRows(v: unknown, width: number, field: string, rows: number | undefined, o: ReadOptions): Rows {
+  const { into, precision } = o;
   if (isTyped(v)) {
     const n = lengthOf.call(v);
     if (rows === undefined) {
       if (n !== width) bad(field, `${width} numbers (one sample)`, v);
-      const data = into?.(1) ?? new Float64Array(width);
+      const data = into?.(1) ?? newValues(precision, width);
       copyRow(v, width, data, 0, field, '');
       return { data, rows: 1, shape: 'single' };
     }
     if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
     if (n !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
-    const data = typedNumbers(v, n, field, copy, into?.(rows));
+    const data = typedValues(v, n, field, o, into?.(rows));
     const i = firstNonFinite(data, 0, n);
-    if (i >= 0) bad(`${field}[${Math.floor(i / width)}][${i % width}]`, 'a finite number', data[i]);
+    if (i >= 0) refuseTyped(`${field}[${Math.floor(i / width)}][${i % width}]`, v, i);
     return { data, rows, shape: 'flat' };
   }
   if (!Array.isArray(v)) return bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
@@ -145,7 +205,7 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
   const first = { value: length > 0 ? v[0] : undefined };
   if (length === 0 || typeof first.value !== 'object' || first.value === null) {
     if (length !== width) bad(field, `${width} numbers (one sample)`, v);
-    const data = into?.(1) ?? new Float64Array(width);
+    const data = into?.(1) ?? newValues(precision, width);
     copyRow(v, width, data, 0, field, '', first);
     return { data, rows: 1, shape: 'single' };
   }
@@ -158,7 +218,7 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
     if (n !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
     list.push(row);
   }
-  const data = into?.(length) ?? new Float64Array(length * width);
+  const data = into?.(length) ?? newValues(precision, length * width);
   for (let r = 0; r < length; r++) copyRow(list[r], width, data, r * width, field, `[${r}]`);
   return { data, rows: length, shape: 'nested' };
 }
@@ -171,11 +231,17 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
   return out;
 }
 
+/** How a pair of inputs and targets is read: ReadOptions, with a destination for each. */
+export interface PairOptions {
+  precision?: Precision;
+  copy?: boolean;
+  /** Targets are asked for as many rows as the inputs had. */
+  into?: { x: Destination; y: Destination };
+}
+
 /**
  * Inputs and targets of one batch or data set, with matching row counts. With `loss`
  * 'crossEntropy' every target row must be a probability distribution (see checkDistributions).
- * `copy`: the rows are copied even where they could be viewed in place (read after an await).
- * `into`: where inputs and targets are copied (see Destination); targets are asked for as many rows as the inputs had.
  */
 export function toPairs(
   x: unknown,
@@ -185,25 +251,29 @@ export function toPairs(
   fx: string,
   fy: string,
   loss?: Loss,
-  copy = false,
-  into?: { x: Destination; y: Destination },
+  o: PairOptions = {},
 ): { x: Rows; y: Rows } {
+  const { precision, copy, into } = o;
   const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
-  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, copy, into?.x);
+  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, { precision, copy, into: into?.x });
   // Targets of another row count go to a copy of their own, refused below as before.
-  const yr = toRows(
-    y,
-    outputs,
-    fy,
-    xr.shape === 'flat' ? xr.rows : undefined,
+  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, {
+    precision,
     copy,
-    into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)),
-  );
+    into: into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)),
+  });
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
   if (loss && LOSS_KINDS[loss].distributionTargets)
-    checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`);
+    checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`, precision);
   return { x: xr, y: yr };
 }
+
+/**
+ * How far from 1 a target row may sum: 1e-9; for an f32 network's rows, read as f32, 2⁻²⁴ more
+ * (rounding each value of a distribution to f32 moves it by at most 2⁻²⁴ of itself, so the sum by
+ * at most 2⁻²⁴: [0.1, 0.2, 0.7] as f32 sums to 1 − 7.5e-9).
+ */
+const distributionTolerance = (precision?: Precision) => (precision === 'f32' ? 1e-9 + 2 ** -24 : 1e-9);
 
 /**
  * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
@@ -215,7 +285,9 @@ export function checkDistributions(
   rows: number,
   width: number,
   rowField: (row: number) => string,
+  precision?: Precision,
 ): void {
+  const tolerance = distributionTolerance(precision);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < width; j++) {
@@ -223,10 +295,10 @@ export function checkDistributions(
       if (v < 0) bad(`${rowField(r)}[${j}]`, "a probability ≥ 0 (loss 'crossEntropy' takes distributions as targets)", v);
       sum += v;
     }
-    if (Math.abs(sum - 1) > 1e-9)
+    if (Math.abs(sum - 1) > tolerance)
       bad(
         rowField(r),
-        "a row summing to 1 within 1e-9 (loss 'crossEntropy' takes distributions as targets)",
+        `a row summing to 1 within ${precision === 'f32' ? "1e-9 + 2⁻²⁴ (an f32 network's targets, rounded to f32)" : '1e-9'} (loss 'crossEntropy' takes distributions as targets)`,
         words(`a row summing to ${sum}`),
       );
   }
@@ -237,14 +309,16 @@ export function checkDistributions(
  * writes them straight into the heap at `at` (no intermediate copy); returns false otherwise so
  * that the caller takes the general path (batches, and its error messages for wrong shapes).
  */
-export function copySample(v: unknown, width: number, field: string, h: Float64Array | Float32Array, at: number): boolean {
+export function copySample(v: unknown, width: number, field: string, h: Values, at: number): boolean {
   try {
-    // Each element is read once; a Float64Array's shadowed `length` at worst sends it the general way.
-    if (!(Array.isArray(v) || v instanceof Float64Array) || v.length !== width) return false;
+    // Each element is read once; a typed array's shadowed `length` at worst sends it the general way.
+    if (!(Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) || v.length !== width) return false;
+    const f32 = h instanceof Float32Array;
     for (let i = 0; i < width; i++) {
-      const x = v[i];
+      const x: unknown = v[i];
       if (typeof x !== 'number') return false;
       if (x - x !== 0) bad(`${field}[${i}]`, 'a finite number', x); // NaN and ±Infinity
+      if (f32 && !Number.isFinite(Math.fround(x))) bad(`${field}[${i}]`, F32_RANGE, x); // rounds to ±Infinity
       h[at + i] = x;
     }
     return true;

@@ -3,6 +3,7 @@ import type { Core } from './core.js';
 import { metricFor } from './kinds.js';
 import { METRIC_BY_CODE, METRIC_KINDS } from './kinds/metrics.js';
 import { PLAN_FIELD } from './plan.js';
+import type { Values } from './data.js';
 
 export interface Metrics {
   loss: number;
@@ -17,7 +18,7 @@ export function metricMean(kind: number, sum: number, rows: number, outputs: num
 }
 
 /** @internal */
-export function evaluateRows(core: Core, x: Float64Array, y: Float64Array, rows: number, batchSize: number, field: string): Metrics {
+export function evaluateRows(core: Core, x: Values, y: Values, rows: number, batchSize: number, field: string): Metrics {
   const { inputs } = core.spec;
   const outputs = core.outputs;
   const kind = metricFor(core.spec.loss);

@@ -5,7 +5,7 @@ import type { Core } from './core.js';
 import type { Backend, Kernels } from './backends/backend.js';
 import { BackpropError, words } from './errors.js';
 import { OutOfMemory, bytes, count } from './backends/out-of-memory.js';
-import { toPairs, type Destination } from './data.js';
+import { toPairs, type Destination, type Values } from './data.js';
 import { pad } from './layout.js';
 import type { CheckedFit, FitData, FitOptions } from './fit-options.js';
 import type { Threaded } from './parallel/trainer.js';
@@ -24,11 +24,11 @@ export interface FitRun {
   block: number;
   at: DataLayout;
   kernels: Kernels;
-  /** The training rows were read straight into the block (one thread, f64). */
+  /** The training rows were read straight into the block (one thread). */
   direct: boolean;
 }
 
-/** A fit's rows, read and checked; with one thread (f64), already in their data block. */
+/** A fit's rows, read and checked; with one thread, already in their data block. */
 export interface ReadRows {
   rows: FitRows;
   direct?: DirectBlock;
@@ -36,15 +36,14 @@ export interface ReadRows {
 
 /**
  * Reads a fit's rows, synchronously (no other fit runs in between). One thread: the training
- * rows are copied (and checked) straight into a data block in the heap, in one pass. Threads:
- * into JS arrays, then into the shared heap once it is opened. (f64 networks: the rows are read
- * as f64 into the block; an f32 network's go through an array.)
+ * rows are copied (and checked) straight into a data block in the heap, in one pass, as the
+ * network's element type (an f32 network's numbers rounded once to f32 as they are copied).
+ * Threads: into JS arrays of that type, then into the shared heap once it is opened.
  */
 export function readRows(net: Network, data: FitData, options: FitOptions, o: CheckedFit): ReadRows {
-  const direct = o.threads === 1 && net.core.cell === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
+  const direct = o.threads === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
   try {
-    // Copied only for threads (read after an await); an f32 network's rows (no direct block) are
-    // viewed in place and go into its heap before any await, as f64's did before the direct block.
+    // Copied only for threads (read after an await).
     const rows = fitRows(net, data, options, o.validationSplit, o.threads !== 1, direct);
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback or worker
     return { rows, direct };
@@ -67,7 +66,7 @@ export function placeRows(net: Network, { rows, direct }: ReadRows, batchSize: n
   const trainingCore = threaded ? threaded.core : core;
   const backend = trainingCore.backend;
   // In elements (`cell` per f64 unit of the allocator; perm, out and lrs are f64 cells:
-  // ARCHITECTURE.md, Precision). The direct block exists only in f64 (cell 1).
+  // ARCHITECTURE.md, Precision).
   const cell = trainingCore.cell;
   let block: number, at: DataLayout;
   if (direct) ({ block, at } = direct.placed!);
@@ -118,45 +117,48 @@ export class DirectBlock {
     private batchSize: number,
     private signal?: AbortSignal,
   ) {}
-  readonly x = (rows: number): Float64Array | undefined => {
+  /** `block` is an element offset (`cell` elements per f64 unit of the allocator). */
+  readonly x = (rows: number): Values | undefined => {
     if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
     const { core } = this.net,
-      backend = core.backend;
+      { backend, cell } = core;
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
     core.enter(batch, 'options.batchSize');
-    const at = dataLayout(rows, this.net.inputs, this.net.outputs, Math.ceil(rows / batch));
+    const at = dataLayout(rows, this.net.inputs, this.net.outputs, Math.ceil(rows / batch), cell, core.padE);
+    const units = Math.ceil(at.size / cell);
     try {
-      this.placed = { block: backend.alloc(at.size, false), at }; // every part is written before it is read
+      this.placed = { block: cell * backend.alloc(units, false), at }; // every part is written before it is read
     } catch (e) {
-      throw e instanceof OutOfMemory ? dataOutOfMemory(e, rows, this.net.inputs + this.net.outputs, at.size) : e;
+      throw e instanceof OutOfMemory ? dataOutOfMemory(e, rows, this.net.inputs + this.net.outputs, units) : e;
     }
     return this.view(at.x, rows * this.net.inputs);
   };
-  readonly y = (rows: number): Float64Array | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
-  private view(part: number, n: number): Float64Array {
+  readonly y = (rows: number): Values | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
+  private view(part: number, n: number): Values {
     const at = this.placed!.block + part;
-    return this.net.core.backend.heap().subarray(at, at + n);
+    return this.net.core.backend.values().subarray(at, at + n);
   }
   free(): void {
-    if (this.placed) this.net.core.backend.free(this.placed.block);
+    if (this.placed) this.net.core.backend.free(this.placed.block / this.net.core.cell);
     this.placed = undefined;
   }
 }
 
 /** The data block's allocation failure, in the user's terms. */
-function dataOutOfMemory(e: OutOfMemory, rows: number, width: number, elements: number): BackpropError {
-  const what = `a data set of ${count(rows)} rows × ${count(width)} values (inputs and targets), which needs ${bytes(elements * 8)} in the heap`;
+function dataOutOfMemory(e: OutOfMemory, rows: number, width: number, units: number): BackpropError {
+  const what = `a data set of ${count(rows)} rows × ${count(width)} values (inputs and targets), which needs ${bytes(units * 8)} in the heap`;
   return new BackpropError('OUT_OF_MEMORY', 'data.inputs', `a size that fits in memory (${e.limit})`, words(what));
 }
 
 /** Training rows and validation rows of a fit, as its data and options give them. */
 export interface FitRows {
-  x: Float64Array;
-  y: Float64Array;
+  /** The network's element type: Float32Array for an f32 network. */
+  x: Values;
+  y: Values;
   rows: number;
   /** Validation rows, and the option they came from (named in errors). */
-  val?: { x: Float64Array; y: Float64Array; rows: number; field: string };
+  val?: { x: Values; y: Values; rows: number; field: string };
 }
 
 /**
@@ -174,8 +176,12 @@ export function fitRows(
   into?: { x: Destination; y: Destination },
 ): FitRows {
   const { inputs, outputs } = net;
-  const loss = net.core.spec.loss;
-  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, copyTraining, into);
+  const { loss, precision } = net.core.spec;
+  const all = toPairs(data?.inputs, data?.targets, inputs, outputs, 'data.inputs', 'data.targets', loss, {
+    precision,
+    copy: copyTraining,
+    into,
+  });
   let x = all.x.data,
     y = all.y.data,
     n = all.x.rows;
@@ -189,7 +195,7 @@ export function fitRows(
       'options.validationData.inputs',
       'options.validationData.targets',
       loss,
-      true,
+      { precision, copy: true },
     );
     return { x, y, rows: n, val: { x: v.x.data, y: v.y.data, rows: v.x.rows, field: 'options.validationData' } };
   }

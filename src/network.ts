@@ -247,7 +247,7 @@ export class Network {
       const at = c.outputAt;
       return c.backend.values().slice(at, at + this.outputs) as Float64Array;
     }
-    const r = toRows(x, this.inputs, 'inputs', rows);
+    const r = toRows(x, this.inputs, 'inputs', rows, { precision: this.core.spec.precision });
     const out = this.core.cell === 2 ? new Float32Array(r.rows * this.outputs) : new Float64Array(r.rows * this.outputs);
     const chunk = Math.min(r.rows, PREDICT_CHUNK);
     for (let from = 0; from < r.rows; from += chunk) {
@@ -298,17 +298,11 @@ export class Network {
   /**
    * Every intermediate value, for showing backpropagation: each layer's z and a for `x`; with
    * targets `y`, also the loss, each layer's δ = ∂L/∂z and ∂L/∂W (equal to gradients()). No
-   * dropout; parameters are unchanged. See src/trace.ts.
+   * dropout; parameters are unchanged. An f32 network's trace is computed in f32 by its own
+   * kernels, its arrays Float32Array (as predict() returns). See src/trace.ts.
    */
   trace(x: Sample | Batch, y?: Sample | Batch): Trace {
     this.alive();
-    if (this.core.spec.precision === 'f32')
-      throw new BackpropError(
-        'INVALID_SPEC',
-        'precision',
-        "'f64' for trace() (it replays the passes in the f64 TypeScript reference)",
-        'f32',
-      );
     return traceNetwork(this, x, y);
   }
 
@@ -347,20 +341,8 @@ export class Network {
       return Promise.reject(e); // as every other refusal of fit: a rejected promise
     }
     const o = arrays.options as FitOptions & WeightOptions;
-    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined)) {
-      if (this.core.spec.precision === 'f32') {
-        const field = o.classWeights !== undefined ? 'options.classWeights' : 'options.sampleWeights';
-        return Promise.reject(
-          new BackpropError(
-            'INVALID_OPTION',
-            field,
-            'no weights for an f32 network (weighted fits run in f64 only so far)',
-            words('weights'),
-          ),
-        );
-      }
+    if (o !== null && typeof o === 'object' && (o.classWeights !== undefined || o.sampleWeights !== undefined))
       return import('./weighted-fit.js').then((m) => m.fitWeighted(this, arrays.data, o));
-    }
     return runFit(this, arrays.data, arrays.options);
   }
 
@@ -372,7 +354,8 @@ export class Network {
     this.alive();
     if (isDataset(data)) return data.evaluateWith(this, options);
     const d = data as FitData;
-    const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', this.core.spec.loss);
+    const { loss, precision } = this.core.spec;
+    const { x, y } = toPairs(d?.inputs, d?.targets, this.inputs, this.outputs, 'data.inputs', 'data.targets', loss, { precision });
     const batchSize = options?.batchSize ?? 256;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1)
       throw new BackpropError('INVALID_OPTION', 'options.batchSize', 'a positive integer', batchSize);
@@ -455,21 +438,16 @@ export class Network {
     const v = this.core.backend.values(),
       y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
-    // Checked on the numbers given: their f32 roundings may sum to 1 only within f32's precision.
+    // As the network holds them: an f32 network's rounded to f32 (checkDistributions allows for it).
     if (LOSS_KINDS[this.core.spec.loss].distributionTargets)
-      checkDistributions(
-        this.core.cell === 2 ? (y as ArrayLike<number>) : v,
-        this.core.cell === 2 ? 0 : y0,
-        1,
-        this.outputs,
-        () => 'targets',
-      );
+      checkDistributions(v, y0, 1, this.outputs, () => 'targets', this.core.spec.precision);
     return true;
   }
 
   private loadPair(x: Sample | Batch, y: Sample | Batch): number {
     this.alive();
-    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', this.core.spec.loss);
+    const { loss, precision } = this.core.spec;
+    const { x: xr, y: yr } = toPairs(x, y, this.inputs, this.outputs, 'inputs', 'targets', loss, { precision });
     this.core.load(xr.data, yr.data, xr.rows);
     return xr.rows;
   }

@@ -2,12 +2,15 @@
 // backpropagation at work. The numbers come from the network's own kernels and pass order:
 // the forward pass is the backend's, the backward pass is src/passes.ts over the backend's
 // kernels (which the tests hold bit for bit to the backend's fused backward), only observed.
+// An f32 network's trace is its f32 values (Float32Array in place of each Float64Array, as
+// predict() returns), computed by its own f32 kernels.
 import type { Network } from './network.js';
 import type { Kernels } from './backends/backend.js';
 import { toPairs, toRows } from './data.js';
 import { backward } from './passes.js';
 import { LAYER_FIELD, layerAt } from './plan.js';
 
+/** The arrays of an f32 network's trace are Float32Array (the values it computed with). */
 export interface LayerTrace {
   /** Weighted sums z = a_prev·Wᵀ + b, rows × units (row-major). */
   z: Float64Array;
@@ -40,22 +43,26 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const { inputs, outputs } = net;
   const flatRows = (v: unknown, width: number) =>
     ArrayBuffer.isView(v) && (v as Float64Array).length !== width ? (v as Float64Array).length / width : undefined;
+  const precision = core.spec.precision;
   const pair =
     y === undefined
-      ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs)), y: undefined }
-      : toPairs(x, y, inputs, outputs, 'inputs', 'targets');
+      ? { x: toRows(x, inputs, 'inputs', flatRows(x, inputs), { precision }), y: undefined }
+      : toPairs(x, y, inputs, outputs, 'inputs', 'targets', undefined, { precision });
   const rows = pair.x.rows;
   core.load(pair.x.data, pair.y?.data, rows);
   const k = core.backend.kernels,
     plan = core.plan;
   k.forward(plan, rows, 0);
-  const h = core.backend.heap();
+  // Plan fields are f64 cells (cellOf); the offsets they hold, the values' elements (f32 in f32).
+  const cells = core.backend.heap(),
+    values = core.backend.values();
+  const slice = (at: number, n: number) => values.slice(at, at + n) as Float64Array;
   const layers: LayerTrace[] = core.spec.layers.map((l, i) => {
-    const t = layerAt(plan, i),
+    const t = layerAt(core.cellOf(plan), i),
       n = rows * l.units;
-    return { z: h.slice(h[t + LAYER_FIELD.z], h[t + LAYER_FIELD.z] + n), a: h.slice(h[t + LAYER_FIELD.a], h[t + LAYER_FIELD.a] + n) };
+    return { z: slice(cells[t + LAYER_FIELD.z], n), a: slice(cells[t + LAYER_FIELD.a], n) };
   });
-  const trace: Trace = { rows, inputs: pair.x.data.slice(), layers };
+  const trace: Trace = { rows, inputs: pair.x.data.slice() as Float64Array, layers };
   if (y === undefined) return trace;
   trace.loss = k.batchLoss(plan, rows);
   // The backward pass calls gemmAtB(units, inputs, rows, δ, a_prev, ∂W) once per layer, last
@@ -64,12 +71,12 @@ export function traceNetwork(net: Network, x: unknown, y?: unknown): Trace {
   const observed: Kernels = {
     ...k,
     gemmAtB(m, n, kk, a, b, c, acc) {
-      deltas.push(core.backend.heap().slice(a, a + m * kk));
+      deltas.push(core.backend.values().slice(a, a + m * kk) as Float64Array);
       k.gemmAtB(m, n, kk, a, b, c, acc);
     },
   };
-  backward(observed, core.backend.heap(), plan, rows, 0);
-  const g = core.backend.heap(),
+  backward(observed, core.backend.heap(), plan, rows, 0, core.cell);
+  const g = core.backend.values(),
     grads = core.grads,
     layout = core.layout;
   core.spec.layers.forEach((l, i) => {

@@ -2,7 +2,8 @@
 // penalty, and its gradient (1/B)·Σ_r w_r·∇ℓ_r plus the penalty's. The fused kernels average
 // rows with equal weights, so a weighted fit runs each row's forward and backward pass (the
 // same kernels, one row at a time), adds w_r/B times its gradient into an accumulator (axpy), puts
-// the penalty's gradient in once, and takes the optimizer step on the sum — on either backend.
+// the penalty's gradient in once, and takes the optimizer step on the sum — on either backend and
+// in either precision (an f32 network accumulates in f32, each w_r/B rounded once to f32 by axpy).
 // Per-shape modules and threads are not used: every weighted fit takes this one path.
 import type { Network } from './network.js';
 import type { Core } from './core.js';
@@ -14,12 +15,14 @@ import { checkFit, type History, type Logs, type Control, type Callback, type Fi
 import { yieldToEventLoop } from './yield.js';
 import { fallBack } from './parallel/trainer.js';
 import { fitRows, type FitRows } from './fit-data.js';
+import type { Values } from './data.js';
 import { newHistory, endEpoch } from './fit-report.js';
 import { rowWeights, type WeightOptions } from './weights.js';
 
 export interface WeightedRun {
-  x: Float64Array;
-  y: Float64Array;
+  /** The network's element type (Float32Array for an f32 network). */
+  x: Values;
+  y: Values;
   w: Float64Array;
   rows: number;
   val?: FitRows['val'];
@@ -47,7 +50,10 @@ function penalty(core: Core, alpha: number, into: number): number {
   return s;
 }
 
-/** One batch: returns its weighted loss and unweighted metric sum; the step is taken unless the loss is not finite. */
+/**
+ * One batch: returns its weighted loss and unweighted metric sum; the step is taken unless the loss
+ * is not finite. `acc` is an element offset (of the network's values) of parameter-count room.
+ */
 function batch(
   core: Core,
   run: WeightedRun,
@@ -62,8 +68,7 @@ function batch(
     n = core.layout.size;
   const k = core.backend.kernels;
   const kind = metricFor(core.spec.loss);
-  let h = core.backend.heap();
-  h.fill(0, acc, acc + n);
+  core.backend.values().fill(0, acc, acc + n);
   const pen = penalty(core, 0, 0);
   let loss = 0,
     metric = 0,
@@ -72,23 +77,23 @@ function batch(
     const r = order[from + i];
     core.load(x.subarray(r * nin, (r + 1) * nin), y.subarray(r * nout, (r + 1) * nout), 1);
     k.forward(core.plan, 1, 1);
-    h = core.backend.heap();
     const c = w[r] / rows;
     loss += c * (k.batchLoss(core.plan, 1) - pen);
-    metric += k.metric(kind, 1, nout, core.outputAt, h[core.plan + PLAN_FIELD.y]);
+    metric += k.metric(kind, 1, nout, core.outputAt, core.field(PLAN_FIELD.y));
     if (c !== 0) {
       k.backward(core.plan, 1, 1); // ∇ℓ_r + the penalty's gradient
       k.axpy(n, c, core.grads, acc);
       share += c;
     }
-    const dropout = core.counters + 1; // each row draws its own dropout mask, as rows of a batch do
+    // Each row draws its own dropout mask, as rows of a batch do (the stream is an f64 cell).
+    const h = core.backend.heap(),
+      dropout = core.cellOf(core.counters) + 1;
     h[dropout] = h[dropout] + 1 < 4294967296 ? h[dropout] + 1 : 0;
   }
   loss += pen;
   if (!Number.isFinite(loss)) return { loss, metric };
   penalty(core, 1 - share, acc); // the penalty's gradient exactly once
-  h = core.backend.heap();
-  h.copyWithin(core.grads, acc, acc + n);
+  core.backend.values().copyWithin(core.grads, acc, acc + n);
   k.step(core.plan);
   return { loss, metric };
 }
@@ -142,7 +147,8 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
   const control: Control = { stop: () => void (stopped = true), network: net };
   const history = newHistory(net, val !== undefined, run.threadsAsked ? 1 : undefined);
   core.enter(1);
-  const acc = core.backend.alloc(core.layout.size, false);
+  const cell = core.cell; // elements per f64 unit of the allocator (2 for f32)
+  const acc = cell * core.backend.alloc(Math.ceil(core.layout.size / cell), false);
   const before = core.keep();
   const order = new Uint32Array(rows);
   try {
@@ -182,7 +188,7 @@ export async function runWeightedFit(net: Network, run: WeightedRun): Promise<Hi
     }
     for (const c of run.callbacks) c.onTrainEnd?.(history, control);
   } finally {
-    core.backend.free(acc);
+    core.backend.free(acc / cell);
   }
   return history;
 }

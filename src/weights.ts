@@ -17,7 +17,7 @@ const bad = (field: string, expected: string, got: unknown): never => {
 };
 
 /** The class of each row of one-hot (or 0/1 single-output) targets. */
-function classOf(y: Float64Array, rows: number, outputs: number): Uint32Array {
+function classOf(y: ArrayLike<number>, rows: number, outputs: number): Uint32Array {
   const out = new Uint32Array(rows);
   for (let r = 0; r < rows; r++) out[r] = classIndex(y, outputs, r);
   return out;
@@ -29,7 +29,7 @@ function classOf(y: Float64Array, rows: number, outputs: number): Uint32Array {
  */
 export function rowWeights(
   o: WeightOptions,
-  y: Float64Array,
+  y: ArrayLike<number>,
   rows: number,
   outputs: number,
   names: string[] | null,

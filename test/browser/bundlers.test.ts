@@ -57,7 +57,9 @@ interface Trained {
  */
 // Vite's worker 64 → 66 KiB: with precision 'f32' in Core, fit and the saved-model reader it
 // measured 64.2 KiB gzipped (the f32 module and twins themselves are opt-in: backprop-wasm/f32).
-const BUDGET = { vite: 66 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
+// 66 → 67 KiB: reading rows as f32 straight into the f32 heap, f32 weighted fits and trace()
+// took it from 65.9 to 66.2 KiB gzipped (measured on the same tree before and after).
+const BUDGET = { vite: 67 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
 
 // Counts how pages compile Wasm: streaming (from a Response) or from bytes.
 function countCompiles() {
