@@ -1,4 +1,5 @@
-import { ld, st } from './mem';
+import { ld, st, ldv, stv, LANES } from './mem';
+import { vsplat, vadd, vmul, vgt, promoteHalf } from './lanes';
 // The codes, written from src/kinds/activations.ts by scripts/kinds.ts before asc runs.
 import { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SWISH, GELU, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA } from './kinds.generated';
 import { erf } from './detmath';
@@ -46,29 +47,56 @@ const INV_SQRT_2PI: f64 = 0.3989422804014327;
 @inline function gelu(z: f64): f64 { return 0.5 * z * (1 + erf(z * Math.SQRT1_2)); }
 @inline function geluPrime(z: f64): f64 { return 0.5 * (1 + erf(z * Math.SQRT1_2)) + z * (INV_SQRT_2PI * Math.exp(-0.5 * z * z)); }
 
+// The cheap elementwise kernels and the bias-gradient sums run LANES values per instruction: every
+// lane does the scalar formula's operation (a select is the same choice as the scalar ?:), and each
+// column's sum adds its rows in the same order, so the bits are the scalar loops'. (V8 does not
+// vectorize Wasm loops itself; at MNIST's shapes these were ~3% of an f32 step, scalar in both builds.)
+
 /** Z[rows×cols] += 1·b[cols]ᵀ (bias broadcast over rows). */
 export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
   for (let r = 0; r < rows; r++) {
     const zr = z + r * cols;
-    for (let c = 0; c < cols; c++) st(zr + c, ld(zr + c) + ld(b + c));
+    let c = 0;
+    for (; c + LANES <= cols; c += LANES) stv(zr + c, vadd(ldv(zr + c), ldv(b + c)));
+    for (; c < cols; c++) st(zr + c, ld(zr + c) + ld(b + c));
   }
 }
 
 /** db[cols] = Σ_r dZ[r, cols] (bias gradient; f32 build: each column summed in f64, rounded once). */
 export function sumRows(rows: i32, cols: i32, dz: i32, db: i32): void {
-  if (sizeof<real>() == 4) {
-    // f64 accumulation costs < 1% of an MNIST step here (ARCHITECTURE.md, Precision).
-    for (let c = 0; c < cols; c++) {
-      let s: f64 = 0;
-      for (let r = 0; r < rows; r++) s += ld(dz + r * cols + c);
-      st(db + c, <real>s);
+  let c = 0;
+  // Eight columns at a time in four f64x2 sums (one lane per column), rows in order.
+  for (; c + 8 <= cols; c += 8) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    for (let r = 0; r < rows; r++) {
+      const o = dz + r * cols + c;
+      if (sizeof<real>() == 4) {
+        // f64 accumulation costs < 1% of an MNIST step here (ARCHITECTURE.md, Precision).
+        const lo = ldv(o), hi = ldv(o + 4);
+        s0 = f64x2.add(s0, promoteHalf(lo, 0));
+        s1 = f64x2.add(s1, promoteHalf(lo, 1));
+        s2 = f64x2.add(s2, promoteHalf(hi, 0));
+        s3 = f64x2.add(s3, promoteHalf(hi, 1));
+      } else {
+        s0 = f64x2.add(s0, ldv(o));
+        s1 = f64x2.add(s1, ldv(o + 2));
+        s2 = f64x2.add(s2, ldv(o + 4));
+        s3 = f64x2.add(s3, ldv(o + 6));
+      }
     }
-    return;
+    st(db + c, <real>f64x2.extract_lane(s0, 0));
+    st(db + c + 1, <real>f64x2.extract_lane(s0, 1));
+    st(db + c + 2, <real>f64x2.extract_lane(s1, 0));
+    st(db + c + 3, <real>f64x2.extract_lane(s1, 1));
+    st(db + c + 4, <real>f64x2.extract_lane(s2, 0));
+    st(db + c + 5, <real>f64x2.extract_lane(s2, 1));
+    st(db + c + 6, <real>f64x2.extract_lane(s3, 0));
+    st(db + c + 7, <real>f64x2.extract_lane(s3, 1));
   }
-  for (let c = 0; c < cols; c++) st(db + c, 0);
-  for (let r = 0; r < rows; r++) {
-    const dr = dz + r * cols;
-    for (let c = 0; c < cols; c++) st(db + c, ld(db + c) + ld(dr + c));
+  for (; c < cols; c++) {
+    let s: f64 = 0;
+    for (let r = 0; r < rows; r++) s += ld(dz + r * cols + c);
+    st(db + c, <real>s);
   }
 }
 
@@ -94,9 +122,14 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) st(a + i, <real>Math.tanh(ld(z + i)));
   } else if (kind == RELU) {
-    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
+    let i = 0;
+    for (; i + LANES <= n; i += LANES) { const v = ldv(z + i); stv(a + i, v128.and(v, vgt(v, vsplat(0)))); }
+    for (; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
   } else if (kind == LEAKY_RELU) {
-    for (let i = 0; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : <real>LEAKY_SLOPE * v); }
+    const slope = vsplat(<real>LEAKY_SLOPE);
+    let i = 0;
+    for (; i + LANES <= n; i += LANES) { const v = ldv(z + i); stv(a + i, v128.bitselect(v, vmul(slope, v), vgt(v, vsplat(0)))); }
+    for (; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : <real>LEAKY_SLOPE * v); }
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
     // The newer kinds share one loop through activationOne (one copy of each formula in the module).
     for (let i = 0; i < n; i++) st(a + i, <real>activationOne(kind, ld(z + i)));
@@ -127,9 +160,14 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (1 - y * y)); }
   } else if (kind == RELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
+    let i = 0;
+    for (; i + LANES <= n; i += LANES) stv(dz + i, v128.and(ldv(da + i), vgt(ldv(z + i), vsplat(0))));
+    for (; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
   } else if (kind == LEAKY_RELU) {
-    for (let i = 0; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : <real>LEAKY_SLOPE * ld(da + i));
+    const slope = vsplat(<real>LEAKY_SLOPE);
+    let i = 0;
+    for (; i + LANES <= n; i += LANES) { const d = ldv(da + i); stv(dz + i, v128.bitselect(d, vmul(slope, d), vgt(ldv(z + i), vsplat(0)))); }
+    for (; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : <real>LEAKY_SLOPE * ld(da + i));
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * <real>derivativeOne(kind, ld(z + i), ld(a + i)));
   } else if (kind == LINEAR) {

@@ -34,6 +34,19 @@
   if (sizeof<real>() == 4) return f32x4.lt(a, b);
   else return f64x2.lt(a, b);
 }
+/** All-ones lanes where a > b. */
+@inline export function vgt(a: v128, b: v128): v128 {
+  if (sizeof<real>() == 4) return f32x4.gt(a, b);
+  else return f64x2.gt(a, b);
+}
+/**
+ * The f32x4 v's lanes 2·half and 2·half + 1 as f64x2 (exact). half is a constant: wasm has only
+ * promote_low, so the upper pair is first shuffled down. (f32 build only.)
+ */
+@inline export function promoteHalf(v: v128, half: i32): v128 {
+  if (half == 0) return f64x2.promote_low_f32x4(v);
+  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
+}
 /** The sum of the lanes, in f64 (lane 0 first, each added in f64). */
 @inline export function vsum(a: v128): f64 {
   if (sizeof<real>() == 4) {

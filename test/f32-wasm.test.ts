@@ -185,6 +185,17 @@ describe('f32 Wasm kernels = the f32 twins, bit for bit', () => {
     run('gather', [6 * 7, 4 * 7, 12], (at) => [4, 7, at[0], at[2], 1, at[1]], [1], rng, perm);
   });
 
+  it('sumSquares over magnitudes 2⁻³⁰…2³⁰ (where the f64 sum of f32 squares rounds, so its order shows): the twin’s eight partial sums, bit for bit', () => {
+    const rng = new Rng(16);
+    const wide = (v: Float32Array, _c: Float64Array, at: number[]) => {
+      for (let i = 0; i < 101770; i++) v[at[0] + i] = f32((rng.next() - 0.5) * 2 ** Math.round(60 * rng.next() - 30));
+    };
+    for (const n of [7, 8, 9, 17, 1001, 101770]) {
+      const [w, t] = run('sumSquares', [101770], (at) => [n, at[0]], [], rng, wide);
+      expect(w, `n = ${n}`).toBe(t);
+    }
+  });
+
   it("gemmABt, gemmAtB, gemmAB at depths k ≤ 64 (one kc block: the twin's summation order)", () => {
     const rng = new Rng(7);
     for (const [m, n, k] of [

@@ -196,6 +196,19 @@ describe.each(builds)('%s build: regularization and metric kernels vs TS twins',
     expect(Array.from(be.heap().subarray(m, m + 1000))).toEqual(Array.from(js));
     be.free(m);
   });
+
+  it('sumSquares is bit-identical across the two: the same eight partial sums, the same combination, the tail in order', async () => {
+    const be = await load();
+    const rng = new Rng(99);
+    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 1001, 101770]) {
+      const x = be.alloc(Math.max(1, n));
+      const h = be.heap();
+      // Magnitudes over 2⁻³⁰…2³⁰, so that a different summation order shows in the last bits.
+      for (let i = 0; i < n; i++) h[x + i] = (rng.next() - 0.5) * 2 ** Math.round(60 * rng.next() - 30);
+      expect(be.kernels.sumSquares(n, x), `n = ${n}`).toBe(reg.sumSquares(be.heap(), n, x));
+      be.free(x);
+    }
+  });
 });
 
 describe('the fused per-sample SGD step = forward1/backward1 + sgd, bit for bit', () => {

@@ -5,10 +5,41 @@ export function axpy(h: Float64Array, n: number, alpha: number, x: number, y: nu
   for (let i = 0; i < n; i++) h[y + i] += alpha * h[x + i];
 }
 
-/** Σ X[i]² */
+/**
+ * Σ X[i]², in assembly/regularize.ts's order: eight partial sums s_j (element i into s_(i mod 8))
+ * over the whole blocks of eight, combined as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)),
+ * then the last n mod 8 squares added in order.
+ */
 export function sumSquares(h: Float64Array, n: number, x: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += h[x + i] * h[x + i];
+  return eightWaySum(n, (i) => h[x + i] * h[x + i], (s) => s);
+}
+
+/**
+ * Σ term(i) for i < n in sumSquares' order; `add` rounds each partial sum as the caller's precision
+ * does (the f32 twin's `accumulate`).
+ */
+export function eightWaySum(n: number, term: (i: number) => number, add: (sum: number) => number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0,
+    i = 0;
+  for (; i + 8 <= n; i += 8) {
+    s0 = add(s0 + term(i));
+    s1 = add(s1 + term(i + 1));
+    s2 = add(s2 + term(i + 2));
+    s3 = add(s3 + term(i + 3));
+    s4 = add(s4 + term(i + 4));
+    s5 = add(s5 + term(i + 5));
+    s6 = add(s6 + term(i + 6));
+    s7 = add(s7 + term(i + 7));
+  }
+  let s = add(add(add(s0 + s4) + add(s2 + s6)) + add(add(s1 + s5) + add(s3 + s7)));
+  for (; i < n; i++) s = add(s + term(i));
   return s;
 }
 

@@ -1,6 +1,6 @@
 // f32 twins of assembly/regularize.ts: scalars rounded to f32 where they enter; a store into h rounds.
 import { accumulate, f32 } from './round.js';
-import { dropoutDraw } from '../regularize.js';
+import { dropoutDraw, eightWaySum } from '../regularize.js';
 
 /** Y[n] += α·X[n], in f32 */
 export function axpy(h: Float32Array, n: number, alpha: number, x: number, y: number): void {
@@ -8,11 +8,9 @@ export function axpy(h: Float32Array, n: number, alpha: number, x: number, y: nu
   for (let i = 0; i < n; i++) h[y + i] += f32(a * h[x + i]);
 }
 
-/** Σ X[i]², each square in f32, summed as `accumulate` says */
+/** Σ X[i]², each square in f32, summed as `accumulate` says, in the f64 twin's order (eight partial sums) */
 export function sumSquares(h: Float32Array, n: number, x: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s = accumulate(s + f32(h[x + i] * h[x + i]));
-  return s;
+  return eightWaySum(n, (i) => f32(h[x + i] * h[x + i]), accumulate);
 }
 
 /** X[n] *= α, in f32 */
