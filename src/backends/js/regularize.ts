@@ -11,7 +11,11 @@ export function axpy(h: Float64Array, n: number, alpha: number, x: number, y: nu
  * then the last n mod 8 squares added in order.
  */
 export function sumSquares(h: Float64Array, n: number, x: number): number {
-  return eightWaySum(n, (i) => h[x + i] * h[x + i], (s) => s);
+  return eightWaySum(
+    n,
+    (i) => h[x + i] * h[x + i],
+    (s) => s,
+  );
 }
 
 /**
