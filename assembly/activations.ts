@@ -1,5 +1,5 @@
 import { ld, st, ldv, stv, LANES } from './mem';
-import { vsplat, vadd, vmul, vgt, promoteHalf } from './lanes';
+import { vsplat, vadd, vmul, vgt, promoteHalf, demotePair } from './lanes';
 // The codes, written from src/kinds/activations.ts by scripts/kinds.ts before asc runs.
 import { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SWISH, GELU, LEAKY_SLOPE, SELU_SCALE, SELU_SCALE_ALPHA } from './kinds.generated';
 import { erf } from './detmath';
@@ -65,39 +65,55 @@ export function addBias(rows: i32, cols: i32, b: i32, z: i32): void {
 /** db[cols] = Σ_r dZ[r, cols] (bias gradient; f32 build: each column summed in f64, rounded once). */
 export function sumRows(rows: i32, cols: i32, dz: i32, db: i32): void {
   let c = 0;
-  // Eight columns at a time in four f64x2 sums (one lane per column), rows in order.
-  for (; c + 8 <= cols; c += 8) {
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-    for (let r = 0; r < rows; r++) {
-      const o = dz + r * cols + c;
-      if (sizeof<real>() == 4) {
-        // f64 accumulation costs < 1% of an MNIST step here (ARCHITECTURE.md, Precision).
-        const lo = ldv(o), hi = ldv(o + 4);
+  if (sizeof<real>() == 4) {
+    // Eight columns at a time in four f64x2 sums (one lane per column), rows in order; f64
+    // accumulation costs < 1% of an MNIST step here (ARCHITECTURE.md, Precision).
+    for (; c + 8 <= cols; c += 8) {
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+      for (let r = 0; r < rows; r++) {
+        const lo = ldv(dz + r * cols + c), hi = ldv(dz + r * cols + c + 4);
         s0 = f64x2.add(s0, promoteHalf(lo, 0));
         s1 = f64x2.add(s1, promoteHalf(lo, 1));
         s2 = f64x2.add(s2, promoteHalf(hi, 0));
         s3 = f64x2.add(s3, promoteHalf(hi, 1));
-      } else {
-        s0 = f64x2.add(s0, ldv(o));
-        s1 = f64x2.add(s1, ldv(o + 2));
-        s2 = f64x2.add(s2, ldv(o + 4));
-        s3 = f64x2.add(s3, ldv(o + 6));
       }
+      stv(db + c, demotePair(s0, s1));
+      stv(db + c + 4, demotePair(s2, s3));
     }
-    st(db + c, <real>f64x2.extract_lane(s0, 0));
-    st(db + c + 1, <real>f64x2.extract_lane(s0, 1));
-    st(db + c + 2, <real>f64x2.extract_lane(s1, 0));
-    st(db + c + 3, <real>f64x2.extract_lane(s1, 1));
-    st(db + c + 4, <real>f64x2.extract_lane(s2, 0));
-    st(db + c + 5, <real>f64x2.extract_lane(s2, 1));
-    st(db + c + 6, <real>f64x2.extract_lane(s3, 0));
-    st(db + c + 7, <real>f64x2.extract_lane(s3, 1));
+    for (; c < cols; c++) {
+      let s: f64 = 0;
+      for (let r = 0; r < rows; r++) s += ld(dz + r * cols + c);
+      st(db + c, <real>s);
+    }
+    return;
   }
-  for (; c < cols; c++) {
-    let s: f64 = 0;
-    for (let r = 0; r < rows; r++) s += ld(dz + r * cols + c);
-    st(db + c, <real>s);
+  // f64: db = 0, then each row added, LANES columns at a time (in db itself: the order of the sums is the rows').
+  for (; c + LANES <= cols; c += LANES) stv(db + c, vsplat(0));
+  for (; c < cols; c++) st(db + c, 0);
+  for (let r = 0; r < rows; r++) {
+    const dr = dz + r * cols;
+    c = 0;
+    for (; c + LANES <= cols; c += LANES) stv(db + c, vadd(ldv(db + c), ldv(dr + c)));
+    for (; c < cols; c++) st(db + c, ld(db + c) + ld(dr + c));
   }
+}
+
+/**
+ * Out[n] = Z > 0 ? X : 0 (relu with X = Z; relu′'s dZ with X = dA). Out may alias X or Z. One loop
+ * for both passes keeps the module small (its bytes are in every bundle).
+ */
+function positivePart(n: i32, z: i32, x: i32, out: i32): void {
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) stv(out + i, v128.and(ldv(x + i), vgt(ldv(z + i), vsplat(0))));
+  for (; i < n; i++) st(out + i, ld(z + i) > 0 ? ld(x + i) : 0);
+}
+
+/** Out[n] = Z > 0 ? X : slope·X (leaky relu with X = Z; its dZ with X = dA). Out may alias X or Z. */
+function leakyPart(n: i32, z: i32, x: i32, out: i32): void {
+  const slope = vsplat(<real>LEAKY_SLOPE);
+  let i = 0;
+  for (; i + LANES <= n; i += LANES) { const v = ldv(x + i); stv(out + i, v128.bitselect(v, vmul(slope, v), vgt(ldv(z + i), vsplat(0)))); }
+  for (; i < n; i++) { const v = ld(x + i); st(out + i, ld(z + i) > 0 ? v : <real>LEAKY_SLOPE * v); }
 }
 
 /** A = f(Z) elementwise over rows×cols; softmax per row (max-shifted). A may alias Z. */
@@ -122,14 +138,9 @@ export function activate(kind: i32, rows: i32, cols: i32, z: i32, a: i32): void 
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) st(a + i, <real>Math.tanh(ld(z + i)));
   } else if (kind == RELU) {
-    let i = 0;
-    for (; i + LANES <= n; i += LANES) { const v = ldv(z + i); stv(a + i, v128.and(v, vgt(v, vsplat(0)))); }
-    for (; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : 0); }
+    positivePart(n, z, z, a);
   } else if (kind == LEAKY_RELU) {
-    const slope = vsplat(<real>LEAKY_SLOPE);
-    let i = 0;
-    for (; i + LANES <= n; i += LANES) { const v = ldv(z + i); stv(a + i, v128.bitselect(v, vmul(slope, v), vgt(v, vsplat(0)))); }
-    for (; i < n; i++) { const v = ld(z + i); st(a + i, v > 0 ? v : <real>LEAKY_SLOPE * v); }
+    leakyPart(n, z, z, a);
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
     // The newer kinds share one loop through activationOne (one copy of each formula in the module).
     for (let i = 0; i < n; i++) st(a + i, <real>activationOne(kind, ld(z + i)));
@@ -160,14 +171,9 @@ export function activateBackward(kind: i32, rows: i32, cols: i32, z: i32, a: i32
   } else if (kind == TANH) {
     for (let i = 0; i < n; i++) { const y = ld(a + i); st(dz + i, ld(da + i) * (1 - y * y)); }
   } else if (kind == RELU) {
-    let i = 0;
-    for (; i + LANES <= n; i += LANES) stv(dz + i, v128.and(ldv(da + i), vgt(ldv(z + i), vsplat(0))));
-    for (; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : 0);
+    positivePart(n, z, da, dz);
   } else if (kind == LEAKY_RELU) {
-    const slope = vsplat(<real>LEAKY_SLOPE);
-    let i = 0;
-    for (; i + LANES <= n; i += LANES) { const d = ldv(da + i); stv(dz + i, v128.bitselect(d, vmul(slope, d), vgt(ldv(z + i), vsplat(0)))); }
-    for (; i < n; i++) st(dz + i, ld(z + i) > 0 ? ld(da + i) : <real>LEAKY_SLOPE * ld(da + i));
+    leakyPart(n, z, da, dz);
   } else if (kind == ELU || kind == SELU || kind == SOFTPLUS || kind == SWISH || kind == GELU) {
     for (let i = 0; i < n; i++) st(dz + i, ld(da + i) * <real>derivativeOne(kind, ld(z + i), ld(a + i)));
   } else if (kind == LINEAR) {

@@ -47,6 +47,10 @@
   if (half == 0) return f64x2.promote_low_f32x4(v);
   return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
 }
+/** Two f64x2 as one f32x4 (a's lanes, then b's), each value rounded to f32 as <f32> does. (f32 build only.) */
+@inline export function demotePair(a: v128, b: v128): v128 {
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
 /** The sum of the lanes, in f64 (lane 0 first, each added in f64). */
 @inline export function vsum(a: v128): f64 {
   if (sizeof<real>() == 4) {

@@ -23,26 +23,10 @@ export function sumSquares(h: Float64Array, n: number, x: number): number {
  * does (the f32 twin's `accumulate`).
  */
 export function eightWaySum(n: number, term: (i: number) => number, add: (sum: number) => number): number {
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    s4 = 0,
-    s5 = 0,
-    s6 = 0,
-    s7 = 0,
-    i = 0;
-  for (; i + 8 <= n; i += 8) {
-    s0 = add(s0 + term(i));
-    s1 = add(s1 + term(i + 1));
-    s2 = add(s2 + term(i + 2));
-    s3 = add(s3 + term(i + 3));
-    s4 = add(s4 + term(i + 4));
-    s5 = add(s5 + term(i + 5));
-    s6 = add(s6 + term(i + 6));
-    s7 = add(s7 + term(i + 7));
-  }
-  let s = add(add(add(s0 + s4) + add(s2 + s6)) + add(add(s1 + s5) + add(s3 + s7)));
+  const p = [0, 0, 0, 0, 0, 0, 0, 0]; // p[j]: the terms i ≡ j (mod 8) of the whole blocks of eight
+  let i = 0;
+  for (; i + 8 <= n; i += 8) for (let j = 0; j < 8; j++) p[j] = add(p[j] + term(i + j));
+  let s = add(add(add(p[0] + p[4]) + add(p[2] + p[6])) + add(add(p[1] + p[5]) + add(p[3] + p[7])));
   for (; i < n; i++) s = add(s + term(i));
   return s;
 }
