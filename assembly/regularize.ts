@@ -8,33 +8,30 @@ export function axpy(n: i32, alpha: f64, x: i32, y: i32): void {
 }
 
 /**
- * Σ X[i]² over n elements (L2 penalty, gradient norm): each square in real, summed in f64 as eight
- * partial sums s_j (element i into s_(i mod 8)) over the whole blocks of eight, combined as
- * ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)), then the last n mod 8 squares added in order.
- * Four independent f64x2 chains instead of one serial add chain (≈ 4× an SGD step over the same
- * values); the twins (src/backends/js/regularize.ts, f32/regularize.ts) sum in this order.
+ * Σ X[i]² over n elements (L2 penalty, gradient norm): each square in real, the sum in f64.
+ * f64: one serial chain, the order of every earlier build (issue 16: no f64 result changes a bit).
+ * f32: eight partial sums s_j (element i into s_(i mod 8)) over the whole blocks of eight, combined
+ * as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)), then the last n mod 8 squares in order:
+ * four independent f64x2 chains, ≈ 4.4× the serial one; the f32 twin sums in this order.
  */
 export function sumSquares(n: i32, x: i32): f64 {
-  let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    if (sizeof<real>() == 4) {
+  if (sizeof<real>() == 4) {
+    let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
       const lo = ldv(x + i), hi = ldv(x + i + 4);
       const qlo = f32x4.mul(lo, lo), qhi = f32x4.mul(hi, hi); // squares in f32, exact in f64
       s01 = f64x2.add(s01, promoteHalf(qlo, 0));
       s23 = f64x2.add(s23, promoteHalf(qlo, 1));
       s45 = f64x2.add(s45, promoteHalf(qhi, 0));
       s67 = f64x2.add(s67, promoteHalf(qhi, 1));
-    } else {
-      const v0 = ldv(x + i), v1 = ldv(x + i + 2), v2 = ldv(x + i + 4), v3 = ldv(x + i + 6);
-      s01 = f64x2.add(s01, f64x2.mul(v0, v0));
-      s23 = f64x2.add(s23, f64x2.mul(v1, v1));
-      s45 = f64x2.add(s45, f64x2.mul(v2, v2));
-      s67 = f64x2.add(s67, f64x2.mul(v3, v3));
     }
+    const pairs = f64x2.add(f64x2.add(s01, s45), f64x2.add(s23, s67));
+    let s = f64x2.extract_lane(pairs, 0) + f64x2.extract_lane(pairs, 1);
+    for (; i < n; i++) { const v = ld(x + i); s += v * v; }
+    return s;
   }
-  const pairs = f64x2.add(f64x2.add(s01, s45), f64x2.add(s23, s67));
-  let s = f64x2.extract_lane(pairs, 0) + f64x2.extract_lane(pairs, 1);
+  let s: f64 = 0;
   for (; i < n; i++) { const v = ld(x + i); s += v * v; }
   return s;
 }

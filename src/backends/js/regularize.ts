@@ -5,29 +5,10 @@ export function axpy(h: Float64Array, n: number, alpha: number, x: number, y: nu
   for (let i = 0; i < n; i++) h[y + i] += alpha * h[x + i];
 }
 
-/**
- * Σ X[i]², in assembly/regularize.ts's order: eight partial sums s_j (element i into s_(i mod 8))
- * over the whole blocks of eight, combined as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)),
- * then the last n mod 8 squares added in order.
- */
+/** Σ X[i]², one serial chain (the f32 build's order differs: f32/regularize.ts) */
 export function sumSquares(h: Float64Array, n: number, x: number): number {
-  return eightWaySum(
-    n,
-    (i) => h[x + i] * h[x + i],
-    (s) => s,
-  );
-}
-
-/**
- * Σ term(i) for i < n in sumSquares' order; `add` rounds each partial sum as the caller's precision
- * does (the f32 twin's `accumulate`).
- */
-export function eightWaySum(n: number, term: (i: number) => number, add: (sum: number) => number): number {
-  const p = [0, 0, 0, 0, 0, 0, 0, 0]; // p[j]: the terms i ≡ j (mod 8) of the whole blocks of eight
-  let i = 0;
-  for (; i + 8 <= n; i += 8) for (let j = 0; j < 8; j++) p[j] = add(p[j] + term(i + j));
-  let s = add(add(add(p[0] + p[4]) + add(p[2] + p[6])) + add(add(p[1] + p[5]) + add(p[3] + p[7])));
-  for (; i < n; i++) s = add(s + term(i));
+  let s = 0;
+  for (let i = 0; i < n; i++) s += h[x + i] * h[x + i];
   return s;
 }
 
