@@ -1,6 +1,6 @@
-import { ld, st, loadInt } from './mem';
+import { ld, st, loadInt, ldCell, stCell, cellAt } from './mem';
 import * as P from './plan';
-import { planInt, layerInt, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_PLAN, CONTROL_SLOTS } from './plan';
+import { planInt, layerInt, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_SPLITS, CONTROL_ARRIVALS, CONTROL_PLAN, CONTROL_SLOTS, ARRIVAL_UNITS, ARRIVAL_ROWS, ARRIVAL_DELAY, ARRIVAL_CELLS } from './plan';
 import { clipValue, sumSquares } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -11,8 +11,12 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 // Data-parallel training (threads build only): T instances of this module, one per thread, over one
 // shared memory and the network's own plan, whose buffers hold a whole batch. Thread t owns a slice
 // of every layer's units (it alone reads its slice of a hidden layer's weights in forward, computes
-// their gradients and updates them, so they stay in its core's cache) and a share of the rows.
-// Per batch:
+// their gradients and updates them, so they stay in its core's cache) and a share of the rows. The
+// slices are the host's (src/parallel/balance.ts), read from the control block's split table: it
+// moves work from the thread that most often reaches the barriers last to the one that least often
+// does, so that unequal cores arrive together, and only between chunks, while no thread runs. The
+// thread that completes a barrier counts it in its cell of the arrivals table, which the host reads
+// after the chunk (no clock needed: Wasm has none). Per batch:
 // 1. each thread gathers its rows of X and Y; barrier (if there are hidden layers);
 // 2. each hidden layer: its units over all rows (shard.ts's forwardUnits); barrier;
 // 3. the output layer and every layer's dL/dZ for its rows, and the loss's L2 terms (before any
@@ -34,11 +38,18 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
   return ((<usize>ctl) << 3) + ((<usize>w) << 2);
 }
 
-/** Waits until all T threads arrive (spins `spin` times, then sleeps if allowed); false on abort. */
+/** This thread's arrivals cell for the barrier it is in (−1: not counted); a global of its own instance. */
+let lastCell: i32 = -1;
+
+/**
+ * Waits until all T threads arrive (spins `spin` times, then sleeps if allowed); false on abort. The
+ * thread that arrives last adds 1 to its arrivals cell `lastCell` (if ≥ 0) before it releases the others.
+ */
 function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   const gen = word(ctl, SYNC_GEN), abort = word(ctl, SYNC_ABORT);
   const g = atomic.load<i32>(gen);
   if (atomic.add<i32>(word(ctl, SYNC_COUNT), 1) == threads - 1) {
+    if (lastCell >= 0) stCell(lastCell, ldCell(lastCell) + 1);
     atomic.store<i32>(word(ctl, SYNC_COUNT), 0);
     // The next generation's vote starts at 0. Its slot last served generation g − 1, whose voters
     // all read it before arriving here.
@@ -59,21 +70,23 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
   return atomic.load<i32>(abort) == 0;
 }
 
-/** Rows of the batch that thread t gets, and where they start (the first rows % T shards get one more). */
-@inline function shardRows(rows: i32, threads: i32, t: i32): i32 {
-  return rows / threads + (t < rows % threads ? 1 : 0);
-}
-@inline function shardStart(rows: i32, threads: i32, t: i32): i32 {
-  return t * (rows / threads) + min(t, rows % threads);
+/**
+ * barrier() after a pass, counted in `countIn` (−1: a pass that is not split, not counted); first
+ * `delay` spins, the tests' way to slow one thread down (0 in fits).
+ */
+@inline function arrive(ctl: i32, threads: i32, canWait: i32, spin: i32, countIn: i32, delay: i32): bool {
+  for (let i = 0; i < delay; i++) atomic.load<i32>(word(ctl, SYNC_GEN));
+  lastCell = countIn;
+  return barrier(ctl, threads, canWait, spin);
 }
 
 /**
- * Where thread t's units of a layer start (thread T − 1's end at `units`): multiples of 4, the GEMM
- * tile height, and ≤ units − 4, so that no slice is thinner than a tile (a layer of < 4 units goes
- * to thread T − 1 whole).
+ * Where thread t's slice starts in a row of the split table at `at` (thread t's slice is
+ * [start(t), start(t + 1))): layer l's units at splits + l·(T + 1), a batch's rows after the layers'.
+ * The host keeps every slice empty, ≥ 4 wide (a GEMM tile) or whole, and unit starts multiples of 4.
  */
-@inline function unitsFrom(units: i32, threads: i32, t: i32): i32 {
-  return t >= threads ? units : max(0, min((t * units) / threads, units - 4)) & ~3;
+@inline function sliceStart(at: i32, t: i32): i32 {
+  return loadInt(cellAt(at, t));
 }
 
 /**
@@ -102,12 +115,13 @@ function l2Terms(plan: i32, terms: i32): void {
  * Gradients of thread `tid`'s units of every layer over the batch; with `t` > 0, also their
  * optimizer step t. Returns 1 when a new parameter or state value is not finite.
  */
-function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, threads: i32, tid: i32, t: f64): i32 {
+function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, splits: i32, threads: i32, tid: i32, t: f64): i32 {
   let bad = 0;
   const layers = planInt(plan, P.N_LAYERS), params = planInt(plan, P.PARAMS);
   for (let l = 0; l < layers; l++) {
     const units = layerInt(plan, l, P.L_UNITS), inputs = layerInt(plan, l, P.L_INPUTS);
-    const u0 = unitsFrom(units, threads, tid), u1 = unitsFrom(units, threads, tid + 1);
+    const at = cellAt(splits, l * (threads + 1));
+    const u0 = sliceStart(at, tid), u1 = sliceStart(at, tid + 1);
     if (u1 <= u0) continue;
     gradSlice(plan, dzs, l, u0, u1, rows, tmp);
     if (t > 0) {
@@ -136,10 +150,14 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
   const x = planInt(plan, P.X), y = planInt(plan, P.Y), a = layerInt(plan, last, P.L_A);
   const l2s = dzs + last + 1 + tid * (last + 1);
   const serialStep = ld(plan + P.CLIP_NORM) > 0;
+  const splits = loadInt(ctl + CONTROL_SPLITS), arrivals = cellAt(loadInt(ctl + CONTROL_ARRIVALS), ARRIVAL_CELLS * tid);
+  const wholeRows = cellAt(splits, (last + 1) * (threads + 1)), shortRows = cellAt(wholeRows, threads + 1);
+  const unitsLast = cellAt(arrivals, ARRIVAL_UNITS), rowsLast = cellAt(arrivals, ARRIVAL_ROWS), delay = loadInt(cellAt(arrivals, ARRIVAL_DELAY));
   let b = 0;
   for (let done = 0; done < count; done += batchSize) {
     const rows = min(batchSize, count - done);
-    const n = shardRows(rows, threads, tid), r0 = shardStart(rows, threads, tid);
+    const rowSplit = rows == batchSize ? wholeRows : shortRows;
+    const r0 = sliceStart(rowSplit, tid), n = sliceStart(rowSplit, tid + 1) - r0;
     if (tid == 0 && lrs >= 0) st(plan + P.LR, ld(lrs + b));
     // Read before the first barrier: thread 0 advances both counters after the one before the loss.
     const t = ld(counters) + 1, stream = ld(counters + 1);
@@ -147,18 +165,19 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     gather(n, outputs, dataY, perm, start + done + r0, y + r0 * outputs);
     let input = x;
     for (let l = 0; l < last; l++) {
-      if (!barrier(ctl, threads, canWait, spin)) return -1; // the previous layer's A (or X) is complete
-      const units = layerInt(plan, l, P.L_UNITS);
-      forwardUnits(plan, l, unitsFrom(units, threads, tid), unitsFrom(units, threads, tid + 1), rows, input, tmp, stream);
+      // The previous layer's A (or X) is complete; before the first, this thread gathered rows.
+      if (!arrive(ctl, threads, canWait, spin, l == 0 ? rowsLast : unitsLast, delay)) return -1;
+      const at = cellAt(splits, l * (threads + 1));
+      forwardUnits(plan, l, sliceStart(at, tid), sliceStart(at, tid + 1), rows, input, tmp, stream);
       input = layerInt(plan, l, P.L_A);
     }
-    if (last > 0 && !barrier(ctl, threads, canWait, spin)) return -1;
+    if (last > 0 && !arrive(ctl, threads, canWait, spin, unitsLast, delay)) return -1;
     if (n > 0) {
       forwardRows(plan, n, r0, input, stream);
       deltasRows(plan, dzs, n, r0, rows);
     }
     l2Terms(plan, l2s);
-    if (!barrier(ctl, threads, canWait, spin)) return -1;
+    if (!arrive(ctl, threads, canWait, spin, rowsLast, delay)) return -1;
     let loss = dataLoss(planInt(plan, P.LOSS), rows, outputs, layerInt(plan, last, P.L_Z), a, y);
     for (let l = 0; l <= last; l++) loss += ld(l2s + l);
     b++;
@@ -169,11 +188,11 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     if (!isFinite(loss)) break;
     let failed = 0;
     if (serialStep) {
-      gradsAndStep(plan, dzs, tmp, rows, threads, tid, 0);
-      if (!barrier(ctl, threads, canWait, spin)) return -1;
+      gradsAndStep(plan, dzs, tmp, rows, splits, threads, tid, 0);
+      if (!arrive(ctl, threads, canWait, spin, unitsLast, delay)) return -1;
       if (tid == 0) failed = step(plan);
     } else {
-      failed = gradsAndStep(plan, dzs, tmp, rows, threads, tid, t);
+      failed = gradsAndStep(plan, dzs, tmp, rows, splits, threads, tid, t);
       if (tid == 0) st(counters, t);
     }
     if (tid == 0) {
@@ -184,7 +203,8 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     // batch's last barrier and reads the OR after it (gen cannot move before this thread arrives).
     const vote = word(ctl, SYNC_VOTE + (atomic.load<i32>(word(ctl, SYNC_GEN)) & 1));
     if (failed) atomic.or<i32>(vote, 1);
-    if (!barrier(ctl, threads, canWait, spin)) return -1;
+    // Thread 0's serial step is not split: not counted.
+    if (!arrive(ctl, threads, canWait, spin, serialStep ? -1 : unitsLast, delay)) return -1;
     if (atomic.load<i32>(vote) != 0) {
       if (tid == 0) st(plan + P.DIVERGED, 1); // for the host (src/fit.ts), which clears it
       break;

@@ -14,12 +14,17 @@ import { Network } from '../src/index.js';
 import { loadMnist, PIXELS, CLASSES } from './mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { capacityProbe } from './capacity.js';
+import { balanceHooks } from '../src/parallel/balance.js';
 
 enableThreads();
 
 const REPEATS = Number(process.env.REPEATS ?? 3);
 const EPOCHS = Number(process.env.EPOCHS ?? 5);
 const BATCHES = (process.env.BATCHES ?? '32,256').split(',').map(Number);
+// 1 thread, 2 threads whose split follows the arrivals (src/parallel/balance.ts), and with EQUAL=1
+// also 2 threads on the equal split (the split before balancing), interleaved in every round.
+const EQUAL = process.env.EQUAL === '1';
+const RUNS = EQUAL ? [1, 2, -2] : [1, 2]; // −2: two threads, equal split
 const THREADS = [1, 2];
 const KEEP_DISTURBED = process.env.KEEP_DISTURBED === '1';
 
@@ -53,7 +58,9 @@ const ownCpuMs = () => {
 let discarded = 0;
 
 /** One timed fit: seconds, or undefined when other processes disturbed it. */
-async function timedFit(batchSize: number, threads: number, epochs: number, x = data): Promise<{ s: number; loss: number } | undefined> {
+async function timedFit(batchSize: number, run: number, epochs: number, x = data): Promise<{ s: number; loss: number } | undefined> {
+  const threads = Math.abs(run);
+  balanceHooks.shares = run < 0 ? () => [1, 1] : undefined;
   const net = await Network.create(spec);
   const m0 = machineCpuMs(),
     o0 = ownCpuMs(),
@@ -73,16 +80,16 @@ const probe = await capacityProbe();
 
 /** REPEATS undisturbed rounds (capacity, 1 thread, 2 threads), after one warm-up fit of each. */
 async function measure(batchSize: number, epochs: number, x = data) {
-  const runs: Record<number, number[]> = { 1: [], 2: [] },
+  const runs: Record<number, number[]> = { 1: [], 2: [], [-2]: [] },
     loss: Record<number, number> = {},
     capacity: number[] = [];
-  for (const threads of THREADS) await timedFit(batchSize, threads, epochs, x); // warm-up
+  for (const run of RUNS) await timedFit(batchSize, run, epochs, x); // warm-up
   for (let tries = 0; runs[1].length < REPEATS && tries < 5 * REPEATS; tries++) {
     const c = await probe.probe();
     const round: ({ s: number; loss: number } | undefined)[] = [];
-    for (const threads of THREADS) round.push(await timedFit(batchSize, threads, epochs, x));
+    for (const run of RUNS) round.push(await timedFit(batchSize, run, epochs, x));
     if (round.some((r) => !r)) continue;
-    THREADS.forEach((threads, i) => {
+    RUNS.forEach((threads, i) => {
       runs[threads].push(round[i]!.s);
       loss[threads] = round[i]!.loss;
     });
@@ -127,6 +134,12 @@ for (const batch of BATCHES) {
   row.capacity = { median: median(capacity), runs: capacity };
   row.ofCapacity = { median: median(shares), runs: shares };
   results[`batch${batch}`] = row;
+  if (EQUAL) {
+    // Per round: balanced 2-thread samples/s over the equal split's, measured back to back.
+    const gains = runs[-2].map((s, i) => s / runs[2][i]);
+    row.balancedOverEqual = { median: median(gains), runs: gains };
+    console.log(`batch ${String(batch).padStart(4)}: 2 threads balanced / equal split ${median(gains).toFixed(3)}× (rounds ${range(gains, 3)})`);
+  }
   console.log(
     `batch ${String(batch).padStart(4)}: 1 thread ${f(one)} samples/s, 2 threads ${f(two)} samples/s: ${(two / one).toFixed(2)}× (rounds ${range(ratios)}); ` +
       `capacity ${median(capacity).toFixed(2)} (${range(capacity)}); speed-up / capacity ${(100 * median(shares)).toFixed(0)}% (${range(

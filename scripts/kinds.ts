@@ -7,7 +7,7 @@ import { LOSS_KINDS } from '../src/kinds/losses.js';
 import { OPTIMIZER_KINDS } from '../src/kinds/optimizers.js';
 import { METRIC_KINDS } from '../src/kinds/metrics.js';
 import { PLAN_FIELD, HEADER, LAYER_FIELD, LAYER } from '../src/plan.js';
-import { SYNC_WORD, CONTROL_FIELD } from '../src/parallel/control.js';
+import { SYNC_WORD, CONTROL_FIELD, ARRIVAL_CELL, ARRIVAL_CELLS } from '../src/parallel/control.js';
 
 const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 const codes = (title: string, table: Record<string, { code: number }>) => [
@@ -41,6 +41,8 @@ const abi = [
   `export const LAYER: i32 = ${LAYER};`,
   ...fields("Threads: i32 synchronisation words at the control block's byte address", 'SYNC_', SYNC_WORD),
   ...fields("Threads: f64 control fields from the control block's offset", 'CONTROL_', CONTROL_FIELD),
+  ...fields("Threads: a thread's cells of the arrivals table (balanceTables)", 'ARRIVAL_', ARRIVAL_CELL),
+  `export const ARRIVAL_CELLS: i32 = ${ARRIVAL_CELLS};`,
   '',
 ];
 writeFileSync(new URL('../assembly/plan.generated.ts', import.meta.url), abi.join('\n'));

@@ -22,7 +22,30 @@ export const CONTROL_FIELD = {
   batch: 11,
   out: 12,
   lrs: 13,
+  splits: 14, // the split table's offset (balanceTables): where each thread's units of each layer and rows of a batch start
+  arrivals: 15, // the arrivals table's offset: per thread, how often it was the last to reach a barrier (ARRIVAL_CELL)
   plan: 16,
   slots: 17, // per thread the offset of its slice buffer; per layer that of its dZ buffer; per thread and layer an L2 term
 } as const;
-export const controlSize = (threads: number, layers: number) => CONTROL_FIELD.slots + threads + layers + threads * layers;
+const slotsSize = (threads: number, layers: number) => threads + layers + threads * layers;
+/**
+ * The arrivals table's cells per thread: the barriers after a pass split by units, and after one split
+ * by rows, at which this thread arrived last during a chunk; and a test hook, spins before each barrier.
+ */
+export const ARRIVAL_CELL = { units: 0, rows: 1, delay: 2 } as const;
+export const ARRIVAL_CELLS = 3;
+
+/**
+ * Where the balancing tables sit in the control block, after the slots (offsets from its start).
+ * Split table: per layer l, T + 1 cells (thread t's units are [cell l·(T+1) + t, cell l·(T+1) + t + 1));
+ * then T + 1 cells of row starts for a whole batch, and T + 1 for the chunk's short last batch.
+ * Arrivals table: ARRIVAL_CELLS cells per thread.
+ */
+export function balanceTables(threads: number, layers: number) {
+  const splits = CONTROL_FIELD.slots + slotsSize(threads, layers);
+  const wholeRows = splits + layers * (threads + 1),
+    shortRows = wholeRows + threads + 1;
+  const arrivals = shortRows + threads + 1;
+  return { splits, wholeRows, shortRows, arrivals, end: arrivals + ARRIVAL_CELLS * threads };
+}
+export const controlSize = (threads: number, layers: number) => balanceTables(threads, layers).end;

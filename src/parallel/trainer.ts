@@ -7,7 +7,8 @@ import { BackpropError, words } from '../errors.js';
 import { OutOfMemory } from '../backends/out-of-memory.js';
 import { pad } from '../layout.js';
 import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
-import { CONTROL_FIELD, SYNC_WORD, QUIT, controlSize } from './control.js';
+import { CONTROL_FIELD, SYNC_WORD, QUIT, controlSize, balanceTables } from './control.js';
+import { Balancer } from './balance.js';
 import { startWorkers, whyNoThreads, cores, canBlock, type Pool } from './pool.js';
 
 /** Busy-wait iterations at a barrier before sleeping: batches are short, and waking costs more. */
@@ -36,6 +37,9 @@ export class Threaded {
   private netTouched = true;
   private readonly canWait = canBlock() ? 1 : 0;
   private pool: Pool | undefined;
+  /** Each thread's slices, sized by its measured speed. */
+  private readonly balancer: Balancer;
+  private readonly tables: ReturnType<typeof balanceTables>;
 
   private constructor(
     private readonly net: Network,
@@ -47,7 +51,13 @@ export class Threaded {
     private readonly ctl: number,
     /** The dZ and slice buffers and the workers' GEMM scratch (sharedBlock). */
     private readonly block: number,
-  ) {}
+  ) {
+    this.balancer = new Balancer(core.spec.layers, threads);
+    this.tables = balanceTables(threads, core.spec.layers.length);
+    const h = rt.backend.heap();
+    h[ctl + CONTROL_FIELD.splits] = ctl + this.tables.splits;
+    h[ctl + CONTROL_FIELD.arrivals] = ctl + this.tables.arrivals;
+  }
 
   /** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
   static async open(net: Network, requested: number | 'auto' | undefined, batchSize: number): Promise<Threaded | undefined> {
@@ -118,6 +128,7 @@ export class Threaded {
       [CONTROL_FIELD.plan, this.core.plan],
     ];
     for (const [f, v] of fields) h[c + f] = v;
+    this.balancer.write(h, c + this.tables.splits, c + this.tables.arrivals, batchSize, count % batchSize);
     const words = new Int32Array(this.rt.memory.buffer, c * 8, 8);
     Atomics.add(words, SYNC_WORD.go, 1);
     Atomics.notify(words, SYNC_WORD.go);
@@ -132,6 +143,8 @@ export class Threaded {
       throw e;
     }
     if (done < 0) throw new Error(`backprop: a worker thread failed: ${this.pool?.error ?? 'unknown error'}`);
+    // The arrivals are counted before each barrier releases; thread 0 has passed the chunk's last.
+    this.balancer.observe(this.rt.backend.heap(), c + this.tables.arrivals);
     return done;
   }
 
