@@ -138,7 +138,9 @@ for (const batch of BATCHES) {
     // Per round: balanced 2-thread samples/s over the equal split's, measured back to back.
     const gains = runs[-2].map((s, i) => s / runs[2][i]);
     row.balancedOverEqual = { median: median(gains), runs: gains };
-    console.log(`batch ${String(batch).padStart(4)}: 2 threads balanced / equal split ${median(gains).toFixed(3)}× (rounds ${range(gains, 3)})`);
+    console.log(
+      `batch ${String(batch).padStart(4)}: 2 threads balanced / equal split ${median(gains).toFixed(3)}× (rounds ${range(gains, 3)})`,
+    );
   }
   console.log(
     `batch ${String(batch).padStart(4)}: 1 thread ${f(one)} samples/s, 2 threads ${f(two)} samples/s: ${(two / one).toFixed(2)}× (rounds ${range(ratios)}); ` +

@@ -42,7 +42,12 @@ describe('splitPoints', () => {
     for (let i = 0; i < 3000; i++) {
       const rule = rules[i % rules.length];
       const threads = 2 + (i % 3);
-      const n = rule.max < Infinity ? 129 + Math.floor(rng.next() * (rule.max * threads - 129)) : rule.min > 4 ? rule.min * threads + Math.floor(rng.next() * 300) : Math.floor(rng.next() * 300);
+      const n =
+        rule.max < Infinity
+          ? 129 + Math.floor(rng.next() * (rule.max * threads - 129))
+          : rule.min > 4
+            ? rule.min * threads + Math.floor(rng.next() * 300)
+            : Math.floor(rng.next() * 300);
       const shares = Array.from({ length: threads }, () => 0.1 + rng.next());
       const total = shares.reduce((a, v) => a + v, 0);
       const targets = shares.reduce((c, v) => [...c, c[c.length - 1] + v / total], [0]);

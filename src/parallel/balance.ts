@@ -35,7 +35,9 @@ const RUN = 128; // the forward GEMM sums runs of 128 inputs for ≤ 128 units, 
 
 /** Today's static slice starts of a layer (equal shares, multiples of 4, ≤ units − 4). */
 export function staticStarts(units: number, threads: number): number[] {
-  return Array.from({ length: threads + 1 }, (_, t) => (t === threads ? units : Math.max(0, Math.min(Math.floor((t * units) / threads), units - TILE)) & ~3));
+  return Array.from({ length: threads + 1 }, (_, t) =>
+    t === threads ? units : Math.max(0, Math.min(Math.floor((t * units) / threads), units - TILE)) & ~3,
+  );
 }
 
 /**
@@ -183,6 +185,8 @@ export class Balancer {
   /** Reads the arrivals table at h[at] after a chunk and moves the shares. */
   observe(h: Float64Array, at: number): void {
     const cells = [ARRIVAL_CELL.units, ARRIVAL_CELL.rows];
-    cells.forEach((cell, kind) => this.kinds[kind].observe(Array.from({ length: this.threads }, (_, t) => h[at + ARRIVAL_CELLS * t + cell])));
+    cells.forEach((cell, kind) =>
+      this.kinds[kind].observe(Array.from({ length: this.threads }, (_, t) => h[at + ARRIVAL_CELLS * t + cell])),
+    );
   }
 }
