@@ -60,7 +60,9 @@ interface Trained {
 // 66 → 67 KiB: reading rows as f32 straight into the f32 heap, f32 weighted fits and trace()
 // took it from 65.9 to 66.2 KiB gzipped (measured on the same tree before and after); the lanes of
 // the elementwise kernels, bias-gradient sums and sumSquares (+226 bytes of Wasm) took it to 66.7.
-const BUDGET = { vite: 67 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
+// 67 → 68 KiB: the threads' balancing (src/parallel/balance.ts, imported by fit through the
+// trainer) took it from 66.7 to 67.5 KiB gzipped.
+const BUDGET = { vite: 68 * 1024, webpack: 64 * 1024, rollup: Infinity, esbuild: 72 * 1024 } as const;
 
 // Counts how pages compile Wasm: streaming (from a Response) or from bytes.
 function countCompiles() {
