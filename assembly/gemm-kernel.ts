@@ -6,6 +6,8 @@
 // So each kernel step reads 32 contiguous, 16-byte-aligned bytes of the B panel (and of the A
 // panel, when A is packed; `kernelX` reads a row-major A in place instead).
 
+import { SHIFT } from './mem';
+
 export const MR: i32 = 4;
 export const NR: i32 = 4;
 
@@ -22,9 +24,12 @@ export let SCRATCH: usize = memory.data(SCRATCH_ELEMS * 8, 64);
 /** One MR×NR C tile, for tiles cut by the right or bottom edge of C. */
 export let CT: usize = memory.data(MR * NR * 8, 16);
 
-/** Threads build: moves this instance's scratch to f64 element `at` (SCRATCH_ELEMS + MR·NR elements, 16-byte aligned). */
+/**
+ * Threads build: moves this instance's scratch to element `at` of the build's `real` (1 MiB + one
+ * 128-byte tile from there, 16-byte aligned: SCRATCH_ELEMS + MR·NR f64 elements' worth of bytes).
+ */
 export function setScratch(at: i32): void {
-  SCRATCH = (<usize>at) << 3;
+  SCRATCH = (<usize>at) << SHIFT;
   CT = SCRATCH + ((<usize>SCRATCH_ELEMS) << 3);
 }
 

@@ -1,10 +1,10 @@
-import { ld, st, loadInt, ldCell, stCell, cellAt } from './mem';
+import { loadInt, ldCell, stCell, cellAt, SHIFT } from './mem';
 import * as P from './plan';
-import { planInt, layerInt, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_SPLITS, CONTROL_ARRIVALS, CONTROL_PLAN, CONTROL_SLOTS, ARRIVAL_UNITS, ARRIVAL_ROWS, ARRIVAL_DELAY, ARRIVAL_CELLS } from './plan';
+import { planInt, layerInt, planValue, setPlanValue, layerValue, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_SPLITS, CONTROL_ARRIVALS, CONTROL_PLAN, CONTROL_SLOTS, ARRIVAL_UNITS, ARRIVAL_ROWS, ARRIVAL_DELAY, ARRIVAL_CELLS } from './plan';
 import { clipValue, sumSquares } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
-import { step, optimize } from './network';
+import { step, optimize, padded } from './network';
 import { loss as dataLoss } from './losses';
 import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 
@@ -29,13 +29,16 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 // results are one thread's, bit for bit, when every thread has ≥ 4 rows (shard.ts).
 // Barriers per batch: hidden layers + 3, or 2 without hidden layers (+ 1 with clipNorm).
 //
-// The control block `ctl` (f64 element offset; the numbers are generated from src/parallel/control.ts):
-// i32 words at byte ctl·8: [0] barrier count, [1] barrier generation, [2] go (workers' wake-up
-// generation), [3] command, [4] abort, [5] and [6] the votes of even and odd barrier generations
-// (the OR of the threads' "my update was not finite"); then f64 fields from element ctl + CONTROL_THREADS on.
+// The control block `ctl` (an element offset of `real`, 8-byte aligned; the numbers are generated
+// from src/parallel/control.ts): i32 words at its byte address (ctl · sizeof<real>()): [0] barrier
+// count, [1] barrier generation, [2] go (workers' wake-up generation), [3] command, [4] abort, [5]
+// and [6] the votes of even and odd barrier generations (the OR of the threads' "my update was not
+// finite"); then f64 cells from cell CONTROL_THREADS on (cellAt: element ctl + CELL·field), also in
+// the f32 build, as the plan's: offsets, the split, arrivals and slot tables and the L2 terms
+// (summed in f64 as network.ts's batchLoss does).
 
 @inline function word(ctl: i32, w: i32): usize {
-  return ((<usize>ctl) << 3) + ((<usize>w) << 2);
+  return ((<usize>ctl) << SHIFT) + ((<usize>w) << 2);
 }
 
 /** This thread's arrivals cell for the barrier it is in (−1: not counted); a global of its own instance. */
@@ -97,17 +100,17 @@ function stepSlice(plan: i32, from: i32, to: i32, t: f64): i32 {
   const all = planInt(plan, P.N_PARAMS), n = to - from;
   if (n <= 0) return 0;
   const p = planInt(plan, P.PARAMS) + from, g = planInt(plan, P.GRADS) + from, s = planInt(plan, P.STATE) + from;
-  const clip = ld(plan + P.CLIP_VALUE);
+  const clip = planValue(plan, P.CLIP_VALUE);
   if (clip > 0) clipValue(n, g, clip);
-  return optimize(plan, n, p, g, s, s + ((all + 1) & ~1), t);
+  return optimize(plan, n, p, g, s, s + padded(all), t);
 }
 
-/** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into terms[l]. */
+/** network.ts's penalty terms of the loss, ½λ_l‖W_l‖² (or 0), into the f64 cells terms[l]. */
 function l2Terms(plan: i32, terms: i32): void {
   const layers = planInt(plan, P.N_LAYERS);
   for (let l = 0; l < layers; l++) {
-    const l2 = ld(plan + P.HEADER + l * P.LAYER + P.L_L2);
-    st(terms + l, l2 > 0 ? 0.5 * l2 * sumSquares(layerInt(plan, l, P.L_UNITS) * layerInt(plan, l, P.L_INPUTS), layerInt(plan, l, P.L_W)) : 0);
+    const l2 = layerValue(plan, l, P.L_L2);
+    stCell(cellAt(terms, l), l2 > 0 ? 0.5 * l2 * sumSquares(layerInt(plan, l, P.L_UNITS) * layerInt(plan, l, P.L_INPUTS), layerInt(plan, l, P.L_W)) : 0);
   }
 }
 
@@ -140,17 +143,17 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, splits: i32, thr
  * update was not finite: the plan's DIVERGED flag is then set), or −1 when another thread aborted.
  */
 export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
-  const threads = loadInt(ctl + CONTROL_THREADS), spin = loadInt(ctl + CONTROL_SPIN);
-  const dataX = loadInt(ctl + CONTROL_DATA_X), dataY = loadInt(ctl + CONTROL_DATA_Y), perm = loadInt(ctl + CONTROL_PERM);
-  const start = loadInt(ctl + CONTROL_START), count = loadInt(ctl + CONTROL_COUNT), batchSize = loadInt(ctl + CONTROL_BATCH);
-  const out = loadInt(ctl + CONTROL_OUT), lrs = loadInt(ctl + CONTROL_LRS), plan = loadInt(ctl + CONTROL_PLAN);
-  const tmp = loadInt(ctl + CONTROL_SLOTS + tid), dzs = ctl + CONTROL_SLOTS + threads;
+  const threads = loadInt(cellAt(ctl, CONTROL_THREADS)), spin = loadInt(cellAt(ctl, CONTROL_SPIN));
+  const dataX = loadInt(cellAt(ctl, CONTROL_DATA_X)), dataY = loadInt(cellAt(ctl, CONTROL_DATA_Y)), perm = loadInt(cellAt(ctl, CONTROL_PERM));
+  const start = loadInt(cellAt(ctl, CONTROL_START)), count = loadInt(cellAt(ctl, CONTROL_COUNT)), batchSize = loadInt(cellAt(ctl, CONTROL_BATCH));
+  const out = loadInt(cellAt(ctl, CONTROL_OUT)), lrs = loadInt(cellAt(ctl, CONTROL_LRS)), plan = loadInt(cellAt(ctl, CONTROL_PLAN));
+  const tmp = loadInt(cellAt(ctl, CONTROL_SLOTS + tid)), dzs = cellAt(ctl, CONTROL_SLOTS + threads);
   const inputs = planInt(plan, P.INPUTS), last = planInt(plan, P.N_LAYERS) - 1;
   const outputs = layerInt(plan, last, P.L_UNITS), kind = planInt(plan, P.METRIC), counters = planInt(plan, P.COUNTERS);
   const x = planInt(plan, P.X), y = planInt(plan, P.Y), a = layerInt(plan, last, P.L_A);
-  const l2s = dzs + last + 1 + tid * (last + 1);
-  const serialStep = ld(plan + P.CLIP_NORM) > 0;
-  const splits = loadInt(ctl + CONTROL_SPLITS), arrivals = cellAt(loadInt(ctl + CONTROL_ARRIVALS), ARRIVAL_CELLS * tid);
+  const l2s = cellAt(dzs, last + 1 + tid * (last + 1));
+  const serialStep = planValue(plan, P.CLIP_NORM) > 0;
+  const splits = loadInt(cellAt(ctl, CONTROL_SPLITS)), arrivals = cellAt(loadInt(cellAt(ctl, CONTROL_ARRIVALS)), ARRIVAL_CELLS * tid);
   const wholeRows = cellAt(splits, (last + 1) * (threads + 1)), shortRows = cellAt(wholeRows, threads + 1);
   const unitsLast = cellAt(arrivals, ARRIVAL_UNITS), rowsLast = cellAt(arrivals, ARRIVAL_ROWS), delay = loadInt(cellAt(arrivals, ARRIVAL_DELAY));
   let b = 0;
@@ -158,9 +161,9 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     const rows = min(batchSize, count - done);
     const rowSplit = rows == batchSize ? wholeRows : shortRows;
     const r0 = sliceStart(rowSplit, tid), n = sliceStart(rowSplit, tid + 1) - r0;
-    if (tid == 0 && lrs >= 0) st(plan + P.LR, ld(lrs + b));
+    if (tid == 0 && lrs >= 0) setPlanValue(plan, P.LR, ldCell(cellAt(lrs, b)));
     // Read before the first barrier: thread 0 advances both counters after the one before the loss.
-    const t = ld(counters) + 1, stream = ld(counters + 1);
+    const t = ldCell(counters) + 1, stream = ldCell(cellAt(counters, 1));
     gather(n, inputs, dataX, perm, start + done + r0, x + r0 * inputs);
     gather(n, outputs, dataY, perm, start + done + r0, y + r0 * outputs);
     let input = x;
@@ -179,11 +182,11 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     l2Terms(plan, l2s);
     if (!arrive(ctl, threads, canWait, spin, rowsLast, delay)) return -1;
     let loss = dataLoss(planInt(plan, P.LOSS), rows, outputs, layerInt(plan, last, P.L_Z), a, y);
-    for (let l = 0; l <= last; l++) loss += ld(l2s + l);
+    for (let l = 0; l <= last; l++) loss += ldCell(cellAt(l2s, l));
     b++;
     if (tid == 0) {
-      st(out + 2 * (b - 1), loss);
-      st(out + 2 * (b - 1) + 1, metric(kind, rows, outputs, a, y));
+      stCell(cellAt(out, 2 * (b - 1)), loss);
+      stCell(cellAt(out, 2 * (b - 1) + 1), metric(kind, rows, outputs, a, y));
     }
     if (!isFinite(loss)) break;
     let failed = 0;
@@ -193,11 +196,11 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
       if (tid == 0) failed = step(plan);
     } else {
       failed = gradsAndStep(plan, dzs, tmp, rows, splits, threads, tid, t);
-      if (tid == 0) st(counters, t);
+      if (tid == 0) stCell(counters, t);
     }
     if (tid == 0) {
       const d = stream + 1; // modulo 2³² without f64 %
-      st(counters + 1, d < 4294967296 ? d : 0);
+      stCell(cellAt(counters, 1), d < 4294967296 ? d : 0);
     }
     // All threads stop after a batch whose update was not finite anywhere: each votes before the
     // batch's last barrier and reads the OR after it (gen cannot move before this thread arrives).
@@ -206,7 +209,7 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     // Thread 0's serial step is not split: not counted.
     if (!arrive(ctl, threads, canWait, spin, serialStep ? -1 : unitsLast, delay)) return -1;
     if (atomic.load<i32>(vote) != 0) {
-      if (tid == 0) st(plan + P.DIVERGED, 1); // for the host (src/fit.ts), which clears it
+      if (tid == 0) setPlanValue(plan, P.DIVERGED, 1); // for the host (src/fit.ts), which clears it
       break;
     }
   }
