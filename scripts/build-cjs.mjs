@@ -35,18 +35,30 @@ Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsMo
   logLevel: 'warning',
 });
 const bytes = async (file, name) => (await import(pathToFileURL(join(dir, 'backends/wasm', file)).href))[name];
-const optIn = (fn, provider, base64, what) => `'use strict';
+const optIn = (fn, provider, base64, what, more = '') => `'use strict';
 // require('backprop-wasm/${what}'): carries the ${what} build of the Wasm module and hands it to
 // require('backprop-wasm')'s state (see scripts/build-cjs.mjs), so that both share one.
 const providers = require('./index.cjs').Network[${KEY}];
 const BASE64 = '${base64}';
 exports.${fn} = function ${fn}() {
-  providers.${provider}(BASE64);
+  providers.${provider}(BASE64${more});
 };
 `;
+// The f32 threads build in a file of its own, required when an f32 network first asks for threads
+// (as the ESM entry imports it dynamically).
+writeFileSync(
+  resolve(dir, 'threads-f32.cjs'),
+  `'use strict';\n// The f32 threads build of the Wasm module, for require('backprop-wasm/threads') (dist/threads.cjs).\nexports.BASE64 = '${await bytes('threads-f32-bytes.generated.js', 'THREADS_F32_WASM_BASE64')}';\n`,
+);
 writeFileSync(
   resolve(dir, 'threads.cjs'),
-  optIn('enableThreads', 'provideThreadsModule', await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'), 'threads'),
+  optIn(
+    'enableThreads',
+    'provideThreadsModule',
+    await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'),
+    'threads',
+    ", async () => require('./threads-f32.cjs').BASE64",
+  ),
 );
 writeFileSync(
   resolve(dir, 'fma.cjs'),

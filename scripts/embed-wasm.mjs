@@ -1,8 +1,9 @@
 // Carries the release .wasm builds inside generated TS modules so that every bundler and runtime gets
 // them with zero configuration (no .wasm paths to serve). Run by `npm run build`. Typed `string` so that
 // the declarations (and editor hovers) do not carry the base64 text as a literal type. The threads build
-// (shared memory, atomics) has a module of its own, imported dynamically only by fits with threads > 1;
-// so has the fma build (relaxed SIMD), imported only by networks created with { fma: true }, and the
+// (shared memory, atomics) has a module of its own, imported only by the `backprop-wasm/threads` entry
+// (which imports the f32 threads build's, another module, dynamically: when an f32 network first asks
+// for threads); so has the fma build (relaxed SIMD), imported only by networks created with { fma: true }, and the
 // f32 build (src/f32.ts, the `backprop-wasm/f32` entry) for networks whose spec says precision: 'f32'.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -21,5 +22,6 @@ const embed = (wasmFile, tsFile, name) => {
 };
 embed('backprop.wasm', 'bytes.generated.ts', 'WASM_BASE64');
 embed('backprop.threads.wasm', 'threads-bytes.generated.ts', 'THREADS_WASM_BASE64');
+embed('backprop.threads.f32.wasm', 'threads-f32-bytes.generated.ts', 'THREADS_F32_WASM_BASE64');
 embed('backprop.fma.wasm', 'fma-bytes.generated.ts', 'FMA_WASM_BASE64');
 embed('backprop.f32.wasm', 'f32-bytes.generated.ts', 'F32_WASM_BASE64');

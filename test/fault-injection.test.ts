@@ -187,7 +187,7 @@ describe.each(['wasm', 'js'] as const)('an allocation that fails changes nothing
 
 describe('an allocation that fails changes nothing (wasm: threads, eviction)', () => {
   it('threaded fit: the mirror, control block, shared buffers and data block in the shared heap', async () => {
-    const rt = await threadsRuntime();
+    const rt = await threadsRuntime('f64');
     const held = rt.backend.inUse;
     expect(
       await injectEach(

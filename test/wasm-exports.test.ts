@@ -71,8 +71,8 @@ describe('the threads loader checks its module as the main loader does', () => {
     vi.resetModules(); // a fresh module state: no threads runtime loaded yet in this realm
     const threads = await import('../src/backends/wasm/threads.js');
     const errors = await import('../src/errors.js');
-    threads.provideThreadsModule(bytesOf('backprop.wasm').toString('base64'));
-    const failure = await threads.threadsRuntime().then(
+    threads.provideThreadsModule(bytesOf('backprop.wasm').toString('base64'), async () => bytesOf('backprop.f32.wasm').toString('base64'));
+    const failure = await threads.threadsRuntime('f64').then(
       () => undefined,
       (e: unknown) => e,
     );

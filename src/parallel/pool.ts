@@ -134,7 +134,8 @@ export interface Pool {
 
 /**
  * Starts one worker per entry of `scratch` (thread ids 1, 2, …), each instantiating `module` over
- * `memory`; resolves once all are ready, rejects (after stopping them) if any fails.
+ * `memory`; resolves once all are ready, rejects (after stopping them) if any fails. `ctl` and the
+ * scratch offsets are element offsets of the module's type.
  */
 export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, ctl: number, scratch: number[]): Promise<Pool> {
   const workers: Parked[] = [];

@@ -1,12 +1,13 @@
-// Data-parallel fit: the network's mirror in the shared heap of the threads build (its work buffers
-// sized for a whole batch), one dZ buffer per layer, T − 1 workers, and chunks of batches run by
-// all T threads at once (assembly/parallel.ts). The main thread is thread 0.
+// Data-parallel fit: the network's mirror in the shared heap of the threads build of its precision
+// (its work buffers sized for a whole batch), one dZ buffer per layer, T − 1 workers, and chunks of
+// batches run by all T threads at once (assembly/parallel.ts). The main thread is thread 0.
+// Offsets handed to the kernels are element offsets (f32 elements in the f32 build: 2 per f64 unit
+// of the allocator, `core.cell`); the control block is f64 cells there too (ARCHITECTURE.md, Precision).
 import type { Network } from '../network.js';
 import { Core } from '../core.js';
 import { BackpropError, words } from '../errors.js';
 import { OutOfMemory } from '../backends/out-of-memory.js';
-import { pad } from '../layout.js';
-import { threadsRuntime, threadsEnabled, SCRATCH_ELEMS, type ThreadsRuntime } from '../backends/wasm/threads.js';
+import { threadsRuntime, threadsEnabled, scratchElements, type ThreadsRuntime } from '../backends/wasm/threads.js';
 import { CONTROL_FIELD, SYNC_WORD, QUIT, controlSize, balanceTables } from './control.js';
 import { Balancer } from './balance.js';
 import { startWorkers, whyNoThreads, cores, canBlock, type Pool } from './pool.js';
@@ -48,15 +49,17 @@ export class Threaded {
     /** The network's mirror in the shared heap: what trains. */
     readonly core: Core,
     private readonly capacity: number,
+    /** The control block, in f64 units of the allocator (its element offset is ctl · core.cell). */
     private readonly ctl: number,
-    /** The dZ and slice buffers and the workers' GEMM scratch (sharedBlock). */
+    /** The dZ and slice buffers and the workers' GEMM scratch (sharedBlock), in f64 units. */
     private readonly block: number,
   ) {
     this.balancer = new Balancer(core.spec.layers, threads);
     this.tables = balanceTables(threads, core.spec.layers.length);
     const h = rt.backend.heap();
-    h[ctl + CONTROL_FIELD.splits] = ctl + this.tables.splits;
-    h[ctl + CONTROL_FIELD.arrivals] = ctl + this.tables.arrivals;
+    // The kernels take element offsets (cells of ctl's units × core.cell); the host reads the tables as cells.
+    h[ctl + CONTROL_FIELD.splits] = (ctl + this.tables.splits) * core.cell;
+    h[ctl + CONTROL_FIELD.arrivals] = (ctl + this.tables.arrivals) * core.cell;
   }
 
   /** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
@@ -64,7 +67,6 @@ export class Threaded {
     const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
     if (threads <= 1) return undefined;
     if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
-    if (net.core.spec.precision === 'f32') return fallBack('the threads build is f64 only; an f32 network trains on one thread');
     if (!threadsEnabled())
       return fallBack(
         "threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once",
@@ -73,7 +75,7 @@ export class Threaded {
     if (why) return fallBack(why);
     let rt: ThreadsRuntime;
     try {
-      rt = await threadsRuntime();
+      rt = await threadsRuntime(net.core.spec.precision);
     } catch (e) {
       return fallBack(`the threads build of the Wasm module could not be instantiated (${(e as Error).message})`);
     }
@@ -100,7 +102,7 @@ export class Threaded {
     const { block, scratch } = shared;
     const tr = new Threaded(net, rt, threads, core, capacity, ctl, block);
     try {
-      tr.pool = await startWorkers(rt.module, rt.memory, ctl, scratch);
+      tr.pool = await startWorkers(rt.module, rt.memory, ctl * core.cell, scratch);
     } catch (e) {
       tr.release();
       return fallBack(`worker threads could not be started (${(e as Error).message})`);
@@ -135,7 +137,7 @@ export class Threaded {
     this.mirrorAhead = true;
     let done: number;
     try {
-      done = this.rt.exports.trainShards(c, 0, this.canWait);
+      done = this.rt.exports.trainShards(c * this.core.cell, 0, this.canWait);
     } catch (e) {
       // The workers may sleep at a barrier this thread will not reach: wake them to abort.
       Atomics.store(words, SYNC_WORD.abort, 1);
@@ -203,19 +205,22 @@ export class Threaded {
 /**
  * One shared block: per layer a dZ buffer (all rows of a batch), per thread a slice buffer (a layer's
  * outputs or dZ for its units, contiguous for the GEMMs), per worker its GEMM scratch (thread 0
- * has its module's own). Writes their offsets into the control block's tables.
+ * has its module's own). Writes their element offsets into the control block's tables (cells from
+ * `ctl`, an f64 unit); returns the block (f64 units) and the scratch element offsets.
  */
 function sharedBlock(rt: ThreadsRuntime, core: Core, ctl: number, threads: number, cap: number) {
+  const { cell, padE } = core;
   const units = core.spec.layers.map((l) => l.units);
-  const dzSizes = units.map((u) => pad(cap * u)),
-    tmpSize = pad(cap * Math.max(...units));
-  const block = rt.backend.alloc(dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * SCRATCH_ELEMS);
+  const dzSizes = units.map((u) => padE(cap * u)),
+    tmpSize = padE(cap * Math.max(...units)),
+    scratchSize = scratchElements(cell);
+  const block = rt.backend.alloc(Math.ceil((dzSizes.reduce((s, v) => s + v, 0) + threads * tmpSize + (threads - 1) * scratchSize) / cell));
   const h = rt.backend.heap();
-  let at = block;
+  let at = block * cell;
   const take = (n: number) => ((at += n), at - n);
   for (let t = 0; t < threads; t++) h[ctl + CONTROL_FIELD.slots + t] = take(tmpSize);
   dzSizes.forEach((size, l) => (h[ctl + CONTROL_FIELD.slots + threads + l] = take(size)));
   const scratch: number[] = [];
-  for (let t = 1; t < threads; t++) scratch.push(take(SCRATCH_ELEMS));
+  for (let t = 1; t < threads; t++) scratch.push(take(scratchSize));
   return { block, scratch };
 }

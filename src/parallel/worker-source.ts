@@ -16,7 +16,7 @@ const run = async ({ module, memory, ctl, tid, scratch }) => {
       mem = memory;
     }
     k.setScratch(scratch);
-    const words = new Int32Array(mem.buffer, ctl * 8, 8);
+    const words = new Int32Array(mem.buffer, ctl * k.elementBytes(), 8); // ctl: an element offset of the module's type
     post({ ready: true });
     let seen = 0;
     for (;;) {

@@ -1,7 +1,9 @@
-// The threads build (assembly/threads.ts: shared memory, atomics): compiled once, its main-thread
-// instance over a shared WebAssembly.Memory that is the heap of threaded fits, and the module and
-// memory that worker threads instantiate again over that same heap.
+// The threads builds (assembly/threads.ts: shared memory, atomics; one with real = f64, one with
+// real = f32 for f32 networks): each compiled once, its main-thread instance over a shared
+// WebAssembly.Memory that is the heap of that precision's threaded fits, and the module and memory
+// that worker threads instantiate again over that same heap.
 import { WasmBackend } from './index.js';
+import type { Precision } from '../../spec.js';
 import { fromBase64, type WasmExports } from './loader.js';
 import { checkExports } from './exports.js';
 
@@ -24,8 +26,11 @@ export interface ThreadsRuntime {
   readonly memory: WebAssembly.Memory;
 }
 
-/** Scratch a worker instance needs: assembly/gemm-kernel.ts's SCRATCH_ELEMS + one 4×4 tile. */
-export const SCRATCH_ELEMS = 131072 + 16;
+/**
+ * Scratch a worker instance needs, in elements of its module (`cell` per f64: 1, or 2 in the f32
+ * build): assembly/gemm-kernel.ts's SCRATCH_ELEMS f64 elements (1 MiB) + one 128-byte tile.
+ */
+export const scratchElements = (cell: number) => (131072 + 16) * cell;
 const INITIAL_PAGES = 32; // as asconfig.json's threads target (holds the 1 MiB static GEMM scratch)
 const MAX_PAGES = 65536;
 
@@ -38,30 +43,37 @@ export const wasmImports = (memory: WebAssembly.Memory) => ({
   },
 });
 
-let shared: Promise<ThreadsRuntime> | undefined;
+const shared: Partial<Record<Precision, Promise<ThreadsRuntime>>> = {};
 let embedded: string | undefined;
+let embeddedF32: (() => Promise<string>) | undefined;
 
 /**
- * Hands over the threads build (base64). It lives in the opt-in entry `backprop-wasm/threads`
+ * Hands over the threads build (base64), and a way to get the f32 threads build's when an f32
+ * network first asks for threads. Both live in the opt-in entry `backprop-wasm/threads`
  * (src/parallel/enable.ts), not here: bundlers without code splitting (esbuild, Vite's workers)
- * would otherwise put its ≈ 20 KiB (gzipped) into every bundle that imports Network.
+ * would otherwise put them (≈ 20 KiB gzipped each) into every bundle that imports Network.
  */
-export function provideThreadsModule(base64: string): void {
+export function provideThreadsModule(base64: string, f32: () => Promise<string>): void {
   embedded = base64;
+  embeddedF32 = f32;
 }
 
 export const threadsEnabled = () => embedded !== undefined;
 
-/** The one threads runtime of this realm; rejects where shared memory or Wasm threads are missing. */
-export function threadsRuntime(): Promise<ThreadsRuntime> {
-  return (shared ??= load());
+/** The one threads runtime of this realm for a precision; rejects where shared memory or Wasm threads are missing. */
+export function threadsRuntime(precision: Precision): Promise<ThreadsRuntime> {
+  return (shared[precision] ??= load(precision));
 }
 
-async function load(): Promise<ThreadsRuntime> {
-  const module = await WebAssembly.compile(fromBase64(embedded!) as BufferSource);
+async function load(precision: Precision): Promise<ThreadsRuntime> {
+  const base64 = precision === 'f32' ? await embeddedF32!() : embedded!;
+  const module = await WebAssembly.compile(fromBase64(base64) as BufferSource);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, wasmImports(memory));
   checkExports(instance.exports, THREADS_EXPORTS); // as the main module's loader: a mismatch fails here, in one line
   const exports = instance.exports as unknown as ThreadsExports;
-  return { backend: new WasmBackend(exports), exports, module, memory };
+  const backend = new WasmBackend(exports);
+  // Offsets are element indices of the module's type: a build of the other precision would train on misread memory.
+  if (backend.precision !== precision) throw new Error(`the ${precision} threads build holds ${backend.precision} values`);
+  return { backend, exports, module, memory };
 }
