@@ -469,22 +469,4 @@ describe('f32 networks: the API', () => {
     expect(b.loss).toEqual(a.loss);
     expect(back.toJSON().params).toBe(net.toJSON().params);
   });
-
-  it('fit with threads trains an f32 network on one thread, saying so', async () => {
-    const net = await Network.create(spec);
-    const h = await net.fit(
-      {
-        inputs: [
-          [1, 0, 0],
-          [0, 1, 0],
-        ],
-        targets: [
-          [1, 0],
-          [0, 1],
-        ],
-      },
-      { epochs: 1, batchSize: 2, threads: 2 },
-    );
-    expect(h.threads).toBe(1);
-  });
 });

@@ -13,8 +13,10 @@ import { embeddedBytes } from '../src/backends/wasm/loader.js';
 import { threadsRuntime } from '../src/backends/wasm/threads.js';
 import { Homes } from '../src/backends/homes.js';
 import { enableThreads } from '../src/parallel/enable.js';
+import { enableF32 } from '../src/f32.js';
 
 enableThreads();
+enableF32();
 afterEach(() => void (faults.countdown = 0));
 
 // Small enough for a per-shape module (no L2 or dropout), with optimizer state to keep.
@@ -51,6 +53,8 @@ const snap = (net: Network) => ({ json: JSON.stringify(net.toJSON()), out: Array
 interface Setting {
   backend: 'wasm' | 'js';
   options?: CreateOptions;
+  /** The victim's and its peers' precision (default f64). */
+  precision?: 'f32';
   /** Runs after the victim and its twin exist: e.g. evicts the victim. */
   prepare?: (victim: Network, twin: Network) => Promise<void>;
 }
@@ -59,7 +63,7 @@ interface Setting {
 async function peers(s: Setting): Promise<Network[]> {
   const out: Network[] = [];
   for (const seed of [1, 2]) {
-    const p = await Network.create({ ...PEER, seed }, { backend: s.backend, ...s.options });
+    const p = await Network.create({ ...PEER, seed, precision: s.precision }, { backend: s.backend, ...s.options });
     await p.fit(PEER_DATA, { epochs: 2, batchSize: 4 });
     out.push(p);
   }
@@ -71,8 +75,8 @@ async function injectEach(s: Setting, op: (net: Network) => unknown, fields: Reg
   for (let k = 1; k < 50; k++) {
     const others = await peers(s);
     const seen = others.map(snap);
-    const victim = await Network.create(SPEC, { backend: s.backend, ...s.options });
-    const twin = await Network.create(SPEC, { backend: s.backend, ...s.options });
+    const victim = await Network.create({ ...SPEC, precision: s.precision }, { backend: s.backend, ...s.options });
+    const twin = await Network.create({ ...SPEC, precision: s.precision }, { backend: s.backend, ...s.options });
     await victim.fit(DATA, { epochs: 1, batchSize: 5 }); // optimizer state and a shuffled stream to keep
     await twin.fit(DATA, { epochs: 1, batchSize: 5 });
     await s.prepare?.(victim, twin);
@@ -197,6 +201,19 @@ describe('an allocation that fails changes nothing (wasm: threads, eviction)', (
       ),
     ).toBeGreaterThanOrEqual(5);
     expect(rt.backend.inUse).toBe(held); // nothing leaked in the shared heap, failed or not
+  });
+
+  it('threaded fit of an f32 network: the same, in the f32 threads build’s shared heap', async () => {
+    const rt = await threadsRuntime('f32');
+    const held = rt.backend.inUse;
+    expect(
+      await injectEach(
+        { backend: 'wasm', precision: 'f32' },
+        (n) => n.fit(DATA, { epochs: 2, batchSize: 8, threads: 2 }),
+        /^(options\.threads|options\.batchSize|data\.inputs)$/,
+      ),
+    ).toBeGreaterThanOrEqual(5);
+    expect(rt.backend.inUse).toBe(held);
   });
 
   it('restoring an evicted network', async () => {
