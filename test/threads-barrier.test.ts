@@ -27,15 +27,18 @@ const OPTIONS = { epochs: 2, batchSize: 16, shuffle: false } as const;
 const bits = (net: Network) => JSON.stringify(net.toJSON());
 
 describe('barriers', () => {
-  it('the threads build sleeps at a barrier only without a timeout (i64.const -1 before every wait)', () => {
-    const wat = readFileSync(new URL('../build/backprop.threads.wat', import.meta.url), 'utf8').split('\n');
-    const waits = wat.flatMap((line, i) => (line.includes('memory.atomic.wait32') ? [wat[i - 1].trim()] : []));
-    expect(waits.length).toBeGreaterThan(0);
-    expect(waits).toEqual(waits.map(() => 'i64.const -1'));
-  });
+  it.each(['backprop.threads.wat', 'backprop.threads.f32.wat'])(
+    '%s sleeps at a barrier only without a timeout (i64.const -1 before every wait)',
+    (file) => {
+      const wat = readFileSync(new URL(`../build/${file}`, import.meta.url), 'utf8').split('\n');
+      const waits = wat.flatMap((line, i) => (line.includes('memory.atomic.wait32') ? [wat[i - 1].trim()] : []));
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits).toEqual(waits.map(() => 'i64.const -1'));
+    },
+  );
 
   it('a failure of the main thread mid-chunk wakes the workers asleep at a barrier: they abort, park and serve the next fit', async () => {
-    const rt = await threadsRuntime();
+    const rt = await threadsRuntime('f64');
     const real = rt.exports;
     const writable = rt as { exports: ThreadsExports };
     writable.exports = {
