@@ -12,6 +12,7 @@ import { Rng } from '../src/rng.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { Threaded } from '../src/parallel/trainer.js';
+import { balanceHooks } from '../src/parallel/balance.js';
 import { enableF32 } from '../src/f32.js';
 
 enableThreads();
@@ -253,6 +254,39 @@ describe('f32, every thread with ≥ 4 rows of every batch: the one-thread f32 b
     expect([ha.threads, hb.threads]).toEqual([2, 3]);
     expect(JSON.stringify(a)).toBe(JSON.stringify(one32));
     expect(JSON.stringify(b)).toBe(JSON.stringify(one64));
+  });
+});
+
+describe('f32, a skewed split (src/parallel/balance.ts) gives the one-thread f32 bits', () => {
+  afterEach(() => {
+    balanceHooks.shares = undefined;
+    balanceHooks.onSplit = undefined;
+  });
+  it.each([
+    [[3, 1], 96],
+    [[1, 2, 5], 16],
+  ])('shares %j: the split tables at f32 element offsets (128-unit layer split at %i, odd and short batches)', async (shares, at) => {
+    const spec = f32({
+      inputs: 40,
+      l2: 1e-4,
+      layers: [{ units: 128, activation: 'relu', dropout: 0.1 }, { units: 24, activation: 'tanh' }, { units: 10 }],
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam', learningRate: 0.01 },
+      seed: 31,
+    });
+    const d = data(150, 40, 10, 'class');
+    const options: FitOptions = { epochs: 3, batchSize: 23, yieldEveryMs: 1 }; // a short last batch of 12
+    const one = await Network.create(spec);
+    const h1 = await one.fit(d, options);
+    balanceHooks.shares = () => shares;
+    const seen: number[] = [];
+    balanceHooks.onSplit = (units) => void seen.push(units[0][1]);
+    const many = await Network.create(spec);
+    const hn = await many.fit(d, { ...options, threads: shares.length });
+    expect(hn.threads).toBe(shares.length);
+    expect(new Set(seen)).toEqual(new Set([at]));
+    expect(JSON.stringify(many)).toBe(JSON.stringify(one));
+    expect(hn.loss).toEqual(h1.loss);
   });
 });
 
