@@ -109,7 +109,6 @@ async function measure(batchSize: number, epochs: number, x = data) {
 
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
-  date: new Date().toISOString(),
   node: process.version,
   cores: availableParallelism(),
   epochsPerFit: EPOCHS,
