@@ -50,7 +50,7 @@ const f32 = train.mnist.wasmF32 as
   { samplesPerSec: number; testAccuracyAfter1Epoch: number; testAccuracyAfterLast: number; epochs: number } | undefined;
 if (f32)
   lines.push(
-    `| **backprop (wasm, f32)** | **${f0(f32.samplesPerSec)}** | ${pct(f32.testAccuracyAfter1Epoch)} | ${ratio(ours, f32.samplesPerSec)} | — | — | — |`,
+    `| **backprop (wasm, f32)** | **${f0(f32.samplesPerSec)}** | ${pct(f32.testAccuracyAfter1Epoch)} | ${ratio(f32.samplesPerSec, ours)} f64's | — | — | — |`,
   );
 lines.push(
   `| backprop (js, f64) | ${f0(train.mnist.js.samplesPerSec)} | ${pct(train.mnist.js.testAccuracyAfter1Epoch)}¹ | ${ratio(ours, train.mnist.js.samplesPerSec)} | fit ${f0(train.seed.js.fitStepsPerSec)} / trainStep ${f0(train.seed.js.trainStepPerSec)} | ${ratio(oursSeedFit, train.seed.js.fitStepsPerSec)} | ${ratio(oursSeedStep, train.seed.js.trainStepPerSec)} |`,
@@ -104,8 +104,11 @@ const al = train.allocations;
 lines.push(
   `Allocations: ${f0(al.steps)} training steps in one fit (batch 1) ran with ${al.gcs} garbage collections; JS heap ${al.forcedGc ? 'retained after a forced GC' : 'change'}: ${f0(al.heapGrowthBytes)} bytes.`,
 );
-let threads:
-  (Record<string, { ratio: number; capacity?: { median: number }; ofCapacity?: { median: number } }> & { date?: string }) | undefined;
+// bench/threads.ts: per batch size the capacity measured in its rounds, and per precision the
+// 2-thread ÷ 1-thread ratio and its share of that capacity.
+type ThreadsCell = { ratio: number; ofCapacity?: { median: number } };
+type ThreadsBatch = { capacity?: { median: number }; f64?: ThreadsCell; f32?: ThreadsCell };
+let threads: (Record<string, ThreadsBatch> & { date?: string }) | undefined;
 try {
   threads = read('threads.json');
 } catch {
@@ -116,12 +119,15 @@ if (threads) {
     .filter((b) => threads![b])
     .map((b) => {
       const r = threads![b];
-      const share = r.ofCapacity
-        ? `, ${(100 * r.ofCapacity.median).toFixed(0)}% of the machine's capacity of ${r.capacity!.median.toFixed(2)} measured beside it`
-        : '';
-      return `batch ${b.slice(5)} ${r.ratio.toFixed(2)}×${share}`;
+      const per = (['f64', 'f32'] as const)
+        .filter((p) => r[p])
+        .map((p) => `${p} ${r[p]!.ratio.toFixed(2)}×${r[p]!.ofCapacity ? ` (${(100 * r[p]!.ofCapacity.median).toFixed(0)}%)` : ''}`);
+      const capacity = r.capacity ? ` of a capacity of ${r.capacity.median.toFixed(2)} measured beside it` : '';
+      return `batch ${b.slice(5)}: ${per.join(', ')}${capacity}`;
     });
-  lines.push(`Threads (MNIST 784-128-10, adam, 2 threads ÷ 1): ${cells.join('; ')}${staleness(threads.date as unknown as string)}.`);
+  lines.push(
+    `Threads (MNIST 784-128-10, adam, 2 threads ÷ 1, with the share of the machine's capacity): ${cells.join('; ')}${staleness(threads.date)}.`,
+  );
 }
 const table = lines.join('\n');
 console.log(table);
