@@ -11,6 +11,7 @@ import { ELEMENTWISE_ACTIVATIONS } from '../src/kinds/activations.js';
 import { Rng } from '../src/rng.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
+import { shortThreadedFits } from './helpers/short-threaded-fits.js';
 import { Threaded } from '../src/parallel/trainer.js';
 import { balanceHooks } from '../src/parallel/balance.js';
 import { enableF32 } from '../src/f32.js';
@@ -223,23 +224,11 @@ describe('f32, every thread with ≥ 4 rows of every batch: the one-thread f32 b
   });
 
   it('20 short fits of 3 and 4 threads, one batch per chunk: every one the one-thread bits', async () => {
-    // Threads parked by the OS mid-pass (3 and 4 threads on 2 cores) and workers woken for every
-    // batch exercise the barrier, vote and go hand-overs at f32 element offsets.
+    // At f32 element offsets (test/helpers/short-threaded-fits.ts).
     const [, spec, options, kind] = exact[0];
     const d = data(96, spec.inputs, spec.layers[spec.layers.length - 1].units, kind);
-    const short = { ...options, epochs: 3, batchSize: 24, yieldEveryMs: 1e-6 };
-    const one = await Network.create(spec);
-    const h1 = await one.fit(d, short);
-    const bits = JSON.stringify(one) + JSON.stringify(h1.loss);
-    const differ: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const threads = 3 + (i % 2);
-      const net = await Network.create(spec);
-      const h = await net.fit(d, { ...short, threads });
-      expect(h.threads).toBe(threads);
-      if (JSON.stringify(net) + JSON.stringify(h.loss) !== bits) differ.push(`fit ${i} (${threads} threads): ${JSON.stringify(h.loss)}`);
-    }
-    expect(differ, `one thread: ${JSON.stringify(h1.loss)}`).toEqual([]);
+    const { differ, oneThreadLoss } = await shortThreadedFits(spec, d, options, 20);
+    expect(differ, `one thread: ${JSON.stringify(oneThreadLoss)}`).toEqual([]);
   });
 
   it('f32 and f64 threaded fits at the same time, each on its own threads build: each its one-thread bits', async () => {

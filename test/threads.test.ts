@@ -12,6 +12,7 @@ import type { FitOptions } from '../src/fit-options.js';
 import { Rng } from '../src/rng.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
+import { shortThreadedFits } from './helpers/short-threaded-fits.js';
 
 enableThreads();
 
@@ -310,27 +311,12 @@ describe('every thread with ≥ 4 rows of every batch: the one-thread bits', () 
   });
 });
 
-describe('many short threaded fits on more threads than cores', () => {
-  // Threads that the OS parks mid-pass (3 and 4 threads on 2 cores) and a chunk of one batch per
-  // kernel call (yieldEveryMs tiny: the workers are woken for every batch) exercise every hand-over
-  // of the barrier, vote and go protocol; with ≥ 4 rows a thread, every fit must give the one-thread
-  // bits (a race can then not hide within a tolerance).
+describe('many short threaded fits on more threads than cores (test/helpers/short-threaded-fits.ts)', () => {
   it('40 fits of 3 and 4 threads, one batch per chunk: every one the one-thread bits', async () => {
     const [, spec, options, kind] = exact[0];
     const d = data(96, spec.inputs, spec.layers[spec.layers.length - 1].units, kind);
-    const short = { ...options, epochs: 3, batchSize: 24, yieldEveryMs: 1e-6 };
-    const one = await Network.create(spec);
-    const h1 = await one.fit(d, short);
-    const bits = JSON.stringify(one) + JSON.stringify(h1.loss);
-    const differ: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const threads = 3 + (i % 2);
-      const net = await Network.create(spec);
-      const h = await net.fit(d, { ...short, threads });
-      expect(h.threads).toBe(threads);
-      if (JSON.stringify(net) + JSON.stringify(h.loss) !== bits) differ.push(`fit ${i} (${threads} threads): ${JSON.stringify(h.loss)}`);
-    }
-    expect(differ, `one thread: ${JSON.stringify(h1.loss)}`).toEqual([]);
+    const { differ, oneThreadLoss } = await shortThreadedFits(spec, d, options, 40);
+    expect(differ, `one thread: ${JSON.stringify(oneThreadLoss)}`).toEqual([]);
   });
 });
 
