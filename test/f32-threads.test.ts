@@ -8,10 +8,10 @@ import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest';
 import { Network, type NetworkSpec } from '../src/index.js';
 import type { FitOptions } from '../src/fit-options.js';
 import { ELEMENTWISE_ACTIVATIONS } from '../src/kinds/activations.js';
-import { Rng } from '../src/rng.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { shortThreadedFits } from './helpers/short-threaded-fits.js';
+import { threadsData, type ThreadsData } from './helpers/threads-data.js';
 import { Threaded } from '../src/parallel/trainer.js';
 import { balanceHooks } from '../src/parallel/balance.js';
 import { enableF32 } from '../src/f32.js';
@@ -19,19 +19,10 @@ import { enableF32 } from '../src/f32.js';
 enableThreads();
 enableF32();
 
-type Data = { inputs: number[][]; targets: number[][] };
+type Data = ThreadsData;
 
-function data(rows: number, inputs: number, outputs: number, kind: 'class' | 'reg', seed = 9): Data {
-  const rng = new Rng(seed);
-  const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => 2 * rng.next() - 1));
-  const y = x.map((r) => {
-    if (kind === 'reg') return Array.from({ length: outputs }, (_, o) => Math.sin(r[0] * (o + 1)) + r[1] * r[inputs - 1]);
-    const t = new Array(outputs).fill(0);
-    t[Math.abs(Math.floor((r[0] + r[1] * r[2]) * outputs * 2)) % outputs] = 1;
-    return t;
-  });
-  return { inputs: x, targets: y };
-}
+const data = (rows: number, inputs: number, outputs: number, kind: 'class' | 'reg', seed = 9) =>
+  threadsData(rows, inputs, outputs, kind, seed);
 
 /** The parameters of a network, decoded from its saved model (f32 values: 4 bytes each). */
 function params(net: Network): number[] {

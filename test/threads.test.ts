@@ -9,10 +9,10 @@ import { describe, it, expect, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { Network, BackpropError, earlyStopping, type NetworkSpec } from '../src/index.js';
 import type { FitOptions } from '../src/fit-options.js';
-import { Rng } from '../src/rng.js';
 import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { shortThreadedFits } from './helpers/short-threaded-fits.js';
+import { threadsData } from './helpers/threads-data.js';
 
 enableThreads();
 
@@ -45,17 +45,8 @@ function expectClose(one: Network, two: Network, h1: Record<string, unknown>, h2
 const initial = new WeakMap<Network, Network>();
 const netLike = (n: Network) => initial.get(n)!;
 
-function data(rows: number, inputs: number, outputs: number, kind: 'class' | 'reg', seed = 5) {
-  const rng = new Rng(seed);
-  const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => 2 * rng.next() - 1));
-  const y = x.map((r) => {
-    if (kind === 'reg') return Array.from({ length: outputs }, (_, o) => Math.sin(r[0] * (o + 1)) + r[1] * r[inputs - 1]);
-    const t = new Array(outputs).fill(0);
-    t[Math.abs(Math.floor((r[0] + r[1] * r[2]) * outputs * 2)) % outputs] = 1;
-    return t;
-  });
-  return { inputs: x, targets: y };
-}
+const data = (rows: number, inputs: number, outputs: number, kind: 'class' | 'reg', seed = 5) =>
+  threadsData(rows, inputs, outputs, kind, seed);
 
 async function pair(spec: NetworkSpec, d: { inputs: number[][]; targets: number[][] }, options: FitOptions, threads: number | 'auto' = 2) {
   const one = await Network.create(spec),
