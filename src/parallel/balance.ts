@@ -3,7 +3,7 @@
 // the split follows what the threads do: at each barrier the thread that arrives last counts it (in
 // the arrivals table, per kind of pass: split by units or by rows), and between chunks (no thread
 // runs then) the host moves a step of work from the thread that most often came last to the one that
-// least often did. The step doubles while the moves keep one direction and halves when they turn,
+// least often did. The step doubles from the third move in a row one way and halves when they turn,
 // so a large imbalance is crossed in a few chunks and the split then settles where neither thread
 // is clearly the last. The split changes only between chunks: nothing races.
 //
@@ -99,6 +99,8 @@ class Shares {
   readonly shares: number[];
   private step = FIRST_STEP;
   private lastMove = '';
+  /** Moves in a row in lastMove's direction. */
+  private streak = 0;
   /** Last arrivals counted since the last decision. */
   private readonly pending: number[];
 
@@ -136,8 +138,14 @@ class Shares {
     }
     const move = `${slow}>${fast}`,
       back = `${fast}>${slow}`;
-    if (this.lastMove === move) this.step = Math.min(MAX_STEP, 2 * this.step);
-    else if (this.lastMove === back) this.step = Math.max(MIN_STEP, this.step / 2);
+    // Double only on the third move in a row one way: doubling on the second undid the halving of
+    // a turn, and the shares cycled around the balance for good (test/threads-balance-converge).
+    if (this.lastMove === move) this.streak++;
+    else {
+      if (this.lastMove === back) this.step = Math.max(MIN_STEP, this.step / 2);
+      this.streak = 1;
+    }
+    if (this.streak >= 3) this.step = Math.min(MAX_STEP, 2 * this.step);
     this.lastMove = move;
     const amount = Math.min(this.step, this.shares[slow] - FLOOR / this.threads);
     if (amount <= 0) return;
