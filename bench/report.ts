@@ -7,12 +7,13 @@ const read = (f: string) => JSON.parse(readFileSync(new URL(`./results/${f}`, im
 const train = read('train.json');
 const matmul = read('matmul.json');
 const startup = read('startup.json');
-const peers: PeerResult[] = read('peers.json').results;
+const peersFile = read('peers.json');
+const peers: PeerResult[] = peersFile.results;
 
 // Each script writes its figures with the time it measured them: a figure that a failed or skipped
 // script left from an earlier run says so, rather than passing for this run's.
 const newest = Math.max(
-  ...[train.date, matmul.date, startup.date, peers.length ? read('peers.json').meta.date : undefined].map((d) => Date.parse(d ?? '') || 0),
+  ...[train.date, matmul.date, startup.date, peers.length ? peersFile.meta.date : undefined].map((d) => Date.parse(d ?? '') || 0),
 );
 const RUN_SPAN_MS = 60 * 60_000; // a full npm run bench takes ≈ 20 minutes
 /** '' for a figure of this run; else when it was measured. */

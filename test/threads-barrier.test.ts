@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { Network, type NetworkSpec } from '../src/index.js';
 import { threadsRuntime, type ThreadsExports } from '../src/backends/wasm/threads.js';
 import { enableThreads } from '../src/parallel/enable.js';
+import { threadedFitScript } from './helpers/threaded-fit-script.js';
 
 enableThreads();
 
@@ -69,13 +70,7 @@ describe('barriers', () => {
   it.runIf(soak > 0)(
     `${soak} fresh processes each finish a threaded fit and exit by themselves (THREADS_EXIT_SOAK)`,
     async () => {
-      const script = `
-        import { Network } from './src/index.ts';
-        import { enableThreads } from './src/parallel/enable.ts';
-        enableThreads();
-        const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
-        const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
-        console.log('threads', h.threads);`;
+      const script = threadedFitScript(true);
       const one = () =>
         new Promise<string>((resolve) => {
           const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -13,6 +13,7 @@ import { loadMnist, PIXELS, CLASSES } from '../bench/mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { shortThreadedFits } from './helpers/short-threaded-fits.js';
 import { threadsData } from './helpers/threads-data.js';
+import { threadedFitScript } from './helpers/threaded-fit-script.js';
 
 enableThreads();
 
@@ -427,13 +428,7 @@ describe('threaded fits end cleanly', () => {
   it.each([true, false])(
     'a process that ran a threaded fit exits by itself (enableThreads called: %s)',
     (enable) => {
-      const script = `
-      import { Network } from './src/index.ts';
-      import { enableThreads } from './src/parallel/enable.ts';
-      if (${enable}) enableThreads();
-      const net = await Network.create({ inputs: 2, layers: [{ units: 8 }, { units: 1 }], loss: 'mse', seed: 1 });
-      const h = await net.fit({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }, { epochs: 3, batchSize: 4, threads: 2 });
-      console.log('threads', h.threads);`;
+      const script = threadedFitScript(enable);
       // A hang is what this catches (it caught one: the barriers' timed waits, test/threads-barrier.test.ts);
       // 90 s leaves room for a full suite's load (0.5–2.4 s alone).
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
