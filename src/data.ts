@@ -17,6 +17,8 @@ export interface Rows {
   data: Values;
   rows: number;
   shape: Shape;
+  /** Some of the numbers came from a Float32Array: they carry f32's rounding whatever the network's precision. */
+  fromF32?: boolean;
 }
 
 /**
@@ -191,14 +193,14 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
       if (n !== width) bad(field, `${width} numbers (one sample)`, v);
       const data = into?.(1) ?? newValues(precision, width);
       copyRow(v, width, data, 0, field, '');
-      return { data, rows: 1, shape: 'single' };
+      return { data, rows: 1, shape: 'single', fromF32: kindOf.call(v) === 'Float32Array' };
     }
     if (!Number.isSafeInteger(rows) || rows < 1) bad(`${field} rows`, 'a positive integer', rows);
     if (n !== rows * width) bad(field, `${rows} × ${width} = ${rows * width} numbers`, v);
     const data = typedValues(v, n, field, o, into?.(rows));
     const i = firstNonFinite(data, 0, n);
     if (i >= 0) refuseTyped(`${field}[${Math.floor(i / width)}][${i % width}]`, v, i);
-    return { data, rows, shape: 'flat' };
+    return { data, rows, shape: 'flat', fromF32: kindOf.call(v) === 'Float32Array' };
   }
   if (!Array.isArray(v)) return bad(field, `a sample of ${width} numbers or a non-empty array of samples`, v);
   const length = v.length;
@@ -212,15 +214,18 @@ function readRows(v: unknown, width: number, field: string, rows: number | undef
   // Every row's shape is checked before the block is allocated, and holes count as rows: a
   // sparse array fails at its first hole instead of allocating its claimed length.
   const list: unknown[] = [];
+  let fromF32 = false;
   for (let r = 0; r < length; r++) {
     const row = r === 0 ? first.value : v[r];
-    const n = isTyped(row) ? lengthOf.call(row) : Array.isArray(row) ? row.length : -1;
+    const typed = isTyped(row);
+    const n = typed ? lengthOf.call(row) : Array.isArray(row) ? row.length : -1;
     if (n !== width) bad(`${field}[${r}]`, `${width} numbers`, row);
+    if (typed && kindOf.call(row) === 'Float32Array') fromF32 = true;
     list.push(row);
   }
   const data = into?.(length) ?? newValues(precision, length * width);
   for (let r = 0; r < length; r++) copyRow(list[r], width, data, r * width, field, `[${r}]`);
-  return { data, rows: length, shape: 'nested' };
+  return { data, rows: length, shape: 'nested', fromF32 };
 }
 
 /** Output rows in the shape the input came in. */
@@ -264,16 +269,24 @@ export function toPairs(
   });
   if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
   if (loss && LOSS_KINDS[loss].distributionTargets)
-    checkDistributions(yr.data, 0, yr.rows, outputs, yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`, precision);
+    checkDistributions(
+      yr.data,
+      0,
+      yr.rows,
+      outputs,
+      yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`,
+      precision === 'f32' || yr.fromF32 === true,
+    );
   return { x: xr, y: yr };
 }
 
 /**
- * How far from 1 a target row may sum: 1e-9; for an f32 network's rows, read as f32, 2⁻²⁴ more
- * (rounding each value of a distribution to f32 moves it by at most 2⁻²⁴ of itself, so the sum by
- * at most 2⁻²⁴: [0.1, 0.2, 0.7] as f32 sums to 1 − 7.5e-9).
+ * How far from 1 a target row may sum: 1e-9; for numbers rounded to f32 (an f32 network's rows, or
+ * targets given as a Float32Array to any network) 2⁻²⁴ more: rounding each value of a distribution
+ * to f32 moves it by at most 2⁻²⁴ of itself, so the sum by at most 2⁻²⁴ ([0.1, 0.2, 0.7] as f32
+ * sums to 1 − 7.5e-9).
  */
-const distributionTolerance = (precision?: Precision) => (precision === 'f32' ? 1e-9 + 2 ** -24 : 1e-9);
+const distributionTolerance = (roundedToF32: boolean) => (roundedToF32 ? 1e-9 + 2 ** -24 : 1e-9);
 
 /**
  * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
@@ -285,9 +298,9 @@ export function checkDistributions(
   rows: number,
   width: number,
   rowField: (row: number) => string,
-  precision?: Precision,
+  roundedToF32: boolean,
 ): void {
-  const tolerance = distributionTolerance(precision);
+  const tolerance = distributionTolerance(roundedToF32);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < width; j++) {
@@ -298,7 +311,7 @@ export function checkDistributions(
     if (Math.abs(sum - 1) > tolerance)
       bad(
         rowField(r),
-        `a row summing to 1 within ${precision === 'f32' ? "1e-9 + 2⁻²⁴ (an f32 network's targets, rounded to f32)" : '1e-9'} (loss 'crossEntropy' takes distributions as targets)`,
+        `a row summing to 1 within ${roundedToF32 ? '1e-9 + 2⁻²⁴ (targets rounded to f32)' : '1e-9'} (loss 'crossEntropy' takes distributions as targets)`,
         words(`a row summing to ${sum}`),
       );
   }

@@ -438,9 +438,9 @@ export class Network {
     const v = this.core.backend.values(),
       y0 = this.core.field(PLAN_FIELD.y);
     if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
-    // As the network holds them: an f32 network's rounded to f32 (checkDistributions allows for it).
+    // As the network holds them: rounded to f32 in an f32 network, or given so (checkDistributions allows for it).
     if (LOSS_KINDS[this.core.spec.loss].distributionTargets)
-      checkDistributions(v, y0, 1, this.outputs, () => 'targets', this.core.spec.precision);
+      checkDistributions(v, y0, 1, this.outputs, () => 'targets', this.core.spec.precision === 'f32' || y instanceof Float32Array);
     return true;
   }
 

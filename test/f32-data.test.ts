@@ -188,12 +188,35 @@ describe('f32 rows are read as f32', () => {
     // Beyond the tolerance, or negative: refused, naming the row or the value; an f64 network keeps 1e-9.
     const off = [0.1, 0.2, 0.7000001]; // sums to 1 + 1e-7 (in f32 too)
     expect(() => net.loss(x, [off, soft[1]])).toThrow(
-      "targets[0]: expected a row summing to 1 within 1e-9 + 2⁻²⁴ (an f32 network's targets",
+      'targets[0]: expected a row summing to 1 within 1e-9 + 2⁻²⁴ (targets rounded to f32)',
     );
     expect(() => net.loss(x[0], off)).toThrow('targets: expected a row summing to 1 within 1e-9 + 2⁻²⁴');
     expect(() => net.loss(x, [[0.5, 0.6, -0.1], soft[1]])).toThrow('targets[0][2]');
+  });
+
+  it('crossEntropy targets given as a Float32Array to an f64 network: checked within 1e-9 + 2⁻²⁴ too, trained as given', async () => {
     const wide = await Network.create({ ...SPEC, precision: 'f64' });
-    expect(() => wide.loss(Float32Array.from(x.flat()), soft32)).toThrow('targets[0]: expected a row summing to 1 within 1e-9 (');
+    const soft32 = Float32Array.from([0.1, 0.2, 0.7, 1 / 3, 1 / 3, 1 / 3]);
+    const rounded = [Array.from(soft32.subarray(0, 3)), Array.from(soft32.subarray(3))]; // the same numbers as plain arrays
+    const x = X.slice(0, 2);
+    // Oracle: −Σ y·log ŷ by hand from the network's own predictions, averaged over the rows.
+    const predicted = wide.predict(x) as Float64Array[];
+    const rowLoss = (r: number) => -rounded[r].reduce((s, y, j) => s + y * Math.log(predicted[r][j]), 0);
+    const expected = (rowLoss(0) + rowLoss(1)) / 2;
+    for (const y of [soft32, rowsOf(soft32, 3)]) {
+      const xs = ArrayBuffer.isView(y) ? Float64Array.from(x.flat()) : x;
+      expect(wide.loss(xs, y)).toBeCloseTo(expected, 12);
+    }
+    expect(wide.loss(x[0], soft32.subarray(0, 3))).toBeCloseTo(rowLoss(0), 12); // the one-sample path
+    const history = await wide.fit({ inputs: x, targets: rowsOf(soft32, 3) }, { epochs: 2 });
+    expect(history.loss[0]).toBeCloseTo(expected, 12);
+    // The same f32-rounded numbers as plain arrays claim f64 precision: 1e-9 holds there.
+    expect(() => wide.loss(x, rounded)).toThrow('targets[0]: expected a row summing to 1 within 1e-9 (');
+    expect(() => wide.loss(x[0], rounded[0])).toThrow('targets: expected a row summing to 1 within 1e-9 (');
+    // Beyond 2⁻²⁴ a Float32Array row is refused as well, naming the row.
+    const off32 = Float32Array.from([0.1, 0.2, 0.7000001, 1 / 3, 1 / 3, 1 / 3]);
+    expect(() => wide.loss(Float64Array.from(x.flat()), off32)).toThrow('targets[0]: expected a row summing to 1 within 1e-9 + 2⁻²⁴');
+    expect(() => wide.loss(x[0], off32.subarray(0, 3))).toThrow('targets: expected a row summing to 1 within 1e-9 + 2⁻²⁴');
   });
 });
 
