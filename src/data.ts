@@ -1,8 +1,8 @@
 // Turning what users pass (number[], number[][], Float64Array, Float32Array) into checked row-major
 // rows of the network's element type: f64, or f32 (rounded once) for an f32 network.
 import { BackpropError, words } from './errors.js';
-import { LOSS_KINDS, type Loss } from './kinds/losses.js';
 import type { Precision } from './spec.js';
+import { bufferOf, isShared, isTyped, kindOf, lengthOf, offsetOf } from './typed-arrays.js';
 
 export type Sample = ArrayLike<number>;
 /** Rows: a list of samples, or flat rows in a Float64Array (a Float32Array too: f32 networks take their data so). */
@@ -44,23 +44,14 @@ const F32_RANGE = "a number within f32's range (|x| ≤ 3.4028235e38; an f32 net
 const newValues = (precision: Precision | undefined, n: number): Values =>
   precision === 'f32' ? new Float32Array(n) : new Float64Array(n);
 
-const bad = (field: string, expected: string, got: unknown): never => {
+export const bad = (field: string, expected: string, got: unknown): never => {
   throw new BackpropError('INVALID_DATA', field, expected, got);
 };
 
 // Every value is read exactly once — copied, then the copy checked — so a getter or Proxy that
 // answers differently on each read cannot slip a value past the check, and every length is read
 // once, so a row that grows meanwhile cannot overflow the copy. Typed arrays are measured and
-// copied through the intrinsic accessors: an own `length` property on an instance cannot lie.
-const TypedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
-const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TypedArrayProto, key)!.get!;
-const lengthOf = intrinsic('length') as (this: unknown) => number;
-const bufferOf = intrinsic('buffer') as (this: unknown) => ArrayBufferLike;
-const offsetOf = intrinsic('byteOffset') as (this: unknown) => number;
-const kindOf = intrinsic(Symbol.toStringTag) as (this: unknown) => string | undefined; // 'Float64Array', …; undefined for others
-
-const isTyped = (v: unknown): v is ArrayLike<number> => ArrayBuffer.isView(v) && kindOf.call(v) !== undefined;
-const isShared = (b: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+// copied through the intrinsic accessors (src/typed-arrays.ts).
 
 /**
  * A typed array's numbers in the precision read: a view of the same memory for an array of that
@@ -234,87 +225,6 @@ export function shapeLike(shape: Shape, data: Float64Array, width: number): Floa
   const out: Float64Array[] = [];
   for (let r = 0; r < data.length / width; r++) out.push(data.slice(r * width, (r + 1) * width));
   return out;
-}
-
-/** How a pair of inputs and targets is read: ReadOptions, with a destination for each. */
-export interface PairOptions {
-  precision?: Precision;
-  copy?: boolean;
-  /** Targets are asked for as many rows as the inputs had. */
-  into?: { x: Destination; y: Destination };
-}
-
-/**
- * Inputs and targets of one batch or data set, with matching row counts. With `loss`
- * 'crossEntropy' every target row must be a probability distribution (see checkDistributions).
- */
-export function toPairs(
-  x: unknown,
-  y: unknown,
-  inputs: number,
-  outputs: number,
-  fx: string,
-  fy: string,
-  loss?: Loss,
-  o: PairOptions = {},
-): { x: Rows; y: Rows } {
-  const { precision, copy, into } = o;
-  const flat = isTyped(x) && isTyped(y) && lengthOf.call(x) !== inputs;
-  const xr = toRows(x, inputs, fx, flat ? lengthOf.call(x) / inputs : undefined, { precision, copy, into: into?.x });
-  // Targets of another row count go to a copy of their own, refused below as before.
-  const yr = toRows(y, outputs, fy, xr.shape === 'flat' ? xr.rows : undefined, {
-    precision,
-    copy,
-    into: into && ((rows) => (rows === xr.rows ? into.y(rows) : undefined)),
-  });
-  if (yr.rows !== xr.rows) bad(fy, `${xr.rows} rows like ${fx}`, words(yr.rows === 1 ? 'one sample' : `${yr.rows} rows`));
-  if (loss && LOSS_KINDS[loss].distributionTargets)
-    checkDistributions(
-      yr.data,
-      0,
-      yr.rows,
-      outputs,
-      yr.shape === 'single' ? () => fy : (r) => `${fy}[${r}]`,
-      precision === 'f32' || yr.fromF32 === true,
-    );
-  return { x: xr, y: yr };
-}
-
-/**
- * How far from 1 a target row may sum: 1e-9; for numbers rounded to f32 (an f32 network's rows, or
- * targets given as a Float32Array to any network) 2⁻²⁴ more: rounding each value of a distribution
- * to f32 moves it by at most 2⁻²⁴ of itself, so the sum by at most 2⁻²⁴ ([0.1, 0.2, 0.7] as f32
- * sums to 1 − 7.5e-9).
- */
-const distributionTolerance = (roundedToF32: boolean) => (roundedToF32 ? 1e-9 + 2 ** -24 : 1e-9);
-
-/**
- * Cross-entropy −Σ y·log ŷ is a loss only when each target row y is a distribution: a row like
- * [2, 0, 0] or [-1, 2, 0] would train silently towards nonsense, so it is refused, naming the row.
- */
-export function checkDistributions(
-  data: ArrayLike<number>,
-  at: number,
-  rows: number,
-  width: number,
-  rowField: (row: number) => string,
-  roundedToF32: boolean,
-): void {
-  const tolerance = distributionTolerance(roundedToF32);
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let j = 0; j < width; j++) {
-      const v = data[at + r * width + j];
-      if (v < 0) bad(`${rowField(r)}[${j}]`, "a probability ≥ 0 (loss 'crossEntropy' takes distributions as targets)", v);
-      sum += v;
-    }
-    if (Math.abs(sum - 1) > tolerance)
-      bad(
-        rowField(r),
-        `a row summing to 1 within ${roundedToF32 ? '1e-9 + 2⁻²⁴ (targets rounded to f32)' : '1e-9'} (loss 'crossEntropy' takes distributions as targets)`,
-        words(`a row summing to ${sum}`),
-      );
-  }
 }
 
 /**

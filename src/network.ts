@@ -14,7 +14,8 @@ import {
 } from './spec.js';
 import { initParams } from './init.js';
 import { LOSS_KINDS, reportedMetric } from './kinds/losses.js';
-import { toRows, toPairs, shapeLike, copySample, checkDistributions, type Sample, type Batch } from './data.js';
+import { toRows, shapeLike, copySample, type Sample, type Batch } from './data.js';
+import { toPairs, checkDistributions } from './pairs.js';
 import { PLAN_FIELD } from './plan.js';
 import { packLayers, unpackLayers, type LayerWeights } from './layer-weights.js';
 import { Rng } from './rng.js';

@@ -6,7 +6,8 @@
 // predict() returns), computed by its own f32 kernels.
 import type { Network } from './network.js';
 import type { Kernels } from './backends/backend.js';
-import { toPairs, toRows } from './data.js';
+import { toRows } from './data.js';
+import { toPairs } from './pairs.js';
 import { backward } from './passes.js';
 import { LAYER_FIELD, layerAt } from './plan.js';
 

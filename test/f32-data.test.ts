@@ -7,7 +7,8 @@
 import { describe, it, expect } from 'vitest';
 import { Network, BackpropError, type NetworkSpec } from '../src/index.js';
 import { enableF32 } from '../src/f32.js';
-import { toRows, toPairs } from '../src/data.js';
+import { toRows } from '../src/data.js';
+import { toPairs } from '../src/pairs.js';
 import { PLAN_FIELD } from '../src/plan.js';
 import { unpackLayers, type LayerWeights } from '../src/layer-weights.js';
 import { Rng } from '../src/rng.js';
