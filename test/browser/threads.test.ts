@@ -2,7 +2,8 @@
 // `backprop-wasm/threads`, bundled with zero configuration by each bundler, trains with threads: 2 in
 // headless Chromium — on the page's main thread and inside a Web Worker — from workers made of a
 // Blob URL. On a cross-origin-isolated page (COOP/COEP) two threads must run and follow Node's
-// one-thread run within 1e-12 (|Δ| / max(1, |v|); only the order of summation differs), while
+// one-thread run within 1e-12 (|Δ| / max(1, |v|); only the order of summation differs), and an f32
+// network's threaded fit (the f32 threads build) must give Node's one-thread f32 bits, while
 // timers keep firing on the page; without those headers, or under a CSP that blocks blob: workers,
 // fit must fall back to one thread with one console warning that says what to change.
 // Oracle: the same seeded runs in this process on threads: 1 (src/, wasm).
@@ -11,6 +12,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { Network } from '../../src/index.js';
+import { enableF32 } from '../../src/f32.js';
 import { packAndInstall, ROOT, type Packed } from './pack.js';
 import { bundle, type Bundler } from './bundle.js';
 import { HAVE_CHROMIUM, HOW_TO_INSTALL, launch } from './chromium.js';
@@ -40,7 +42,9 @@ const TOL = 1e-12;
 const BUNDLERS: Bundler[] = ['esbuild', 'vite', 'webpack', 'rollup'];
 const FIXTURES = join(ROOT, 'test/browser/fixtures');
 
-const f64 = (b64: string) => Array.from(new Float64Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer));
+/** Saved values: 8 bytes each, or 4 in an f32 network's model. */
+const decode = (b64: string, precision = 'f64') =>
+  Array.from(new (precision === 'f32' ? Float32Array : Float64Array)(new Uint8Array(Buffer.from(b64, 'base64')).buffer));
 function relDiff(a: number[], b: number[]): number {
   expect(b).toHaveLength(a.length);
   return a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i]) / Math.max(1, Math.abs(v))), 0);
@@ -48,12 +52,24 @@ function relDiff(a: number[], b: number[]): number {
 
 /** The runs in Node on one thread, plus each network's initial parameters. */
 async function oracle() {
+  enableF32();
   return Promise.all(
     (RUNS as Run[]).map(async (run) => {
       const net = await Network.create(run.spec);
-      const initial = f64(net.toJSON().params);
+      const precision = net.spec.precision;
+      const initial = decode(net.toJSON().params, precision);
       const h = await net.fit(run.data, { ...run.fit, threads: 1 });
-      return { name: run.name, backend: net.backend, loss: h.loss, accuracy: h.accuracy!, params: f64(net.toJSON().params), initial };
+      const saved = net.toJSON().params;
+      return {
+        name: run.name,
+        backend: net.backend,
+        precision,
+        loss: h.loss,
+        accuracy: h.accuracy!,
+        saved,
+        params: decode(saved, precision),
+        initial,
+      };
     }),
   );
 }
@@ -145,9 +161,15 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
       expect(r.backend).toBe('wasm');
       expect(want.backend).toBe('wasm');
       expect(r.threads, r.name).toBe(threads);
+      if (want.precision === 'f32') {
+        // Every thread has ≥ 4 rows of every batch: the one-thread f32 bits.
+        expect(r.params, `${r.name} params`).toBe(want.saved);
+        expect(r.loss, `${r.name} loss`).toEqual(want.loss);
+        expect(r.accuracy, `${r.name} accuracy`).toEqual(want.accuracy);
+      }
       expect(relDiff(want.loss, r.loss), `${r.name} loss`).toBeLessThanOrEqual(TOL);
       expect(relDiff(want.accuracy, r.accuracy), `${r.name} accuracy`).toBeLessThanOrEqual(TOL);
-      const params = f64(r.params);
+      const params = decode(r.params, want.precision);
       expect(relDiff(want.params, params), `${r.name} params`).toBeLessThanOrEqual(TOL);
       // The comparison is between trained networks, not two copies of the initial weights.
       expect(relDiff(want.initial, params), `${r.name} moved`).toBeGreaterThan(1e-3);
@@ -164,9 +186,10 @@ describe.skipIf(!HAVE_CHROMIUM)('fit({ threads: 2 }) in headless Chromium', () =
       expect(isolated.isolated).toBe(true);
       expect(isolated.warnings).toEqual([]);
       expectOracle(isolated.page, 2);
-      // One helper (thread 1; the page is thread 0), started by the first fit and reused by the next.
-      expect(RUNS.length).toBeGreaterThan(1);
-      expect(isolated.blobWorkers).toBe(1);
+      // One helper per threads build (thread 1; the page is thread 0): the f64 build's, started by the
+      // first fit and reused by the second, and the f32 build's, started by the f32 fit.
+      expect((RUNS as Run[]).map((r) => r.spec.precision ?? 'f64')).toEqual(['f64', 'f64', 'f32']);
+      expect(isolated.blobWorkers).toBe(2);
       expectOracle(isolated.worker!, 2);
       // The page stayed responsive: the 5 ms timer kept firing while the larger run trained.
       const big = isolated.page[1];
