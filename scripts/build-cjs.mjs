@@ -17,12 +17,16 @@ await build({
     contents: `export * from './index.js';
 import { Network } from './index.js';
 import { provideThreadsModule } from './backends/wasm/threads.js';
+import { provideTrainer } from './parallel/open.js';
+import { Threaded } from './parallel/trainer.js';
 import { provideFmaModule, provideF32Module } from './backends/wasm/loader.js';
 import { provideF32Twins } from './backends/select.js';
 import { jsF32Backend } from './backends/js/f32/backend.js';
-// f32: the twins are in index.cjs (one file for Node; no bundle budget), enabled with the bytes.
+// f32: the twins are in index.cjs (one file for Node; no bundle budget), enabled with the bytes;
+// threads: so is the trainer, provided with the threads build's bytes (as the ESM threads entry does).
 const provideF32 = (base64) => (provideF32Module(base64), provideF32Twins(jsF32Backend));
-Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreadsModule, provideFmaModule, provideF32 }) });
+const provideThreads = (base64, f32) => (provideThreadsModule(base64, f32), provideTrainer((net, threads, batchSize) => Threaded.open(net, threads, batchSize)));
+Object.defineProperty(Network, ${KEY}, { value: Object.freeze({ provideThreads, provideFmaModule, provideF32 }) });
 `,
     resolveDir: dir,
     sourcefile: 'index.cjs-entry.js',
@@ -54,7 +58,7 @@ writeFileSync(
   resolve(dir, 'threads.cjs'),
   optIn(
     'enableThreads',
-    'provideThreadsModule',
+    'provideThreads',
     await bytes('threads-bytes.generated.js', 'THREADS_WASM_BASE64'),
     'threads',
     ", async () => require('./threads-f32.cjs').BASE64",

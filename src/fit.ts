@@ -4,7 +4,7 @@
 import type { Network } from './network.js';
 import { checkFit, type FitData, type FitOptions, type History, type Control } from './fit-options.js';
 import { readRows, placeRows, type FitRun } from './fit-data.js';
-import { Threaded } from './parallel/trainer.js';
+import { openThreads } from './parallel/open.js';
 import { ChunkScheduler, type FitStop } from './fit-chunks.js';
 import { newHistory, reportEpoch } from './fit-report.js';
 
@@ -16,7 +16,7 @@ export async function runFit(net: Network, data: FitData, options: FitOptions): 
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
   // One thread: no await from reading the rows to the first kernel call's set-up.
-  const threaded = o.threads === 1 ? undefined : await Threaded.open(net, o.threads, batchSize);
+  const threaded = o.threads === 1 ? undefined : await openThreads(net, o.threads, batchSize);
   let run: FitRun;
   try {
     run = placeRows(net, read, batchSize, threaded);

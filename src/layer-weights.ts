@@ -10,7 +10,7 @@ export interface LayerWeights {
   bias?: number[]; // [out], present when the layer has a bias
 }
 
-/** The layers of the parameter block at `at` in `heap` (a backend's values()). */
+/** The layers of the parameter block at `at` in `heap` (a backend's values()). @internal */
 export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec: ResolvedSpec, layout: Layout): LayerWeights[] {
   return spec.layers.map((l, i) => {
     const s = layout.layers[i];
@@ -23,6 +23,7 @@ export function unpackLayers(heap: Float64Array | Float32Array, at: number, spec
 /**
  * A parameter block from every layer's weights (and bias; omitted means zeros), checked whole
  * before anything is written: INVALID_DATA naming the first bad field.
+ * @internal
  */
 export function packLayers(layers: LayerWeights[], spec: ResolvedSpec, layout: Layout): Float64Array {
   const bad = (field: string, expected: string, got: unknown): never => {

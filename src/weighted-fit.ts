@@ -13,7 +13,7 @@ import { metricFor, reportedMetric } from './kinds.js';
 import { metricMean } from './evaluate.js';
 import { checkFit, type History, type Logs, type Control, type Callback, type FitOptions, type FitData } from './fit-options.js';
 import { yieldToEventLoop } from './yield.js';
-import { fallBack } from './parallel/trainer.js';
+import { fallBack } from './parallel/open.js';
 import { fitRows, type FitRows } from './fit-data.js';
 import type { Values } from './data.js';
 import { newHistory, endEpoch } from './fit-report.js';

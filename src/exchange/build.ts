@@ -39,7 +39,7 @@ export interface Imported {
 /** Spec keys a model file may not carry: the caller, not the file, chooses where the network runs. */
 const CALLER_ONLY = ['backend', 'wasm'];
 
-/** The options checked and copied (each read once, so a getter cannot answer differently later). */
+/** The options checked and copied (each read once, so a getter cannot answer differently later). @internal */
 export function checkImportOptions(options: unknown): ImportOptions {
   const expected = 'an object { loss?, optimizer?, seed?, precision?, backend?, wasm?, fma? }';
   if (typeof options !== 'object' || options === null) throw new BackpropError('INVALID_OPTION', 'options', expected, options);
@@ -75,6 +75,7 @@ export interface ExportedModel {
  * The spec of the network to create: the layers come from the file; other settings (loss,
  * optimizer, seed, per-layer extras) from `saved`, the `toJSON().spec` we embed on export, when
  * it describes the same layers; `options` override both. Network.fromONNX/fromTFJS create it.
+ * @internal
  */
 export function importedModel(b: Imported, saved: unknown, options: ImportOptions): ImportedModel {
   const s = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};

@@ -2,6 +2,7 @@
 // src/parallel/worker-source.ts's text. Workers outlive a fit: parked ones are handed the next fit
 // (starting a worker and compiling its instance costs ~25 ms a fit otherwise).
 import { NODE_WORKER, BROWSER_WORKER } from './worker-source.js';
+import { nodeProcess, isNode } from './open.js';
 
 type Message = { ready?: boolean; parked?: boolean; error?: string };
 
@@ -27,10 +28,6 @@ type NodeWorker = {
   terminate(): Promise<number>;
 };
 type NodeWorkerThreads = { Worker: new (code: string, options: { eval: true }) => NodeWorker };
-type NodeProcess = { getBuiltinModule?(id: string): unknown; versions?: { node?: string } };
-
-const nodeProcess = (globalThis as { process?: NodeProcess }).process;
-const isNode = typeof nodeProcess?.versions?.node === 'string';
 
 /** Why workers over shared memory cannot run here, or undefined when they can. */
 export function whyNoThreads(): string | undefined {
@@ -43,15 +40,6 @@ export function whyNoThreads(): string | undefined {
   return typeof Worker === 'function' && typeof Blob === 'function' && typeof URL?.createObjectURL === 'function'
     ? undefined
     : 'Web Workers are not available here';
-}
-
-/** Logical cores, as the platform reports them (1 if it does not). */
-export function cores(): number {
-  if (isNode) {
-    const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism?(): number; cpus(): unknown[] } | undefined;
-    if (os) return os.availableParallelism?.() ?? os.cpus().length;
-  }
-  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 1;
 }
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */

@@ -7,24 +7,14 @@ import type { Network } from '../network.js';
 import { Core } from '../core.js';
 import { BackpropError, words } from '../errors.js';
 import { OutOfMemory } from '../backends/out-of-memory.js';
-import { threadsRuntime, threadsEnabled, scratchElements, type ThreadsRuntime } from '../backends/wasm/threads.js';
+import { threadsRuntime, scratchElements, type ThreadsRuntime } from '../backends/wasm/threads.js';
 import { CONTROL_FIELD, SYNC_WORD, QUIT, controlSize, balanceTables } from './control.js';
 import { Balancer } from './balance.js';
-import { startWorkers, whyNoThreads, cores, canBlock, type Pool } from './pool.js';
+import { startWorkers, whyNoThreads, canBlock, type Pool } from './pool.js';
+import { fallBack } from './open.js';
 
 /** Busy-wait iterations at a barrier before sleeping: batches are short, and waking costs more. */
 const SPIN = 1 << 15;
-/** threads: 'auto' uses this many cores at most (more rarely pays for MLP-sized batches). */
-const AUTO_MAX = 4;
-
-const warned = new Set<string>();
-/** One console warning per reason that a fit asked for threads runs on one. */
-export function fallBack(why: string): undefined {
-  if (!warned.has(why)) console.warn(`backprop: fit runs on one thread: ${why}.`);
-  warned.add(why);
-  return undefined;
-}
-
 // Keeping the network and its mirror in step without copying at every yield: the network's
 // Core.enter, which every use of the network goes through (predict, getWeights, toJSON, evaluate,
 // callbacks, another fit…), runs this trainer's hook (Core.onEnter) for the fit's duration. Its
@@ -62,15 +52,12 @@ export class Threaded {
     h[ctl + CONTROL_FIELD.arrivals] = (ctl + this.tables.arrivals) * core.cell;
   }
 
-  /** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
-  static async open(net: Network, requested: number | 'auto' | undefined, batchSize: number): Promise<Threaded | undefined> {
-    const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
-    if (threads <= 1) return undefined;
-    if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
-    if (!threadsEnabled())
-      return fallBack(
-        "threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once",
-      );
+  /**
+   * A threaded trainer of `threads` (≥ 2) threads for `net` (a wasm network), or undefined (with one
+   * console warning per reason) for one thread. What is checked before (the count, the backend,
+   * whether threads are enabled) is src/parallel/open.ts's.
+   */
+  static async open(net: Network, threads: number, batchSize: number): Promise<Threaded | undefined> {
     const why = whyNoThreads();
     if (why) return fallBack(why);
     let rt: ThreadsRuntime;

@@ -58,8 +58,6 @@ export function provideThreadsModule(base64: string, f32: () => Promise<string>)
   embeddedF32 = f32;
 }
 
-export const threadsEnabled = () => embedded !== undefined;
-
 /** The one threads runtime of this realm for a precision; rejects where shared memory or Wasm threads are missing. */
 export function threadsRuntime(precision: Precision): Promise<ThreadsRuntime> {
   return (shared[precision] ??= load(precision));

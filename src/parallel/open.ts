@@ -1,0 +1,50 @@
+// What the main entry holds of threads: the decision to try them, the fallback warning, and the
+// trainer's opener, which `enableThreads()` (src/parallel/enable.ts) provides. The trainer itself —
+// the pool, the balancer, the control block, the threads runtime — lives in the threads entry, so
+// that bundles which never call enableThreads() do not carry it.
+import type { Network } from '../network.js';
+import type { Threaded } from './trainer.js';
+
+type NodeProcess = { getBuiltinModule?(id: string): unknown; versions?: { node?: string } };
+
+export const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+export const isNode = typeof nodeProcess?.versions?.node === 'string';
+
+/** threads: 'auto' uses this many cores at most (more rarely pays for MLP-sized batches). */
+const AUTO_MAX = 4;
+
+/** Logical cores, as the platform reports them (1 if it does not). */
+export function cores(): number {
+  if (isNode) {
+    const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism?(): number; cpus(): unknown[] } | undefined;
+    if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 1;
+}
+
+const warned = new Set<string>();
+/** One console warning per reason that a fit asked for threads runs on one. */
+export function fallBack(why: string): undefined {
+  if (!warned.has(why)) console.warn(`backprop: fit runs on one thread: ${why}.`);
+  warned.add(why);
+  return undefined;
+}
+
+/** Opens a threaded trainer for `threads` (≥ 2) threads, or falls back (undefined) saying why. */
+export type OpenTrainer = (net: Network, threads: number, batchSize: number) => Promise<Threaded | undefined>;
+let opener: OpenTrainer | undefined;
+
+/** Called by enableThreads(): from then on fit({ threads }) can open a threaded trainer. */
+export function provideTrainer(open: OpenTrainer): void {
+  opener = open;
+}
+
+/** A threaded trainer for `net`, or undefined (with one console warning per reason) for one thread. */
+export async function openThreads(net: Network, requested: number | 'auto' | undefined, batchSize: number): Promise<Threaded | undefined> {
+  const threads = requested === 'auto' ? Math.min(cores(), AUTO_MAX) : (requested ?? 1);
+  if (threads <= 1) return undefined;
+  if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
+  if (!opener)
+    return fallBack("threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once");
+  return opener(net, threads, batchSize);
+}
