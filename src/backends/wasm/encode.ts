@@ -1,9 +1,10 @@
-// A minimal WebAssembly binary writer: just what specialize.ts needs to emit straight-line f64
-// code (numeric ops, loads and stores, calls, one loop) into a module that imports its memory and
-// helper functions from our main module.
+// A minimal WebAssembly binary writer: just what specialize.ts needs to emit straight-line f64 or
+// f32 code (numeric ops, loads and stores, calls, one loop) into a module that imports its memory
+// and helper functions from our main module.
 
 /** Value types. */
 export const I32 = 0x7f,
+  F32 = 0x7d,
   F64 = 0x7c;
 
 /** The opcodes used (WebAssembly core spec §5.4). */
@@ -21,14 +22,22 @@ export const op = {
   get: 0x20,
   set: 0x21,
   tee: 0x22,
+  f32Load: 0x2a,
   f64Load: 0x2b,
+  f32Store: 0x38,
   f64Store: 0x39,
   i32Const: 0x41,
+  f32Const: 0x43,
   f64Const: 0x44,
   i32Eqz: 0x45,
   i32Eq: 0x46,
   i32Ne: 0x47,
   i32GeS: 0x4e,
+  f32Eq: 0x5b,
+  f32Ne: 0x5c,
+  f32Lt: 0x5d,
+  f32Gt: 0x5e,
+  f32Ge: 0x60,
   f64Eq: 0x61,
   f64Ne: 0x62,
   f64Lt: 0x63,
@@ -39,6 +48,11 @@ export const op = {
   i32Mul: 0x6c,
   i32Shl: 0x74,
   i32Or: 0x72,
+  f32Abs: 0x8b,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Div: 0x95,
   f64Abs: 0x99,
   f64Neg: 0x9a,
   f64Add: 0xa0,
@@ -46,6 +60,8 @@ export const op = {
   f64Mul: 0xa2,
   f64Div: 0xa3,
   i32WrapI64: 0xa7,
+  f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
   i64ReinterpretF64: 0xbd,
 } as const;
 /** Block type of a block/loop/if without results. */
@@ -101,14 +117,81 @@ export class Bytes {
   }
 }
 
+/**
+ * The element type of a network's values (the main module's `real`): the value type, its size
+ * and its instructions. Bookkeeping (plan fields, counters, perm, out, lrs) stays in f64 cells
+ * either way; the f64 → f32 rounding happens where the f32 build's `<real>` does.
+ */
+export interface ElementType {
+  readonly type: typeof F64 | typeof F32;
+  /** log2 of the bytes per value: byte address = element offset << shift. */
+  readonly shift: 2 | 3;
+  readonly load: number;
+  readonly store: number;
+  readonly add: number;
+  readonly sub: number;
+  readonly mul: number;
+  readonly abs: number;
+  readonly ne: number;
+  readonly lt: number;
+  readonly gt: number;
+  readonly ge: number;
+  /** To f64 and back (nothing in f64): around the main module's f64 functions and the f64 sums. */
+  readonly promote: readonly number[];
+  readonly demote: readonly number[];
+  /** The smallest normal value: optimizer state below it is flushed to +0 (assembly/optimizers.ts MIN_NORMAL). */
+  readonly minNormal: number;
+}
+
+export const REAL_F64: ElementType = {
+  type: F64,
+  shift: 3,
+  load: op.f64Load,
+  store: op.f64Store,
+  add: op.f64Add,
+  sub: op.f64Sub,
+  mul: op.f64Mul,
+  abs: op.f64Abs,
+  ne: op.f64Ne,
+  lt: op.f64Lt,
+  gt: op.f64Gt,
+  ge: op.f64Ge,
+  promote: [],
+  demote: [],
+  minNormal: 2.2250738585072014e-308,
+};
+
+export const REAL_F32: ElementType = {
+  type: F32,
+  shift: 2,
+  load: op.f32Load,
+  store: op.f32Store,
+  add: op.f32Add,
+  sub: op.f32Sub,
+  mul: op.f32Mul,
+  abs: op.f32Abs,
+  ne: op.f32Ne,
+  lt: op.f32Lt,
+  gt: op.f32Gt,
+  ge: op.f32Ge,
+  promote: [op.f64PromoteF32],
+  demote: [op.f32DemoteF64],
+  minNormal: 1.1754943508222875e-38,
+};
+
 const f64Bytes = new Float64Array(1);
 const f64View = new Uint8Array(f64Bytes.buffer);
+const f32Bytes = new Float32Array(1);
+const f32View = new Uint8Array(f32Bytes.buffer);
 
-/** One function's body: its locals (after the parameters) and its code. */
+/** One function's body: its locals (after the parameters) and its code; `real` is the element type of the network's values. */
 export class Body {
   readonly code = new Bytes();
   private readonly locals: number[] = [];
-  constructor(readonly params: number[]) {}
+  constructor(
+    readonly params: number[],
+    readonly real: ElementType = REAL_F64,
+  ) {}
 
   /** A new local of type t; returns its index. */
   local(t: number): number {
@@ -128,6 +211,22 @@ export class Body {
     this.code.byte(op.f64Const).bytes(f64View);
     return this;
   }
+  /** A constant of the element type (in f32: v rounded once, as the f32 build's `<real>v`). */
+  value(v: number): this {
+    if (this.real.type === F64) return this.f64(v);
+    f32Bytes[0] = v;
+    this.code.byte(op.f32Const).bytes(f32View);
+    return this;
+  }
+  /** f64 → element type, and back: nothing in f64. */
+  toF64(): this {
+    this.code.bytes(this.real.promote);
+    return this;
+  }
+  fromF64(): this {
+    this.code.bytes(this.real.demote);
+    return this;
+  }
   get(l: number): this {
     return this.idx(op.get, l);
   }
@@ -143,13 +242,22 @@ export class Body {
   br(depth: number, conditional = false): this {
     return this.idx(conditional ? op.brIf : op.br, depth);
   }
-  /** f64.load / f64.store at (byte address on the stack) + offset bytes, 8-byte aligned. */
+  /** f64.load / f64.store (an f64 cell, or a value in f64) at (byte address on the stack) + offset bytes, 8-byte aligned. */
   load(offset: number): this {
     this.code.byte(op.f64Load).byte(3).uleb(offset);
     return this;
   }
   store(offset: number): this {
     this.code.byte(op.f64Store).byte(3).uleb(offset);
+    return this;
+  }
+  /** A value of the element type: load / store at (byte address on the stack) + offset bytes, aligned to its size. */
+  loadValue(offset: number): this {
+    this.code.byte(this.real.load).byte(this.real.shift).uleb(offset);
+    return this;
+  }
+  storeValue(offset: number): this {
+    this.code.byte(this.real.store).byte(this.real.shift).uleb(offset);
     return this;
   }
   private idx(o: number, i: number): this {

@@ -79,8 +79,8 @@ export class WasmBackend implements Backend {
   }
   readonly homes = new Homes(this, RESIDENT_BUDGET);
   specialize(spec: ResolvedSpec, params: number): Kernels | undefined {
-    // The per-shape modules are emitted in f64 only: f32 networks take the generic fused path.
-    if (this.precision === 'f32') return undefined;
+    // A module's element type is the spec's; it runs beside the build of that precision only.
+    if (spec.precision !== this.precision) return undefined;
     return specialized(this.exports, shapeOf(spec, params));
   }
 }

@@ -11,27 +11,13 @@ import type { Kernels } from '../backend.js';
 import { fusable, type ResolvedSpec } from '../../spec.js';
 import { Act, LossKind, metricFor } from '../../kinds.js';
 import { PLAN_FIELD } from '../../plan.js';
-import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
+import { Body, encodeModule, op, F64, I32, VOID, REAL_F32, REAL_F64 } from './encode.js';
 import type { WasmExports } from './loader.js';
 import { injectedFault } from '../out-of-memory.js';
-import {
-  IMPORTS,
-  TRAIN_STEP,
-  TRAIN_BATCHES,
-  KEEP_STEP,
-  UNDO_STEP,
-  PARAMS_NON_FINITE,
-  loadInt,
-  loadIntAt,
-  prologue,
-  hold,
-  release,
-  storeDeferred,
-  finite,
-  emitStep,
-  metric,
-  type Shape,
-} from './unrolled-step.js';
+import { IMPORTS, TRAIN_STEP, TRAIN_BATCHES, KEEP_STEP, UNDO_STEP, PARAMS_NON_FINITE } from './activation-emit.js';
+import { loadInt, loadIntAt, planBytes, prologue, hold, release, storeDeferred, type Shape } from './step-context.js';
+import { finite, emitStep } from './unrolled-step.js';
+import { metric } from './step-metric.js';
 
 export type { Shape };
 
@@ -62,10 +48,11 @@ export function shapeOf(spec: ResolvedSpec, params: number): Shape | undefined {
     fused,
     momentum,
     nesterov: momentum && o.nesterov,
+    precision: spec.precision,
   };
 }
 
-/** The module's bytes: exports trainStep and trainBatches with the main module's signatures. */
+/** The module's bytes: exports trainStep and trainBatches with the main module's signatures (its values f64 or f32, as the shape's precision). */
 export function generate(s: Shape): Uint8Array<ArrayBuffer> {
   return encodeModule(IMPORTS, [
     { body: trainStep(s), results: [F64], export: 'trainStep' },
@@ -75,7 +62,8 @@ export function generate(s: Shape): Uint8Array<ArrayBuffer> {
 
 /** trainStep(plan, rows): the unrolled step when rows = 1 and the plan still matches, else the main module's. */
 function trainStep(s: Shape): Body {
-  const f = new Body([I32, I32]);
+  const f = new Body([I32, I32], elementOf(s));
+  const shift = f.real.shift;
   const [plan, rows] = [0, 1];
   f.get(rows).i32(1).emit(op.i32Ne);
   guard(f, s, plan);
@@ -85,14 +73,14 @@ function trainStep(s: Shape): Body {
     yb = f.local(I32),
     yel = f.local(I32);
   f.get(plan)
-    .emit(...loadInt(PLAN_FIELD.x))
-    .i32(3)
+    .emit(...loadInt(PLAN_FIELD.x, shift))
+    .i32(shift)
     .emit(op.i32Shl)
     .set(xb);
   f.get(plan)
-    .emit(...loadInt(PLAN_FIELD.y))
+    .emit(...loadInt(PLAN_FIELD.y, shift))
     .tee(yel)
-    .i32(3)
+    .i32(shift)
     .emit(op.i32Shl)
     .set(yb);
   f.get(plan).call(KEEP_STEP); // as the main module's trainStep: a diverged update is undone
@@ -104,7 +92,12 @@ function trainStep(s: Shape): Body {
 
 /** trainBatches(plan, dataX, dataY, perm, start, count, batchSize, out, lrs): the batch-1 loop of assembly/network.ts. */
 function trainBatches(s: Shape): Body {
-  const f = new Body(Array(9).fill(I32));
+  const f = new Body(Array(9).fill(I32), elementOf(s));
+  const shift = f.real.shift;
+  // perm, out and lrs are f64 cells: cell n of a block at element e is at element e + n·8/size.
+  const toCells = () => {
+    if (shift === 2) f.i32(1).emit(op.i32Shl);
+  };
   const [plan, dataX, dataY, perm, start, count, batchSize, out, lrs] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   f.get(batchSize).i32(1).emit(op.i32Ne);
   guard(f, s, plan);
@@ -128,34 +121,36 @@ function trainBatches(s: Shape): Body {
   f.emit(op.block, VOID, op.loop, VOID);
   f.get(b).get(count).emit(op.i32GeS).br(1, true);
   // r = perm[start + b]; the sample's rows are read in place.
-  f.get(perm)
-    .get(start)
-    .emit(op.i32Add)
-    .get(b)
-    .emit(op.i32Add)
-    .i32(3)
+  f.get(perm).get(start);
+  toCells();
+  f.emit(op.i32Add).get(b);
+  toCells();
+  f.emit(op.i32Add)
+    .i32(shift)
     .emit(op.i32Shl)
     .emit(...loadIntAt(0))
     .set(r);
-  f.get(dataX).get(r).i32(s.inputs).emit(op.i32Mul, op.i32Add).i32(3).emit(op.i32Shl).set(xb);
-  f.get(dataY).get(r).i32(outputs).emit(op.i32Mul, op.i32Add).tee(yel).i32(3).emit(op.i32Shl).set(yb);
-  // With a schedule, lr = lrs[b], also written to the plan as the generic loop does.
+  f.get(dataX).get(r).i32(s.inputs).emit(op.i32Mul, op.i32Add).i32(shift).emit(op.i32Shl).set(xb);
+  f.get(dataY).get(r).i32(outputs).emit(op.i32Mul, op.i32Add).tee(yel).i32(shift).emit(op.i32Shl).set(yb);
+  // With a schedule, lr = lrs[b], also written to the plan as the generic loop does (then rounded
+  // to f32 for an f32 step, as fused.ts reads it).
   f.get(lrs).i32(0).emit(op.i32GeS, op.if, VOID);
-  f.get(plan)
-    .i32(3)
-    .emit(op.i32Shl)
-    .get(lrs)
-    .get(b)
-    .emit(op.i32Add)
-    .i32(3)
+  const rate = f.real.type === F64 ? c.lr : f.local(F64);
+  planBytes(f, plan).get(lrs).get(b);
+  toCells();
+  f.emit(op.i32Add)
+    .i32(shift)
     .emit(op.i32Shl)
     .load(0)
-    .tee(c.lr)
+    .tee(rate)
     .store(8 * PLAN_FIELD.lr);
+  if (rate !== c.lr) f.get(rate).fromF64().set(c.lr);
   f.emit(op.end);
   const step = emitStep(f, s, c, xb, yb, yel);
   // out[2b] = loss, out[2b + 1] = metric; stop after a non-finite loss or update.
-  f.get(out).get(b).get(b).emit(op.i32Add, op.i32Add).i32(3).emit(op.i32Shl).set(ob);
+  f.get(out).get(b).get(b).emit(op.i32Add);
+  toCells();
+  f.emit(op.i32Add).i32(shift).emit(op.i32Shl).set(ob);
   f.get(ob).get(step.loss).store(0);
   f.get(ob);
   metric(f, s, step.out, yb);
@@ -183,25 +178,24 @@ function trainBatches(s: Shape): Body {
 
 /** ORs into the i32 on the stack: 1 when the plan no longer matches the shape's optimizer (fusable or not, momentum). */
 function guard(f: Body, s: Shape, plan: number): void {
-  f.get(plan)
-    .i32(3)
-    .emit(op.i32Shl)
+  planBytes(f, plan)
     .load(8 * PLAN_FIELD.fusable)
     .f64(s.fused ? 1 : 0)
     .emit(op.f64Ne, op.i32Or);
   if (!s.fused) return;
-  f.get(plan)
-    .i32(3)
-    .emit(op.i32Shl)
+  planBytes(f, plan)
     .load(8 * PLAN_FIELD.decay1)
     .f64(0)
     .emit(s.momentum ? op.f64Eq : op.f64Ne, op.i32Or);
-  f.get(plan)
-    .i32(3)
-    .emit(op.i32Shl)
+  planBytes(f, plan)
     .load(8 * PLAN_FIELD.nesterov)
     .f64(s.nesterov ? 1 : 0)
     .emit(op.f64Ne, op.i32Or);
+}
+
+/** The element type of the shape's values. */
+function elementOf(s: Shape) {
+  return s.precision === 'f32' ? REAL_F32 : REAL_F64;
 }
 
 /** The main module's exports a generated module imports. */
