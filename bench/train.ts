@@ -36,8 +36,8 @@ const seedSpec = {
   optimizer: { type: 'sgd' as const, learningRate: 1 },
 };
 
-async function seed(backend: 'wasm' | 'js') {
-  const net = await Network.create({ ...seedSpec, backend });
+async function seed(backend: 'wasm' | 'js', precision: 'f64' | 'f32' = 'f64') {
+  const net = await Network.create({ ...seedSpec, backend, precision });
   // The write-up's weights, as every peer script starts from (bench/peers/common.ts): the step's
   // cost depends on where training converges (bench/seed-data.ts), so a random start would not be
   // the same work.
@@ -215,7 +215,8 @@ async function allocations() {
 
 const precisions = await mnistPrecisions();
 const result = {
-  seed: { wasm: await seed('wasm'), js: await seed('js') },
+  // wasmF32: an f32 network, on its own per-shape module (bench/shape-f32.ts compares it with the generic f32 kernels).
+  seed: { wasm: await seed('wasm'), wasmF32: await seed('wasm', 'f32'), js: await seed('js') },
   // wasm: the f64 network of the interleaved f64/f32 pair (mnist() trains it the same way).
   mnist: {
     wasm: precisions.f64,
@@ -234,6 +235,9 @@ console.log(
 );
 console.log(
   `seed 2-2-1, fit batch 1 (one call per epoch):  wasm ${f(result.seed.wasm.fitStepsPerSec)} steps/s, js ${f(result.seed.js.fitStepsPerSec)} (${r(result.seed.wasm.fitStepsPerSec, result.seed.js.fitStepsPerSec)})`,
+);
+console.log(
+  `seed 2-2-1 in f32 (precision: 'f32'):         trainStep ${f(result.seed.wasmF32.trainStepPerSec)} steps/s, fit batch 1 ${f(result.seed.wasmF32.fitStepsPerSec)} steps/s`,
 );
 console.log(
   `MNIST 784-128-10, fit batch 32:                wasm ${f(result.mnist.wasm.samplesPerSec)} samples/s, js ${f(result.mnist.js.samplesPerSec)} (${r(result.mnist.wasm.samplesPerSec, result.mnist.js.samplesPerSec)}); test accuracy after 1 epoch ${(100 * result.mnist.wasm.testAccuracyAfter1Epoch).toFixed(2)}% (js ${(100 * result.mnist.js.testAccuracyAfter1Epoch).toFixed(2)}% on 2,000 rows)`,
