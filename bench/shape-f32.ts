@@ -1,12 +1,13 @@
 // f32 networks' one-sample steps on their per-shape module (src/backends/wasm/specialize.ts)
 // against the f32 build's generic one-sample kernels (fused.ts) that ran them before, with the f64
-// module beside them for scale: `fit` with batch 1 of the seed 2-2-1 (one sample, from the peers'
-// SEED weights, as bench/train.ts) and of a 16-16-8-4 softmax classifier (444 parameters, random
-// rows; first hidden layer tanh or relu). CPU ns per step (process.cpuUsage: time slices of other processes do not count), the
-// three runs interleaved in every round, which of them goes first rotating; median and range over
-// REPEATS rounds, and the per-round ratio generic ÷ module. The module and the generic path give
-// the same bits (test/specialize-f32.test.ts), so both do the same work.
-// Run: npx tsx bench/shape-f32.ts   (REPEATS=11 by default; ≈ 1 minute)
+// module and the f64 generic kernels beside them for scale: `fit` with batch 1 of the seed 2-2-1
+// (one sample, from the peers' SEED weights, as bench/train.ts) and of a 16-16-8-4 softmax
+// classifier (444 parameters, random rows; first hidden layer tanh or relu). CPU ns per step
+// (process.cpuUsage: other processes' time slices do not count), the four runs interleaved in
+// every round, which goes first rotating; median and range over REPEATS rounds, and the per-round
+// ratios generic ÷ module. A module and its generic path give the same bits
+// (test/specialize.test.ts, test/specialize-f32.test.ts), so both do the same work.
+// Run: npx tsx bench/shape-f32.ts   (REPEATS=11 by default; ≈ 10 s)
 import { loadavg } from 'node:os';
 import { Network, type NetworkSpec } from '../src/index.js';
 import { enableF32 } from '../src/f32.js';
@@ -76,6 +77,7 @@ const variants = [
   { label: 'f32 per-shape module', precision: 'f32', generic: false },
   { label: 'f32 generic kernels', precision: 'f32', generic: true },
   { label: 'f64 per-shape module', precision: 'f64', generic: false },
+  { label: 'f64 generic kernels', precision: 'f64', generic: true },
 ] as const;
 
 for (const c of cases) {
@@ -100,7 +102,10 @@ for (const c of cases) {
       if (round > 0) times[i].push(((u.user + u.system) * 1000) / steps); // round 0 warms up
     }
   }
-  const ratios = times[1].map((g, r) => g / times[0][r]);
+  const ratio = (generic: number, module: number) => {
+    const r = times[generic].map((g, round) => g / times[module][round]);
+    return `median ${median(r).toFixed(2)}×, range ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}×`;
+  };
   console.log(
     `${c.name}, fit batch 1 (${c.rows.toLocaleString('en-US')} rows × ${c.epochs} epochs a run), CPU ns per step, ${REPEATS} interleaved rounds:`,
   );
@@ -108,9 +113,7 @@ for (const c of cases) {
     const t = times[i];
     console.log(`  ${v.label.padEnd(22)} median ${median(t).toFixed(1)}, range ${Math.min(...t).toFixed(1)}–${Math.max(...t).toFixed(1)}`);
   }
-  console.log(
-    `  f32 generic ÷ f32 module: median ${median(ratios).toFixed(2)}×, range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`,
-  );
+  console.log(`  f32 generic ÷ f32 module: ${ratio(1, 0)}; f64 generic ÷ f64 module: ${ratio(3, 2)}`);
 }
 const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`Node ${process.version}; load average (1, 5, 15 min) before: ${fmt(load0)}, after: ${fmt(loadavg())}`);

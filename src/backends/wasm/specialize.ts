@@ -5,7 +5,8 @@
 // same step fully unrolled for its shape: every weight at a constant offset from its layer's base,
 // activations in locals; other optimizers than SGD run the main module's step() on the gradients. The arithmetic is fused.ts's, operation for operation (test/specialize.test.ts checks
 // bit-identical heaps), and exp (inside sigmoid's formula), tanh, softmax and the logit losses
-// are calls into the main module, so they are the same code too. Buffer offsets are still read from the plan once per
+// are calls into the main module, so they are the same code too. An f32 network's module is the
+// same step in f32, beside the f32 build (test/specialize-f32.test.ts). Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
 import type { Kernels } from '../backend.js';
 import { fusable, type ResolvedSpec } from '../../spec.js';
@@ -24,7 +25,9 @@ export type { Shape };
 /**
  * Networks up to this many parameters (and this many units per layer) get their own module.
  * Measured (fit, batch 1): 2-2-1 2.4× the generic kernels, 16-16-8-4 (436 parameters) 2.2×,
- * 16-28-10 (766) 3×; past ~900 the one big function loses (16-32-16, 1,072: 0.87×).
+ * 16-28-10 (766) 3×; past ~900 the one big function loses (16-32-16, 1,072: 0.87×). Since the
+ * generic one-sample kernels got vector row updates the middle pays little or not at all:
+ * 16-16-8-4 measured 0.99–1.23× in f64, 0.87–1.07× in f32 (bench/shape-f32.ts; to re-measure).
  */
 export const MAX_PARAMS = 768;
 export const MAX_UNITS = 64;
