@@ -1,6 +1,7 @@
 // A minimal WebAssembly binary writer: just what specialize.ts needs to emit straight-line f64 or
 // f32 code (numeric ops, loads and stores, calls, one loop) into a module that imports its memory
 // and helper functions from our main module.
+import type { ElementType } from './element-type.js';
 
 /** Value types. */
 export const I32 = 0x7f,
@@ -33,7 +34,6 @@ export const op = {
   i32Eq: 0x46,
   i32Ne: 0x47,
   i32GeS: 0x4e,
-  f32Eq: 0x5b,
   f32Ne: 0x5c,
   f32Lt: 0x5d,
   f32Gt: 0x5e,
@@ -52,7 +52,6 @@ export const op = {
   f32Add: 0x92,
   f32Sub: 0x93,
   f32Mul: 0x94,
-  f32Div: 0x95,
   f64Abs: 0x99,
   f64Neg: 0x9a,
   f64Add: 0xa0,
@@ -117,68 +116,6 @@ export class Bytes {
   }
 }
 
-/**
- * The element type of a network's values (the main module's `real`): the value type, its size
- * and its instructions. Bookkeeping (plan fields, counters, perm, out, lrs) stays in f64 cells
- * either way; the f64 → f32 rounding happens where the f32 build's `<real>` does.
- */
-export interface ElementType {
-  readonly type: typeof F64 | typeof F32;
-  /** log2 of the bytes per value: byte address = element offset << shift. */
-  readonly shift: 2 | 3;
-  readonly load: number;
-  readonly store: number;
-  readonly add: number;
-  readonly sub: number;
-  readonly mul: number;
-  readonly abs: number;
-  readonly ne: number;
-  readonly lt: number;
-  readonly gt: number;
-  readonly ge: number;
-  /** To f64 and back (nothing in f64): around the main module's f64 functions and the f64 sums. */
-  readonly promote: readonly number[];
-  readonly demote: readonly number[];
-  /** The smallest normal value: optimizer state below it is flushed to +0 (assembly/optimizers.ts MIN_NORMAL). */
-  readonly minNormal: number;
-}
-
-export const REAL_F64: ElementType = {
-  type: F64,
-  shift: 3,
-  load: op.f64Load,
-  store: op.f64Store,
-  add: op.f64Add,
-  sub: op.f64Sub,
-  mul: op.f64Mul,
-  abs: op.f64Abs,
-  ne: op.f64Ne,
-  lt: op.f64Lt,
-  gt: op.f64Gt,
-  ge: op.f64Ge,
-  promote: [],
-  demote: [],
-  minNormal: 2.2250738585072014e-308,
-};
-
-export const REAL_F32: ElementType = {
-  type: F32,
-  shift: 2,
-  load: op.f32Load,
-  store: op.f32Store,
-  add: op.f32Add,
-  sub: op.f32Sub,
-  mul: op.f32Mul,
-  abs: op.f32Abs,
-  ne: op.f32Ne,
-  lt: op.f32Lt,
-  gt: op.f32Gt,
-  ge: op.f32Ge,
-  promote: [op.f64PromoteF32],
-  demote: [op.f32DemoteF64],
-  minNormal: 1.1754943508222875e-38,
-};
-
 const f64Bytes = new Float64Array(1);
 const f64View = new Uint8Array(f64Bytes.buffer);
 const f32Bytes = new Float32Array(1);
@@ -190,7 +127,7 @@ export class Body {
   private readonly locals: number[] = [];
   constructor(
     readonly params: number[],
-    readonly real: ElementType = REAL_F64,
+    readonly real: ElementType,
   ) {}
 
   /** A new local of type t; returns its index. */

@@ -5,6 +5,7 @@
 import type { Precision } from '../../spec.js';
 import { PLAN_FIELD, LAYER_FIELD, HEADER, LAYER } from '../../plan.js';
 import { Body, op, F64, I32 } from './encode.js';
+import { REAL_F64 } from './element-type.js';
 
 /** The shape a module is generated for; networks with equal keys share one module. */
 export interface Shape {
@@ -31,7 +32,7 @@ export function loadInt(field: number, shift: number): number[] {
   return [op.i32Const, shift, op.i32Shl, ...loadIntAt(8 * field)];
 }
 export function loadIntAt(byteOffset: number): number[] {
-  const b = new Body([]);
+  const b = new Body([], REAL_F64); // plan cells are f64 in both builds
   b.load(byteOffset).f64(TWO_52).emit(op.f64Add, op.i64ReinterpretF64, op.i32WrapI64);
   return [...b.code.view()];
 }
