@@ -10,11 +10,17 @@
 export const NR32: i32 = 8;
 /** Width of the f32 remainder panel and tile (the last ≤ 4 columns of C). */
 export const NARROW32: i32 = 4;
+/**
+ * Rows of C per f32 micro-tile: 6 (gemm-kernel-f32-6x8.ts) in the fma builds, where 4×8's eight sums
+ * are FMA-latency-bound; 4 in the default builds, where a multiply and an add per step need a
+ * sixteenth register for the product at 6×8 and V8 spills (bench/README.md, "What limits each figure").
+ */
+export const MR32: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 
 // c + x·b: two roundings in the default build, one (f32x4.relaxed_madd → vfmadd where the CPU has
 // FMA) in the fma build, as for f64 (gemm-kernel.ts).
 // @ts-ignore: decorator
-@inline function madd(x: v128, b: v128, c: v128): v128 {
+@inline export function madd32(x: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, b, c);
   return f32x4.add(c, f32x4.mul(x, b));
 }
@@ -31,17 +37,17 @@ export function kernel32(kc: i32, pa: usize, sa: usize, pb: usize, sb: usize, cp
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
+    c00 = madd32(x, b0, c00);
+    c01 = madd32(x, b1, c01);
     x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
+    c10 = madd32(x, b0, c10);
+    c11 = madd32(x, b1, c11);
     x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
+    c20 = madd32(x, b0, c20);
+    c21 = madd32(x, b1, c21);
     x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
+    c30 = madd32(x, b0, c30);
+    c31 = madd32(x, b1, c31);
     pa += sa;
     pb += sb;
   }
@@ -57,17 +63,17 @@ export function kernelX32(kc: i32, a: usize, lda: usize, pb: usize, sb: usize, c
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(r0);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
+    c00 = madd32(x, b0, c00);
+    c01 = madd32(x, b1, c01);
     x = v128.load32_splat(r1);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
+    c10 = madd32(x, b0, c10);
+    c11 = madd32(x, b1, c11);
     x = v128.load32_splat(r2);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
+    c20 = madd32(x, b0, c20);
+    c21 = madd32(x, b1, c21);
     x = v128.load32_splat(r3);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
+    c30 = madd32(x, b0, c30);
+    c31 = madd32(x, b1, c31);
     r0 += 4;
     r1 += 4;
     r2 += 4;
@@ -89,10 +95,10 @@ export function kernel32Narrow(kc: i32, pa: usize, sa: usize, pb: usize, sb: usi
   const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb);
-    c0 = madd(v128.load32_splat(pa), b0, c0);
-    c1 = madd(v128.load32_splat(pa, 4), b0, c1);
-    c2 = madd(v128.load32_splat(pa, 8), b0, c2);
-    c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    c0 = madd32(v128.load32_splat(pa), b0, c0);
+    c1 = madd32(v128.load32_splat(pa, 4), b0, c1);
+    c2 = madd32(v128.load32_splat(pa, 8), b0, c2);
+    c3 = madd32(v128.load32_splat(pa, 12), b0, c3);
     pa += sa;
     pb += sb;
   }
@@ -106,10 +112,10 @@ export function kernelX32Narrow(kc: i32, a: usize, lda: usize, pb: usize, sb: us
   const end = pb + <usize>kc * sb;
   while (pb < end) {
     const b0 = v128.load(pb);
-    c0 = madd(v128.load32_splat(r0), b0, c0);
-    c1 = madd(v128.load32_splat(r1), b0, c1);
-    c2 = madd(v128.load32_splat(r2), b0, c2);
-    c3 = madd(v128.load32_splat(r3), b0, c3);
+    c0 = madd32(v128.load32_splat(r0), b0, c0);
+    c1 = madd32(v128.load32_splat(r1), b0, c1);
+    c2 = madd32(v128.load32_splat(r2), b0, c2);
+    c3 = madd32(v128.load32_splat(r3), b0, c3);
     r0 += 4;
     r1 += 4;
     r2 += 4;
@@ -162,16 +168,18 @@ export function kernelX32Narrow(kc: i32, a: usize, lda: usize, pb: usize, sb: us
 
 /**
  * Packs nx ≤ w "x" whose elements are contiguous in p (element (x, p) at src + x·ld + p·4) into one
- * w-wide panel (w = 4 or 8): rows of A for ABt/AB, rows of B (= columns of Bᵀ) for ABt. Each group
- * of four full rows goes four p at a time through a 4×4 transpose (shuffles).
+ * w-wide panel (w = 4, 6 or 8): rows of A for ABt/AB, rows of B (= columns of Bᵀ) for ABt. Each group
+ * of four full rows goes four p at a time through a 4×4 transpose (shuffles); a group of w − g < 4
+ * lanes (w = 6: lanes 4 and 5) is written lane by lane, so it never reaches the next p's lanes.
  */
 export function packX32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: i32): void {
   const step = (<usize>w) << 2; // bytes per p in the panel
   for (let g = 0; g < w; g += 4) {
     const base = dst + ((<usize>g) << 2);
     const rows = src + <usize>g * ld;
+    const lanes = min(4, w - g);
     let p = 0;
-    if (g + 4 <= nx) {
+    if (g + 4 <= nx && lanes == 4) {
       let r0 = rows, r1 = rows + ld, r2 = r1 + ld, r3 = r2 + ld;
       let d = base;
       for (; p + 4 <= kc; p += 4) {
@@ -194,13 +202,13 @@ export function packX32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: 
     for (; p < kc; p++) {
       const d = base + <usize>p * step;
       const s = rows + ((<usize>p) << 2);
-      for (let x = 0; x < 4; x++) store<f32>(d + ((<usize>x) << 2), g + x < nx ? load<f32>(s + <usize>x * ld) : <f32>0);
+      for (let x = 0; x < lanes; x++) store<f32>(d + ((<usize>x) << 2), g + x < nx ? load<f32>(s + <usize>x * ld) : <f32>0);
     }
   }
 }
 
 /**
- * Packs a p-major block of nx "x" (any nx ≥ 1) into ⌈nx/w⌉ consecutive w-wide panels (w = 4 or 8),
+ * Packs a p-major block of nx "x" (any nx ≥ 1) into ⌈nx/w⌉ consecutive w-wide panels (w = 4, 6 or 8),
  * row by row of the source (each of its kc rows' cache lines and page touched once).
  */
 export function packP32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: i32): void {
@@ -215,6 +223,13 @@ export function packP32(src: usize, ld: usize, nx: i32, kc: i32, dst: usize, w: 
       for (; x < full; x += 8) {
         v128.store(d, v128.load(s + ((<usize>x) << 2)));
         v128.store(d, v128.load(s + ((<usize>x) << 2), 16), 16);
+        d += panel;
+      }
+    } else if (w == 6) {
+      for (; x < full; x += 6) {
+        const at = s + ((<usize>x) << 2);
+        v128.store(d, v128.load(at));
+        store<u64>(d, load<u64>(at, 16), 16);
         d += panel;
       }
     } else {

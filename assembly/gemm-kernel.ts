@@ -21,8 +21,12 @@ export const SCRATCH_ELEMS: i32 = 131072;
 // shared memory) can point them at its own heap block (setScratch). The single-thread build never
 // writes them, and Binaryen folds them back into constants there (same .wasm as before).
 export let SCRATCH: usize = memory.data(SCRATCH_ELEMS * 8, 64);
-/** One MR×NR C tile, for tiles cut by the right or bottom edge of C. */
-export let CT: usize = memory.data(MR * NR * 8, 16);
+/**
+ * One C tile, for tiles cut by the right or bottom edge of C: the build's largest micro-tile, 128
+ * bytes (f64 4×4, f32 4×8), or 192 where f32 runs 6×8 tiles (the fma builds: gemm-kernel-f32.ts
+ * MR32). The threads builds are not fma builds, so their hosts' 128-byte reservation holds it.
+ */
+export let CT: usize = memory.data(ASC_FEATURE_RELAXED_SIMD ? 192 : MR * NR * 8, 16);
 
 /**
  * Threads build: moves this instance's scratch to element `at` of the build's `real` (1 MiB + one

@@ -1,5 +1,6 @@
 import { MR, NR, SCRATCH, CT, kernel, kernelX, packX, packPBlock } from './gemm-kernel';
-import { NR32, NARROW32, kernel32, kernelX32, kernel32Narrow, kernelX32Narrow, packX32, packP32 } from './gemm-kernel-f32';
+import { NR32, NARROW32, MR32, kernel32, kernelX32, kernel32Narrow, kernelX32Narrow, packX32, packP32 } from './gemm-kernel-f32';
+import { kernel6x8, kernelX6x8, kernel6x4, kernelX6x4 } from './gemm-kernel-f32-6x8';
 
 // Row-major GEMM in the three forms backprop needs. `acc` = 0 overwrites C, 1 adds to it.
 // C must not alias A or B.
@@ -7,9 +8,10 @@ import { NR32, NARROW32, kernel32, kernelX32, kernel32Narrow, kernelX32Narrow, p
 // All three forms share one cache-blocked driver (`packed` below), generic over the element type T
 // (f64 or f32: offsets are T element indices, byte address = offset · sizeof<T>(); every
 // `sizeof<T>()` branch is decided at compile time, so each instance holds only its own code). One
-// micro-kernel per type: 4×4 f64x2 (assembly/gemm-kernel.ts), 4×8 f32x4 (gemm-kernel-f32.ts).
-// B is always packed into kc×NR panels; A is read in place (row-major A) or packed into MR-wide
-// panels (Aᵀ). GEMV-like shapes (m ≤ 3) take direct paths, in both types.
+// micro-kernel per type: 4×4 f64x2 (assembly/gemm-kernel.ts), 4×8 f32x4 (gemm-kernel-f32.ts) or,
+// in the fma builds, 6×8 f32x4 (gemm-kernel-f32-6x8.ts: MR32 rows). B is always packed into kc×NR
+// panels; A is read in place (row-major A) or packed into MR-wide panels (Aᵀ). GEMV-like shapes
+// (m ≤ 3) take direct paths, in both types.
 // No allocation: packing uses a 1 MiB static scratch (see gemm-kernel.ts).
 // The exported names are the instances of the build's element type `real` (f64, or f32 in the f32
 // build: assembly/mem.ts); the standalone GEMM module exports gemmABtOf<f32> etc. under the same
@@ -95,13 +97,14 @@ const SMALL_M_P: i32 = 4;
 // KC values are part of its results' bits; NC and MC are not.
 //
 // f32 (NR = 8): the same element counts, except nc, which must be a multiple of 8 (x-major: 88 = 2×44,
-// the same 44 KiB of L1 as f64's 128×44 doubles; p-major 48).
+// the same 44 KiB of L1 as f64's 128×44 doubles; p-major 48), and, with 6-row tiles (MR32 = 6, the
+// fma builds), the wide p-major mc: 132 = 22 panels of 6 (48 is 8 of them).
 //
-// Row edges (< 4 rows) are computed from a zero-padded packed panel; column edges (< NR columns)
-// are zero-padded in the B panel, except that in f32 a last ≤ 4 columns get a 4-wide panel and the
-// 4×4 kernel (kernel32Narrow: n = 10 runs 8 + 4 columns, not 8 + 8; MNIST 32×10×128 21.2 → 26.1
+// Row edges (< MR rows: 4, or 6 in the f32 fma builds) are computed from a zero-padded packed
+// panel; column edges (< NR columns) are zero-padded in the B panel, except that in f32 a last ≤ 4
+// columns get a 4-wide panel and the 4×4 (or 6×4) kernel (kernel32Narrow: n = 10 runs 8 + 4 columns, not 8 + 8; MNIST 32×10×128 21.2 → 26.1
 // GFLOP/s). An 8×4 variant (eight chains) measured slower (23 vs 34 at 32×12×128) and was dropped.
-// Either kind of edge tile goes through the CT scratch tile.
+// Either kind of edge tile goes through the CT scratch tile (192 bytes where a 6×8 f32 tile is built).
 
 const WIDE: i32 = 128; // n above this takes the L2 blocking
 const NARROW_P_BYTES: i32 = 256;
@@ -111,12 +114,18 @@ const NC_X: i32 = 44;
 const NC_X32: i32 = 88;
 const KC_P: i32 = 64;
 const NC_P: i32 = 48;
+// f32 p-major (gemmAtB, n ≤ 128): a 64×128 B block (32 KiB) instead of 64×48, so that A is packed once
+// per call, not once per 48 columns: 128³ 40.9 → 42.6 GFLOP/s (fma 48.5 → 51.5), A/B by CPU time.
+const NC_P32: i32 = 128;
 const MC_P: i32 = 48;
 const KC_WIDE: i32 = 256;
 const NC_WIDE: i32 = 256;
 const MC_WIDE: i32 = 128; // KC_WIDE·(NC_WIDE + MC_WIDE) = 98304 ≤ SCRATCH_ELEMS
 const KC_X32: i32 = 128;
 const NC_WIDE32: i32 = 512;
+// 6-row tiles: 132 = 22 panels, so that m = 128 (a dense layer's dW) is one block of 120 + 8 rows,
+// not 126 + 2 (a 4-row panel of 2 rows); 256 = 132 + 124 (120 + 4).
+const MC_WIDE32: i32 = MR32 == 6 ? 132 : 128;
 
 function packed<T>(
   m: i32, n: i32, k: i32,
@@ -127,6 +136,7 @@ function packed<T>(
   const f64 = sizeof<T>() == 8;
   const SH: usize = f64 ? 3 : 2; // log2 of the element size
   const NRT = f64 ? NR : NR32; // columns of C per micro-tile
+  const six = !f64 && MR32 == 6; // 6-row f32 tiles (compile-time; see sixRows)
   const wide = n > WIDE;
   // A p-major A whose rows are at most NARROW_P_BYTES apart is read in place, saving the copy that
   // packing costs on small products. Wider strides pack: a 4-row tile's kc rows at a stride of
@@ -138,8 +148,10 @@ function packed<T>(
   // f32 35.9 → 38.3; from m = 128 on, packing wins: 19.3 vs 18.0).
   const bInPlace = !bX && m <= B_IN_PLACE_M;
   const KC = wide ? KC_WIDE : aX ? (f64 ? KC_X : KC_X32) : KC_P;
-  const NC = wide ? (f64 ? NC_WIDE : NC_WIDE32) : aX ? (f64 ? NC_X : NC_X32) : NC_P;
-  const MC = aX ? MR : wide ? MC_WIDE : MC_P; // rows of A per packed block (x-major: only the edge panel)
+  const NC = wide ? (f64 ? NC_WIDE : NC_WIDE32) : aX ? (f64 ? NC_X : NC_X32) : (f64 ? NC_P : NC_P32);
+  // Rows of A per block: p-major, the rows packed at a time; x-major, the rows one pass of the ir
+  // loop runs over (packing only an edge panel): one panel, or every row where panels are 6 or 4 high.
+  const MC = aX ? (six ? m : MR) : wide ? (f64 ? MC_WIDE : MC_WIDE32) : MC_P;
   const PB = SCRATCH;
   const PA = SCRATCH + ((<usize>(KC * NC)) << SH);
   const ldcBytes = <usize>n << SH;
@@ -184,38 +196,45 @@ function packed<T>(
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
+        const n6 = six ? sixRows(mc) : 0; // rows [0, n6) in 6-row panels, the rest in 4-row ones
         if (!aX && !narrowP) {
           const src = (<usize>(pc * lda + ic) + a) << SH;
           if (f64) packPBlock(src, ldaBytes, mc, kc, PA);
-          else packP32(src, ldaBytes, mc, kc, PA, MR);
+          else if (six) {
+            if (n6 > 0) packP32(src, ldaBytes, n6, kc, PA, MR32);
+            if (mc > n6) packP32(src + ((<usize>n6) << SH), ldaBytes, mc - n6, kc, PA + ((<usize>(n6 * kc)) << SH), MR);
+          } else packP32(src, ldaBytes, mc, kc, PA, MR);
         }
-        for (let ir = 0; ir < mc; ir += MR) {
+        for (let ir = 0; ir < mc; ) {
+          const h = ir < n6 ? MR32 : MR; // this panel's rows (MR32 only where six)
           const i = ic + ir;
-          const mx = min(MR, mc - ir);
+          const mx = min(h, mc - ir);
           let pa: usize = PA + ((<usize>(ir * kc)) << SH);
-          let sa: usize = (<usize>MR) << SH;
+          let sa: usize = (<usize>h) << SH;
           let inPlace = false;
           if (aX) {
             const src = (<usize>(i * lda + pc) + a) << SH;
-            if (mx == MR) {
+            if (mx == h) {
               pa = src;
               inPlace = true;
             } else if (f64) {
-              packX(src, ldaBytes, mx, kc, PA);
+              packX(src, ldaBytes, mx, kc, PA); // pa = PA: x-major f64 blocks are one panel (ir = 0)
             } else {
-              packX32(src, ldaBytes, mx, kc, PA, MR);
+              packX32(src, ldaBytes, mx, kc, PA, h);
+              pa = PA;
             }
           } else if (narrowP) {
             const src = (<usize>(pc * lda + i) + a) << SH;
-            if (mx == MR) {
+            if (mx == h) {
               pa = src;
               sa = ldaBytes;
             } else {
               if (f64) packPBlock(src, ldaBytes, mx, kc, PA);
-              else packP32(src, ldaBytes, mx, kc, PA, MR);
+              else packP32(src, ldaBytes, mx, kc, PA, h);
               pa = PA;
             }
           }
+          const tall = six && h == MR32; // compile-time false outside the 6-row builds
           // Full-width tiles (and an f64 or wide f32 remainder, zero-padded); then an f32
           // remainder of ≤ 4 columns, outside this hot loop (kept as it was: at k = 10 the
           // per-tile overhead is measurable).
@@ -228,13 +247,16 @@ function packed<T>(
               sb = ldbBytes;
             }
             const cp = (<usize>(i * n + jc + jr) + c) << SH;
-            const full = mx == MR && nx == NRT;
+            const full = mx == h && nx == NRT;
             const tp = full ? cp : CT;
             const tld = full ? ldcBytes : tileBytes;
             const tbeta = full ? beta : 0;
             if (f64) {
               if (inPlace) kernelX(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            } else if (tall) {
+              if (inPlace) kernelX6x8(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel6x8(kc, pa, sa, pb, sb, tp, tld, tbeta);
             } else {
               if (inPlace) kernelX32(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
               else kernel32(kc, pa, sa, pb, sb, tp, tld, tbeta);
@@ -250,21 +272,40 @@ function packed<T>(
               sb = ldbBytes;
             }
             const cp = (<usize>(i * n + jc + jr) + c) << SH;
-            const full = mx == MR && rest == NARROW32;
+            const full = mx == h && rest == NARROW32;
             const tp = full ? cp : CT;
             const tld = full ? ldcBytes : (<usize>NARROW32) << SH;
             const tbeta = full ? beta : 0;
-            if (inPlace) kernelX32Narrow(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
-            else kernel32Narrow(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            if (tall) {
+              if (inPlace) kernelX6x4(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel6x4(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            } else {
+              if (inPlace) kernelX32Narrow(kc, pa, ldaBytes, pb, sb, tp, tld, tbeta);
+              else kernel32Narrow(kc, pa, sa, pb, sb, tp, tld, tbeta);
+            }
             if (!full) edge<T>(cp, ldcBytes, mx, rest, NARROW32, beta);
           }
+          ir += h;
         }
       }
     }
   }
 }
 
-/** Writes the valid mx×nx corner of the MR×tw scratch tile (tw columns per row) into C. */
+/**
+ * Rows of an mc-row block of f32 A that the 6-row tiles take; the last (mc − sixRows) rows, at most
+ * 8, go in 4-row panels, so that few computed rows are padding: mc mod 6 = 0 or 5 (a last 6-row
+ * panel of 5 rows) all; 3 or 4: one 4-row panel; 1 or 2: two (4 + 3, 4 + 4; m = 32 runs 24 + 8
+ * rows, not 36). A padded row costs a tile's time like a real one.
+ */
+function sixRows(mc: i32): i32 {
+  const tail = mc % 6;
+  if (tail == 0 || tail == 5) return mc;
+  if (tail >= 3) return mc - tail;
+  return max(0, mc - tail - 6);
+}
+
+/** Writes the valid mx×nx corner of the MR×tw scratch tile (tw columns per row) into C (MR = the tile's rows). */
 function edge<T>(cp: usize, ldc: usize, mx: i32, nx: i32, tw: i32, beta: i32): void {
   const SH: usize = sizeof<T>() == 8 ? 3 : 2;
   for (let r = 0; r < mx; r++) {

@@ -314,7 +314,7 @@ describe('f32 gemm vs the ordered f32 reference', () => {
     expect(Array.from(h.subarray(after, after + CANARY))).toEqual(Array.from(pattern));
   });
 
-  it('fma build (child Node with relaxed SIMD): within the same bound, and FMA really ran (bits differ)', () => {
+  it('fma build (child Node with relaxed SIMD): within the same bound, FMA really ran (bits differ), the ordered fused sums bit for bit at k ≤ 64', () => {
     const script = fileURLToPath(new URL('./helpers/gemm-f32-check.ts', import.meta.url));
     // ≈ 6 s of CPU; the wall-clock limit allows for a loaded machine (it ran past 60 s in a full
     // suite at load average 20: status null, killed).
@@ -323,11 +323,21 @@ describe('f32 gemm vs the ordered f32 reference', () => {
       timeout: 170_000,
     });
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { cases: number; worstRatio: number; bad: string[]; differing: number };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      cases: number;
+      worstRatio: number;
+      bad: string[];
+      differing: number;
+      fusedExact: number;
+      notBitExact: string[];
+    };
     expect(out.cases).toBeGreaterThan(400);
     expect(out.bad).toEqual([]);
     expect(out.worstRatio).toBeLessThanOrEqual(1);
     expect(out.differing).toBeGreaterThan(0);
+    // The 6×8 and 4-row tiles of every sixRows split, bit for bit against the ordered fused sums.
+    expect(out.fusedExact).toBeGreaterThan(150);
+    expect(out.notBitExact).toEqual([]);
   }, 180_000);
 });
 

@@ -9,7 +9,11 @@
 // roundoff), so |kernel − reference| ≤ 2·γ(k+1)·(|C₀| + Σ|a||b|). Where the order is the same — the
 // default build with k ≤ 64 (every blocking's kc; one partial sum per element, lanes summed
 // sequentially in p, C₀ added last), and the direct paths for m ≤ 3 of gemmAtB and gemmAB (one sum
-// in p order over all k, in both builds) — the results must be identical bit for bit.
+// in p order over all k, in both builds) — the results must be identical bit for bit. In the fma
+// build the blocked path with k ≤ 64 is held to the same order with every step fused,
+// s = fma(A(i,p), B(p,j), s) rounded once (fmaF32 below), C₀ added last unfused: on a CPU with FMA,
+// where V8 lowers relaxed_madd to vfmadd (every x86-64 since Haswell and Zen), bit for bit. The
+// tile shape (4×8 or 6×8, 4- or 6-row panels) does not change any element's order.
 import { Rng } from '../../src/rng.js';
 import { gemmF32Module, type GemmF32Module } from './gemm-f32-module.js';
 
@@ -79,6 +83,23 @@ export const FIXED_F32: [number, number, number][] = [
   [136, 12, 64],
   [72, 100, 64],
   [9, 260, 64],
+  // The fma builds' 6-row panels (assembly/gemm.ts sixRows): every m mod 6 (7: 4 + 3 rows, 8: 4 + 4,
+  // 9: 6 + 3, 10: 6 + 4, 11: 6 + 5, 13, 14, 12), with column remainders of 1…7 (6×4 and padded 6×8
+  // tiles), in every A layout: row-major, p-major in place (m ≤ 64), p-major packed (m > 64: blocks
+  // of 48, or of 132 for n > 128, whose last block is 1 row at m = 133), all k ≤ 64 (bit for bit).
+  [7, 13, 64],
+  [8, 12, 40],
+  [9, 21, 33],
+  [10, 128, 32],
+  [11, 19, 64],
+  [13, 5, 17],
+  [14, 30, 64],
+  [12, 4, 8],
+  [70, 100, 64],
+  [71, 7, 50],
+  [97, 36, 64],
+  [133, 260, 40],
+  [137, 131, 30],
   // The direct small-m paths: m = 1…3, every column remainder of 16 / 4 lanes, in p order at any k.
   [2, 21, 64],
   [3, 19, 200],
@@ -86,14 +107,35 @@ export const FIXED_F32: [number, number, number][] = [
   [1, 10, 128],
 ];
 
+/**
+ * fround(a·b + c) with one rounding, for f32 a, b, c: a·b is exact in f64 (24 + 24 bits); the f64
+ * sum s is off the exact sum by err (TwoSum), and rounding s to f32 is right unless s lies exactly
+ * halfway between two f32 values, where err decides the side (s itself rounded to even).
+ */
+export function fmaF32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const v = s - p;
+  const err = p - (s - v) + (c - v);
+  const r = f(s);
+  if (err === 0 || r === s) return r;
+  const other = f(s + (s - r)); // the f32 on s's other side when s is a midpoint
+  if (s - r !== other - s) return r;
+  return Math.sign(err) === Math.sign(other - r) ? other : r;
+}
+
 export interface CaseResult {
   label: string;
   /** max over elements of |got − reference| / bound (≤ 1 for a correct kernel). */
   ratio: number;
   /** elements that differ from the reference's bits. */
   differing: number;
+  /** elements that differ from the fused reference's bits (every step s = fmaF32(a, b, s)). */
+  differingFused: number;
   /** whether every element is bit-identical to the reference (required where the order is the same). */
   sameOrder: boolean;
+  /** fma build, blocked path, k ≤ 64: every element must equal the fused reference's bits. */
+  sameFusedOrder: boolean;
   guardOk: boolean;
   /** C exactly 0 for k = 0, acc = 0 (true when not applicable). */
   zeroOk: boolean;
@@ -121,19 +163,23 @@ export function runCase(g: GemmF32Module, rng: Rng, form: Form, m: number, n: nu
   const opA = form === 'gemmAtB' ? (i: number, p: number) => A[p * m + i] : (i: number, p: number) => A[i * k + p];
   const opB = form === 'gemmABt' ? (p: number, j: number) => B[j * k + p] : (p: number, j: number) => B[p * n + j];
   let ratio = 0,
-    differing = 0;
+    differing = 0,
+    differingFused = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0,
+        fused = 0,
         mag = acc ? Math.abs(C0[i * n + j]) : 0;
       for (let p = 0; p < k; p++) {
         const prod = f(opA(i, p) * opB(p, j));
         s = f(s + prod);
+        fused = fmaF32(opA(i, p), opB(p, j), fused);
         mag += Math.abs(prod);
       }
       const want = acc ? f(C0[i * n + j] + s) : s;
       const v = got[i * n + j];
       if (!Object.is(v, want)) differing++;
+      if (!Object.is(v, acc ? f(C0[i * n + j] + fused) : fused)) differingFused++;
       const bound = 2 * gamma(k + 1) * mag;
       const err = Math.abs(v - want);
       ratio = Math.max(ratio, err === 0 ? 0 : Number.isFinite(err) ? err / bound : Infinity);
@@ -146,7 +192,9 @@ export function runCase(g: GemmF32Module, rng: Rng, form: Form, m: number, n: nu
   const laneSplit = form === 'gemmABt' && (m < 4 || n < 2);
   const fewRows = form !== 'gemmABt' && m < 4;
   const sameOrder = fewRows || (build === 'default' && k <= 64 && !laneSplit);
-  return { label: `${build} ${form} m=${m} n=${n} k=${k} acc=${acc}`, ratio, differing, sameOrder, guardOk, zeroOk };
+  const sameFusedOrder = build === 'fma' && !fewRows && !laneSplit && k <= 64;
+  const label = `${build} ${form} m=${m} n=${n} k=${k} acc=${acc}`;
+  return { label, ratio, differing, differingFused, sameOrder, sameFusedOrder, guardOk, zeroOk };
 }
 
 export function cases(seed: number, randomCount: number): [Form, number, number, number, number][] {
@@ -172,6 +220,11 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
       worstRatio: Math.max(...results.map((r) => r.ratio)),
       bad: results.filter((r) => !(r.ratio <= 1) || !r.guardOk || !r.zeroOk).map((r) => r.label),
       differing: results.reduce((s, r) => s + r.differing, 0),
+      // Cases held to a reference's bits: the fused one (blocked, k ≤ 64), the plain one (m ≤ 3).
+      fusedExact: results.filter((r) => r.sameFusedOrder).length,
+      notBitExact: results
+        .filter((r) => (r.sameFusedOrder && r.differingFused > 0) || (r.sameOrder && r.differing > 0))
+        .map((r) => r.label),
     }),
   );
 }
