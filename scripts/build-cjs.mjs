@@ -64,9 +64,20 @@ writeFileSync(
     ", async () => require('./threads-f32.cjs').BASE64",
   ),
 );
+// The f32 fma build likewise, required when an f32 network first asks for fma.
+writeFileSync(
+  resolve(dir, 'fma-f32.cjs'),
+  `'use strict';\n// The f32 fma build of the Wasm module, for require('backprop-wasm/fma') (dist/fma.cjs).\nexports.BASE64 = '${await bytes('f32-fma-bytes.generated.js', 'F32_FMA_WASM_BASE64')}';\n`,
+);
 writeFileSync(
   resolve(dir, 'fma.cjs'),
-  optIn('enableFma', 'provideFmaModule', await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'), 'fma'),
+  optIn(
+    'enableFma',
+    'provideFmaModule',
+    await bytes('fma-bytes.generated.js', 'FMA_WASM_BASE64'),
+    'fma',
+    ", async () => require('./fma-f32.cjs').BASE64",
+  ),
 );
 writeFileSync(resolve(dir, 'f32.cjs'), optIn('enableF32', 'provideF32', await bytes('f32-bytes.generated.js', 'F32_WASM_BASE64'), 'f32'));
 

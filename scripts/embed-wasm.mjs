@@ -3,8 +3,10 @@
 // the declarations (and editor hovers) do not carry the base64 text as a literal type. The threads build
 // (shared memory, atomics) has a module of its own, imported only by the `backprop-wasm/threads` entry
 // (which imports the f32 threads build's, another module, dynamically: when an f32 network first asks
-// for threads); so has the fma build (relaxed SIMD), imported only by networks created with { fma: true }, and the
-// f32 build (src/f32.ts, the `backprop-wasm/f32` entry) for networks whose spec says precision: 'f32'.
+// for threads); so has the fma build (relaxed SIMD), imported only by networks created with { fma: true } (the
+// `backprop-wasm/fma` entry, which imports the f32 fma build's module dynamically: when an f32 network first
+// asks for fma), and the f32 build (src/f32.ts, the `backprop-wasm/f32` entry) for networks whose spec says
+// precision: 'f32'.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -25,3 +27,4 @@ embed('backprop.threads.wasm', 'threads-bytes.generated.ts', 'THREADS_WASM_BASE6
 embed('backprop.threads.f32.wasm', 'threads-f32-bytes.generated.ts', 'THREADS_F32_WASM_BASE64');
 embed('backprop.fma.wasm', 'fma-bytes.generated.ts', 'FMA_WASM_BASE64');
 embed('backprop.f32.wasm', 'f32-bytes.generated.ts', 'F32_WASM_BASE64');
+embed('backprop.f32.fma.wasm', 'f32-fma-bytes.generated.ts', 'F32_FMA_WASM_BASE64');

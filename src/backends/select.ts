@@ -1,7 +1,7 @@
 // Which backend runs a network: 'auto' prefers Wasm with SIMD and falls back to the TS path.
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
-import { wasmBackend, wasmF32Backend } from './wasm/index.js';
+import { wasmBackend, wasmF32Backend, wasmF32FmaBackend } from './wasm/index.js';
 import { simdSupported, relaxedSimdSupported, fmaModule, fmaEnabled, f32Enabled, type WasmSource } from './wasm/loader.js';
 import { BackpropError, words } from '../errors.js';
 import type { BackendChoice, Precision } from '../spec.js';
@@ -29,14 +29,7 @@ export async function selectBackend(
   if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';
   else {
     try {
-      if (fma && fmaEnabled() && relaxedSimdSupported()) return await wasmBackend(await fmaModule());
-      if (fma) {
-        const why = fmaEnabled()
-          ? 'fma needs WebAssembly relaxed SIMD (Chrome ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd), which is not available here'
-          : "fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first";
-        if (!warnedFma.has(why)) console.warn(`backprop: ${why}; using the default module.`);
-        warnedFma.add(why);
-      }
+      if (fmaUsable(fma)) return await wasmBackend(await fmaModule());
       return await wasmBackend(wasm);
     } catch (e) {
       // A malformed `wasm` option is the caller's mistake, not a missing platform feature.
@@ -51,6 +44,18 @@ export async function selectBackend(
   if (!warned) console.warn(`backprop: ${why}; using the TypeScript backend (backend: 'js').`);
   warned = true;
   return new JsBackend();
+}
+
+/** Whether the fma module (of either precision) runs: asked for, enabled and supported; else one warning per reason. */
+function fmaUsable(fma: boolean): boolean {
+  if (!fma) return false;
+  if (fmaEnabled() && relaxedSimdSupported()) return true;
+  const why = fmaEnabled()
+    ? 'fma needs WebAssembly relaxed SIMD (Chrome ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd), which is not available here'
+    : "fma needs the fma module: import { enableFma } from 'backprop-wasm/fma' and call it first";
+  if (!warnedFma.has(why)) console.warn(`backprop: ${why}; using the default module.`);
+  warnedFma.add(why);
+  return false;
 }
 
 let jsF32: (() => Backend) | undefined;
@@ -70,8 +75,8 @@ function f32Twins(): Backend {
 /**
  * An f32 network's backend, after enableF32() from 'backprop-wasm/f32' (which carries the f32 Wasm
  * build and the f32 twins, so that bundles of f64-only programs carry neither): the f32 build's
- * shared instance, or the f32 twins (backend 'js', or 'auto' where Wasm SIMD is missing, after one
- * warning as for f64).
+ * shared instance (its fma build's with `fma`, chosen as for f64), or the f32 twins (backend 'js',
+ * or 'auto' where Wasm SIMD is missing, after one warning as for f64).
  */
 async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | undefined, fma: boolean): Promise<Backend> {
   if (choice === 'js') return f32Twins();
@@ -83,11 +88,11 @@ async function selectF32(choice: 'auto' | 'wasm' | 'js', wasm: WasmSource | unde
       "no wasm option with precision 'f32' (an f32 network runs backprop's own f32 module)",
       words('a module'),
     );
-  if (fma) throw new BackpropError('INVALID_OPTION', 'options.fma', "false with precision 'f32' (the fma module is f64)", fma);
   let why: string;
   if (!simdSupported()) why = 'WebAssembly with SIMD is not available here';
   else {
     try {
+      if (fmaUsable(fma)) return await wasmF32FmaBackend();
       return await wasmF32Backend();
     } catch (e) {
       why = `the f32 Wasm module could not be instantiated (${(e as Error).message})`;

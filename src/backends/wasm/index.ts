@@ -4,7 +4,7 @@ import type { Backend, Kernels } from '../backend.js';
 import { Allocator } from '../allocator.js';
 import { HeapLimit } from '../out-of-memory.js';
 import { Homes } from '../homes.js';
-import { instantiate, f32Module, type WasmExports, type WasmSource } from './loader.js';
+import { instantiate, f32Module, f32FmaModule, type WasmExports, type WasmSource } from './loader.js';
 import { specialized, shapeOf } from './specialize.js';
 import type { ResolvedSpec, Precision } from '../../spec.js';
 
@@ -93,6 +93,14 @@ export function wasmF32Backend(): Promise<WasmBackend> {
   return (sharedF32 ??= f32Module()
     .then((m) => instantiate(m))
     .then((e) => new WasmBackend(e)));
+}
+let sharedF32Fma: Promise<WasmBackend> | undefined;
+
+/** The f32 fma build's instance (after enableFma()), shared by every f32 network created with { fma: true }. */
+export function wasmF32FmaBackend(): Promise<WasmBackend> {
+  return (sharedF32Fma ??= f32FmaModule()
+    .then((m) => instantiate(m))
+    .then((e) => new WasmBackend(e, true)));
 }
 const perModule = new WeakMap<WebAssembly.Module, Promise<WasmBackend>>();
 

@@ -52,19 +52,32 @@ export function relaxedSimdSupported(): boolean {
 
 let fmaBase64: string | undefined;
 let fma: Promise<WebAssembly.Module> | undefined;
+let f32FmaBytes: (() => Promise<string>) | undefined;
+let f32Fma: Promise<WebAssembly.Module> | undefined;
+const NO_FMA = "the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first";
 
-/** Called by enableFma() (src/fma.ts, the `backprop-wasm/fma` entry) with the fma build's bytes. @internal */
-export function provideFmaModule(base64: string): void {
+/**
+ * Called by enableFma() (src/fma.ts, the `backprop-wasm/fma` entry) with the fma build's bytes, and
+ * how to get the f32 fma build's (a dynamic import: fetched when an f32 network first asks for fma). @internal
+ */
+export function provideFmaModule(base64: string, f32Base64?: () => Promise<string>): void {
   fmaBase64 = base64;
+  f32FmaBytes ??= f32Base64;
 }
 /** @internal */
 export const fmaEnabled = () => fmaBase64 !== undefined;
 
 /** The fma build (relaxed SIMD madd in the GEMM micro-kernels), compiled once; after enableFma(). @internal */
 export function fmaModule(): Promise<WebAssembly.Module> {
-  if (fmaBase64 === undefined)
-    return Promise.reject(new Error("the fma module is not loaded: import { enableFma } from 'backprop-wasm/fma' and call it first"));
+  if (fmaBase64 === undefined) return Promise.reject(new Error(NO_FMA));
   return (fma ??= WebAssembly.compile(fromBase64(fmaBase64) as BufferSource));
+}
+
+/** The f32 fma build (real = f32, the same GEMM micro-kernels' fused form), compiled once; after enableFma(). @internal */
+export function f32FmaModule(): Promise<WebAssembly.Module> {
+  const bytes = f32FmaBytes;
+  if (bytes === undefined) return Promise.reject(new Error(NO_FMA));
+  return (f32Fma ??= bytes().then((b) => WebAssembly.compile(fromBase64(b) as BufferSource)));
 }
 
 /** @internal */
