@@ -106,6 +106,12 @@ const SMALL_M_P: i32 = 4;
 // GFLOP/s). An 8×4 variant (eight chains) measured slower (23 vs 34 at 32×12×128) and was dropped.
 // Either kind of edge tile goes through the CT scratch tile (192 bytes where a 6×8 f32 tile is built).
 
+// X_PACKED32: in the default f32 builds x-major A is packed like an edge panel (a 4×4 transpose per
+// 16 values) rather than read in place: kernelX32's four row-pointer bumps per step cost more there
+// than the copy (its multiply-and-add loop issues 26 ops per step: dispatch-bound), A/B by CPU time:
+// +3–7% on ABt and AB at n = 64…1024 (64³ 40.2 → 41.3, 1024³ 41.7 → 44.1), +4% on the MNIST L1
+// forward and dX. The fma build's 6-row tiles read it in place: a 6-wide panel's last two lanes
+// are packed one value at a time, and packing lost 13% there at n ≤ 128.
 const WIDE: i32 = 128; // n above this takes the L2 blocking
 const NARROW_P_BYTES: i32 = 256;
 const B_IN_PLACE_M: i32 = 32; // p-major B read in place (no packing) for m up to this
@@ -214,7 +220,8 @@ function packed<T>(
           let inPlace = false;
           if (aX) {
             const src = (<usize>(i * lda + pc) + a) << SH;
-            if (mx == h) {
+            // In place, except in the default f32 builds (see X_PACKED32 above).
+            if (mx == h && (f64 || six)) {
               pa = src;
               inPlace = true;
             } else if (f64) {
