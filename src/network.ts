@@ -43,7 +43,7 @@ export interface CreateOptions {
   wasm?: WasmSource;
   /**
    * Matrix products with fused multiply-add (Wasm relaxed SIMD; ≈ 1.2× faster GEMM where the CPU
-   * has FMA), after `enableFma()` from 'backprop-wasm/fma'. Results then differ from the default in
+   * has FMA; f32 networks get an f32 fma build), after `enableFma()` from 'backprop-wasm/fma'. Results then differ from the default in
    * the last bits and may differ between machines; where relaxed SIMD is missing, one warning
    * and the default module. Default false.
    */
