@@ -79,7 +79,7 @@ const SMALL_M_P: i32 = 4;
 // the leading dimension.
 //
 // x-major A (gemmABt, gemmAB: row-major A) is read in place, four rows at a time (kernelX): that
-// is as fast as a packed panel for this FP-port-bound kernel. p-major A (gemmAtB: A is k×m) read
+// is as fast as a packed panel for this FP-port-bound kernel (f64; f32: see X_PACKED32). p-major A (gemmAtB: A is k×m) read
 // in place at stride m would touch kc pages per 4 columns (TLB-bound; ~25% slower at m = 512), so
 // it is packed, a kc×mc block at a time, row by row — unless its rows are ≤ 256 bytes apart (m ≤ 32
 // in f64, ≤ 64 in f32), where in place is faster than paying for the copy. (On the Sapphire Rapids
