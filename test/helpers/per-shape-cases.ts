@@ -32,6 +32,17 @@ function nextF32Above(v: number): number {
   return f[0];
 }
 
+/** The widest 16-h-10 softmax network whose parameters, (16 + 1)·h + (h + 1)·10, stay within the precision's MAX_PARAMS. */
+const nearLimit = (precision: Precision): NetworkSpec => ({
+  inputs: 16,
+  layers: [
+    { units: Math.floor((MAX_PARAMS[precision] - 10) / 27), activation: 'relu' },
+    { units: 10, activation: 'softmax' },
+  ],
+  loss: 'crossEntropy',
+  optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+});
+
 /** A 3-4-n network of the given activations and loss, plain SGD. */
 export const base = (act: Activation, out: Activation, loss: NetworkSpec['loss'], extra: Partial<NetworkSpec> = {}): NetworkSpec => ({
   inputs: 3,
@@ -139,19 +150,8 @@ export function perShapeCases(precision: Precision): void {
         },
         7,
       );
-      // Near the size limit (766 parameters; see MAX_PARAMS).
-      await expectSameBits(
-        {
-          inputs: 16,
-          layers: [
-            { units: 28, activation: 'relu' },
-            { units: 10, activation: 'softmax' },
-          ],
-          loss: 'crossEntropy',
-          optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
-        },
-        10,
-      );
+      // Near the size limit: the widest 16-h-10 within MAX_PARAMS (f64 16-28-10, 766 parameters; f32 16-13-10, 361).
+      await expectSameBits(nearLimit(precision), 10);
     });
 
     it.each([
@@ -427,8 +427,14 @@ export function perShapeCases(precision: Precision): void {
         }),
       ).toBe('generic');
       const wide = { inputs: 30, layers: [{ units: 30, activation: 'tanh' as const }, { units: 20 }], loss: 'mse' as const };
-      expect(layoutOf(normalizeSpec(wide).layers).size).toBeGreaterThan(MAX_PARAMS);
+      expect(layoutOf(normalizeSpec(wide).layers).size).toBeGreaterThan(MAX_PARAMS[precision]);
       expect(await kOf(wide)).toBe('generic');
+      // The limit is the precision's: its widest 16-h-10 gets a module, one hidden unit more (27 parameters) does not.
+      const limit = nearLimit(precision);
+      expect(await kOf(limit)).toBe('generated');
+      const over = { ...limit, layers: [{ ...limit.layers[0], units: limit.layers[0].units + 1 }, limit.layers[1]] };
+      expect(layoutOf(normalizeSpec(over).layers).size).toBeGreaterThan(MAX_PARAMS[precision]);
+      expect(await kOf(over)).toBe('generic');
     });
 
     it('networks restored from JSON get one too, and batches and multi-row steps still take the generic kernels (same bits)', async () => {

@@ -9,7 +9,7 @@
 // same step in f32, beside the f32 build (test/specialize-f32.test.ts). Buffer offsets are still read from the plan once per
 // call, so a network can move in the heap without recompiling.
 import type { Kernels } from '../backend.js';
-import { fusable, type ResolvedSpec } from '../../spec.js';
+import { fusable, type Precision, type ResolvedSpec } from '../../spec.js';
 import { Act, LossKind, metricFor } from '../../kinds.js';
 import { PLAN_FIELD } from '../../plan.js';
 import { Body, encodeModule, op, F64, I32, VOID } from './encode.js';
@@ -24,13 +24,14 @@ import { metric } from './step-metric.js';
 export type { Shape };
 
 /**
- * Networks up to this many parameters (and this many units per layer) get their own module.
- * Measured (fit, batch 1): 2-2-1 2.4× the generic kernels, 16-16-8-4 (436 parameters) 2.2×,
- * 16-28-10 (766) 3×; past ~900 the one big function loses (16-32-16, 1,072: 0.87×). Since the
- * generic one-sample kernels got vector row updates the middle pays little or not at all:
- * 16-16-8-4 measured 0.99–1.23× in f64, 0.87–1.07× in f32 (bench/shape-f32.ts; to re-measure).
+ * Networks up to this many parameters (and MAX_UNITS units per layer) get their own module: where
+ * the unrolled step still beats the generic one-sample kernels (one sample per step, CPU time,
+ * relu and sigmoid, 2026-11-29, AMD EPYC, two sweeps): f64 1.09–1.66× up to 340 parameters and
+ * about even from 444 to 766 (0.94–1.13×); f32 1.01–1.61× up to 340 but 0.86–0.98× from 444 on
+ * (the generic f32 kernels run 4 lanes where the module's code is scalar). Past ~900 the one big
+ * function loses in both (16-32-16, 1,072: 0.87×).
  */
-export const MAX_PARAMS = 768;
+export const MAX_PARAMS: Record<Precision, number> = { f64: 768, f32: 384 };
 export const MAX_UNITS = 64;
 
 /**
@@ -40,7 +41,7 @@ export const MAX_UNITS = 64;
  */
 export function shapeOf(spec: ResolvedSpec, params: number): Shape | undefined {
   if (spec.layers.some((l) => l.l2 || l.dropout)) return undefined;
-  if (params > MAX_PARAMS || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
+  if (params > MAX_PARAMS[spec.precision] || spec.layers.some((l) => l.units > MAX_UNITS) || spec.inputs > MAX_UNITS) return undefined;
   const o = spec.optimizer,
     fused = fusable(spec),
     momentum = fused && o.type === 'sgd' && o.momentum !== 0;
