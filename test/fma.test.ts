@@ -4,7 +4,8 @@
 // reason) and the default's bits. Where it is present (checked in a child
 // Node with --experimental-wasm-relaxed-simd), its GEMMs stay within the a-priori rounding-error
 // bound against the TS twin, really differ from the default's bits (FMA ran), and training is
-// repeatable and within 1e-10 of the default after 3 epochs.
+// repeatable and within 1e-10 of the default after 3 epochs; asked for threads it trains on one
+// (the threads builds multiply and add separately), with a warning, to the one-thread fma bits.
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,13 @@ describe('fma option', () => {
     expect(out.training.repeatable).toBe(true);
     expect(out.training.bitsDiffer).toBe(true);
     expect(out.training.maxRelWeightDiff).toBeLessThan(1e-10);
+    // Asked for threads, an fma network trains on one, saying why, to the one-thread fma bits; the default threads.
+    expect(out.threads.fmaThreads).toBe(1);
+    expect(out.threads.fmaSameBits).toBe(true);
+    expect(out.threads.plainThreads).toBe(2);
+    expect(out.threads.warnings).toEqual([
+      'backprop: fit runs on one thread: the threads builds have no fused multiply-add: an fma network (Network.create(…, { fma: true })) trains on one thread.',
+    ]);
   });
 
   it.each([

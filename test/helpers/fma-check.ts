@@ -6,8 +6,10 @@ import { fmaModule, relaxedSimdSupported } from '../../src/backends/wasm/loader.
 import * as twin from '../../src/backends/js/gemm.js';
 import { Rng } from '../../src/rng.js';
 import { enableFma } from '../../src/fma.js';
+import { enableThreads } from '../../src/parallel/enable.js';
 
 enableFma();
+enableThreads();
 
 type Form = 'gemmABt' | 'gemmAtB' | 'gemmAB';
 const rng = new Rng(99);
@@ -67,8 +69,9 @@ const gemm = (['gemmABt', 'gemmAtB', 'gemmAB'] as const).flatMap((form) =>
   ].map(([m, n, k, acc]) => gemmCheck(form, m, n, k, acc)),
 );
 
-// Training: a 64-32-4 softmax network on seeded data, batch 16, 3 epochs, fma vs default.
-async function train(fmaOn: boolean) {
+// Training: a 64-32-4 softmax network on seeded data, batch 16, 3 epochs, fma vs default; and fma
+// asked for 2 threads, which trains on one (the threads builds have no fma) to the one-thread fma bits.
+async function train(fmaOn: boolean, threads?: number) {
   const r = new Rng(5);
   const inputs = Array.from({ length: 256 }, () => Array.from({ length: 64 }, () => r.normal()));
   const targets = inputs.map((x) => Array.from({ length: 4 }, (_, c) => Number(c === (x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0))));
@@ -85,10 +88,13 @@ async function train(fmaOn: boolean) {
     },
     { fma: fmaOn },
   );
-  const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16 });
-  return { fma: net.fma, loss: h.loss, weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]) };
+  const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16, ...(threads ? { threads } : {}) });
+  return { fma: net.fma, threads: h.threads, loss: h.loss, weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]) };
 }
 const [t1, t2, t0] = [await train(true), await train(true), await train(false)];
+const warnings: string[] = [];
+console.warn = (message: unknown) => void warnings.push(String(message));
+const [asked, plainThreaded] = [await train(true, 2), await train(false, 2)];
 let maxRel = 0;
 for (let i = 0; i < t1.weights.length; i++)
   maxRel = Math.max(maxRel, Math.abs(t1.weights[i] - t0.weights[i]) / Math.max(1, Math.abs(t0.weights[i])));
@@ -104,6 +110,12 @@ console.log(
       bitsDiffer: JSON.stringify(t1.weights) !== JSON.stringify(t0.weights),
       maxRelWeightDiff: maxRel,
       finalLoss: [t1.loss[2], t0.loss[2]],
+    },
+    threads: {
+      fmaThreads: asked.threads,
+      fmaSameBits: JSON.stringify({ ...asked, threads: undefined }) === JSON.stringify(t1),
+      plainThreads: plainThreaded.threads,
+      warnings,
     },
   }),
 );
