@@ -45,7 +45,10 @@ export async function openThreads(net: Network, requested: number | 'auto' | und
   if (threads <= 1) return undefined;
   if (net.backend !== 'wasm') return fallBack("threads need the wasm backend (this network runs on 'js')");
   // The threads builds multiply and add separately: on them an fma network would train to other bits than on one thread.
-  if (net.fma) return fallBack('the threads builds have no fused multiply-add: an fma network (Network.create(…, { fma: true })) trains on one thread');
+  if (net.fma)
+    return fallBack(
+      'the threads builds have no fused multiply-add: an fma network (Network.create(…, { fma: true })) trains on one thread',
+    );
   if (!opener)
     return fallBack("threads need the threads build: import { enableThreads } from 'backprop-wasm/threads' and call enableThreads() once");
   return opener(net, threads, batchSize);

@@ -89,7 +89,12 @@ async function train(fmaOn: boolean, threads?: number) {
     { fma: fmaOn },
   );
   const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16, ...(threads ? { threads } : {}) });
-  return { fma: net.fma, threads: h.threads, loss: h.loss, weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]) };
+  return {
+    fma: net.fma,
+    threads: h.threads,
+    loss: h.loss,
+    weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]),
+  };
 }
 const [t1, t2, t0] = [await train(true), await train(true), await train(false)];
 const warnings: string[] = [];
