@@ -431,17 +431,23 @@ export class Network {
     this.alive();
     const c = this.core;
     c.enter(1, 'inputs');
-    return copySample(x, this.inputs, 'inputs', c.backend.values(), c.field(PLAN_FIELD.x));
+    return copySample(x, this.inputs, 'inputs', c.backend.values(), c.backend.heap()[c.cellOf(c.plan) + PLAN_FIELD.x]);
   }
 
   private loadSample(x: unknown, y: unknown): boolean {
-    if (!this.loadInput(x)) return false;
-    const v = this.core.backend.values(),
-      y0 = this.core.field(PLAN_FIELD.y);
-    if (!copySample(y, this.outputs, 'targets', v, y0)) return false;
+    this.alive();
+    const c = this.core;
+    c.enter(1, 'inputs');
+    // The plan's X and Y offsets read once (the per-sample path: every call counts).
+    const values = c.backend.values(),
+      heap = c.backend.heap(),
+      plan = c.cellOf(c.plan),
+      y0 = heap[plan + PLAN_FIELD.y];
+    if (!copySample(x, this.inputs, 'inputs', values, heap[plan + PLAN_FIELD.x]) || !copySample(y, this.outputs, 'targets', values, y0))
+      return false;
     // As the network holds them: rounded to f32 in an f32 network, or given so (checkDistributions allows for it).
-    if (LOSS_KINDS[this.core.spec.loss].distributionTargets)
-      checkDistributions(v, y0, 1, this.outputs, () => 'targets', this.core.spec.precision === 'f32' || y instanceof Float32Array);
+    if (LOSS_KINDS[c.spec.loss].distributionTargets)
+      checkDistributions(values, y0, 1, this.outputs, () => 'targets', c.spec.precision === 'f32' || y instanceof Float32Array);
     return true;
   }
 
