@@ -10,6 +10,7 @@ import { toPairs } from './pairs.js';
 import { pad } from './layout.js';
 import type { CheckedFit, FitData, FitOptions } from './fit-options.js';
 import type { Threaded } from './parallel/trainer.js';
+import { threadsHeap } from './parallel/open.js';
 
 /** A fit, set up: its rows, the core it trains (the threads' mirror or the network's own) and its data block. */
 export interface FitRun {
@@ -29,7 +30,7 @@ export interface FitRun {
   direct: boolean;
 }
 
-/** A fit's rows, read and checked; with one thread, already in their data block. */
+/** A fit's rows, read and checked; with one thread (or a threads heap loaded already), already in their data block. */
 export interface ReadRows {
   rows: FitRows;
   direct?: DirectBlock;
@@ -39,19 +40,34 @@ export interface ReadRows {
  * Reads a fit's rows, synchronously (no other fit runs in between). One thread: the training
  * rows are copied (and checked) straight into a data block in the heap, in one pass, as the
  * network's element type (an f32 network's numbers rounded once to f32 as they are copied).
- * Threads: into JS arrays of that type, then into the shared heap once it is opened.
+ * Threads: the same, into the shared heap of the threads build when an earlier threaded fit loaded
+ * it; else (the first threaded fit) into JS arrays of that type, then into the shared heap once it
+ * is opened.
  */
 export function readRows(net: Network, data: FitData, options: FitOptions, o: CheckedFit): ReadRows {
-  const direct = o.threads === 1 ? new DirectBlock(net, o.batchSize, o.signal) : undefined;
+  const heap = o.threads === 1 ? undefined : threadsHeap(net, o.threads);
+  const direct = o.threads === 1 || heap ? new DirectBlock(net, o.batchSize, o.signal, heap) : undefined;
   try {
-    // Copied only for threads (read after an await).
-    const rows = fitRows(net, data, options, o.validationSplit, o.threads !== 1, direct);
+    // Copied only for threads whose heap is not loaded yet (read after an await).
+    const rows = fitRows(net, data, options, o.validationSplit, !direct, direct);
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted'); // before any callback or worker
     return { rows, direct };
   } catch (e) {
     direct?.free();
     throw e;
   }
+}
+
+/**
+ * Rows read into the threads' heap for a fit that then runs on one thread (the trainer fell back):
+ * copied out, and the block freed, so that placeRows copies them into the network's heap.
+ */
+export function unplaceRows(read: ReadRows): ReadRows {
+  if (!read.direct?.shared) return read;
+  const { rows } = read;
+  const copied = { ...rows, x: rows.x.slice(), y: rows.y.slice() };
+  read.direct.free();
+  return { rows: copied };
 }
 
 /**
@@ -105,11 +121,11 @@ function dataLayout(rows: number, inputs: number, outputs: number, batches: numb
 }
 
 /**
- * The destinations of a one-thread fit's training rows: when the inputs' row count is known, the
- * network is made resident and a data block allocated for all of them (rows held back by
- * validationSplit too; they are copied out of it), and the inputs and targets are copied straight
- * into its X and Y parts: one pass over the numbers instead of a copy into a new array (whose
- * first touch costs as much as the copy) and a second into the heap.
+ * The destinations of a fit's training rows: when the inputs' row count is known, a data block is
+ * allocated for all of them (rows held back by validationSplit too; they are copied out of it) in
+ * the network's heap (made resident first), or in `shared` (the threads' heap), and the inputs and
+ * targets are copied straight into its X and Y parts: one pass over the numbers instead of a copy
+ * into a new array (whose first touch costs as much as the copy) and a second into the heap.
  */
 export class DirectBlock {
   placed?: { block: number; at: DataLayout };
@@ -117,19 +133,23 @@ export class DirectBlock {
     private net: Network,
     private batchSize: number,
     private signal?: AbortSignal,
+    readonly shared?: Backend,
   ) {}
+  private get backend(): Backend {
+    return this.shared ?? this.net.core.backend;
+  }
   /** `block` is an element offset (`cell` elements per f64 unit of the allocator). */
   readonly x = (rows: number): Values | undefined => {
     if (this.signal?.aborted) return undefined; // the rows are checked, then the abort thrown: no block, no resizing
     const { core } = this.net,
-      { backend, cell } = core;
+      { cell } = core; // the threads' heap holds the network's element type too
     // Sized for all the rows: validationSplit's training rows are fewer, and need no more.
     const batch = Math.min(this.batchSize, rows);
-    core.enter(batch, 'options.batchSize');
+    if (!this.shared) core.enter(batch, 'options.batchSize');
     const at = dataLayout(rows, this.net.inputs, this.net.outputs, Math.ceil(rows / batch), cell, core.padE);
     const units = Math.ceil(at.size / cell);
     try {
-      this.placed = { block: cell * backend.alloc(units, false), at }; // every part is written before it is read
+      this.placed = { block: cell * this.backend.alloc(units, false), at }; // every part is written before it is read
     } catch (e) {
       throw e instanceof OutOfMemory ? dataOutOfMemory(e, rows, this.net.inputs + this.net.outputs, units) : e;
     }
@@ -138,10 +158,10 @@ export class DirectBlock {
   readonly y = (rows: number): Values | undefined => this.placed && this.view(this.placed.at.y, rows * this.net.outputs);
   private view(part: number, n: number): Values {
     const at = this.placed!.block + part;
-    return this.net.core.backend.values().subarray(at, at + n);
+    return this.backend.values().subarray(at, at + n);
   }
   free(): void {
-    if (this.placed) this.net.core.backend.free(this.placed.block / this.net.core.cell);
+    if (this.placed) this.backend.free(this.placed.block / this.net.core.cell);
     this.placed = undefined;
   }
 }

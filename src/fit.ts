@@ -3,7 +3,8 @@
 // run between chunks and at each epoch's end (fit-report.ts).
 import type { Network } from './network.js';
 import { checkFit, type FitData, type FitOptions, type History, type Control } from './fit-options.js';
-import { readRows, placeRows, type FitRun } from './fit-data.js';
+import { readRows, placeRows, unplaceRows, type FitRun } from './fit-data.js';
+import type { Threaded } from './parallel/trainer.js';
 import { openThreads } from './parallel/open.js';
 import { ChunkScheduler, type FitStop } from './fit-chunks.js';
 import { newHistory, reportEpoch } from './fit-report.js';
@@ -11,14 +12,21 @@ import { newHistory, reportEpoch } from './fit-report.js';
 export async function runFit(net: Network, data: FitData, options: FitOptions): Promise<History> {
   const core = net.core;
   const o = checkFit(options);
-  const read = readRows(net, data, options, o);
+  let read = readRows(net, data, options, o);
   const batchSize = Math.min(o.batchSize, read.rows.rows);
   // threads > 1: training runs on a mirror of the network in the threads build's shared heap,
   // copied back into the network as soon as anything uses the network (src/parallel/trainer.ts).
   // One thread: no await from reading the rows to the first kernel call's set-up.
-  const threaded = o.threads === 1 ? undefined : await openThreads(net, o.threads, batchSize);
+  let threaded: Threaded | undefined;
+  try {
+    threaded = o.threads === 1 ? undefined : await openThreads(net, o.threads, batchSize);
+  } catch (e) {
+    read.direct?.free(); // rows read into the threads' heap
+    throw e;
+  }
   let run: FitRun;
   try {
+    if (!threaded) read = unplaceRows(read); // rows in the threads' heap, and one thread runs
     run = placeRows(net, read, batchSize, threaded);
   } catch (e) {
     await threaded?.close();

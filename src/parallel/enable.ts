@@ -5,7 +5,7 @@
 // (after enableF32(), the `backprop-wasm/f32` entry) train on, is imported when the first of them
 // asks for threads: bundlers that split code put it in a chunk of its own, fetched only then.
 import { THREADS_WASM_BASE64 } from '../backends/wasm/threads-bytes.generated.js';
-import { provideThreadsModule } from '../backends/wasm/threads.js';
+import { provideThreadsModule, loadedThreadsRuntime } from '../backends/wasm/threads.js';
 import { provideTrainer } from './open.js';
 import { Threaded } from './trainer.js';
 
@@ -14,5 +14,8 @@ const f32Bytes = async () => (await import('../backends/wasm/threads-f32-bytes.g
 /** Lets fit({ threads: n | 'auto' }) run on several threads (f64 networks, and f32 ones where enableF32() was called). Idempotent. */
 export function enableThreads(): void {
   provideThreadsModule(THREADS_WASM_BASE64, f32Bytes);
-  provideTrainer((net, threads, batchSize) => Threaded.open(net, threads, batchSize));
+  provideTrainer(
+    (net, threads, batchSize) => Threaded.open(net, threads, batchSize),
+    (precision) => loadedThreadsRuntime(precision)?.backend,
+  );
 }

@@ -58,10 +58,15 @@ export function provideThreadsModule(base64: string, f32: () => Promise<string>)
   embeddedF32 = f32;
 }
 
+const loaded: Partial<Record<Precision, ThreadsRuntime>> = {};
+
 /** The one threads runtime of this realm for a precision; rejects where shared memory or Wasm threads are missing. */
 export function threadsRuntime(precision: Precision): Promise<ThreadsRuntime> {
-  return (shared[precision] ??= load(precision));
+  return (shared[precision] ??= load(precision).then((rt) => (loaded[precision] = rt)));
 }
+
+/** The threads runtime of a precision if it has loaded (no await: fit reads its rows into its heap synchronously). */
+export const loadedThreadsRuntime = (precision: Precision): ThreadsRuntime | undefined => loaded[precision];
 
 async function load(precision: Precision): Promise<ThreadsRuntime> {
   const base64 = precision === 'f32' ? await embeddedF32!() : embedded!;
