@@ -1,6 +1,7 @@
 import { loadInt, ldCell, stCell, cellAt, SHIFT } from './mem';
 import * as P from './plan';
-import { planInt, layerInt, planValue, setPlanValue, layerValue, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_SPLITS, CONTROL_ARRIVALS, CONTROL_PLAN, CONTROL_SLOTS, ARRIVAL_UNITS, ARRIVAL_ROWS, ARRIVAL_DELAY, ARRIVAL_CELLS } from './plan';
+import { planInt, layerInt, planValue, setPlanValue, layerValue, SYNC_COUNT, SYNC_GEN, SYNC_ABORT, SYNC_VOTE, CONTROL_THREADS, CONTROL_SPIN, CONTROL_DATA_X, CONTROL_DATA_Y, CONTROL_PERM, CONTROL_START, CONTROL_COUNT, CONTROL_BATCH, CONTROL_OUT, CONTROL_LRS, CONTROL_SPLITS, CONTROL_ARRIVALS, CONTROL_PLAN, CONTROL_SLOTS, ARRIVAL_UNITS, ARRIVAL_ROWS, ARRIVAL_DELAY, ARRIVAL_TIMED, ARRIVAL_PHASES, ARRIVAL_CELLS } from './plan';
+import { PHASE_GATHER, PHASE_HIDDEN, PHASE_OUTPUT_DELTAS, PHASE_LOSS, PHASE_GRADS, PHASE_UPDATE, PHASE_SERIAL_STEP, PHASE_WAIT_GATHER, PHASE_WAIT_HIDDEN, PHASE_WAIT_DELTAS, PHASE_WAIT_SERIAL, PHASE_WAIT_END, PHASE_CHUNK } from './plan';
 import { clipValue, sumSquares } from './regularize';
 import { metric } from './metrics';
 import { gather } from './gather';
@@ -44,6 +45,23 @@ import { forwardUnits, forwardRows, deltasRows, gradSlice } from './shard';
 /** This thread's arrivals cell for the barrier it is in (−1: not counted); a global of its own instance. */
 let lastCell: i32 = -1;
 
+// Bench only (src/parallel/control.ts PHASE): when the host asks for it (the arrivals table's
+// `timed` cell, read once per chunk), the ms since the previous mark go into the phase that just
+// ended; otherwise mark() is one branch, and the clock is never read.
+/** The host's clock, ms (performance.now). */
+@external("env", "now") declare function now(): f64;
+/** This thread's phase cells (f64 cells) for the chunk, or −1 when not timed. */
+let phaseCells: i32 = -1;
+let phaseStart: f64 = 0;
+
+/** Adds the time since the last mark to `phase`'s cell (when timed). */
+@inline function mark(phase: i32): void {
+  if (phaseCells < 0) return;
+  const t = now(), c = cellAt(phaseCells, phase);
+  stCell(c, ldCell(c) + (t - phaseStart));
+  phaseStart = t;
+}
+
 /**
  * Waits until all T threads arrive (spins `spin` times, then sleeps if allowed); false on abort. The
  * thread that arrives last adds 1 to its arrivals cell `lastCell` (if ≥ 0) before it releases the others.
@@ -77,10 +95,12 @@ function barrier(ctl: i32, threads: i32, canWait: i32, spin: i32): bool {
  * barrier() after a pass, counted in `countIn` (−1: a pass that is not split, not counted); first
  * `delay` spins, the tests' way to slow one thread down (0 in fits).
  */
-@inline function arrive(ctl: i32, threads: i32, canWait: i32, spin: i32, countIn: i32, delay: i32): bool {
+@inline function arrive(ctl: i32, threads: i32, canWait: i32, spin: i32, countIn: i32, delay: i32, wait: i32): bool {
   for (let i = 0; i < delay; i++) atomic.load<i32>(word(ctl, SYNC_GEN));
   lastCell = countIn;
-  return barrier(ctl, threads, canWait, spin);
+  const ok = barrier(ctl, threads, canWait, spin);
+  mark(wait);
+  return ok;
 }
 
 /**
@@ -127,10 +147,12 @@ function gradsAndStep(plan: i32, dzs: i32, tmp: i32, rows: i32, splits: i32, thr
     const u0 = sliceStart(at, tid), u1 = sliceStart(at, tid + 1);
     if (u1 <= u0) continue;
     gradSlice(plan, dzs, l, u0, u1, rows, tmp);
+    mark(PHASE_GRADS);
     if (t > 0) {
       const w = layerInt(plan, l, P.L_W) - params, b = layerInt(plan, l, P.L_B);
       bad |= stepSlice(plan, w + u0 * inputs, w + u1 * inputs, t);
       if (b >= 0) bad |= stepSlice(plan, b - params + u0, b - params + u1, t);
+      mark(PHASE_UPDATE);
     }
   }
   return bad;
@@ -156,6 +178,9 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
   const splits = loadInt(cellAt(ctl, CONTROL_SPLITS)), arrivals = cellAt(loadInt(cellAt(ctl, CONTROL_ARRIVALS)), ARRIVAL_CELLS * tid);
   const wholeRows = cellAt(splits, (last + 1) * (threads + 1)), shortRows = cellAt(wholeRows, threads + 1);
   const unitsLast = cellAt(arrivals, ARRIVAL_UNITS), rowsLast = cellAt(arrivals, ARRIVAL_ROWS), delay = loadInt(cellAt(arrivals, ARRIVAL_DELAY));
+  phaseCells = loadInt(cellAt(arrivals, ARRIVAL_TIMED)) != 0 ? cellAt(arrivals, ARRIVAL_PHASES) : -1;
+  const chunkStart = phaseCells >= 0 ? now() : 0;
+  phaseStart = chunkStart;
   let b = 0;
   for (let done = 0; done < count; done += batchSize) {
     const rows = min(batchSize, count - done);
@@ -166,21 +191,25 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     const t = ldCell(counters) + 1, stream = ldCell(cellAt(counters, 1));
     gather(n, inputs, dataX, perm, start + done + r0, x + r0 * inputs);
     gather(n, outputs, dataY, perm, start + done + r0, y + r0 * outputs);
+    mark(PHASE_GATHER);
     let input = x;
     for (let l = 0; l < last; l++) {
       // The previous layer's A (or X) is complete; before the first, this thread gathered rows.
-      if (!arrive(ctl, threads, canWait, spin, l == 0 ? rowsLast : unitsLast, delay)) return -1;
+      if (!arrive(ctl, threads, canWait, spin, l == 0 ? rowsLast : unitsLast, delay, l == 0 ? PHASE_WAIT_GATHER : PHASE_WAIT_HIDDEN)) return -1;
       const at = cellAt(splits, l * (threads + 1));
       forwardUnits(plan, l, sliceStart(at, tid), sliceStart(at, tid + 1), rows, input, tmp, stream);
+      mark(PHASE_HIDDEN);
       input = layerInt(plan, l, P.L_A);
     }
-    if (last > 0 && !arrive(ctl, threads, canWait, spin, unitsLast, delay)) return -1;
+    if (last > 0 && !arrive(ctl, threads, canWait, spin, unitsLast, delay, PHASE_WAIT_HIDDEN)) return -1;
     if (n > 0) {
       forwardRows(plan, n, r0, input, stream);
       deltasRows(plan, dzs, n, r0, rows);
     }
+    mark(PHASE_OUTPUT_DELTAS);
     l2Terms(plan, l2s);
-    if (!arrive(ctl, threads, canWait, spin, rowsLast, delay)) return -1;
+    mark(PHASE_LOSS);
+    if (!arrive(ctl, threads, canWait, spin, rowsLast, delay, PHASE_WAIT_DELTAS)) return -1;
     let loss = dataLoss(planInt(plan, P.LOSS), rows, outputs, layerInt(plan, last, P.L_Z), a, y);
     for (let l = 0; l <= last; l++) loss += ldCell(cellAt(l2s, l));
     b++;
@@ -188,12 +217,14 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
       stCell(cellAt(out, 2 * (b - 1)), loss);
       stCell(cellAt(out, 2 * (b - 1) + 1), metric(kind, rows, outputs, a, y));
     }
+    mark(PHASE_LOSS);
     if (!isFinite(loss)) break;
     let failed = 0;
     if (serialStep) {
       gradsAndStep(plan, dzs, tmp, rows, splits, threads, tid, 0);
-      if (!arrive(ctl, threads, canWait, spin, unitsLast, delay)) return -1;
+      if (!arrive(ctl, threads, canWait, spin, unitsLast, delay, PHASE_WAIT_SERIAL)) return -1;
       if (tid == 0) failed = step(plan);
+      mark(PHASE_SERIAL_STEP);
     } else {
       failed = gradsAndStep(plan, dzs, tmp, rows, splits, threads, tid, t);
       if (tid == 0) stCell(counters, t);
@@ -207,11 +238,12 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
     const vote = word(ctl, SYNC_VOTE + (atomic.load<i32>(word(ctl, SYNC_GEN)) & 1));
     if (failed) atomic.or<i32>(vote, 1);
     // Thread 0's serial step is not split: not counted.
-    if (!arrive(ctl, threads, canWait, spin, serialStep ? -1 : unitsLast, delay)) return -1;
+    if (!arrive(ctl, threads, canWait, spin, serialStep ? -1 : unitsLast, delay, PHASE_WAIT_END)) return -1;
     if (atomic.load<i32>(vote) != 0) {
       if (tid == 0) setPlanValue(plan, P.DIVERGED, 1); // for the host (src/fit.ts), which clears it
       break;
     }
   }
+  if (phaseCells >= 0) stCell(cellAt(phaseCells, PHASE_CHUNK), now() - chunkStart);
   return b;
 }

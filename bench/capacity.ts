@@ -3,23 +3,33 @@
 // batch, the release build) on one worker alone, then on two at once; capacity = the two workers'
 // summed rates / the lone worker's rate. 2 on two equal idle cores; less when the cores run at
 // unequal speeds or other processes take a share. A threaded fit can at best reach it.
+// capacityProbe(rows, ms, adamParams) measures it for another kind of work instead: Adam's update
+// (the release build's adam kernel) streaming over `adamParams` parameters (4 arrays: parameters,
+// gradients, both moments), which, beyond the L2 cache, is bound by memory rather than arithmetic.
 import { Worker } from 'node:worker_threads';
 import { embeddedBytes } from '../src/backends/wasm/loader.js';
 
 const WORKER = `
 const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, rows }) => {
+parentPort.once('message', ({ module, rows, adamParams }) => {
   const k = new WebAssembly.Instance(module, {}).exports;
   const x = k.heapStart(), w = x + rows * 784, z = w + 128 * 784, g = z + rows * 128;
-  const end = (g + 128 * 784) * 8;
+  // Adam: parameters, gradients, first and second moments, each adamParams long, after x.
+  const n = adamParams, p = x, gr = p + n, m = gr + n, v = m + n;
+  const end = (adamParams ? v + n : g + 128 * 784) * 8;
   if (end > k.memory.buffer.byteLength) k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
   const h = new Float64Array(k.memory.buffer);
-  for (let i = x; i < g; i++) h[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
+  for (let i = x; i < end / 8; i++) h[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
+  if (adamParams) h.fill(0, m, v + n);
+  let step = 0;
   const run = (reps) => {
     const t = performance.now();
     for (let i = 0; i < reps; i++) {
-      k.gemmABt(rows, 128, 784, x, w, z, 0);
-      k.gemmAtB(128, 784, rows, z, x, g, 0);
+      if (adamParams) k.adam(n, p, gr, m, v, 1e-6, 0.9, 0.999, 1e-8, ++step, 0);
+      else {
+        k.gemmABt(rows, 128, 784, x, w, z, 0);
+        k.gemmAtB(128, 784, rows, z, x, g, 0);
+      }
     }
     return performance.now() - t;
   };
@@ -35,8 +45,8 @@ export interface Capacity {
   shares: [number, number];
 }
 
-/** Two workers ready to run the fixed work; `probe()` measures, `close()` ends them. */
-export async function capacityProbe(rows = 32, ms = 150) {
+/** Two workers ready to run the fixed work (GEMMs, or Adam over `adamParams` parameters); `probe()` measures, `close()` ends them. */
+export async function capacityProbe(rows = 32, ms = 150, adamParams = 0) {
   const module = new WebAssembly.Module(embeddedBytes() as BufferSource);
   const workers = [new Worker(WORKER, { eval: true }), new Worker(WORKER, { eval: true })];
   await Promise.all(
@@ -44,7 +54,7 @@ export async function capacityProbe(rows = 32, ms = 150) {
       (w) =>
         new Promise((resolve) => {
           w.once('message', resolve);
-          w.postMessage({ module, rows });
+          w.postMessage({ module, rows, adamParams });
         }),
     ),
   );

@@ -7,7 +7,7 @@ import { LOSS_KINDS } from '../src/kinds/losses.js';
 import { OPTIMIZER_KINDS } from '../src/kinds/optimizers.js';
 import { METRIC_KINDS } from '../src/kinds/metrics.js';
 import { PLAN_FIELD, HEADER, LAYER_FIELD, LAYER } from '../src/plan.js';
-import { SYNC_WORD, CONTROL_FIELD, ARRIVAL_CELL, ARRIVAL_CELLS } from '../src/parallel/control.js';
+import { SYNC_WORD, CONTROL_FIELD, ARRIVAL_CELL, ARRIVAL_CELLS, PHASE } from '../src/parallel/control.js';
 
 const constName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 const codes = (title: string, table: Record<string, { code: number }>) => [
@@ -43,6 +43,7 @@ const abi = [
   ...fields("Threads: f64 control fields from the control block's offset", 'CONTROL_', CONTROL_FIELD),
   ...fields("Threads: a thread's cells of the arrivals table (balanceTables)", 'ARRIVAL_', ARRIVAL_CELL),
   `export const ARRIVAL_CELLS: i32 = ${ARRIVAL_CELLS};`,
+  ...fields("Threads: a phase's cell from a thread's ARRIVAL_PHASES (bench only)", 'PHASE_', PHASE),
   '',
 ];
 writeFileSync(new URL('../assembly/plan.generated.ts', import.meta.url), abi.join('\n'));

@@ -5,6 +5,7 @@ import { describe, it, expect, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { checkExports, KERNEL_ARITY, OTHER_EXPORTS } from '../src/backends/wasm/exports.js';
 import { Network, BackpropError } from '../src/index.js';
+import { wasmImports } from '../src/backends/wasm/threads.js';
 
 const bytesOf = (name: string) => readFileSync(new URL(`../build/${name}`, import.meta.url));
 const instanceOf = (name: string, imports: WebAssembly.Imports = {}) =>
@@ -41,7 +42,7 @@ describe('the builds match the interface', () => {
 
   it('the threads build, with its two exports beside them', () => {
     const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
-    expect(refusal(instanceOf('backprop.threads.wasm', { env: { memory, abort } }), { setScratch: 1, trainShards: 3 })).toBe('accepted');
+    expect(refusal(instanceOf('backprop.threads.wasm', wasmImports(memory)), { setScratch: 1, trainShards: 3 })).toBe('accepted');
   });
 });
 

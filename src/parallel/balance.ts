@@ -14,7 +14,7 @@
 // k = the layer's inputs) sums in runs of 128 for n ≤ 128 and of 256 beyond (assembly/gemm.ts WIDE,
 // KC_X, KC_WIDE), so a layer of more than 128 units over more than 128 inputs is "sensitive": its
 // slices must stay on one side of 128 units, for every split of the fit.
-import { ARRIVAL_CELL, ARRIVAL_CELLS } from './control.js';
+import { ARRIVAL_CELL, ARRIVAL_CELLS, PHASES } from './control.js';
 
 /** A layer's shape, as the split needs it. */
 export interface LayerShape {
@@ -80,11 +80,13 @@ export function splitPoints(n: number, rule: SliceRule, targets: number[]): numb
   return starts;
 }
 
-/** Test and benchmark hooks: `shares` fixes the split (e.g. [1, 1]: equal); `delays` slows threads down (spins before each barrier); `onSplit` sees each chunk's split. */
+/** Test and benchmark hooks: `shares` fixes the split (e.g. [1, 1]: equal); `delays` slows threads down (spins before each barrier); `onSplit` sees each chunk's split; `onPhases` times each thread's phases. */
 export const balanceHooks: {
   shares?: () => number[];
   delays?: () => number[];
   onSplit?: (units: number[][], wholeRows: number[], shortRows: number[]) => void;
+  /** Bench only: after each chunk, per thread the ms in each of PHASES (src/parallel/control.ts). */
+  onPhases?: (ms: number[][]) => void;
 } = {};
 
 const FIRST_STEP = 1 / 32; // of all the work of a kind: 4 units of 128
@@ -186,6 +188,8 @@ export class Balancer {
       const at = arrivalsAt + ARRIVAL_CELLS * t;
       h[at + ARRIVAL_CELL.units] = h[at + ARRIVAL_CELL.rows] = 0;
       h[at + ARRIVAL_CELL.delay] = delays?.[t] ?? 0;
+      h[at + ARRIVAL_CELL.timed] = balanceHooks.onPhases ? 1 : 0;
+      h.fill(0, at + ARRIVAL_CELL.phases, at + ARRIVAL_CELLS);
     }
     balanceHooks.onSplit?.(units, wholeRows, rows);
   }
@@ -196,5 +200,7 @@ export class Balancer {
     cells.forEach((cell, kind) =>
       this.kinds[kind].observe(Array.from({ length: this.threads }, (_, t) => h[at + ARRIVAL_CELLS * t + cell])),
     );
+    const phases = (t: number) => at + ARRIVAL_CELLS * t + ARRIVAL_CELL.phases;
+    balanceHooks.onPhases?.(Array.from({ length: this.threads }, (_, t) => Array.from(h.subarray(phases(t), phases(t) + PHASES.length))));
   }
 }

@@ -30,10 +30,34 @@ export const CONTROL_FIELD = {
 const slotsSize = (threads: number, layers: number) => threads + layers + threads * layers;
 /**
  * The arrivals table's cells per thread: the barriers after a pass split by units, and after one split
- * by rows, at which this thread arrived last during a chunk; and a test hook, spins before each barrier.
+ * by rows, at which this thread arrived last during a chunk; a test hook, spins before each barrier;
+ * and a bench hook: with `timed` = 1, the ms this thread spent in each PHASE of the chunk, from cell
+ * `phases` on (assembly/parallel.ts reads the host's clock only then).
  */
-export const ARRIVAL_CELL = { units: 0, rows: 1, delay: 2 } as const;
-export const ARRIVAL_CELLS = 3;
+export const ARRIVAL_CELL = { units: 0, rows: 1, delay: 2, timed: 3, phases: 4 } as const;
+/**
+ * The phases of a threaded batch (assembly/parallel.ts), as the bench hook times them: compute
+ * (gathering rows; hidden layers' forward by units; the output layer's forward and every dL/dZ by
+ * rows; the loss's L2 terms, the batch's loss and metric; weight gradients; the optimizer's update;
+ * a clipNorm's serial step), waits at each kind of barrier, and the whole chunk.
+ */
+export const PHASE = {
+  gather: 0,
+  hidden: 1,
+  outputDeltas: 2,
+  loss: 3,
+  grads: 4,
+  update: 5,
+  serialStep: 6,
+  waitGather: 7,
+  waitHidden: 8,
+  waitDeltas: 9,
+  waitSerial: 10,
+  waitEnd: 11,
+  chunk: 12,
+} as const;
+export const PHASES = Object.keys(PHASE) as (keyof typeof PHASE)[];
+export const ARRIVAL_CELLS = ARRIVAL_CELL.phases + PHASES.length;
 
 /**
  * Where the balancing tables sit in the control block, after the slots (offsets from its start).

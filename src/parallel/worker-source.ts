@@ -12,7 +12,7 @@ const run = async ({ module, memory, ctl, tid, scratch }) => {
   try {
     if (!k) {
       const abort = (_m, _f, line, col) => { throw new Error('backprop wasm: assertion failed at ' + line + ':' + col); };
-      k = (await WebAssembly.instantiate(module, { env: { memory, abort } })).exports;
+      k = (await WebAssembly.instantiate(module, { env: { memory, abort, now: () => performance.now() } })).exports;
       mem = memory;
     }
     k.setScratch(scratch);

@@ -40,6 +40,7 @@ export const wasmImports = (memory: WebAssembly.Memory) => ({
     abort(_msg: number, _file: number, line: number, col: number): never {
       throw new Error(`backprop wasm: assertion failed at ${line}:${col}`);
     },
+    now: () => performance.now(), // read only while a bench times a chunk's phases (assembly/parallel.ts)
   },
 });
 

@@ -1,0 +1,132 @@
+// Where each thread's time in a threaded batch goes, per phase (src/parallel/control.ts PHASE:
+// gathering rows, hidden layers' forward by units, output layer and deltas by rows, loss and metric,
+// weight gradients, the optimizer's update, and the waits at each kind of barrier), 2 threads beside
+// the same code on 1 thread (the trainer opened with one thread: no workers, no one to wait for), so
+// that each phase's scaling shows: 1 thread's µs ÷ the slower thread's µs (2.00 = perfect). The
+// threads build reads the host's clock only when balanceHooks.onPhases is set (a flag read once per
+// chunk). MNIST 784-128-10, adam, 8,000 digits, one-epoch fits, 1 and 2 threads interleaved,
+// REPEATS rounds; wall µs per batch, median (range) over the rounds; other processes' CPU beside
+// (on 2 cores, any of it slows the 2-thread fits). Each round first measures the machine's parallel
+// capacity (bench/capacity.ts) for the GEMMs and for Adam's update over half the network's
+// parameters (what each of 2 threads updates), to read each phase's scaling against what two cores
+// give for that kind of work. Run: npx tsx bench/thread-phases.ts
+// (PRECISION=f32, BATCHES=32,256, REPEATS=5)
+import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Network } from '../src/index.js';
+import { loadMnist, PIXELS, CLASSES } from './mnist.js';
+import { enableThreads } from '../src/parallel/enable.js';
+import { enableF32 } from '../src/f32.js';
+import { Threaded } from '../src/parallel/trainer.js';
+import { balanceHooks } from '../src/parallel/balance.js';
+import { PHASES } from '../src/parallel/control.js';
+import { capacityProbe } from './capacity.js';
+
+enableThreads();
+enableF32();
+
+const REPEATS = Number(process.env.REPEATS ?? 5);
+const BATCHES = (process.env.BATCHES ?? '32,256').split(',').map(Number);
+const PRECISION = (process.env.PRECISION ?? 'f64') as 'f64' | 'f32';
+const ROWS = 8000;
+const d = loadMnist(ROWS, 0);
+const data = { inputs: d.trainX, targets: d.trainY };
+const spec = {
+  inputs: PIXELS,
+  layers: [
+    { units: 128, activation: 'relu' as const },
+    { units: CLASSES, activation: 'softmax' as const },
+  ],
+  loss: 'crossEntropy' as const,
+  optimizer: { type: 'adam' as const, learningRate: 0.001 },
+  seed: 1,
+  precision: PRECISION,
+};
+
+// fit({ threads: 2 }) opens the trainer; for the 1-thread runs it opens it with one thread.
+let openWith = 2;
+const open = Threaded.open;
+Threaded.open = (net, _threads, batchSize) => open(net, openWith, batchSize);
+
+/** CPU ms of every process (Linux /proc/stat), or NaN where there is none. */
+function machineCpuMs(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return (f[0] + f[1] + f[2] + f[5] + f[6]) * 10; // user nice system irq softirq, in 10 ms ticks
+  } catch {
+    return NaN;
+  }
+}
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** One fit on `threads` threads: per thread the µs per batch of each phase; others' CPU ms per batch. */
+async function timedFit(batchSize: number, threads: number) {
+  openWith = threads;
+  const ms = Array.from({ length: threads }, () => PHASES.map(() => 0));
+  balanceHooks.onPhases = (chunk) => chunk.forEach((phases, t) => phases.forEach((v, k) => (ms[t][k] += v)));
+  const net = await Network.create(spec);
+  const m0 = machineCpuMs(),
+    c0 = cpuMs(),
+    t0 = performance.now();
+  try {
+    const h = await net.fit(data, { epochs: 1, batchSize, threads: 2 });
+    if (h.threads !== threads) throw new Error(`asked for ${threads} threads, got ${h.threads}`);
+  } finally {
+    balanceHooks.onPhases = undefined;
+  }
+  const wall = performance.now() - t0,
+    own = cpuMs() - c0;
+  net.dispose();
+  const batches = Math.ceil(ROWS / batchSize);
+  return { us: ms.map((phases) => phases.map((v) => (1000 * v) / batches)), others: (1000 * (machineCpuMs() - m0 - own)) / batches, wall };
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const cell = (v: number[]) => `${median(v).toFixed(1).padStart(7)} (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+const ratio = (v: number[]) => `${median(v).toFixed(2)} (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})`;
+// MNIST 784-128-10's parameters: 784·128 + 128 + 128·10 + 10 = 101,770; each of 2 threads updates about half.
+const HALF = Math.round(101770 / 2);
+const gemmProbe = await capacityProbe(),
+  adamProbe = await capacityProbe(32, 150, HALF);
+
+console.log(
+  `load ${load()}; ${PRECISION}, ${ROWS} rows, one-epoch fits, ${REPEATS} rounds of (1 thread, 2 threads); µs per batch, median (range)`,
+);
+for (const batchSize of BATCHES) {
+  for (const t of [1, 2]) await timedFit(batchSize, t); // warm-up
+  const one: Awaited<ReturnType<typeof timedFit>>[] = [],
+    two: typeof one = [],
+    gemm: number[] = [],
+    adam: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    gemm.push((await gemmProbe.probe()).capacity);
+    adam.push((await adamProbe.probe()).capacity);
+    one.push(await timedFit(batchSize, 1));
+    two.push(await timedFit(batchSize, 2));
+  }
+  console.log(`\nbatch ${batchSize}: phase, 1 thread, thread 0 and thread 1 of 2, scaling (1 thread ÷ the slower of the 2)`);
+  PHASES.forEach((phase, k) => {
+    const a = one.map((f) => f.us[0][k]);
+    if (Math.max(...a, ...two.map((f) => Math.max(f.us[0][k], f.us[1][k]))) === 0) return;
+    const scale = one.map((f, i) => f.us[0][k] / Math.max(two[i].us[0][k], two[i].us[1][k]));
+    const s = phase.startsWith('wait')
+      ? ''
+      : `${median(scale).toFixed(2)} (${Math.min(...scale).toFixed(2)}–${Math.max(...scale).toFixed(2)})`;
+    console.log(`${phase.padEnd(13)} ${cell(a)}  ${cell(two.map((f) => f.us[0][k]))}  ${cell(two.map((f) => f.us[1][k]))}  ${s}`);
+  });
+  console.log(
+    `others' CPU µs/batch during the fits: 1 thread ${cell(one.map((f) => f.others))}, 2 threads ${cell(two.map((f) => f.others))}`,
+  );
+  const fit = one.map((f, i) => f.wall / two[i].wall);
+  console.log(`fit wall 1 thread ÷ 2 threads ${ratio(fit)}; capacity: GEMM ${ratio(gemm)}, Adam over ${HALF} parameters ${ratio(adam)}`);
+}
+await Promise.all([gemmProbe.close(), adamProbe.close()]);
+console.log(`\nload ${load()}`);
