@@ -55,7 +55,7 @@ const threadCount = (requested: number | 'auto' | undefined) => (requested === '
  * MNIST digits in f64) and the second copy into the heap. Undefined otherwise (the rows are copied).
  */
 export function threadsHeap(net: Network, requested: number | 'auto' | undefined): Backend | undefined {
-  if (threadCount(requested) <= 1 || net.backend !== 'wasm') return undefined;
+  if (threadCount(requested) <= 1 || net.backend !== 'wasm' || net.fma) return undefined; // what openThreads runs on one thread
   return loadedHeap?.(net.core.spec.precision);
 }
 
