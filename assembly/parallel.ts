@@ -244,6 +244,8 @@ export function trainShards(ctl: i32, tid: i32, canWait: i32): i32 {
       break;
     }
   }
-  if (phaseCells >= 0) stCell(cellAt(phaseCells, PHASE_CHUNK), now() - chunkStart);
+  // Atomic, and last: a worker may still be here when the host reads the cells (once this one is
+  // non-zero, the other cells it wrote before are visible).
+  if (phaseCells >= 0) atomic.store<i64>((<usize>cellAt(phaseCells, PHASE_CHUNK)) << SHIFT, reinterpret<i64>(now() - chunkStart));
   return b;
 }

@@ -14,7 +14,7 @@
 // k = the layer's inputs) sums in runs of 128 for n ≤ 128 and of 256 beyond (assembly/gemm.ts WIDE,
 // KC_X, KC_WIDE), so a layer of more than 128 units over more than 128 inputs is "sensitive": its
 // slices must stay on one side of 128 units, for every split of the fit.
-import { ARRIVAL_CELL, ARRIVAL_CELLS, PHASES } from './control.js';
+import { ARRIVAL_CELL, ARRIVAL_CELLS, PHASE, PHASES } from './control.js';
 
 /** A layer's shape, as the split needs it. */
 export interface LayerShape {
@@ -200,7 +200,12 @@ export class Balancer {
     cells.forEach((cell, kind) =>
       this.kinds[kind].observe(Array.from({ length: this.threads }, (_, t) => h[at + ARRIVAL_CELLS * t + cell])),
     );
+    if (!balanceHooks.onPhases) return;
     const phases = (t: number) => at + ARRIVAL_CELLS * t + ARRIVAL_CELL.phases;
-    balanceHooks.onPhases?.(Array.from({ length: this.threads }, (_, t) => Array.from(h.subarray(phases(t), phases(t) + PHASES.length))));
+    // Workers store their chunk's time (atomically, last) after the last barrier, which may be after
+    // this thread left it: wait for every one (a chunk takes > 0 ms; bounded, for a clock that says 0).
+    const bits = new BigInt64Array(h.buffer, h.byteOffset, h.length);
+    for (let t = 0, spins = 0; t < this.threads; t++) while (Atomics.load(bits, phases(t) + PHASE.chunk) === 0n && ++spins < 1e8);
+    balanceHooks.onPhases(Array.from({ length: this.threads }, (_, t) => Array.from(h.subarray(phases(t), phases(t) + PHASES.length))));
   }
 }
