@@ -9,11 +9,11 @@
 // |δ| ≤ u, with or without fusing), and |fma − twin| ≤ 2·γ(k+1)·(|C₀| + Σ|a||b|). At k ≤ 64 the
 // blocked path (m ≥ 4) sums in the twin's order, so it must equal the ordered fused reference bit for
 // bit (fmaF32: one rounding per step).
-import { Network } from '../../src/index.js';
 import { wasmF32Backend, wasmF32FmaBackend } from '../../src/backends/wasm/index.js';
 import { relaxedSimdSupported } from '../../src/backends/wasm/loader.js';
 import * as twin from '../../src/backends/js/f32/gemm.js';
 import { Rng } from '../../src/rng.js';
+import { fmaTraining } from './fma-training.js';
 import { enableFma } from '../../src/fma.js';
 import { enableF32 } from '../../src/f32.js';
 import { fmaF32 } from './gemm-f32-check.js';
@@ -85,32 +85,8 @@ const gemm = (['gemmABt', 'gemmAtB', 'gemmAB'] as const).flatMap((form) =>
   ].map(([m, n, k, acc]) => gemmCheck(form, m, n, k, acc)),
 );
 
-// Training: an f32 64-32-4 softmax network on seeded data, batch 16, 3 epochs, fma vs default f32.
-async function train(fmaOn: boolean) {
-  const r = new Rng(5);
-  const inputs = Array.from({ length: 256 }, () => Array.from({ length: 64 }, () => r.normal()));
-  const targets = inputs.map((x) => Array.from({ length: 4 }, (_, c) => Number(c === (x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0))));
-  const net = await Network.create(
-    {
-      inputs: 64,
-      layers: [
-        { units: 32, activation: 'tanh' },
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'crossEntropy',
-      optimizer: { type: 'adam', learningRate: 0.01 },
-      seed: 3,
-      precision: 'f32',
-    },
-    { fma: fmaOn },
-  );
-  const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16 });
-  return { fma: net.fma, loss: h.loss, weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]) };
-}
-const [t1, t2, t0] = [await train(true), await train(true), await train(false)];
-let maxRel = 0;
-for (let i = 0; i < t1.weights.length; i++)
-  maxRel = Math.max(maxRel, Math.abs(t1.weights[i] - t0.weights[i]) / Math.max(1, Math.abs(t0.weights[i])));
+// Training: the fma build against the default f32 build (test/helpers/fma-training.ts).
+const { training } = await fmaTraining('f32');
 
 console.log(
   JSON.stringify({
@@ -118,13 +94,6 @@ console.log(
     backendFma: fma.fma,
     precision: fma.precision,
     gemm,
-    training: {
-      fma: t1.fma,
-      defaultFma: t0.fma,
-      repeatable: JSON.stringify(t1) === JSON.stringify(t2),
-      bitsDiffer: JSON.stringify(t1.weights) !== JSON.stringify(t0.weights),
-      maxRelWeightDiff: maxRel,
-      finalLoss: [t1.loss[2], t0.loss[2]],
-    },
+    training,
   }),
 );

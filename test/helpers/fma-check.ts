@@ -1,10 +1,10 @@
 // Run by test/fma.test.ts in a Node with relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd).
 // Prints one JSON line of measurements; the test asserts on them.
-import { Network } from '../../src/index.js';
 import { wasmBackend } from '../../src/backends/wasm/index.js';
 import { fmaModule, relaxedSimdSupported } from '../../src/backends/wasm/loader.js';
 import * as twin from '../../src/backends/js/gemm.js';
 import { Rng } from '../../src/rng.js';
+import { fmaTraining, trainFmaNetwork } from './fma-training.js';
 import { enableFma } from '../../src/fma.js';
 import { enableThreads } from '../../src/parallel/enable.js';
 
@@ -69,56 +69,21 @@ const gemm = (['gemmABt', 'gemmAtB', 'gemmAB'] as const).flatMap((form) =>
   ].map(([m, n, k, acc]) => gemmCheck(form, m, n, k, acc)),
 );
 
-// Training: a 64-32-4 softmax network on seeded data, batch 16, 3 epochs, fma vs default; and fma
+// Training: the fma build against the default (test/helpers/fma-training.ts); and an fma network
 // asked for 2 threads, which trains on one (the threads builds have no fma) to the one-thread fma bits.
-async function train(fmaOn: boolean, threads?: number) {
-  const r = new Rng(5);
-  const inputs = Array.from({ length: 256 }, () => Array.from({ length: 64 }, () => r.normal()));
-  const targets = inputs.map((x) => Array.from({ length: 4 }, (_, c) => Number(c === (x[0] > 0 ? 1 : 0) + (x[1] > 0 ? 2 : 0))));
-  const net = await Network.create(
-    {
-      inputs: 64,
-      layers: [
-        { units: 32, activation: 'tanh' },
-        { units: 4, activation: 'softmax' },
-      ],
-      loss: 'crossEntropy',
-      optimizer: { type: 'adam', learningRate: 0.01 },
-      seed: 3,
-    },
-    { fma: fmaOn },
-  );
-  const h = await net.fit({ inputs, targets }, { epochs: 3, batchSize: 16, ...(threads ? { threads } : {}) });
-  return {
-    fma: net.fma,
-    threads: h.threads,
-    loss: h.loss,
-    weights: net.getWeights().flatMap((l) => [...l.weights.flat(), ...(l.bias ?? [])]),
-  };
-}
-const [t1, t2, t0] = [await train(true), await train(true), await train(false)];
+const { oneThread, training } = await fmaTraining('f64');
 const warnings: string[] = [];
 console.warn = (message: unknown) => void warnings.push(String(message));
-const [asked, plainThreaded] = [await train(true, 2), await train(false, 2)];
-let maxRel = 0;
-for (let i = 0; i < t1.weights.length; i++)
-  maxRel = Math.max(maxRel, Math.abs(t1.weights[i] - t0.weights[i]) / Math.max(1, Math.abs(t0.weights[i])));
+const [asked, plainThreaded] = [await trainFmaNetwork('f64', true, 2), await trainFmaNetwork('f64', false, 2)];
 
 console.log(
   JSON.stringify({
     relaxed: relaxedSimdSupported(),
     gemm,
-    training: {
-      fma: t1.fma,
-      defaultFma: t0.fma,
-      repeatable: JSON.stringify(t1) === JSON.stringify(t2),
-      bitsDiffer: JSON.stringify(t1.weights) !== JSON.stringify(t0.weights),
-      maxRelWeightDiff: maxRel,
-      finalLoss: [t1.loss[2], t0.loss[2]],
-    },
+    training,
     threads: {
       fmaThreads: asked.threads,
-      fmaSameBits: JSON.stringify({ ...asked, threads: undefined }) === JSON.stringify(t1),
+      fmaSameBits: JSON.stringify({ ...asked, threads: undefined }) === JSON.stringify(oneThread),
       plainThreads: plainThreaded.threads,
       warnings,
     },
