@@ -10,7 +10,7 @@
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Network } from '../src/index.js';
-import { loadMnist, PIXELS, CLASSES } from './mnist.js';
+import { loadMnist, threadsSpec } from './mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { enableF32 } from '../src/f32.js';
 import { Threaded } from '../src/parallel/trainer.js';
@@ -25,17 +25,7 @@ const PRECISION = (process.env.PRECISION ?? 'f64') as 'f64' | 'f32';
 const ROWS = 8000;
 const d = loadMnist(ROWS, 0);
 const data = { inputs: d.trainX, targets: d.trainY };
-const spec = {
-  inputs: PIXELS,
-  layers: [
-    { units: 128, activation: 'relu' as const },
-    { units: CLASSES, activation: 'softmax' as const },
-  ],
-  loss: 'crossEntropy' as const,
-  optimizer: { type: 'adam' as const, learningRate: 0.001 },
-  seed: 1,
-  precision: PRECISION,
-};
+const spec = threadsSpec(PRECISION);
 
 /** Per fit, ms in each phase (filled by the wrappers below). */
 interface Phases {

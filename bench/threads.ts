@@ -14,7 +14,7 @@
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Network } from '../src/index.js';
-import { loadMnist, PIXELS, CLASSES } from './mnist.js';
+import { loadMnist, threadsSpec, PIXELS, CLASSES } from './mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { enableF32 } from '../src/f32.js';
 import { capacityProbe } from './capacity.js';
@@ -39,16 +39,7 @@ const KEEP_DISTURBED = process.env.KEEP_DISTURBED === '1';
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const d = loadMnist(8000, 2000);
 const data = { inputs: d.trainX, targets: d.trainY };
-const spec = {
-  inputs: PIXELS,
-  layers: [
-    { units: 128, activation: 'relu' as const },
-    { units: CLASSES, activation: 'softmax' as const },
-  ],
-  loss: 'crossEntropy' as const,
-  optimizer: { type: 'adam' as const, learningRate: 0.001 },
-  seed: 1,
-};
+const spec = threadsSpec();
 
 /** CPU ms used by all processes (from /proc/stat), or undefined where there is none. */
 function machineCpuMs(): number | undefined {
