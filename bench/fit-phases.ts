@@ -8,7 +8,7 @@
 // batch, median (range); other processes' CPU during the fits beside (2 cores: any of it slows the
 // 2-thread fits). Run: npx tsx bench/fit-phases.ts (PRECISION=f32, BATCHES=32,256, REPEATS=7)
 import { loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { machineCpuMs, ownCpuMs } from './cpu-time.js';
 import { Network } from '../src/index.js';
 import { loadMnist, threadsSpec } from './mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
@@ -45,20 +45,6 @@ interface Phases {
 }
 let current: Phases | undefined;
 const now = () => performance.now();
-/** This process's CPU ms (all its threads). */
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-/** CPU ms of every process (Linux /proc/stat), or NaN where there is none. */
-function machineCpuMs(): number {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return (f[0] + f[1] + f[2] + f[5] + f[6]) * 10; // user nice system irq softirq, in 10 ms ticks
-  } catch {
-    return NaN;
-  }
-}
 
 const open = Threaded.open;
 Threaded.open = async (...args: Parameters<typeof open>) => {
@@ -90,9 +76,9 @@ let epochStart = 0,
 const trainEpoch = ChunkScheduler.prototype.trainEpoch;
 ChunkScheduler.prototype.trainEpoch = async function (this: ChunkScheduler, epoch: number) {
   epochStart = now();
-  epochStartCpu = cpuMs();
+  epochStartCpu = ownCpuMs();
   const logs = await trainEpoch.call(this, epoch);
-  epochEndCpu = cpuMs();
+  epochEndCpu = ownCpuMs();
   epochEnd = now();
   return logs;
 };
@@ -115,11 +101,11 @@ async function timedFit(batchSize: number, threads: number): Promise<Phases> {
   };
   current = p;
   const m0 = machineCpuMs(),
-    c0 = cpuMs(),
+    c0 = ownCpuMs(),
     t0 = now();
   const h = await net.fit(data, { epochs: 1, batchSize, threads });
   p.wall = now() - t0;
-  p.cpu = cpuMs() - c0;
+  p.cpu = ownCpuMs() - c0;
   p.others = machineCpuMs() - m0 - p.cpu;
   p.setUpCpu = epochStartCpu - c0;
   p.epochCpu = epochEndCpu - epochStartCpu;

@@ -12,7 +12,7 @@
 // give for that kind of work. Run: npx tsx bench/thread-phases.ts
 // (PRECISION=f32, BATCHES=32,256, REPEATS=5)
 import { loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { machineCpuMs, ownCpuMs } from './cpu-time.js';
 import { Network } from '../src/index.js';
 import { loadMnist, threadsSpec } from './mnist.js';
 import { enableThreads } from '../src/parallel/enable.js';
@@ -40,20 +40,6 @@ let openWith = 2;
 const open = Threaded.open;
 Threaded.open = (net, _threads, batchSize) => open(net, openWith, batchSize);
 
-/** CPU ms of every process (Linux /proc/stat), or NaN where there is none. */
-function machineCpuMs(): number {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return (f[0] + f[1] + f[2] + f[5] + f[6]) * 10; // user nice system irq softirq, in 10 ms ticks
-  } catch {
-    return NaN;
-  }
-}
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 /** One fit on `threads` threads: per thread the µs per batch of each phase; others' CPU µs per batch. */
 async function timedFit(batchSize: number, threads: number) {
   openWith = threads;
@@ -61,7 +47,7 @@ async function timedFit(batchSize: number, threads: number) {
   balanceHooks.onPhases = (chunk) => chunk.forEach((phases, t) => phases.forEach((v, k) => (ms[t][k] += v)));
   const net = await Network.create(spec);
   const m0 = machineCpuMs(),
-    c0 = cpuMs(),
+    c0 = ownCpuMs(),
     t0 = performance.now();
   try {
     const h = await net.fit(data, { epochs: 1, batchSize, threads: 2 });
@@ -70,7 +56,7 @@ async function timedFit(batchSize: number, threads: number) {
     balanceHooks.onPhases = undefined;
   }
   const wall = performance.now() - t0,
-    own = cpuMs() - c0;
+    own = ownCpuMs() - c0;
   net.dispose();
   return {
     us: ms.map((phases) => phases.map((v) => (1000 * v) / batches(batchSize))),
@@ -104,12 +90,12 @@ for (const batchSize of BATCHES) {
   let discarded = 0;
   for (let tries = 0; one.length < REPEATS && tries < 10 * REPEATS; tries++) {
     const m0 = machineCpuMs(),
-      c0 = cpuMs(),
+      c0 = ownCpuMs(),
       t0 = performance.now();
     const g = (await gemmProbe.probe()).capacity,
       a = (await adamProbe.probe()).capacity;
     const probes = performance.now() - t0,
-      others = machineCpuMs() - m0 - (cpuMs() - c0); // the probes' workers are this process's threads
+      others = machineCpuMs() - m0 - (ownCpuMs() - c0); // the probes' workers are this process's threads
     const f1 = await timedFit(batchSize, 1),
       f2 = await timedFit(batchSize, 2);
     // A round during which other processes used more than 5% of a core (+ /proc/stat's 10 ms ticks) is run again.

@@ -11,10 +11,11 @@
 // processes used more than 5% of a fit's wall time in CPU is discarded and run again (the count is
 // reported; KEEP_DISTURBED=1 keeps them, for a machine that is never idle): on 2 cores, any other
 // load halves what 2 threads can get.
-import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Network } from '../src/index.js';
 import { loadMnist, threadsSpec, PIXELS, CLASSES } from './mnist.js';
+import { machineCpuMs, ownCpuMs } from './cpu-time.js';
 import { enableThreads } from '../src/parallel/enable.js';
 import { enableF32 } from '../src/f32.js';
 import { capacityProbe } from './capacity.js';
@@ -41,19 +42,6 @@ const d = loadMnist(8000, 2000);
 const data = { inputs: d.trainX, targets: d.trainY };
 const spec = threadsSpec();
 
-/** CPU ms used by all processes (from /proc/stat), or undefined where there is none. */
-function machineCpuMs(): number | undefined {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return (f[0] + f[1] + f[2] + f[5] + f[6]) * 10; // user nice system irq softirq, in 10 ms ticks
-  } catch {
-    return undefined;
-  }
-}
-const ownCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 let discarded = 0;
 
 type Fit = { s: number; cpuS: number; loss: number };
@@ -71,7 +59,7 @@ async function timedFit(batchSize: number, precision: 'f64' | 'f32', run: number
     own = ownCpuMs() - o0;
   if (h.threads !== undefined && h.threads !== threads) throw new Error(`asked for ${threads} threads, got ${h.threads}`);
   const m1 = machineCpuMs();
-  if (!KEEP_DISTURBED && m0 !== undefined && m1 !== undefined && m1 - m0 - own > 0.05 * ms + 20) {
+  if (!KEEP_DISTURBED && m1 - m0 - own > 0.05 * ms + 20) {
     discarded++; // + 20 ms: the 10 ms ticks of /proc/stat
     return undefined;
   }
